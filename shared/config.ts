@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+// Every app setting named in ARCHITECTURE.md, validated once at start-up (an appStart hook calls
+// loadConfig); nothing here runs at import time, so tests and tools can import freely.
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+
+const settingsSchema = z
+  .object({
+    AzureWebJobsStorage: z.string().trim().min(1, 'is required (a storage connection string, or UseDevelopmentStorage=true)'),
+    TASKHUB_NAME: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters and digits, starting with a letter'),
+    ACS_ENDPOINT: optional(url(['https:'])),
+    ACS_CONNECTION_STRING: optional(z.string().regex(/endpoint=.+;accesskey=.+/i, 'must look like endpoint=...;accesskey=...')),
+    ACS_IMMUTABLE_RESOURCE_ID: z.string().trim().min(1, 'is required (the audience of ACS callback tokens)'),
+    ACS_CALLBACK_ISSUER: z.string().trim().min(1).default('https://acscallautomation.communication.azure.com'),
+    ACS_CALLBACK_JWKS_URL: url(['https:', 'http:']).default('https://acscallautomation.communication.azure.com/calling/keys'),
+    CALLBACK_BASE_URL: url(['https:', 'http:']),
+    COGNITIVE_SERVICES_ENDPOINT: optional(url(['https:', 'http:'])),
+    MEDIA_BRIDGE_URL: optional(url(['wss:', 'ws:'])),
+    INSIGHTS_PROVIDER: z.enum(['azure', 'local']).default('local'),
+    LANGUAGE_ENDPOINT: optional(url(['https:', 'http:'])),
+    SPEECH_ENDPOINT: optional(url(['https:', 'http:'])),
+    FLOWS_PATH: z.string().trim().min(1).default('flows'),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.ACS_ENDPOINT && !s.ACS_CONNECTION_STRING) {
+      ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING' });
+    }
+    if (s.INSIGHTS_PROVIDER === 'azure') {
+      for (const key of ['LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT'] as const) {
+        if (!s[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when INSIGHTS_PROVIDER=azure' });
+      }
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface Config {
+  storageConnection: string;
+  taskHub: string;
+  acs: { endpoint?: string; connectionString?: string; immutableResourceId: string; callbackIssuer: string; callbackJwksUrl: string };
+  callbackBaseUrl: string;
+  cognitiveServicesEndpoint?: string;
+  mediaBridgeUrl?: string;
+  insights: { provider: 'azure' | 'local'; languageEndpoint?: string; speechEndpoint?: string };
+  flowsPath: string;
+}
+
+/** Validates the settings; throws one ConfigError naming every setting that is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`));
+  }
+  const s = parsed.data;
+  return {
+    storageConnection: s.AzureWebJobsStorage,
+    taskHub: s.TASKHUB_NAME,
+    acs: {
+      endpoint: s.ACS_ENDPOINT,
+      connectionString: s.ACS_CONNECTION_STRING,
+      immutableResourceId: s.ACS_IMMUTABLE_RESOURCE_ID,
+      callbackIssuer: s.ACS_CALLBACK_ISSUER,
+      callbackJwksUrl: s.ACS_CALLBACK_JWKS_URL,
+    },
+    callbackBaseUrl: s.CALLBACK_BASE_URL.replace(/\/+$/, ''),
+    cognitiveServicesEndpoint: s.COGNITIVE_SERVICES_ENDPOINT,
+    mediaBridgeUrl: s.MEDIA_BRIDGE_URL,
+    insights: { provider: s.INSIGHTS_PROVIDER, languageEndpoint: s.LANGUAGE_ENDPOINT, speechEndpoint: s.SPEECH_ENDPOINT },
+    flowsPath: s.FLOWS_PATH,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The validated config; the first call validates (the app's start-up hook makes that call). */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
