@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Azurite from npm, started as a child process on ports the OS picks, so any number of sandboxes and
+// tests can run side by side. In memory by default; a `location` keeps data across restarts.
+
+export interface AzuriteInstance {
+  blobEndpoint: string;
+  queueEndpoint: string;
+  tableEndpoint: string;
+  /** A full connection string for the well-known development account. */
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** Folder for persistent data; omit to keep everything in memory. */
+  location?: string;
+  /** Fixed ports (the sandbox's default 10000-10002 like `UseDevelopmentStorage=true`); 0 = any free port. */
+  ports?: { blob: number; queue: number; table: number };
+}
+
+const ACCOUNT = 'devstoreaccount1';
+// The published development-storage key (not a secret: every Azurite and storage emulator uses it).
+const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteInstance> {
+  const entry = require.resolve('azurite/dist/src/azurite.js');
+  const ports = options.ports ?? { blob: 0, queue: 0, table: 0 };
+  const args = [
+    entry,
+    '--skipApiVersionCheck',
+    '--disableTelemetry',
+    '--loose',
+    '--blobPort', String(ports.blob),
+    '--queuePort', String(ports.queue),
+    '--tablePort', String(ports.table),
+  ];
+  if (options.location) {
+    mkdirSync(options.location, { recursive: true });
+    args.push('--location', options.location, '--debug', join(options.location, 'debug.log'));
+  } else {
+    args.push('--inMemoryPersistence');
+  }
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const listening = await waitForPorts(child);
+  const blobEndpoint = `http://127.0.0.1:${listening.Blob}/${ACCOUNT}`;
+  const queueEndpoint = `http://127.0.0.1:${listening.Queue}/${ACCOUNT}`;
+  const tableEndpoint = `http://127.0.0.1:${listening.Table}/${ACCOUNT}`;
+  return {
+    blobEndpoint,
+    queueEndpoint,
+    tableEndpoint,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
+      `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`,
+    stop: () => stopChild(child),
+  };
+}
+
+function waitForPorts(child: ChildProcess): Promise<Record<'Blob' | 'Queue' | 'Table', number>> {
+  return new Promise((resolve, reject) => {
+    const found: Partial<Record<'Blob' | 'Queue' | 'Table', number>> = {};
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const match of output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/[^:]+:(\d+)/g)) {
+        found[match[1] as 'Blob'] = Number(match[2]);
+      }
+      if (found.Blob && found.Queue && found.Table) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
+        resolve(found as Record<'Blob' | 'Queue' | 'Table', number>);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => fail(new Error(`Azurite exited (code ${code}) before listening:\n${output}`)));
+    child.once('error', fail);
+  });
+}
+
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
