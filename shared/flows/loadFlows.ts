@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '../errors';
+import type { FlowSet } from './flowSchema';
+import { checkAcrossFlows, parseFlowFile } from './parseFlowFile';
+
+const FLOW_FILE = /\.(ya?ml|json)$/i;
+
+/**
+ * Loads one flow file, or every *.yaml / *.yml / *.json file in a folder (not recursive; the JSON Schema
+ * file is skipped), and checks the flows together: unique names, each number answered by one flow.
+ * Throws one ValidationError naming every problem in every file.
+ */
+export function loadFlows(path: string): FlowSet {
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((name) => FLOW_FILE.test(name) && !name.endsWith('.schema.json'))
+        .sort()
+        .map((name) => join(path, name))
+    : [path];
+  const problems: string[] = [];
+  const merged: FlowSet = { flows: {}, sources: {} };
+  for (const file of files) {
+    let set: FlowSet;
+    try {
+      set = parseFlowFile(readFileSync(file, 'utf8'), file);
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        problems.push(...(error.details.length ? error.details : [error.message]));
+        continue;
+      }
+      throw error;
+    }
+    for (const [name, flow] of Object.entries(set.flows)) {
+      if (name in merged.flows) {
+        problems.push(`${file}: flow "${name}": is already defined in ${merged.sources[name]}`);
+        continue;
+      }
+      merged.flows[name] = flow;
+      merged.sources[name] = file;
+    }
+  }
+  if (problems.length === 0) {
+    for (const p of checkAcrossFlows(merged)) problems.push(`${merged.sources[p.flow]}: flow "${p.flow}", field "${p.field}": ${p.message}`);
+  }
+  if (files.length === 0) problems.push(`${path}: no flow files (*.yaml, *.yml, *.json)`);
+  if (problems.length) {
+    throw new ValidationError(`Invalid flows in ${path}:\n  ${[...new Set(problems)].join('\n  ')}`, { details: [...new Set(problems)] });
+  }
+  return merged;
+}
