@@ -2,8 +2,8 @@
 // Runs every compiled test file (dist/test/**/*.test.js) with node's built-in runner.
 // `npm test -- acs host` runs only the files whose path contains one of the words.
 'use strict';
-const { readdirSync, statSync, existsSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { readdirSync, statSync, existsSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
+const { dirname, join, relative } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = join(__dirname, '..', 'dist', 'test');
@@ -26,9 +26,29 @@ if (selected.length === 0) {
   console.error(`No test files match ${filters.join(', ')}`);
   process.exit(1);
 }
+// The ACS emulator serves HTTPS with a local CA; NODE_EXTRA_CA_CERTS is read only at process start, so the
+// CA must exist before the test process starts and be passed in its environment.
+const env = { ...process.env, NODE_ENV: 'test' };
+const caScript = join(__dirname, '..', 'dist', 'sandbox', 'acs', 'certificates.js');
+if (existsSync(caScript)) {
+  const ca = spawnSync(process.execPath, [caScript], { encoding: 'utf8' });
+  let caPath = ca.stdout.trim();
+  if (ca.status !== 0 || !caPath) console.error(`Could not create the ACS emulator CA: ${ca.stderr}`);
+  else {
+    // Only one file can be named: keep a CA bundle the machine already trusts by appending ours to it.
+    const existing = env.NODE_EXTRA_CA_CERTS;
+    if (existing && existing !== caPath && existsSync(existing)) {
+      const bundle = join(dirname(caPath), 'extra-ca-bundle.pem');
+      writeFileSync(`${bundle}.${process.pid}`, `${readFileSync(existing, 'utf8')}\n${readFileSync(caPath, 'utf8')}`);
+      renameSync(`${bundle}.${process.pid}`, bundle);
+      caPath = bundle;
+    }
+    env.NODE_EXTRA_CA_CERTS = caPath;
+  }
+}
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...selected],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);

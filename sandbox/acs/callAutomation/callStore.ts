@@ -1,0 +1,47 @@
+// The calls of one emulator instance, findable by server call id, call connection id and incoming call
+// context. Ended calls stay readable for the control API but are "not found" for Call Automation.
+import { acsErrors } from '../errors';
+import type { Call } from './call';
+
+export class CallStore {
+  private readonly byServerCallId = new Map<string, Call>();
+  private readonly byConnectionId = new Map<string, Call>();
+  private readonly byContext = new Map<string, Call>();
+
+  add(call: Call): void {
+    this.byServerCallId.set(call.serverCallId, call);
+    if (call.incomingCallContext) this.byContext.set(call.incomingCallContext, call);
+    if (call.callConnectionId) this.byConnectionId.set(call.callConnectionId, call);
+  }
+
+  connect(call: Call, callConnectionId: string): void {
+    call.callConnectionId = callConnectionId;
+    this.byConnectionId.set(callConnectionId, call);
+  }
+
+  byServerCall(serverCallId: string): Call | undefined {
+    return this.byServerCallId.get(serverCallId);
+  }
+
+  byIncomingContext(context: string): Call | undefined {
+    return this.byContext.get(context);
+  }
+
+  /** The live call of a call connection, or ACS's 404 8522. */
+  live(callConnectionId: string): Call {
+    const call = this.byConnectionId.get(callConnectionId);
+    if (!call || call.state === 'disconnected') throw acsErrors.callNotFound();
+    return call;
+  }
+
+  /** The live, established call of a call connection (media and participant operations need one). */
+  established(callConnectionId: string): Call {
+    const call = this.live(callConnectionId);
+    if (!call.isConnected) throw acsErrors.callNotEstablished();
+    return call;
+  }
+
+  all(): Call[] {
+    return [...this.byServerCallId.values()];
+  }
+}

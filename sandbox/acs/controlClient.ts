@@ -1,0 +1,201 @@
+// Typed client of the emulator's control API: drives the PSTN world and waits on the timeline (with a
+// timeout, never a sleep). Usable from another process: give it the controlUrl and the CA.
+import { request as httpsRequest } from 'node:https';
+import type { TimelineEntry, TimelineFilter } from './timeline';
+import type { AgentBehaviour, SubscriptionOptions } from './options';
+
+export interface CallSummary {
+  serverCallId: string;
+  callConnectionId?: string;
+  correlationId: string;
+  direction: 'inbound' | 'outbound';
+  state: string;
+  caller: { rawId: string };
+  callee: { rawId: string };
+  connectedTo?: { rawId: string };
+  participants: Array<{ identifier: { rawId: string }; isMuted: boolean; isOnHold: boolean }>;
+  incomingCallContext?: string;
+}
+
+export interface SubscriptionSummary {
+  id: string;
+  endpoint: string;
+  eventTypes?: string[];
+  maxDeliveryAttempts: number;
+  validated: boolean;
+}
+
+export interface SmsSummary {
+  messageId: string;
+  direction: 'outbound' | 'inbound';
+  from: string;
+  to: string;
+  message: string;
+  time: string;
+  tag?: string;
+}
+
+export class ControlApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`Control API answered ${status}: ${JSON.stringify(body)}`);
+    this.name = 'ControlApiError';
+  }
+}
+
+export class AcsControlClient {
+  constructor(
+    readonly controlUrl: string,
+    private readonly tls: { ca?: string } = {},
+  ) {}
+
+  info(): Promise<Record<string, string>> {
+    return this.call('GET', '');
+  }
+
+  /** A caller dials `to` from `from` (E.164 numbers or ACS user ids): Event Grid IncomingCall follows. */
+  placeCall(request: { from: string; to: string; callerDisplayName?: string; customContext?: { sipHeaders?: Record<string, string>; voipHeaders?: Record<string, string> } }): Promise<CallSummary> {
+    return this.call('POST', '/calls', request);
+  }
+
+  getCall(serverCallId: string): Promise<CallSummary> {
+    return this.call('GET', `/calls/${encodeURIComponent(serverCallId)}`);
+  }
+
+  async listCalls(): Promise<CallSummary[]> {
+    return (await this.call<{ value: CallSummary[] }>('GET', '/calls')).value;
+  }
+
+  /** The caller presses keys, e.g. "12#". */
+  pressDigits(serverCallId: string, digits: string): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/digits`, { digits });
+  }
+
+  /** The caller says a phrase (speech, choices and speechOrDtmf recognizers hear it). */
+  say(serverCallId: string, text: string): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/say`, { text });
+  }
+
+  /** The caller stays silent: the current (or next) recognize times out at once (RecognizeFailed 8510). */
+  staySilent(serverCallId: string): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/silence`, {});
+  }
+
+  hangUp(serverCallId: string): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/hangup`, {});
+  }
+
+  /** How a number ("+1...") or ACS user id answers transfers, invitations and outbound calls. */
+  configureAgent(key: string, behaviour: AgentBehaviour): Promise<void> {
+    return this.call('PUT', `/agents/${encodeURIComponent(key)}`, behaviour);
+  }
+
+  setDefaultAgentBehaviour(behaviour: AgentBehaviour): Promise<void> {
+    return this.call('PUT', '/agents/default', behaviour);
+  }
+
+  addSubscription(subscription: SubscriptionOptions): Promise<SubscriptionSummary> {
+    return this.call('POST', '/subscriptions', subscription);
+  }
+
+  async listSubscriptions(): Promise<SubscriptionSummary[]> {
+    return (await this.call<{ value: SubscriptionSummary[] }>('GET', '/subscriptions')).value;
+  }
+
+  removeSubscription(id: string): Promise<void> {
+    return this.call('DELETE', `/subscriptions/${encodeURIComponent(id)}`);
+  }
+
+  /** An SMS from the world to one of the resource's numbers: Event Grid SMSReceived. */
+  receiveSms(sms: { from: string; to: string; message: string }): Promise<{ messageId: string }> {
+    return this.call('POST', '/sms', sms);
+  }
+
+  /** Every SMS the app sent (and the inbound ones). */
+  async listSms(): Promise<SmsSummary[]> {
+    return (await this.call<{ value: SmsSummary[] }>('GET', '/sms')).value;
+  }
+
+  /** A chat user writes in a thread they take part in. */
+  sendChatMessage(message: { threadId: string; senderId: string; content: string; senderDisplayName?: string }): Promise<{ id: string }> {
+    return this.call('POST', '/chat/messages', message);
+  }
+
+  async timeline(filter: TimelineFilter = {}): Promise<TimelineEntry[]> {
+    return (await this.call<{ value: TimelineEntry[] }>('GET', `/timeline${query(filter)}`)).value;
+  }
+
+  /** The first timeline entry matching the filter (already there or to come); throws after timeoutMs. */
+  async waitFor(filter: TimelineFilter, timeoutMs = 10_000): Promise<TimelineEntry> {
+    try {
+      return await this.call<TimelineEntry>('GET', `/timeline/wait${query({ ...filter, timeoutMs })}`);
+    } catch (err) {
+      if (err instanceof ControlApiError && err.status === 408) {
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${JSON.stringify(filter)}`);
+      }
+      throw err;
+    }
+  }
+
+  /** A Call Automation callback (e.g. `RecognizeCompleted`) sent for a call. */
+  waitForEvent(type: string, filter: Omit<TimelineFilter, 'kind' | 'type'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+    return this.waitFor({ ...filter, kind: 'callback', type }, timeoutMs);
+  }
+
+  /** An Event Grid event published (full type, e.g. `Microsoft.Communication.IncomingCall`). */
+  waitForEventGrid(type: string, filter: Omit<TimelineFilter, 'kind' | 'type'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+    return this.waitFor({ ...filter, kind: 'eventGrid', type }, timeoutMs);
+  }
+
+  /** A REST request the app made, by operation name (e.g. `answerCall`, `play`, `transferToParticipant`). */
+  waitForRequest(operation: string, filter: Omit<TimelineFilter, 'kind' | 'operation'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+    return this.waitFor({ ...filter, kind: 'request', operation }, timeoutMs);
+  }
+
+  /** A world action or outcome (e.g. `transferConnected`, `dtmfSent`, `missed`). */
+  waitForWorld(type: string, filter: Omit<TimelineFilter, 'kind' | 'type'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+    return this.waitFor({ ...filter, kind: 'world', type }, timeoutMs);
+  }
+
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = new URL(this.controlUrl + path);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise<T>((resolve, reject) => {
+      const req = httpsRequest(
+        url,
+        {
+          method,
+          ca: this.tls.ca,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              parsed = text;
+            }
+            if ((res.statusCode ?? 500) >= 300) reject(new ControlApiError(res.statusCode ?? 500, parsed));
+            else resolve(parsed as T);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}
+
+function query(params: object): string {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) q.set(key, String(value));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

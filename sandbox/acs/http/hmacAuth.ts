@@ -1,0 +1,54 @@
+// Verifies ACS HMAC-SHA256 request signing exactly as communication-common signs:
+// VERB\npathAndQuery\nx-ms-date;host;x-ms-content-sha256, keyed with the base64-decoded access key.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { acsErrors } from '../errors';
+
+export function contentHash(body: Buffer): string {
+  return createHash('sha256').update(body).digest('base64');
+}
+
+export function signRequest(accessKey: string, method: string, url: URL, date: string, hash: string): string {
+  const query = url.searchParams.toString();
+  const pathAndQuery = query ? `${url.pathname}?${query}` : url.pathname;
+  const stringToSign = `${method.toUpperCase()}\n${pathAndQuery}\n${date};${url.host};${hash}`;
+  return createHmac('sha256', Buffer.from(accessKey, 'base64')).update(stringToSign, 'utf8').digest('base64');
+}
+
+/** Throws a 401 AcsError unless the request carries a valid, fresh HMAC signature. */
+export function verifyHmac(
+  accessKey: string,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  maxSkewMs: number,
+): void {
+  const auth = headerValue(headers, 'authorization');
+  const date = headerValue(headers, 'x-ms-date') ?? headerValue(headers, 'date');
+  const claimedHash = headerValue(headers, 'x-ms-content-sha256');
+  const host = headerValue(headers, 'host');
+  if (!auth) throw acsErrors.unauthenticated('The request is not signed.');
+  const m = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(auth);
+  if (!m) throw acsErrors.unauthenticated('The Authorization header is not an HMAC-SHA256 signature.');
+  if (m[1]!.toLowerCase() !== 'x-ms-date;host;x-ms-content-sha256') {
+    throw acsErrors.unauthenticated('SignedHeaders must be x-ms-date;host;x-ms-content-sha256.');
+  }
+  if (!date || !claimedHash || !host) throw acsErrors.unauthenticated('x-ms-date, host and x-ms-content-sha256 are required.');
+  const when = Date.parse(date);
+  if (Number.isNaN(when) || Math.abs(Date.now() - when) > maxSkewMs) {
+    throw acsErrors.unauthenticated('The request date is outside the allowed clock skew.');
+  }
+  if (claimedHash !== contentHash(body)) throw acsErrors.unauthenticated('The content hash does not match the body.');
+  const url = new URL(path, `https://${host}`);
+  const expected = Buffer.from(signRequest(accessKey, method, url, date, claimedHash));
+  const actual = Buffer.from(m[2]!);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    throw acsErrors.unauthenticated('The signature does not match.');
+  }
+}
+
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

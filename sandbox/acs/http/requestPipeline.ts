@@ -1,0 +1,149 @@
+// Turns one HTTP request into one Reply: size limit, routing, authentication, content type, JSON parsing,
+// repeatability, the handler, and ACS-shaped errors. Nothing a client sends can crash the emulator.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AcsError, acsErrors, toAcsError } from '../errors';
+import type { Timeline } from '../timeline';
+import { headerValue, verifyHmac } from './hmacAuth';
+import { RepeatabilityCache } from './repeatability';
+import type { Reply, RequestContext, Router } from './router';
+
+export interface PipelineSettings {
+  accessKey: string;
+  maxBodyBytes: number;
+  maxClockSkewMs: number;
+  /** Resolves a Chat bearer token to its Communication user id, or throws a 401 AcsError. */
+  verifyUserToken(token: string): Promise<string>;
+}
+
+export class RequestPipeline {
+  private readonly repeatability = new RepeatabilityCache();
+
+  constructor(
+    private readonly router: Router,
+    private readonly timeline: Timeline,
+    private readonly settings: PipelineSettings,
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const started = Date.now();
+    this.process(req)
+      .catch((err: unknown) => ({ reply: errorReply(toAcsError(err)), operation: undefined, callConnectionId: undefined }))
+      .then(({ reply, operation, callConnectionId }) => {
+        const path = (req.url ?? '/').split('?')[0];
+        if (!path?.startsWith('/control')) {
+          this.timeline.add({
+            kind: 'request',
+            method: req.method,
+            path,
+            operation,
+            status: reply.status,
+            callConnectionId,
+            data: { durationMs: Date.now() - started },
+          });
+        }
+        send(res, reply);
+      })
+      .catch(() => res.destroy());
+  }
+
+  private async process(req: IncomingMessage): Promise<{ reply: Reply; operation?: string; callConnectionId?: string }> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const rawBody = await readBody(req, this.settings.maxBodyBytes);
+    const found = this.router.match(method, url.pathname);
+    if (!('route' in found)) {
+      throw found.methodMismatch ? acsErrors.methodNotAllowed(method) : acsErrors.unknownOperation(method, url.pathname);
+    }
+    const { route, params } = found;
+    const ctx: RequestContext = { method, url, params, headers: req.headers, rawBody, body: {} };
+    const callConnectionId = url.pathname.startsWith('/calling/callConnections/') ? params[0] : undefined;
+    try {
+      if (route.auth === 'hmac') {
+        verifyHmac(this.settings.accessKey, method, req.url ?? '/', req.headers, rawBody, this.settings.maxClockSkewMs);
+      } else if (route.auth === 'user') {
+        const auth = headerValue(req.headers, 'authorization') ?? '';
+        const m = /^Bearer (.+)$/i.exec(auth);
+        if (!m) throw acsErrors.invalidToken('A bearer token is required.');
+        ctx.userId = await this.settings.verifyUserToken(m[1]!);
+      }
+      if (rawBody.length > 0) {
+        const type = headerValue(req.headers, 'content-type') ?? '';
+        if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw acsErrors.unsupportedMediaType(type.split(';')[0] ?? '');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(rawBody.toString('utf8'));
+        } catch {
+          throw acsErrors.malformedJson();
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          throw acsErrors.invalidBody('The body must be a JSON object.');
+        }
+        ctx.body = parsed as Record<string, unknown>;
+      }
+      const repeatId = headerValue(req.headers, 'repeatability-request-id');
+      const key = repeatId && route.auth !== 'none' ? `${method} ${url.pathname} ${repeatId}` : undefined;
+      const { reply, repeated } = await this.repeatability.run(key, async () => route.handler(ctx));
+      const headers = { ...reply.headers };
+      if (key) headers['repeatability-result'] = repeated ? 'rejected' : 'accepted';
+      return { reply: { ...reply, headers }, operation: route.operation, callConnectionId };
+    } catch (err) {
+      return { reply: errorReply(toAcsError(err)), operation: route.operation, callConnectionId };
+    }
+  }
+}
+
+function errorReply(err: AcsError): Reply {
+  return { status: err.status, body: err.toBody(), headers: { 'x-ms-error-code': err.code } };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(acsErrors.payloadTooLarge(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(acsErrors.payloadTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+      failed = true;
+    });
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { 'x-ms-request-id': cryptoRandomId(), ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  const payload = Buffer.from(JSON.stringify(reply.body));
+  res.writeHead(reply.status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(payload.length),
+  });
+  res.end(payload);
+}
+
+function cryptoRandomId(): string {
+  return Math.random().toString(16).slice(2) + Date.now().toString(16);
+}

@@ -1,0 +1,172 @@
+// The ACS emulator: `startAcsEmulator(options)` serves Call Automation, SMS, Chat, Identity and Event Grid
+// delivery over HTTPS with a locally trusted CA, plus the control API that drives the PSTN world.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { CallbackDispatcher } from './callAutomation/callbackDispatcher';
+import { callAutomationRoutes } from './callAutomation/callAutomationRoutes';
+import { CallStore } from './callAutomation/callStore';
+import { ensureTlsMaterial } from './certificates';
+import { ChatStore } from './chat/chatStore';
+import { chatRoutes } from './chat/chatRoutes';
+import type { AcsContext } from './context';
+import { controlRoutes, timelineFilter } from './control/controlRoutes';
+import { AcsControlClient } from './controlClient';
+import { EventGridPublisher } from './eventGrid/eventGridPublisher';
+import { RequestPipeline } from './http/requestPipeline';
+import { Router } from './http/router';
+import { IdentityStore } from './identity/identityStore';
+import { identityRoutes } from './identity/identityRoutes';
+import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } from './options';
+import { PstnWorld } from './pstn/pstnWorld';
+import { Scheduler } from './scheduler';
+import { SmsStore } from './sms/smsStore';
+import { smsRoutes } from './sms/smsRoutes';
+import { matches, Timeline } from './timeline';
+import { TokenSigner } from './tokenSigner';
+
+export type { AcsEmulatorOptions, AgentBehaviour, SubscriptionOptions } from './options';
+export type { TimelineEntry, TimelineFilter } from './timeline';
+export { AcsControlClient } from './controlClient';
+
+export interface AcsEmulator {
+  /** `https://127.0.0.1:<port>/` */
+  endpoint: string;
+  connectionString: string;
+  accessKey: string;
+  /** The CA to trust (NODE_EXTRA_CA_CERTS) */
+  caCertPath: string;
+  /** JWKS of the callback JWT keys. */
+  jwksUrl: string;
+  immutableResourceId: string;
+  issuer: string;
+  controlUrl: string;
+  /** Typed client of the control API. */
+  control: AcsControlClient;
+  close(): Promise<void>;
+}
+
+export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<AcsEmulator> {
+  const options = resolveOptions(input);
+  const tls = await ensureTlsMaterial(options.certDir);
+  const timeline = new Timeline(options.timelineLimit);
+  const scheduler = new Scheduler(options.timeScale, () => undefined);
+  const callbackSigner = new TokenSigner();
+  const identitySigner = new TokenSigner();
+  const world = new PstnWorld(options.agents, options.defaultAgentBehaviour);
+  const ctx: AcsContext = {
+    options,
+    endpoint: '',
+    scheduler,
+    timeline,
+    callbacks: new CallbackDispatcher(callbackSigner, timeline, {
+      issuer: options.issuer,
+      audience: options.immutableResourceId,
+      timeoutMs: options.deliveryTimeoutMs,
+    }),
+    eventGrid: new EventGridPublisher(
+      {
+        topic: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/${options.resourceName}`,
+        timeoutMs: options.deliveryTimeoutMs,
+        retryDelaysMs: options.eventGridRetryDelaysMs,
+        maxDeliveryAttempts: options.eventGridMaxDeliveryAttempts,
+        duplicateIncomingCallWhenUnfiltered: options.duplicateIncomingCallWhenUnfiltered,
+      },
+      scheduler,
+      timeline,
+    ),
+    calls: new CallStore(),
+    world,
+    callbackSigner,
+    identities: new IdentityStore(identitySigner, options.immutableResourceId),
+    chats: new ChatStore(),
+    sms: new SmsStore(),
+  };
+  world.attach(ctx);
+
+  let info: Record<string, unknown> = {};
+  const router = new Router()
+    .add('GET', /^\/calling\/keys$/, 'none', 'jwks', () => ({ status: 200, body: { keys: [callbackSigner.jwk()] } }))
+    .addAll(callAutomationRoutes(ctx))
+    .addAll(identityRoutes(ctx))
+    .addAll(smsRoutes(ctx))
+    .addAll(chatRoutes(ctx))
+    .addAll(controlRoutes(ctx, () => info));
+  const pipeline = new RequestPipeline(router, timeline, {
+    accessKey: options.accessKey,
+    maxBodyBytes: options.maxBodyBytes,
+    maxClockSkewMs: options.maxClockSkewMs,
+    verifyUserToken: (token) => ctx.identities.verify(token),
+  });
+
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => pipeline.handle(req, res));
+  server.on('clientError', (_err, socket) => socket.destroy());
+  // The console follows the timeline live: every entry as one JSON text frame.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    if (url.pathname !== '/control/timeline/stream') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const filter = timelineFilter(url.searchParams);
+      const unsubscribe = timeline.subscribe((entry) => {
+        if (matches(entry, filter)) ws.send(JSON.stringify(entry));
+      });
+      for (const entry of timeline.list(filter)) ws.send(JSON.stringify(entry));
+      ws.on('close', unsubscribe);
+      ws.on('error', unsubscribe);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const endpoint = `https://${host}:${port}/`;
+  ctx.endpoint = endpoint;
+  const controlUrl = `${endpoint}control`;
+  const emulator: AcsEmulator = {
+    endpoint,
+    connectionString: `endpoint=${endpoint};accesskey=${options.accessKey}`,
+    accessKey: options.accessKey,
+    caCertPath: tls.caCertPath,
+    jwksUrl: `${endpoint}calling/keys`,
+    immutableResourceId: options.immutableResourceId,
+    issuer: options.issuer,
+    controlUrl,
+    control: new AcsControlClient(controlUrl, { ca: tls.caCertPem }),
+    close: async () => {
+      scheduler.close();
+      ctx.callbacks.close();
+      timeline.close();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  info = {
+    endpoint,
+    caCertPath: tls.caCertPath,
+    jwksUrl: emulator.jwksUrl,
+    immutableResourceId: options.immutableResourceId,
+    issuer: options.issuer,
+    controlUrl,
+  };
+
+  const subscriptions: SubscriptionOptions[] = [...options.subscriptions];
+  if (options.subscriptionsFile) {
+    const parsed = JSON.parse(readFileSync(options.subscriptionsFile, 'utf8')) as SubscriptionOptions[] | { subscriptions: SubscriptionOptions[] };
+    subscriptions.push(...(Array.isArray(parsed) ? parsed : parsed.subscriptions));
+  }
+  // Endpoints that are not up yet are validated again before their first event.
+  await Promise.all(subscriptions.map((s) => ctx.eventGrid.add(s)));
+  return emulator;
+}
+

@@ -1,0 +1,72 @@
+// SMS REST route (HMAC): send to one or more recipients, with optional delivery reports via Event Grid.
+import { randomUUID } from 'node:crypto';
+import type { AcsContext } from '../context';
+import { acsErrors } from '../errors';
+import { isE164 } from '../identifiers';
+import { route, type Route } from '../http/router';
+
+const DELIVERY_DELAY_MS = 1_000;
+
+export function smsRoutes(ctx: AcsContext): Route[] {
+  return [
+    route('POST', /^\/sms$/, 'hmac', 'sendSms', (req) => {
+      const { from, smsRecipients, message, smsSendOptions } = req.body as Record<string, unknown>;
+      if (!isE164(from)) throw acsErrors.invalidSender();
+      const owned = ctx.options.phoneNumbers;
+      if (owned.length > 0 && !owned.includes(from)) throw acsErrors.invalidSender();
+      if (!Array.isArray(smsRecipients) || smsRecipients.length === 0) throw acsErrors.invalidBody("'smsRecipients' must list at least one recipient.");
+      if (typeof message !== 'string' || message.length === 0) throw acsErrors.invalidBody("'message' is required.");
+      if (message.length > 2048) throw acsErrors.invalidBody("'message' is longer than 2048 characters.");
+      const options = (smsSendOptions ?? {}) as { enableDeliveryReport?: boolean; tag?: string };
+      const value = smsRecipients.map((raw) => {
+        const recipient = (raw ?? {}) as { to?: unknown; repeatabilityRequestId?: string };
+        const to = String(recipient.to ?? '');
+        if (!isE164(recipient.to)) {
+          return { to, httpStatusCode: 400, successful: false, errorMessage: 'Invalid To phone number format.' };
+        }
+        const earlier = ctx.sms.repeated(recipient.repeatabilityRequestId);
+        if (earlier) return { to, messageId: earlier, httpStatusCode: 202, repeatabilityResult: 'accepted', successful: true };
+        const messageId = `Outgoing_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomUUID().replace(/-/g, '')}_noam`;
+        ctx.sms.remember(recipient.repeatabilityRequestId, messageId);
+        const sentAt = new Date().toISOString();
+        ctx.sms.add({ messageId, direction: 'outbound', from, to, message, time: sentAt, tag: options.tag });
+        ctx.timeline.add({ kind: 'world', type: 'smsSent', data: { messageId } });
+        if (options.enableDeliveryReport) {
+          ctx.scheduler.after(DELIVERY_DELAY_MS, () => {
+            const now = new Date().toISOString();
+            ctx.eventGrid.publish('Microsoft.Communication.SMSDeliveryReportReceived', `/phonenumber/${to}`, {
+              messageId,
+              from,
+              to,
+              deliveryStatus: 'Delivered',
+              deliveryStatusDetails: 'No error.',
+              receivedTimestamp: now,
+              deliveryAttempts: [{ timestamp: now, segmentsSucceeded: 1, segmentsFailed: 0 }],
+              tag: options.tag,
+            });
+          });
+        }
+        return { to, messageId, httpStatusCode: 202, repeatabilityResult: recipient.repeatabilityRequestId ? 'accepted' : undefined, successful: true };
+      });
+      return { status: 202, body: { value } };
+    }),
+  ];
+}
+
+/** An inbound SMS from the world: Event Grid SMSReceived. */
+export function receiveSms(ctx: AcsContext, from: string, to: string, message: string): string {
+  if (!isE164(from)) throw acsErrors.invalidPhoneNumber('from');
+  if (!isE164(to)) throw acsErrors.invalidPhoneNumber('to');
+  const messageId = `Incoming_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomUUID().replace(/-/g, '')}_noam`;
+  const receivedTimestamp = new Date().toISOString();
+  ctx.sms.add({ messageId, direction: 'inbound', from, to, message, time: receivedTimestamp });
+  ctx.eventGrid.publish('Microsoft.Communication.SMSReceived', `/phonenumber/${to}`, {
+    messageId,
+    from,
+    to,
+    message,
+    receivedTimestamp,
+    segmentCount: Math.max(1, Math.ceil(message.length / 160)),
+  });
+  return messageId;
+}
