@@ -109,7 +109,7 @@ export class BlobTriggerListener {
         try {
           for await (const blob of watch.container.listBlobsFlat({ prefix: watch.prefix })) {
             const params = matchBlob(watch, blob.name);
-            const etag = blob.properties.etag ?? '';
+            const etag = normalizeEtag(blob.properties.etag);
             const key = encodeKey(`${watch.container.containerName}/${blob.name}`);
             if (!params || watch.done.get(key) === etag || this.inFlight.has(`${watch.fn.name}|${key}`)) continue;
             void this.process(watch, blob.name, key, etag, params);
@@ -134,7 +134,11 @@ export class BlobTriggerListener {
       try {
         const content = await blob.downloadToBuffer();
         const props = await blob.getProperties();
-        if (props.etag !== etag) return; // overwritten meanwhile: the next scan takes the new version
+        if (normalizeEtag(props.etag) !== etag) {
+          // Overwritten meanwhile: release the receipt; the next scan takes the new version.
+          await watch.receipts.upsertEntity({ ...receipt, etag: undefined, leaseUntil: 0, attempts: receipt.attempts - 1 }, 'Replace');
+          return;
+        }
         const triggerMetadata: Record<string, { string?: string; json?: string }> = {
           BlobTrigger: { string: `${watch.container.containerName}/${blobName}` },
           Uri: { string: blob.url },
@@ -200,6 +204,11 @@ export class BlobTriggerListener {
       throw error;
     }
   }
+}
+
+/** Listings report ETags bare, property reads quoted. */
+function normalizeEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^"|"$/g, '');
 }
 
 function matchBlob(watch: Watch, name: string): Record<string, string> | undefined {
