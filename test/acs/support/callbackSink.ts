@@ -51,8 +51,12 @@ export class CallbackSink {
     kind: K,
     callConnectionId?: string,
     timeoutMs = 10_000,
+    predicate: (e: Extract<CallAutomationEvent, { kind: K }>) => boolean = () => true,
   ): Promise<Extract<CallAutomationEvent, { kind: K }>> {
-    const find = () => this.events(callConnectionId).find((e) => e.kind === kind) as Extract<CallAutomationEvent, { kind: K }> | undefined;
+    const find = () =>
+      this.events(callConnectionId).find((e) => e.kind === kind && predicate(e as Extract<CallAutomationEvent, { kind: K }>)) as
+        | Extract<CallAutomationEvent, { kind: K }>
+        | undefined;
     const found = find();
     if (found) return found;
     return new Promise((resolve, reject) => {

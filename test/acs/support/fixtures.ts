@@ -1,4 +1,5 @@
 // Shared set-up: a fast emulator (simulated time x0.01) and the sinks, closed together.
+import type { AnswerCallOptions, CallAutomationClient, CallConnection } from '@azure/communication-call-automation';
 import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '../../../sandbox/acs/index';
 import { CallbackSink } from './callbackSink';
 import { EventGridSink } from './eventGridSink';
@@ -34,4 +35,26 @@ export async function startFixture(options: AcsEmulatorOptions = {}): Promise<Fi
       await eventGrid.close();
     },
   };
+}
+
+export interface AnsweredCall {
+  serverCallId: string;
+  callConnectionId: string;
+  connection: CallConnection;
+}
+
+/** Places a call from the world, answers it from Event Grid's IncomingCall and waits for CallConnected. */
+export async function answerIncomingCall(
+  fx: Fixture,
+  client: CallAutomationClient,
+  options: AnswerCallOptions = {},
+  callbackUrl = fx.callbacks.url,
+  from = CALLER,
+): Promise<AnsweredCall> {
+  const placed = await fx.acs.control.placeCall({ from, to: SUPPORT_LINE, callerDisplayName: 'Test caller' });
+  const incoming = await fx.eventGrid.waitForMatch('Microsoft.Communication.IncomingCall', (e) => e.data.serverCallId === placed.serverCallId);
+  const result = await client.answerCall(String(incoming.data.incomingCallContext), callbackUrl, options);
+  const callConnectionId = result.callConnectionProperties.callConnectionId!;
+  await fx.acs.control.waitForEvent('CallConnected', { callConnectionId });
+  return { serverCallId: placed.serverCallId, callConnectionId, connection: result.callConnection };
 }
