@@ -1,0 +1,38 @@
+import { isFlowOpen, scheduleIntervals } from '../routing/isFlowOpen';
+import { isHoliday } from '../routing/holidays';
+import { isWithinSchedule } from '../routing/weeklySchedule';
+import type { Condition, Hours, ValueTest } from './flowSchema';
+
+export interface ConditionFacts {
+  variables: Readonly<Record<string, string>>;
+  caller: string;
+  dialled: string;
+  now: Date;
+  hours?: Hours;
+}
+
+function test(t: ValueTest, value: string | undefined): boolean {
+  if (t.exists !== undefined) return t.exists === (value !== undefined && value !== '');
+  if (value === undefined) return false;
+  if (t.equals !== undefined) return value === t.equals;
+  if (t.in !== undefined) return t.in.includes(value);
+  if (t.startsWith !== undefined) return value.startsWith(t.startsWith);
+  if (t.matches !== undefined) return new RegExp(t.matches).test(value);
+  return false;
+}
+
+/** Pure: the clock is a fact like the others (the orchestration passes its replay-safe time). */
+export function evaluateCondition(c: Condition, facts: ConditionFacts): boolean {
+  if ('variable' in c) return test(c, facts.variables[c.variable]);
+  if ('caller' in c) return test(c.caller, facts.caller.replace(/^4:/, ''));
+  if ('dialled' in c) return test(c.dialled, facts.dialled.replace(/^4:/, ''));
+  if ('time' in c) {
+    const zone = c.time.timeZone ?? facts.hours?.timeZone ?? 'UTC';
+    return isWithinSchedule(scheduleIntervals(c.time.open), facts.now, zone);
+  }
+  if ('open' in c) return isFlowOpen(facts.hours, facts.now) === c.open;
+  if ('holiday' in c) return (facts.hours ? isHoliday(facts.hours.holidays, facts.now, facts.hours.timeZone) : false) === c.holiday;
+  if ('all' in c) return c.all.every((x) => evaluateCondition(x, facts));
+  if ('any' in c) return c.any.some((x) => evaluateCondition(x, facts));
+  return !evaluateCondition(c.not, facts);
+}

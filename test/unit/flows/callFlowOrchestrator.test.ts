@@ -1,0 +1,405 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ActivityNames } from '../../../shared/flows/activityNames';
+import { type CallFlowInput, type CallFlowOutput, callFlowOrchestrator } from '../../../shared/flows/callFlowOrchestrator';
+import { CallEvents } from '../../../shared/flows/callEventNames';
+import type { FlowSet } from '../../../shared/flows/flowSchema';
+import { loadFlows } from '../../../shared/flows/loadFlows';
+import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
+import { type ActivityCall, type HistoryEvent, ReplayDriver, replay, type WorldTools } from './replayDriver';
+
+const contoso: FlowSet = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows', 'contoso.yaml'));
+
+function callInput(flowName: string, overrides: Partial<CallFlowInput> = {}): CallFlowInput {
+  return {
+    callConnectionId: 'conn-1',
+    serverCallId: 'server-1',
+    callerId: '+12125550123',
+    dialled: '+18005550100',
+    flowName,
+    flow: contoso.flows[flowName],
+    ...overrides,
+  };
+}
+
+/** What the caller does at each recognize, in order. */
+type Turn =
+  | { press: string }
+  | { choose: string }
+  | { speak: string }
+  | 'silence'
+  | 'hangup'
+  | 'nothing'
+  | { stale: string; then: Turn };
+
+const TONE: Record<string, string> = { '0': 'zero', '1': 'one', '2': 'two', '3': 'three', '4': 'four', '5': 'five', '6': 'six', '7': 'seven', '8': 'eight', '9': 'nine', '#': 'pound', '*': 'asterisk' };
+
+interface Script {
+  turns?: Turn[];
+  transfer?: ('accept' | 'fail' | 'no-answer')[];
+  addParticipant?: 'succeed' | 'fail';
+  agent?: 'handoff' | 'ended' | 'fail';
+  /** Activity names that throw, each for the given number of calls (Infinity = always). */
+  failing?: Record<string, number>;
+  /** The caller hangs up during this activity (by call index of that name, 0-based). */
+  hangUpDuring?: { name: string; index?: number };
+  /** Raise recognize outcomes before the activity's own result is recorded. */
+  early?: boolean;
+}
+
+/** A scripted ACS: answers activities and raises the callbacks ACS would send. */
+function acs(script: Script) {
+  const turns = [...(script.turns ?? [])];
+  const transfers = [...(script.transfer ?? [])];
+  const failing = { ...(script.failing ?? {}) };
+  const counts: Record<string, number> = {};
+  return (call: ActivityCall, tools: WorldTools): unknown => {
+    const index = (counts[call.name] = (counts[call.name] ?? 0) + 1) - 1;
+    if ((failing[call.name] ?? 0) > 0) {
+      failing[call.name] -= 1;
+      throw new Error(`${call.name} failed: 400 Bad Request`);
+    }
+    const ctx = call.input?.operationContext;
+    const raise = script.early && call.name === ActivityNames.recognize ? tools.raiseFirst : tools.raise;
+    if (script.hangUpDuring && script.hangUpDuring.name === call.name && (script.hangUpDuring.index ?? 0) === index) {
+      tools.raise(CallEvents.callDisconnected, { callConnectionId: 'conn-1' });
+      return call.name === ActivityNames.startRecording ? { recordingId: 'rec-1' } : null;
+    }
+    const recognizeTurn = (turn: Turn | undefined): void => {
+      if (turn === undefined) throw new Error('the script has no more caller turns');
+      if (turn === 'nothing') return;
+      if (turn === 'hangup') return raise(CallEvents.callDisconnected, {});
+      if (turn === 'silence') return raise(CallEvents.recognizeFailed, { operationContext: ctx, resultInformation: { code: 400, subCode: 8510, message: 'silence' } });
+      if ('stale' in turn) {
+        raise(CallEvents.recognizeCompleted, { operationContext: turn.stale, recognitionType: 'dtmf', dtmfResult: { tones: ['nine'] } });
+        return recognizeTurn(turn.then);
+      }
+      if ('press' in turn) {
+        const tones = [...turn.press].map((k) => TONE[k]);
+        return raise(CallEvents.recognizeCompleted, { operationContext: ctx, recognitionType: 'dtmf', dtmfResult: { tones }, resultInformation: { code: 200, subCode: 8514 } });
+      }
+      if ('choose' in turn) {
+        return raise(CallEvents.recognizeCompleted, { operationContext: ctx, recognitionType: 'choices', choiceResult: { label: turn.choose, recognizedPhrase: turn.choose } });
+      }
+      return raise(CallEvents.recognizeCompleted, { operationContext: ctx, recognitionType: 'speech', speechResult: { speech: turn.speak, confidence: 0.9 } });
+    };
+    switch (call.name) {
+      case ActivityNames.play:
+        tools.raise(CallEvents.playCompleted, { operationContext: ctx, resultInformation: { code: 200, subCode: 0 } });
+        return null;
+      case ActivityNames.recognize:
+        recognizeTurn(turns.shift());
+        return null;
+      case ActivityNames.transfer: {
+        const how = transfers.shift() ?? 'accept';
+        if (how === 'accept') tools.raise(CallEvents.callTransferAccepted, { operationContext: ctx });
+        if (how === 'fail') tools.raise(CallEvents.callTransferFailed, { operationContext: ctx, resultInformation: { code: 487, subCode: 0 } });
+        return null;
+      }
+      case ActivityNames.addParticipant:
+        tools.raise(script.addParticipant === 'fail' ? CallEvents.addParticipantFailed : CallEvents.addParticipantSucceeded, { operationContext: ctx });
+        return null;
+      case ActivityNames.startMediaStreaming:
+        if (script.agent === 'fail') {
+          tools.raise(CallEvents.mediaStreamingFailed, { operationContext: ctx });
+          return null;
+        }
+        tools.raise(CallEvents.mediaStreamingStarted, { operationContext: ctx });
+        tools.raise(script.agent === 'ended' ? CallEvents.voiceAgentEnded : CallEvents.voiceAgentHandoff, { reason: 'caller-asked-for-person' });
+        return null;
+      case ActivityNames.startRecording:
+        return { recordingId: 'rec-1' };
+      case ActivityNames.sendSms:
+        return { sent: true, messageId: 'sms-1' };
+      default:
+        return null;
+    }
+  };
+}
+
+async function runCall(input: CallFlowInput, script: Script, start?: Date) {
+  const driver = new ReplayDriver(callFlowOrchestrator, input, acs(script), start);
+  const output = (await driver.run()) as CallFlowOutput;
+  assert.equal(driver.openTimers(), 0, 'every durable timer fired or was cancelled');
+  return { driver, output, names: driver.calls.map((c) => c.name), calls: driver.calls };
+}
+
+const textOf = (call: ActivityCall) => (call.input.sources ?? call.input.prompts).map((s: { text?: string; ssml?: string; url?: string }) => s.text ?? s.ssml ?? s.url);
+
+describe('the call-flow orchestration', () => {
+  it('schedules the first prompt raced against its outcome events and a hang-up (prepared history)', async () => {
+    const now = '2026-11-18T15:00:00.000Z';
+    const history: HistoryEvent[] = [
+      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: now },
+      { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: now, Name: 'callFlow', Input: '{}', Version: '' },
+    ];
+    const state = await replay(callFlowOrchestrator, history, callInput('mainLine'));
+    assert.equal(state.isDone, false);
+    const [whenAny] = state.actions[0];
+    assert.equal(whenAny.actionType, 11);
+    const [play, ...waits] = whenAny.compoundActions ?? [];
+    assert.equal(play.functionName, 'ca.play');
+    assert.deepEqual(play.input, {
+      callConnectionId: 'conn-1',
+      operationContext: 'welcome:1',
+      sources: [{ kind: 'text', text: 'Thanks for calling Contoso. This call may be recorded for quality.', voiceName: 'en-US-AvaMultilingualNeural', locale: 'en-US' }],
+    });
+    assert.deepEqual(
+      waits.map((w) => w.externalEventName),
+      ['PlayCompleted', 'PlayFailed', 'PlayCanceled', 'CallDisconnected'],
+    );
+    assert.deepEqual(state.customStatus, { step: 'welcome', stepsTaken: 1, variables: {}, path: ['welcome'] });
+  });
+
+  it('waits for PlayCompleted with a durable timer once the play request is accepted (prepared history)', async () => {
+    const t0 = '2026-11-18T15:00:00.000Z';
+    const t1 = '2026-11-18T15:00:01.000Z';
+    const history: HistoryEvent[] = [
+      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: t0 },
+      { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: t0, Name: 'callFlow', Input: '{}', Version: '' },
+      { EventType: 4, EventId: 0, IsPlayed: false, Timestamp: t0, Name: 'ca.play' },
+      { EventType: 13, EventId: -1, IsPlayed: false, Timestamp: t0 },
+      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: t1 },
+      { EventType: 5, EventId: -1, IsPlayed: false, Timestamp: t1, TaskScheduledId: 0, Result: 'null' },
+    ];
+    const state = await replay(callFlowOrchestrator, history, callInput('mainLine'));
+    const second = state.actions[0][1];
+    const timer = (second.compoundActions ?? []).find((a) => a.actionType === 5);
+    assert.ok(timer, 'a durable timer is part of the race');
+    assert.equal(new Date(timer.fireAt as string).toISOString(), '2026-11-18T15:05:01.000Z', 'five minutes after the request, by orchestration time');
+  });
+
+  it('routes key 1 to billing, collects the account number and transfers with an announcement', async () => {
+    const { output, names, calls, driver } = await runCall(callInput('mainLine'), { turns: [{ press: '1' }, { press: '12345678#' }] });
+    assert.deepEqual(output, { outcome: 'transferred', lastStep: 'billing', stepsTaken: 5, variables: { department: 'billing', accountNumber: '********' } });
+    assert.deepEqual(names, ['ca.play', 'ca.recognize', 'ca.recognize', 'ca.play', 'ca.transfer']);
+    const menu = calls[1].input;
+    assert.equal(menu.inputType, 'speechOrDtmf');
+    assert.equal(menu.targetParticipant, '+12125550123');
+    assert.equal(menu.initialSilenceTimeoutSeconds, 6);
+    assert.equal(menu.interruptPrompt, true);
+    assert.deepEqual(menu.dtmf, { maxTones: 1, stopTones: [], interToneTimeoutSeconds: 2 });
+    const account = calls[2].input;
+    assert.deepEqual(account.dtmf, { maxTones: 8, stopTones: ['pound'], interToneTimeoutSeconds: 4 });
+    assert.deepEqual(textOf(calls[3]), ['Connecting you to billing.']);
+    assert.deepEqual(calls[4].input, { callConnectionId: 'conn-1', operationContext: 'billing:5', target: '+18005550111', sourceCallerId: '+18005550100' });
+    const statuses = JSON.stringify(driver.customStatuses);
+    assert.ok(!statuses.includes('12345678'), 'custom status never shows the digits');
+  });
+
+  it('re-prompts after a silent caller, then transfers', async () => {
+    const { output, calls } = await runCall(callInput('mainLine'), { turns: ['silence', { press: '1' }, { press: '87654321' }] });
+    assert.equal(output.outcome, 'transferred');
+    const [first, second] = calls.filter((c) => c.name === ActivityNames.recognize);
+    assert.equal(textOf(first).length, 1);
+    assert.deepEqual(textOf(second), ["Sorry, I didn't hear anything.", textOf(first)[0]]);
+    assert.notEqual(first.input.operationContext, second.input.operationContext);
+  });
+
+  it('plays the no-match prompt after a wrong key, then understands "sales" by speech', async () => {
+    const { output, calls } = await runCall(callInput('mainLine'), { turns: [{ press: '9' }, { speak: 'Sales, please.' }] });
+    assert.deepEqual(output.variables, { department: 'sales' });
+    const reprompt = calls.filter((c) => c.name === ActivityNames.recognize)[1];
+    assert.equal(textOf(reprompt)[0], "Sorry, I didn't get that.");
+    const transfer = calls.find((c) => c.name === ActivityNames.transfer);
+    assert.equal(transfer?.input.target, '8:acs:00000000-0000-0000-0000-000000000001_00000000-0000-0000-0000-000000000002');
+    assert.equal(transfer?.input.sourceCallerId, undefined, 'no PSTN caller id for an ACS user');
+  });
+
+  it('picks a choice by its label', async () => {
+    const { output } = await runCall(callInput('mainLine'), { turns: [{ choose: 'support' }] });
+    assert.equal(output.outcome, 'transferred');
+    assert.equal(output.lastStep, 'supportAgent');
+  });
+
+  it('after silence three times hands the caller to the voice agent, which hands over to a person', async () => {
+    const { output, calls } = await runCall(callInput('mainLine'), { turns: ['silence', 'silence', 'silence'], agent: 'handoff' });
+    assert.deepEqual(
+      calls.map((c) => c.name),
+      ['ca.play', 'ca.recognize', 'ca.recognize', 'ca.recognize', 'ca.startMediaStreaming', 'ca.stopMediaStreaming', 'ca.play', 'ca.transfer'],
+    );
+    const start = calls[4].input;
+    assert.equal(start.agent.flowName, 'mainLine');
+    assert.equal(start.agent.step, 'assistant');
+    assert.match(start.agent.instructions, /Contoso's support assistant/);
+    assert.deepEqual(output, { outcome: 'transferred', lastStep: 'supportAgent', stepsTaken: 5, variables: {} });
+  });
+
+  it('says goodbye when the voice agent ends the conversation', async () => {
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'assistant' }), { agent: 'ended' });
+    assert.deepEqual(names, ['ca.startMediaStreaming', 'ca.stopMediaStreaming', 'ca.play', 'ca.hangUp']);
+    assert.equal(output.outcome, 'completed');
+  });
+
+  it('falls back when media streaming cannot start', async () => {
+    const { output } = await runCall(callInput('mainLine', { startStep: 'assistant' }), { agent: 'fail' });
+    assert.equal(output.lastStep, 'supportAgent');
+  });
+
+  it('falls back when the transfer target does not answer, then takes a voicemail until the caller hangs up', async () => {
+    const { output, names, calls } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '1' }, { press: '12345678' }],
+      transfer: ['no-answer'],
+      hangUpDuring: { name: ActivityNames.startRecording },
+    });
+    assert.deepEqual(names, ['ca.play', 'ca.recognize', 'ca.recognize', 'ca.play', 'ca.transfer', 'ca.play', 'ca.play', 'ca.startRecording']);
+    assert.deepEqual(textOf(calls[5]), ['Our billing team is busy right now. Please leave a message after the tone.']);
+    assert.equal(calls[7].input.serverCallId, 'server-1');
+    assert.equal(output.outcome, 'caller-hung-up');
+    assert.equal(output.lastStep, 'voicemail');
+  });
+
+  it('falls back at once when the transfer fails, and adds a participant on the sales fallback', async () => {
+    const { output, names, calls } = await runCall(callInput('mainLine'), { turns: [{ press: '2' }], transfer: ['fail'] });
+    assert.deepEqual(names, ['ca.play', 'ca.recognize', 'ca.play', 'ca.transfer', 'ca.play', 'ca.addParticipant', 'ca.play', 'ca.hangUp']);
+    assert.deepEqual(calls[4].input.sources, [{ kind: 'file', url: 'https://contoso.example/audio/please-hold.wav' }]);
+    assert.equal(calls[5].input.target, '+18005550122');
+    assert.equal(calls[5].input.invitationTimeoutSeconds, 30);
+    assert.equal(output.outcome, 'completed');
+  });
+
+  it('ends cleanly when the caller hangs up mid-menu', async () => {
+    const { output, names } = await runCall(callInput('mainLine'), { turns: ['hangup'] });
+    assert.deepEqual(output, { outcome: 'caller-hung-up', lastStep: 'menu', stepsTaken: 3, variables: {} });
+    assert.deepEqual(names, ['ca.play', 'ca.recognize'], 'no hang-up request for a call that is gone');
+  });
+
+  it('ends cleanly when the caller hangs up while a request is in flight', async () => {
+    const { output } = await runCall(callInput('mainLine'), { hangUpDuring: { name: ActivityNames.play } });
+    assert.deepEqual(output, { outcome: 'caller-hung-up', lastStep: 'welcome', stepsTaken: 1, variables: {} });
+  });
+
+  it('ignores a stale recognize result from an earlier prompt', async () => {
+    const { output } = await runCall(callInput('mainLine'), {
+      turns: ['silence', { stale: 'menu:2', then: { press: '2' } }],
+      transfer: ['accept'],
+    });
+    assert.equal(output.lastStep, 'sales', 'the stale "9" from menu:2 did not count as a wrong key');
+  });
+
+  it('does not lose a callback that arrives before the activity result', async () => {
+    const { output } = await runCall(callInput('mainLine'), { turns: [{ press: '1' }, { press: '11223344' }], early: true });
+    assert.equal(output.outcome, 'transferred');
+  });
+
+  it('moves to the flow error step when a Call Automation request fails', async () => {
+    const { output, names } = await runCall(callInput('mainLine'), { failing: { [ActivityNames.play]: 1 } });
+    assert.deepEqual(names, ['ca.play', 'ca.play', 'ca.hangUp']);
+    assert.deepEqual(output, { outcome: 'completed', lastStep: 'apology', stepsTaken: 2, variables: {} });
+  });
+
+  it('hangs up with outcome failed when the error step fails too', async () => {
+    const { output, names } = await runCall(callInput('mainLine'), { failing: { [ActivityNames.play]: Infinity } });
+    assert.deepEqual(names, ['ca.play', 'ca.play', 'ca.hangUp']);
+    assert.equal(output.outcome, 'failed');
+  });
+
+  it('after hours records a voicemail to its limit, texts the caller and says goodbye', async () => {
+    const { output, names, calls } = await runCall(callInput('mainLine', { startStep: 'afterHours' }), {});
+    assert.deepEqual(names, ['ca.play', 'ca.play', 'ca.startRecording', 'ca.stopRecording', 'sms.send', 'ca.play', 'ca.hangUp']);
+    assert.deepEqual(calls[3].input, { recordingId: 'rec-1' });
+    assert.deepEqual(calls[4].input, {
+      from: '+18005550100',
+      to: '+12125550123',
+      message: 'Thanks for calling Contoso. We got your message and will call you back on the next business day.',
+      tag: 'mainLine/followUp',
+    });
+    assert.equal(output.outcome, 'completed');
+  });
+
+  it('continues past the SMS step when texting fails', async () => {
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'followUp' }), { failing: { [ActivityNames.sendSms]: 1 } });
+    assert.deepEqual(names, ['sms.send', 'ca.play', 'ca.hangUp']);
+    assert.equal(output.outcome, 'completed');
+  });
+
+  it('does not text a caller who has no phone number', async () => {
+    const { names } = await runCall(callInput('mainLine', { startStep: 'followUp', callerId: '8:acs:someone' }), {});
+    assert.deepEqual(names, ['ca.play', 'ca.hangUp']);
+  });
+
+  it('sends priority callers straight to their account manager (branch on caller)', async () => {
+    const { output } = await runCall(callInput('mainLine', { callerId: '4:+12125550142' }), {});
+    assert.equal(output.lastStep, 'priorityTransfer');
+  });
+
+  it('branches on the dialled number to the support line (SSML prompt)', async () => {
+    const { calls } = await runCall(callInput('mainLine', { dialled: '+18005550101' }), { agent: 'ended' });
+    assert.equal(calls[1].input.sources[0].kind, 'ssml');
+  });
+
+  it('outbound reminder: pressing 1 confirms and texts the confirmation', async () => {
+    const input = callInput('appointmentReminder', { variables: { patientName: 'Ada', appointmentTime: 'Monday at 10 AM' } });
+    const { output, calls } = await runCall(input, { turns: [{ press: '1' }] });
+    assert.deepEqual(textOf(calls[0]), [
+      'Hello Ada, this is Contoso Clinic with a reminder of your appointment on Monday at 10 AM.',
+      'To confirm, press 1. To reschedule, press 2.',
+    ]);
+    assert.equal(calls[0].input.inputType, 'dtmf');
+    assert.equal(calls.find((c) => c.name === ActivityNames.sendSms)?.input.message, 'Contoso Clinic: your appointment on Monday at 10 AM is confirmed. Reply STOP to opt out.');
+    assert.equal(output.variables.reminderAnswer, 'confirm');
+    assert.equal(output.outcome, 'completed');
+  });
+
+  it('outbound reminder: pressing 2 transfers to scheduling', async () => {
+    const { output } = await runCall(callInput('appointmentReminder'), { turns: [{ press: '2' }] });
+    assert.deepEqual([output.outcome, output.lastStep], ['transferred', 'reschedule']);
+  });
+
+  it('outbound reminder: nobody answers the prompt, the recognizer never reports, the durable timer ends each attempt', async () => {
+    const { output, driver } = await runCall(callInput('appointmentReminder'), { turns: ['nothing', 'nothing'] });
+    assert.equal(output.lastStep, 'noAnswer');
+    assert.ok(driver.history.some((e) => e.EventType === 11), 'a TimerFired event drove the retry');
+  });
+
+  it('re-asks for digits that are too short, then stores them', async () => {
+    const { output, calls } = await runCall(callInput('mainLine', { startStep: 'accountNumber' }), { turns: [{ press: '123#' }, { press: '12345678#' }] });
+    const second = calls.filter((c) => c.name === ActivityNames.recognize)[1];
+    assert.equal(textOf(second)[0], "That doesn't look like an account number.");
+    assert.equal(output.variables.accountNumber, '********');
+  });
+
+  it('replays its finished history to the same decisions and output (determinism)', async () => {
+    const { driver, output } = await runCall(callInput('mainLine'), { turns: ['silence', { press: '1' }, { press: '12345678' }] });
+    const again = await replay(callFlowOrchestrator, driver.history, callInput('mainLine'));
+    assert.equal(again.isDone, true);
+    assert.deepEqual(again.output, output);
+    assert.deepEqual(JSON.parse(JSON.stringify(again.actions)), JSON.parse(JSON.stringify(driver.state?.actions)));
+  });
+
+  it('stops a flow that loops forever at its step limit', async () => {
+    const looping = parseFlowFile(
+      'flows:\n  loop:\n    maxSteps: 5\n    start: a\n    steps:\n      a: { say: A, next: b }\n      b: { say: B, next: a }\n',
+      'loop.yaml',
+    );
+    const { output, names } = await runCall(callInput('loop', { flow: looping.flows.loop }), {});
+    assert.equal(output.outcome, 'step-limit');
+    assert.equal(names.filter((n) => n === ActivityNames.play).length, 5);
+    assert.equal(names.at(-1), ActivityNames.hangUp);
+  });
+
+  it('branches on time in the flow time zone using orchestration time', async () => {
+    const timed = parseFlowFile(
+      `flows:
+  timed:
+    hours: { timeZone: America/New_York, open: "Mon-Fri 09:00-17:00", holidays: ["12-25"] }
+    start: check
+    steps:
+      check:
+        branch:
+          - { when: { holiday: true }, next: holiday }
+          - { when: { open: true }, next: open }
+        otherwise: closed
+      open: { say: open, hangup: true }
+      closed: { say: closed, hangup: true }
+      holiday: { say: holiday, hangup: true }
+`,
+      'timed.yaml',
+    );
+    const at = async (iso: string) => (await runCall(callInput('timed', { flow: timed.flows.timed }), {}, new Date(iso))).output.lastStep;
+    assert.equal(await at('2026-11-18T15:00:00Z'), 'open'); // 10:00 Wednesday
+    assert.equal(await at('2026-11-18T23:00:00Z'), 'closed'); // 18:00
+    assert.equal(await at('2026-12-25T15:00:00Z'), 'holiday');
+  });
+});
