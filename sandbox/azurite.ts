@@ -30,6 +30,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const ports = options.ports ?? { blob: 0, queue: 0, table: 0 };
   const args = [
     entry,
+    '--silent', // access logs cost Azurite most of its CPU under load
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',

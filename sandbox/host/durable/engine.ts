@@ -38,6 +38,8 @@ interface Instance {
   queue: StoredMessage[];
   busy: boolean;
   timers: Map<number, NodeJS.Timeout>;
+  /** Task and timer ids whose outcome history already holds: a second outcome is a duplicate. */
+  answered: Set<number>;
 }
 
 export interface OrchestrationStatus {
@@ -134,7 +136,7 @@ export class DurableEngine {
     };
     const start = this.startMessage(record, inputJson);
     if (!(await this.store.createInstance(record, start))) return 'exists';
-    const instance: Instance = { record, host: emptyHost(), history: [], queue: [start], busy: false, timers: new Map() };
+    const instance: Instance = { record, host: emptyHost(), history: [], queue: [start], busy: false, timers: new Map(), answered: new Set() };
     this.instances.set(instanceId, instance);
     void this.drain(instance);
     return 'created';
@@ -209,10 +211,25 @@ export class DurableEngine {
     };
   }
 
-  /** Persists a message for an instance, then wakes it. Duplicate message ids are dropped. */
+  /**
+   * Hands a message to an instance durably. An idle instance processes it at once and commits it as part
+   * of the episode (one storage write instead of two); a busy one gets it persisted as a message row first.
+   * Either way the caller is answered only once the message is safe in storage.
+   */
   private async deliver(instanceId: string, message: StoredMessage): Promise<void> {
+    const idle = await this.load(instanceId);
+    if (idle && !idle.busy && idle.queue.length === 0 && !this.stopping) {
+      idle.busy = true;
+      try {
+        await this.runEpisode(idle, message, false);
+      } finally {
+        idle.busy = false;
+      }
+      if (idle.queue.length > 0) void this.drain(idle);
+      return;
+    }
     if (!(await this.store.addMessage(instanceId, message))) return;
-    const instance = await this.load(instanceId);
+    const instance = idle ?? (await this.load(instanceId));
     if (!instance) return;
     if (!instance.queue.some((m) => m.id === message.id)) {
       if (message.seq.startsWith('0')) instance.queue.unshift(message);
@@ -230,7 +247,15 @@ export class DurableEngine {
         const record = await this.store.getInstance(instanceId);
         if (!record) return undefined;
         const { history, messages } = await this.store.loadPartition(record);
-        const instance: Instance = { record, host: { ...emptyHost(), ...(JSON.parse(record.hostJson) as Partial<HostState>) }, history, queue: messages, busy: false, timers: new Map() };
+        const instance: Instance = {
+          record,
+          host: { ...emptyHost(), ...(JSON.parse(record.hostJson) as Partial<HostState>) },
+          history,
+          queue: messages,
+          busy: false,
+          timers: new Map(),
+          answered: new Set(history.map(answeredId).filter((id): id is number => id !== undefined)),
+        };
         this.instances.set(instanceId, this.instances.get(instanceId) ?? instance);
         return this.instances.get(instanceId);
       })().finally(() => this.loading.delete(instanceId));
@@ -262,20 +287,25 @@ export class DurableEngine {
     if (instance.queue.length > 0 && !this.stopping) void this.drain(instance);
   }
 
-  private async runEpisode(instance: Instance, message: StoredMessage): Promise<void> {
+  private async runEpisode(instance: Instance, message: StoredMessage, persisted = true): Promise<void> {
     const record = instance.record;
-    const stale = TERMINAL.includes(record.status) || (message.gen >= 0 && message.gen !== record.generation);
+    const outcomeOf = answeredId(message.event);
+    const stale =
+      TERMINAL.includes(record.status) ||
+      (message.gen >= 0 && message.gen !== record.generation) ||
+      (outcomeOf !== undefined && instance.answered.has(outcomeOf));
     if (stale) {
-      await this.store.deleteMessage(record.instanceId, message.id);
+      if (persisted) await this.store.deleteMessage(record.instanceId, message.id);
       return;
     }
+    const consumed = persisted ? message.id : undefined;
     const now = new Date();
     const started = historyEvent(EventType.OrchestratorStarted, {}, -1, now);
     const newEvents: HistoryEvent[] = [started, { ...message.event, IsPlayed: false }];
 
     if (message.event.EventType === EventType.ExecutionTerminated) {
       const reason = message.event.Input as string | undefined;
-      await this.finish(instance, message, newEvents, 'Terminated', reason, now, undefined);
+      await this.finish(instance, consumed, newEvents, 'Terminated', reason, now, undefined);
       return;
     }
 
@@ -296,17 +326,17 @@ export class DurableEngine {
     const customStatusJson = state?.customStatus === undefined ? record.customStatusJson : JSON.stringify(state.customStatus);
 
     if (failure) {
-      await this.finish(instance, message, [...newEvents, ...scheduled], 'Failed', JSON.stringify(failure), now, customStatusJson);
+      await this.finish(instance, consumed, [...newEvents, ...scheduled], 'Failed', JSON.stringify(failure), now, customStatusJson);
       return;
     }
     if (state!.isDone) {
       const continueAsNew = flattenActions(state!.actions).find((a) => a.actionType === ActionType.ContinueAsNew);
       if (continueAsNew) {
-        await this.continueAsNew(instance, message, continueAsNew, now, customStatusJson);
+        await this.continueAsNew(instance, message, consumed, continueAsNew, now, customStatusJson);
         return;
       }
       const outputJson = state!.output === undefined ? undefined : JSON.stringify(state!.output);
-      await this.finish(instance, message, [...newEvents, ...scheduled], 'Completed', outputJson, now, customStatusJson);
+      await this.finish(instance, consumed, [...newEvents, ...scheduled], 'Completed', outputJson, now, customStatusJson);
       return;
     }
 
@@ -319,10 +349,11 @@ export class DurableEngine {
       hostJson: JSON.stringify(host),
     };
     const events = [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, {}, -1, now)];
-    await this.store.commitEpisode({ ...next, episode: record.episode }, events, message.id);
+    await this.store.commitEpisode({ ...next, episode: record.episode }, events, consumed);
     instance.record = next;
     instance.host = host;
     instance.history.push(...events);
+    if (outcomeOf !== undefined) instance.answered.add(outcomeOf);
     for (const effect of effects) effect();
     this.onEpisode?.(record.instanceId, next.status);
   }
@@ -565,7 +596,7 @@ export class DurableEngine {
     }
   }
 
-  private async finish(instance: Instance, message: StoredMessage, events: HistoryEvent[], status: RuntimeStatus, outputJson: string | undefined, now: Date, customStatusJson: string | undefined): Promise<void> {
+  private async finish(instance: Instance, consumed: string | undefined, events: HistoryEvent[], status: RuntimeStatus, outputJson: string | undefined, now: Date, customStatusJson: string | undefined): Promise<void> {
     const record = instance.record;
     const done: InstanceRecord = {
       ...record,
@@ -577,7 +608,7 @@ export class DurableEngine {
     };
     const closing = historyEvent(EventType.ExecutionCompleted, { OrchestrationStatus: status, Result: outputJson ?? null }, -1, now);
     const all = [...events, closing];
-    await this.store.commitEpisode({ ...done, episode: record.episode }, all, message.id);
+    await this.store.commitEpisode({ ...done, episode: record.episode }, all, consumed);
     instance.record = done;
     instance.history.push(...all);
     for (const timer of instance.timers.values()) clearTimeout(timer);
@@ -589,7 +620,7 @@ export class DurableEngine {
     await this.notifyParent(done);
   }
 
-  private async continueAsNew(instance: Instance, message: StoredMessage, action: Action, now: Date, customStatusJson: string | undefined): Promise<void> {
+  private async continueAsNew(instance: Instance, message: StoredMessage, consumed: string | undefined, action: Action, now: Date, customStatusJson: string | undefined): Promise<void> {
     const record = instance.record;
     const inputJson = serializeInput(action.input);
     const next: InstanceRecord = {
@@ -605,12 +636,13 @@ export class DurableEngine {
     const start = this.startMessage(next, inputJson);
     const closing = [historyEvent(EventType.OrchestratorStarted, {}, -1, now), { ...message.event, IsPlayed: false }, historyEvent(EventType.ContinueAsNew, { Result: inputJson ?? null }, -1, now)];
     // The old generation's last episode and the new generation's start commit together.
-    await this.store.commitEpisode({ ...next, generation: record.generation, episode: record.episode }, closing, message.id, [start]);
+    await this.store.commitEpisode({ ...next, generation: record.generation, episode: record.episode }, closing, consumed, [start]);
     for (const timer of instance.timers.values()) clearTimeout(timer);
     instance.timers.clear();
     instance.record = next;
     instance.host = emptyHost();
     instance.history = [];
+    instance.answered = new Set();
     // Drop what belonged to the old generation; external events carry over.
     instance.queue = [start, ...instance.queue.filter((m) => m.gen < 0)];
     this.onEpisode?.(record.instanceId, 'Running');
@@ -633,6 +665,21 @@ export class DurableEngine {
       if (e.EventType === EventType.SubOrchestrationInstanceCreated) void this.startChild(instanceId, generation, e.EventId, String(e.Name), String(e.InstanceId), (e.Input as string | null) ?? undefined);
     }
     void this.drain(instance);
+  }
+}
+
+/** The task or timer id an outcome event answers, if it is one. */
+function answeredId(event: HistoryEvent): number | undefined {
+  switch (event.EventType) {
+    case EventType.TaskCompleted:
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceCompleted:
+    case EventType.SubOrchestrationInstanceFailed:
+      return event.TaskScheduledId as number;
+    case EventType.TimerFired:
+      return event.TimerId as number;
+    default:
+      return undefined;
   }
 }
 
