@@ -86,3 +86,8 @@ function overflowTo(
   const decision = routeToFlow(flows, target.flow, request, visited);
   return decision.action === 'answer' ? { ...decision, why } : decision;
 }
+
+/** routeCall bound to one flow set: `const route = createRouter(loadFlows(path)); route({ to, from, now, activeCalls })`. */
+export function createRouter(flows: FlowSet): (request: RouteRequest) => RouteDecision {
+  return (request) => routeCall(flows, request);
+}

@@ -31,7 +31,8 @@ type Turn =
   | 'silence'
   | 'hangup'
   | 'nothing'
-  | { stale: string; then: Turn };
+  | { stale: string; then: Turn }
+  | { failWith: number };
 
 const TONE: Record<string, string> = { '0': 'zero', '1': 'one', '2': 'two', '3': 'three', '4': 'four', '5': 'five', '6': 'six', '7': 'seven', '8': 'eight', '9': 'nine', '#': 'pound', '*': 'asterisk' };
 
@@ -74,6 +75,9 @@ function acs(script: Script) {
       if ('stale' in turn) {
         raise(CallEvents.recognizeCompleted, { operationContext: turn.stale, recognitionType: 'dtmf', dtmfResult: { tones: ['nine'] } });
         return recognizeTurn(turn.then);
+      }
+      if ('failWith' in turn) {
+        return raise(CallEvents.recognizeFailed, { operationContext: ctx, resultInformation: { code: 400, subCode: turn.failWith } });
       }
       if ('press' in turn) {
         const tones = [...turn.press].map((k) => TONE[k]);
@@ -257,6 +261,22 @@ describe('the call-flow orchestration', () => {
     assert.equal(calls[5].input.target, '+18005550122');
     assert.equal(calls[5].input.invitationTimeoutSeconds, 30);
     assert.equal(output.outcome, 'completed');
+  });
+
+  it('goes to the error step when the menu prompt cannot be played (RecognizeFailed 8511)', async () => {
+    const { output } = await runCall(callInput('mainLine'), { turns: [{ failWith: 8511 }] });
+    assert.deepEqual([output.outcome, output.lastStep], ['completed', 'apology']);
+  });
+
+  it('counts an unrecognised phrase (8547) as a no-match', async () => {
+    const { calls } = await runCall(callInput('mainLine'), { turns: [{ failWith: 8547 }, { press: '2' }] });
+    assert.equal(textOf(calls.filter((c) => c.name === ActivityNames.recognize)[1])[0], "Sorry, I didn't get that.");
+  });
+
+  it('goes to the fallback step when adding a participant fails', async () => {
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'salesCallback' }), { addParticipant: 'fail', hangUpDuring: { name: ActivityNames.startRecording } });
+    assert.deepEqual(names, ['ca.play', 'ca.addParticipant', 'ca.play', 'ca.startRecording']);
+    assert.equal(output.lastStep, 'voicemail');
   });
 
   it('ends cleanly when the caller hangs up mid-menu', async () => {
