@@ -1,0 +1,81 @@
+import type { ConversationRole } from './conversation';
+import type { ConversationSummary } from './insightsProvider';
+
+// Rules that pick the issue, resolution and follow-up sentences from an extractive ranking (wink-nlp's
+// sentence importance). Cue words say what kind of sentence it is; importance breaks ties between
+// sentences of the same kind. English cues; other languages fall back to position and importance.
+
+export interface RankedSentence {
+  text: string;
+  role: ConversationRole;
+  turnIndex: number;
+  /** 0..1, from the extractive ranker. */
+  importance: number;
+}
+
+const ISSUE_CUES =
+  /\b(problem|issue|wrong|error|broken|down|not working|doesn't work|isn't working|can't|cannot|couldn't|unable|locked out|lost|stolen|missing|late|charged|overcharged|twice|double|duplicate|expired|failed|keeps?|complain\w*|refund|cancel|change|reschedule|update|need|want|would like|trying to|calling about|calling because|help with|haven't|hasn't|never|still)\b/i;
+const RESOLUTION_CUES =
+  /\b(i've|i have|we've|we have|has been|have been|is now|are now|i'm refunding|i'm escalating|i'm pushing|refunded|credited|applied|waived|updated|unlocked|blocked|processed|booked|rebooked|scheduled|opened|set up|switched|added|removed|redirected|escalat\w*|sent|fixed|resolved|restored|cancelled|approved|done|flagged|requested|reset|changed|went through|no longer)\b/i;
+const FOLLOW_UP_CUES =
+  /\b(will|i'll|we'll|you'll|it'll|within|follow up|call you|call back|email you|text you|send you|tomorrow|next week|business days|by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday)|please (?:sign|keep|arrive|set|call|check)|should (?:appear|arrive)|expect)\b/i;
+const FILLER = /^(?:hi|hello|thanks?|thank you|okay|ok|great|perfect|sure|yes|no|bye|you're welcome|my pleasure)\b[^.?!]{0,12}[.?!]?$/i;
+const GREETING = /\b(thank you for calling|thanks for calling|how can i help|how may i help|what can i do for you|speaking\b|you've reached|welcome to|take it from here|happy to help)\b/i;
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+function best(candidates: RankedSentence[], score: (s: RankedSentence) => number): RankedSentence | undefined {
+  let top: RankedSentence | undefined;
+  let topScore = -Infinity;
+  for (const c of candidates) {
+    const s = score(c);
+    if (s > topScore) {
+      top = c;
+      topScore = s;
+    }
+  }
+  return top;
+}
+
+export function pickSummary(sentences: readonly RankedSentence[], language: string): ConversationSummary {
+  const english = language === 'en' || language === 'und';
+  const substantive = sentences.filter((s) => words(s.text) >= 4 && !FILLER.test(s.text.trim()) && !GREETING.test(s.text));
+  const customer = substantive.filter((s) => s.role === 'customer');
+  const agent = substantive.filter((s) => s.role !== 'customer');
+  const lastTurn = Math.max(1, ...sentences.map((s) => s.turnIndex));
+
+  // Issue: a customer sentence early in the call, with a problem cue; the earliest wins ties.
+  const issuePool = customer.length > 0 ? customer : substantive;
+  const issue = best(issuePool, (s) => {
+    const early = 1 - s.turnIndex / lastTurn;
+    const cue = english && ISSUE_CUES.test(s.text) ? 1 : 0;
+    const question = /\?$/.test(s.text.trim()) ? -0.3 : 0;
+    return cue * 1.5 + early * 1.2 + s.importance * 0.5 + question;
+  });
+
+  // Resolution: an agent sentence after the issue saying what was done; later and more specific wins.
+  const resolutionPool = (agent.length > 0 ? agent : substantive).filter((s) => !issue || s.turnIndex > issue.turnIndex);
+  const resolution = best(resolutionPool, (s) => {
+    const cue = english ? (RESOLUTION_CUES.test(s.text) ? 1.5 : 0) : 0;
+    const question = /\?$/.test(s.text.trim()) ? -1 : 0;
+    return cue + s.importance + (s.turnIndex / lastTurn) * 0.3 + question;
+  });
+
+  // Follow-ups: promises of future action, after the issue, in call order, without repeats.
+  const followUps = english
+    ? substantive
+        .filter((s) => s !== resolution && s !== issue && (!issue || s.turnIndex > issue.turnIndex))
+        .filter((s) => FOLLOW_UP_CUES.test(s.text) && !/\?$/.test(s.text.trim()) && s.role !== 'customer')
+        .slice(-3)
+        .map((s) => s.text)
+    : [];
+
+  return {
+    issue: issue?.text ?? '',
+    // In English a resolution needs a cue saying something was done; a wrong one is worse than none.
+    resolution: resolution && (!english || RESOLUTION_CUES.test(resolution.text)) ? resolution.text : '',
+    followUps,
+  };
+}
