@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { startAzurite } from './azurite';
+import { startAcsEmulator } from './acs';
+import { stopChild } from './azurite';
+
+// `npm start`: the whole of Switchboard on a laptop, with no Azure subscription. Azurite for storage,
+// the ACS emulator for calls, SMS and chat, and the local Functions host running the app from dist/.
+
+const repo = resolve(__dirname, '..', '..');
+
+/** Event Grid function name -> the ACS event types it subscribes to (ARCHITECTURE.md contracts). */
+const SUBSCRIPTIONS: Record<string, string[]> = {
+  incomingCall: ['Microsoft.Communication.IncomingCall'],
+  recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
+  smsReceived: ['Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived'],
+  chatMessageReceived: ['Microsoft.Communication.ChatMessageReceivedInThread'],
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '7071' } } });
+  const port = Number(values.port);
+  const hostUrl = `http://127.0.0.1:${port}`;
+
+  const azurite = await startAzurite();
+  const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
+  const env: Record<string, string> = {
+    AzureWebJobsStorage: azurite.connectionString,
+    TASKHUB_NAME: 'switchboard',
+    ACS_CONNECTION_STRING: acs.connectionString,
+    ACS_IMMUTABLE_RESOURCE_ID: acs.immutableResourceId,
+    ACS_CALLBACK_ISSUER: acs.issuer,
+    ACS_CALLBACK_JWKS_URL: acs.jwksUrl,
+    CALLBACK_BASE_URL: hostUrl,
+    COGNITIVE_SERVICES_ENDPOINT: 'https://sandbox-ai.cognitiveservices.azure.com/',
+    INSIGHTS_PROVIDER: 'local',
+    FLOWS_PATH: resolve(repo, 'flows'),
+    // The app reaches the emulator over HTTPS with the sandbox's own CA, exactly as it reaches ACS.
+    NODE_EXTRA_CA_CERTS: acs.caCertPath,
+  };
+  const host = spawn(process.execPath, [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ready, fail) => {
+    let out = '';
+    host.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      out += chunk.toString();
+      if (out.includes('HOST_READY')) ready();
+    });
+    host.once('exit', (code) => fail(new Error(`The Functions host exited (code ${code}); see its output above.`)));
+  });
+
+  const functions = (await (await fetch(`${hostUrl}/admin/functions`)).json()) as { name: string; trigger: string }[];
+  for (const fn of functions.filter((f) => f.trigger === 'eventGridTrigger' && SUBSCRIPTIONS[f.name])) {
+    await acs.control.addSubscription({ endpoint: `${hostUrl}/runtime/webhooks/eventgrid?functionName=${fn.name}`, eventTypes: SUBSCRIPTIONS[fn.name] });
+  }
+
+  const summary = {
+    functionsHost: hostUrl,
+    acs: { endpoint: acs.endpoint, connectionString: acs.connectionString, caCertPath: acs.caCertPath, jwksUrl: acs.jwksUrl, immutableResourceId: acs.immutableResourceId, controlUrl: acs.controlUrl },
+    storage: { blob: azurite.blobEndpoint, queue: azurite.queueEndpoint, table: azurite.tableEndpoint, connectionString: azurite.connectionString },
+  };
+  mkdirSync(resolve(repo, '.sandbox'), { recursive: true });
+  writeFileSync(resolve(repo, '.sandbox', 'sandbox.json'), JSON.stringify(summary, null, 2));
+  console.log(`
+Switchboard sandbox is up (no Azure subscription needed).
+  Functions host   ${hostUrl}  (health: ${hostUrl}/api/health)
+  ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
+  Storage          Azurite  blob ${azurite.blobEndpoint}
+  Everything above is also in .sandbox/sandbox.json.
+
+Try it: place a call to the Contoso main line and press 1
+  curl -sk -X POST ${acs.controlUrl}/calls -H 'content-type: application/json' -d '{"from":"+14255550123","to":"+18005550100"}'
+  curl -sk ${acs.controlUrl}/timeline
+
+Ctrl+C stops everything.`);
+
+  const shutdown = async () => {
+    await stopChild(host);
+    await acs.close();
+    await azurite.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((error) => {
+  console.error(`The sandbox could not start: ${(error as Error).message}`);
+  process.exit(1);
+});
