@@ -20,7 +20,7 @@ import { CallEvents, type CallEventData } from './callEventNames';
 import { evaluateCondition } from './evaluateCondition';
 import { E164, type AskStep, type CollectStep, type Flow, type Prompt, type Step } from './flowSchema';
 import { maskVariables } from './maskVariables';
-import { toPlaySources } from './prompts';
+import { interpolate, toPlaySources } from './prompts';
 import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from './recognition';
 
 // The call's durable orchestration: interprets one flow for one call. Every Call Automation request is
@@ -427,7 +427,9 @@ class CallFlowRun {
     );
     if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };
     if (outcome.kind === 'event' && outcome.name === CallEvents.callTransferAccepted) return { end: 'transferred' };
-    // Failed, rejected, nobody answered, or the request itself failed: the fallback step.
+    // A rejected request with no fallback takes the error path; otherwise (failed, rejected, nobody
+    // answered) the fallback step, or the end of the call.
+    if (outcome.kind === 'error' && !fallback) return { error: outcome.error };
     return failed;
   }
 
@@ -491,7 +493,7 @@ class CallFlowRun {
     const from = (typeof sms === 'string' ? undefined : sms.from) ?? this.flow.sms?.from ?? phoneNumberOf(this.input.dialled);
     // A caller without a phone number (an ACS user, a withheld number) cannot get a text.
     if (!E164.test(to) || !E164.test(from)) return { next };
-    const input: SendSmsInput = { from, to, message: toPlaySourcesText(text, this.variables), tag: `${this.input.flowName}/${id}` };
+    const input: SendSmsInput = { from, to, message: interpolate(text, this.variables), tag: `${this.input.flowName}/${id}` };
     const sent = yield* this.call(ActivityNames.sendSms, input);
     if (sent.kind === 'disconnected') return { end: 'caller-hung-up' };
     if (sent.kind === 'error') return { error: sent.error };
@@ -555,11 +557,6 @@ class CallFlowRun {
       }
     }
   }
-}
-
-function toPlaySourcesText(text: string, variables: Readonly<Record<string, string>>): string {
-  const [source] = toPlaySources(text, {}, variables);
-  return source.kind === 'text' ? source.text : text;
 }
 
 /** The orchestrator function: register it with df.app.orchestration('callFlow', callFlowOrchestrator). */

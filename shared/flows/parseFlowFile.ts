@@ -136,6 +136,7 @@ function validateStep(problems: Problems, where: Where, raw: unknown): Step | un
       if (c.dtmf === undefined && c.phrases === undefined) problems.add(where, `choices[${i}]`, 'needs dtmf or phrases');
     });
   }
+  if ('say' in s && s.hangup && s.next !== undefined) problems.add(where, 'next', 'cannot be used with hangup: true');
   if ('collect' in s) {
     const c = s.collect;
     if (c.minLength !== undefined && c.minLength > c.maxLength) problems.add(where, 'collect.minLength', 'is more than maxLength');

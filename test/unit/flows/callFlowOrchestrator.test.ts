@@ -279,6 +279,16 @@ describe('the call-flow orchestration', () => {
     assert.equal(output.lastStep, 'voicemail');
   });
 
+  it('takes the error path when a transfer without fallback is refused', async () => {
+    const flow = parseFlowFile(
+      'flows:\n  t:\n    onError: sorry\n    start: go\n    steps:\n      go: { transfer: "+18005550111" }\n      sorry: { say: Sorry, hangup: true }\n',
+      't.yaml',
+    ).flows.t;
+    const { output, names } = await runCall(callInput('t', { flow }), { failing: { [ActivityNames.transfer]: 1 } });
+    assert.deepEqual(names, ['ca.transfer', 'ca.play', 'ca.hangUp']);
+    assert.equal(output.lastStep, 'sorry');
+  });
+
   it('ends cleanly when the caller hangs up mid-menu', async () => {
     const { output, names } = await runCall(callInput('mainLine'), { turns: ['hangup'] });
     assert.deepEqual(output, { outcome: 'caller-hung-up', lastStep: 'menu', stepsTaken: 3, variables: {} });

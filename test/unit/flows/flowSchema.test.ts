@@ -206,6 +206,11 @@ describe('the flow language', () => {
     assert.ok(problems.includes('flows/x.yaml: flow "support", step "account", field "collect.minLength": is more than maxLength'), problems.join('\n'));
   });
 
+  it('rejects a say that both hangs up and goes on', () => {
+    const problems = problemsOf(flowWith('').replace('bye: { say: Goodbye, hangup: true }', 'bye: { say: Goodbye, hangup: true, next: welcome }'));
+    assert.deepEqual(problems, ['flows/x.yaml: flow "support", step "bye", field "next": cannot be used with hangup: true']);
+  });
+
   it('reports YAML syntax errors with the line', () => {
     const problems = problemsOf('flows:\n  support:\n    start: [unclosed\n');
     assert.match(problems[0], /^flows\/x\.yaml: line \d+: /);
