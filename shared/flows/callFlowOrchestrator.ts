@@ -1,20 +1,21 @@
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import { phoneNumberOf } from '../routing/blockList';
 import { ActivityNames } from './activityNames';
-import type {
-  AddParticipantInput,
-  HangUpInput,
-  PlayInput,
-  PlaySource,
-  RecognizeInput,
-  SendSmsInput,
-  StartMediaStreamingInput,
-  StartRecordingInput,
-  StartRecordingOutput,
-  StopMediaStreamingInput,
-  StopRecordingInput,
-  Tone,
-  TransferInput,
+import {
+  RETRYABLE_MARKER,
+  type AddParticipantInput,
+  type HangUpInput,
+  type PlayInput,
+  type PlaySource,
+  type RecognizeInput,
+  type SendSmsInput,
+  type StartMediaStreamingInput,
+  type StartRecordingInput,
+  type StartRecordingOutput,
+  type StopMediaStreamingInput,
+  type StopRecordingInput,
+  type Tone,
+  type TransferInput,
 } from './activityTypes';
 import { CallEvents, type CallEventData } from './callEventNames';
 import { evaluateCondition } from './evaluateCondition';
@@ -68,6 +69,7 @@ const PROMPT_ALLOWANCE_MS = 2 * 60_000;
 const EVENT_GRACE_MS = 15_000;
 const MEDIA_START_TIMEOUT_MS = 30_000;
 const DEFAULT_STEP_LIMIT = 200;
+const RETRY_BACKOFF_MS = [1_000, 4_000];
 const PATH_LENGTH = 20;
 
 type Outcome =
@@ -196,6 +198,7 @@ class CallFlowRun {
     const df = this.context.df;
     let act: Task | undefined = df.callActivity(activity, input);
     let deadline: Date | undefined;
+    let attempt = 0;
     for (;;) {
       const waits = expect.map((name) => ({ name, task: df.waitForExternalEvent(name) }));
       const hangup = df.waitForExternalEvent(CallEvents.callDisconnected);
@@ -212,7 +215,12 @@ class CallFlowRun {
       if (timer && !timer.isCompleted) timer.cancel();
       if (winner === act) {
         act = undefined;
-        if (winner.isFaulted) return { kind: 'error', error: winner.result };
+        if (winner.isFaulted) {
+          if (!isRetryable(winner.result) || attempt >= RETRY_BACKOFF_MS.length) return { kind: 'error', error: winner.result };
+          if ((yield* this.pause(RETRY_BACKOFF_MS[attempt++])) === 'disconnected') return { kind: 'disconnected' };
+          // Same input, same operationContext: the events of either attempt count.
+          act = df.callActivity(activity, input);
+        }
         continue;
       }
       if (winner === hangup) return { kind: 'disconnected' };
@@ -230,12 +238,15 @@ class CallFlowRun {
   /** Runs an activity that has no outcome event, raced against the caller hanging up. */
   private *call(activity: string, input: unknown): Generator<Task, Outcome | { kind: 'done'; result: unknown }, unknown> {
     const df = this.context.df;
-    const act = df.callActivity(activity, input);
-    const hangup = df.waitForExternalEvent(CallEvents.callDisconnected);
-    const winner = yield df.Task.any([act, hangup]);
-    if (winner === hangup) return { kind: 'disconnected' };
-    if (act.isFaulted) return { kind: 'error', error: act.result };
-    return { kind: 'done', result: act.result };
+    for (let attempt = 0; ; attempt++) {
+      const act = df.callActivity(activity, input);
+      const hangup = df.waitForExternalEvent(CallEvents.callDisconnected);
+      const winner = yield df.Task.any([act, hangup]);
+      if (winner === hangup) return { kind: 'disconnected' };
+      if (!act.isFaulted) return { kind: 'done', result: act.result };
+      if (!isRetryable(act.result) || attempt >= RETRY_BACKOFF_MS.length) return { kind: 'error', error: act.result };
+      if ((yield* this.pause(RETRY_BACKOFF_MS[attempt])) === 'disconnected') return { kind: 'disconnected' };
+    }
   }
 
   /** A durable pause (voicemail length) that ends early when the caller hangs up. */
@@ -557,6 +568,10 @@ class CallFlowRun {
       }
     }
   }
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof Error && error.message.includes(RETRYABLE_MARKER);
 }
 
 /** The orchestrator function: register it with df.app.orchestration('callFlow', callFlowOrchestrator). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ActivityNames } from '../../../shared/flows/activityNames';
+import { RETRYABLE_MARKER } from '../../../shared/flows/activityTypes';
 import { type CallFlowInput, type CallFlowOutput, callFlowOrchestrator } from '../../../shared/flows/callFlowOrchestrator';
 import { CallEvents } from '../../../shared/flows/callEventNames';
 import type { FlowSet } from '../../../shared/flows/flowSchema';
@@ -43,6 +44,8 @@ interface Script {
   agent?: 'handoff' | 'ended' | 'fail';
   /** Activity names that throw, each for the given number of calls (Infinity = always). */
   failing?: Record<string, number>;
+  /** Activity names that fail with a retryable error (503 from ACS), for the given number of calls. */
+  unavailable?: Record<string, number>;
   /** The caller hangs up during this activity (by call index of that name, 0-based). */
   hangUpDuring?: { name: string; index?: number };
   /** Raise recognize outcomes before the activity's own result is recorded. */
@@ -54,12 +57,17 @@ function acs(script: Script) {
   const turns = [...(script.turns ?? [])];
   const transfers = [...(script.transfer ?? [])];
   const failing = { ...(script.failing ?? {}) };
+  const unavailable = { ...(script.unavailable ?? {}) };
   const counts: Record<string, number> = {};
   return (call: ActivityCall, tools: WorldTools): unknown => {
     const index = (counts[call.name] = (counts[call.name] ?? 0) + 1) - 1;
     if ((failing[call.name] ?? 0) > 0) {
       failing[call.name] -= 1;
       throw new Error(`${call.name} failed: 400 Bad Request`);
+    }
+    if ((unavailable[call.name] ?? 0) > 0) {
+      unavailable[call.name] -= 1;
+      throw new Error(`${RETRYABLE_MARKER} ${call.name}: 503 Service Unavailable`);
     }
     const ctx = call.input?.operationContext;
     const raise = script.early && call.name === ActivityNames.recognize ? tools.raiseFirst : tools.raise;
@@ -317,6 +325,21 @@ describe('the call-flow orchestration', () => {
     const { output, names } = await runCall(callInput('mainLine'), { failing: { [ActivityNames.play]: 1 } });
     assert.deepEqual(names, ['ca.play', 'ca.play', 'ca.hangUp']);
     assert.deepEqual(output, { outcome: 'completed', lastStep: 'apology', stepsTaken: 2, variables: {} });
+  });
+
+  it('retries a request ACS calls retryable after a durable backoff, with the same operation context', async () => {
+    const { output, calls, driver } = await runCall(callInput('mainLine'), { unavailable: { [ActivityNames.play]: 2 }, turns: ['hangup'] });
+    const plays = calls.filter((c) => c.name === ActivityNames.play);
+    assert.equal(plays.length, 3);
+    assert.deepEqual(new Set(plays.map((p) => p.input.operationContext)), new Set(['welcome:1']));
+    assert.equal(driver.history.filter((e) => e.EventType === 11).length, 2, 'two backoff timers fired');
+    assert.equal(output.lastStep, 'menu');
+  });
+
+  it('gives up on a retryable request after two retries and takes the error path', async () => {
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'followUp' }), { unavailable: { [ActivityNames.sendSms]: 3 } });
+    assert.deepEqual(names, ['sms.send', 'sms.send', 'sms.send', 'ca.play', 'ca.hangUp']);
+    assert.equal(output.outcome, 'completed');
   });
 
   it('hangs up with outcome failed when the error step fails too', async () => {
