@@ -19,6 +19,11 @@ export interface AzuriteOptions {
   location?: string;
   /** Fixed ports (the sandbox's default 10000-10002 like `UseDevelopmentStorage=true`); 0 = any free port. */
   ports?: { blob: number; queue: number; table: number };
+  /**
+   * Serve HTTPS with this PEM certificate and key (issued by the sandbox CA), so clients reach storage the
+   * way they reach Azure: over TLS, with no "allow insecure connection" switch in product code.
+   */
+  tls?: { certPath: string; keyPath: string };
 }
 
 const ACCOUNT = 'devstoreaccount1';
@@ -38,6 +43,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     '--queuePort', String(ports.queue),
     '--tablePort', String(ports.table),
   ];
+  if (options.tls) args.push('--cert', options.tls.certPath, '--key', options.tls.keyPath);
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push('--location', options.location, '--debug', join(options.location, 'debug.log'));
@@ -46,15 +52,16 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   }
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const listening = await waitForPorts(child);
-  const blobEndpoint = `http://127.0.0.1:${listening.Blob}/${ACCOUNT}`;
-  const queueEndpoint = `http://127.0.0.1:${listening.Queue}/${ACCOUNT}`;
-  const tableEndpoint = `http://127.0.0.1:${listening.Table}/${ACCOUNT}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const blobEndpoint = `${scheme}://127.0.0.1:${listening.Blob}/${ACCOUNT}`;
+  const queueEndpoint = `${scheme}://127.0.0.1:${listening.Queue}/${ACCOUNT}`;
+  const tableEndpoint = `${scheme}://127.0.0.1:${listening.Table}/${ACCOUNT}`;
   return {
     blobEndpoint,
     queueEndpoint,
     tableEndpoint,
     connectionString:
-      `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
+      `DefaultEndpointsProtocol=${scheme};AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
       `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`,
     stop: () => stopChild(child),
   };
@@ -72,7 +79,7 @@ function waitForPorts(child: ChildProcess): Promise<Record<'Blob' | 'Queue' | 'T
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      for (const match of output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/[^:]+:(\d+)/g)) {
+      for (const match of output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g)) {
         found[match[1] as 'Blob'] = Number(match[2]);
       }
       if (found.Blob && found.Queue && found.Table) {

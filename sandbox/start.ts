@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
+import { azuriteTls } from './azuriteTls';
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription. Azurite for storage,
 // the ACS emulator for calls, SMS and chat, and the local Functions host running the app from dist/.
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   const hostUrl = `http://127.0.0.1:${port}`;
 
-  const azurite = await startAzurite();
+  const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
   const env: Record<string, string> = {
     AzureWebJobsStorage: azurite.connectionString,

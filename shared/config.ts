@@ -21,7 +21,9 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 
 const settingsSchema = z
   .object({
-    AzureWebJobsStorage: z.string().trim().min(1, 'is required (a storage connection string, or UseDevelopmentStorage=true)'),
+    AzureWebJobsStorage: optional(z.string().trim().min(1)),
+    // Identity-based connection in Azure (managed identity, no keys): the account name alone.
+    AzureWebJobsStorage__accountName: optional(z.string().trim().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name')),
     TASKHUB_NAME: z
       .string()
       .trim()
@@ -40,6 +42,9 @@ const settingsSchema = z
     FLOWS_PATH: z.string().trim().min(1).default('flows'),
   })
   .superRefine((s, ctx) => {
+    if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__accountName) {
+      ctx.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName (managed identity)' });
+    }
     if (!s.ACS_ENDPOINT && !s.ACS_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING' });
     }
@@ -53,7 +58,7 @@ const settingsSchema = z
 export type Settings = z.infer<typeof settingsSchema>;
 
 export interface Config {
-  storageConnection: string;
+  storage: { connectionString?: string; accountName?: string };
   taskHub: string;
   acs: { endpoint?: string; connectionString?: string; immutableResourceId: string; callbackIssuer: string; callbackJwksUrl: string };
   callbackBaseUrl: string;
@@ -71,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const s = parsed.data;
   return {
-    storageConnection: s.AzureWebJobsStorage,
+    storage: { connectionString: s.AzureWebJobsStorage, accountName: s.AzureWebJobsStorage__accountName },
     taskHub: s.TASKHUB_NAME,
     acs: {
       endpoint: s.ACS_ENDPOINT,

@@ -1,0 +1,22 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { Config } from '../config';
+
+// Storage clients from the app's storage setting: a connection string locally, managed identity in Azure.
+
+let credential: TokenCredential | undefined;
+const azureCredential = () => (credential ??= new DefaultAzureCredential());
+
+export function createTableClient(config: Config, table: string): TableClient {
+  const { connectionString, accountName } = config.storage;
+  // The sandbox serves Azurite over HTTPS with its own CA, so no insecure switch is needed here.
+  if (connectionString) return TableClient.fromConnectionString(connectionString, table);
+  return new TableClient(`https://${accountName}.table.core.windows.net`, table, azureCredential());
+}
+
+export function createBlobServiceClient(config: Config): BlobServiceClient {
+  const { connectionString, accountName } = config.storage;
+  if (connectionString) return BlobServiceClient.fromConnectionString(connectionString);
+  return new BlobServiceClient(`https://${accountName}.blob.core.windows.net`, azureCredential());
+}
