@@ -12,7 +12,13 @@ const FLOW_FILE = /\.(ya?ml|json)$/i;
  * Throws one ValidationError naming every problem in every file.
  */
 export function loadFlows(path: string): FlowSet {
-  const files = statSync(path).isDirectory()
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    throw new ValidationError(`${path}: no such flow file or folder (FLOWS_PATH)`);
+  }
+  const files = isFolder
     ? readdirSync(path)
         .filter((name) => FLOW_FILE.test(name) && !name.endsWith('.schema.json'))
         .sort()

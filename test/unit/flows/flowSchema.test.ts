@@ -273,6 +273,10 @@ describe('loadFlows', () => {
     );
   });
 
+  it('says so when the path does not exist', () => {
+    assert.throws(() => loadFlows(join(dir, 'missing')), (error: unknown) => error instanceof ValidationError && /no such flow file or folder/.test(error.message));
+  });
+
   it('rejects an empty folder', () => {
     const sub = mkdtempSync(join(dir, 'empty-'));
     assert.throws(() => loadFlows(sub), /no flow files/);
