@@ -179,7 +179,12 @@ describe('verifyCallbackToken', () => {
   });
 
   it('reports unreachable keys as retryable', async () => {
-    const options: CallbackTokenOptions = { jwksUrl: 'http://127.0.0.1:1/keys', issuer: ISSUER, audience: AUDIENCE, timeoutMs: 2000 };
+    // A port that was free a moment ago and has nobody listening now.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const options: CallbackTokenOptions = { jwksUrl: `http://127.0.0.1:${port}/keys`, issuer: ISSUER, audience: AUDIENCE, timeoutMs: 2000 };
     await assert.rejects(verifyCallbackToken(await sign(k1, 'k1'), options), (error: unknown) => {
       assert.ok(error instanceof CallbackTokenError);
       assert.equal(error.reason, 'keys-unavailable');
