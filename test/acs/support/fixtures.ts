@@ -55,6 +55,7 @@ export async function answerIncomingCall(
   const incoming = await fx.eventGrid.waitForMatch('Microsoft.Communication.IncomingCall', (e) => e.data.serverCallId === placed.serverCallId);
   const result = await client.answerCall(String(incoming.data.incomingCallContext), callbackUrl, options);
   const callConnectionId = result.callConnectionProperties.callConnectionId!;
-  await fx.acs.control.waitForEvent('CallConnected', { callConnectionId });
+  // Delivered (not only sent), so tests that count callbacks start from a settled call.
+  await fx.acs.control.waitFor({ kind: 'callbackDelivery', type: 'ParticipantsUpdated', callConnectionId });
   return { serverCallId: placed.serverCallId, callConnectionId, connection: result.callConnection };
 }
