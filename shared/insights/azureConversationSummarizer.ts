@@ -1,0 +1,87 @@
+import { RemoteServiceError } from '../errors';
+import type { Conversation } from './conversation';
+import type { ConversationSummary } from './insightsProvider';
+import type { AzureRestClient } from './azureRestClient';
+
+// Conversation summarization (issue / resolution / follow-up tasks) through the Language service's
+// analyze-conversations jobs REST API: @azure/ai-text-analytics 5.1 has no summarization at all, and no
+// JavaScript SDK covers conversation summarization, so this calls the REST API directly.
+
+export interface ConversationSummarizerOptions {
+  /** 2024-11-01 is GA and has the "follow-up tasks" aspect; 2023-04-01 has issue and resolution only. */
+  apiVersion?: string;
+  aspects?: string[];
+  pollIntervalMs?: number;
+  /** Polls before giving up (the job then fails as retryable). */
+  maxPolls?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The service takes up to 125,000 characters per job; longer calls keep their beginning. */
+const MAX_CONVERSATION_CHARS = 125_000;
+
+interface JobState {
+  status: 'notStarted' | 'running' | 'succeeded' | 'partiallyCompleted' | 'failed' | 'cancelled' | 'cancelling';
+  errors?: Array<{ code?: string }>;
+  tasks?: {
+    items?: Array<{
+      status?: string;
+      results?: { conversations?: Array<{ summaries?: Array<{ aspect: string; text: string }> }>; errors?: Array<{ error?: { code?: string } }> };
+    }>;
+  };
+}
+
+export async function summarizeWithLanguageService(
+  client: AzureRestClient,
+  conversation: Conversation,
+  language: string,
+  options: ConversationSummarizerOptions = {},
+): Promise<ConversationSummary> {
+  const apiVersion = options.apiVersion ?? '2024-11-01';
+  const aspects = options.aspects ?? (apiVersion >= '2023-11-15' ? ['issue', 'resolution', 'follow-up tasks'] : ['issue', 'resolution']);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  let budget = MAX_CONVERSATION_CHARS;
+  const conversationItems = conversation.turns
+    .map((t, i) => ({ id: String(i + 1), participantId: t.participantId, role: t.role === 'customer' ? 'Customer' : 'Agent', text: t.text.trim() }))
+    .filter((item) => item.text.length > 0 && (budget -= item.text.length) >= 0);
+
+  const submitted = await client.request({
+    method: 'POST',
+    path: 'language/analyze-conversations/jobs',
+    query: { 'api-version': apiVersion },
+    json: {
+      displayName: 'switchboard conversation summary',
+      analysisInput: {
+        conversations: [{ id: '1', language: language === 'und' ? 'en' : language, modality: 'text', domain: 'generic', conversationItems }],
+      },
+      tasks: [{ taskName: 'summary', kind: 'ConversationalSummarizationTask', parameters: { summaryAspects: aspects } }],
+    },
+    expect: [202],
+  });
+  const location = submitted.headers['operation-location'];
+  if (typeof location !== 'string') throw new RemoteServiceError('Azure AI Language accepted the summarization job without an operation-location', { retryable: true });
+
+  for (let poll = 0; poll < (options.maxPolls ?? 120); poll++) {
+    const { body } = await client.request({ method: 'GET', path: location });
+    const job = body as JobState;
+    if (job.status === 'succeeded' || job.status === 'partiallyCompleted') return readSummary(job);
+    if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'cancelling') {
+      const codes = [...(job.errors ?? []), ...(job.tasks?.items?.flatMap((i) => i.results?.errors?.map((e) => e.error ?? {}) ?? []) ?? [])].map((e) => e.code).filter(Boolean);
+      throw new RemoteServiceError(`Azure AI Language summarization job ${job.status}${codes.length ? ` (${codes.join(', ')})` : ''}`, { retryable: job.status !== 'failed' });
+    }
+    await sleep(options.pollIntervalMs ?? 1000);
+  }
+  throw new RemoteServiceError('Azure AI Language summarization job did not finish in time', { retryable: true });
+}
+
+function readSummary(job: JobState): ConversationSummary {
+  const summaries = job.tasks?.items?.flatMap((item) => item.results?.conversations?.flatMap((c) => c.summaries ?? []) ?? []) ?? [];
+  const text = (aspect: string) => summaries.filter((s) => s.aspect === aspect).map((s) => s.text.trim()).filter(Boolean);
+  return {
+    issue: text('issue').join(' '),
+    resolution: text('resolution').join(' '),
+    // The follow-up aspect lists tasks one per line (sometimes bulleted).
+    followUps: text('follow-up tasks').flatMap((t) => t.split(/\r?\n/)).map((t) => t.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim()).filter(Boolean),
+  };
+}
