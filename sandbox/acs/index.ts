@@ -98,6 +98,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     maxBodyBytes: options.maxBodyBytes,
     maxClockSkewMs: options.maxClockSkewMs,
     verifyUserToken: (token) => ctx.identities.verify(token),
+    serverCallIdOf: (callConnectionId) => ctx.calls.serverCallIdOf(callConnectionId),
   });
 
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => pipeline.handle(req, res));

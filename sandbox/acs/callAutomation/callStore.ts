@@ -41,6 +41,10 @@ export class CallStore {
     return call;
   }
 
+  serverCallIdOf(callConnectionId: string): string | undefined {
+    return this.byConnectionId.get(callConnectionId)?.serverCallId;
+  }
+
   all(): Call[] {
     return [...this.byServerCallId.values()];
   }

@@ -13,6 +13,8 @@ export interface PipelineSettings {
   maxClockSkewMs: number;
   /** Resolves a Chat bearer token to its Communication user id, or throws a 401 AcsError. */
   verifyUserToken(token: string): Promise<string>;
+  /** The server call of a call connection, so the timeline can file requests under their call. */
+  serverCallIdOf(callConnectionId: string): string | undefined;
 }
 
 export class RequestPipeline {
@@ -28,9 +30,12 @@ export class RequestPipeline {
     const started = Date.now();
     this.process(req)
       .catch((err: unknown) => ({ reply: errorReply(toAcsError(err)), operation: undefined, callConnectionId: undefined }))
-      .then(({ reply, operation, callConnectionId }) => {
+      .then(({ reply, operation, callConnectionId: fromPath }) => {
         const path = (req.url ?? '/').split('?')[0];
         if (!path?.startsWith('/control')) {
+          // answer/create/connect name their new call connection only in the response.
+          const fromBody = (reply.body as { callConnectionId?: unknown } | undefined)?.callConnectionId;
+          const callConnectionId = fromPath ?? (typeof fromBody === 'string' ? fromBody : undefined);
           this.timeline.add({
             kind: 'request',
             method: req.method,
@@ -38,6 +43,7 @@ export class RequestPipeline {
             operation,
             status: reply.status,
             callConnectionId,
+            serverCallId: callConnectionId ? this.settings.serverCallIdOf(callConnectionId) : undefined,
             data: { durationMs: Date.now() - started },
           });
         }
