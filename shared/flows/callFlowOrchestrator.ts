@@ -576,6 +576,10 @@ function isRetryable(error: unknown): boolean {
 
 /** The orchestrator function: register it with df.app.orchestration('callFlow', callFlowOrchestrator). */
 export function* callFlowOrchestrator(context: OrchestrationContext): Generator<Task, CallFlowOutput, unknown> {
-  const input = context.df.getInput<CallFlowInput>();
+  return yield* runCallFlow(context, context.df.getInput<CallFlowInput>());
+}
+
+/** Runs a flow with an input the caller assembled (e.g. once CallConnected has named the connection). */
+export function* runCallFlow(context: OrchestrationContext, input: CallFlowInput): Generator<Task, CallFlowOutput, unknown> {
   return yield* new CallFlowRun(context, input).run();
 }

@@ -12,9 +12,9 @@ export interface HostProcess {
 }
 
 /** Starts `npm run host` for an app folder as a separate process, as a developer would. */
-export async function startHostProcess(appDir: string, env: Record<string, string>): Promise<HostProcess> {
+export async function startHostProcess(appDir: string, env: Record<string, string>, port = '0'): Promise<HostProcess> {
   const main = resolve(repoRoot, 'dist', 'sandbox', 'host', 'main.js');
-  const child = spawn(process.execPath, [main, '--app', appDir, '--port', '0'], {
+  const child = spawn(process.execPath, [main, '--app', appDir, '--port', port], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

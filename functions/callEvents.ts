@@ -1,0 +1,32 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getServices } from '../shared/app/services';
+import { relayCallback } from '../shared/calls/relayCallback';
+
+const MAX_CALLBACK_BYTES = 256 * 1024;
+
+// POST /api/calls/{callId}/events: ACS mid-call callbacks. Verified (RS256 JWT) before anything else,
+// relayed to the call's orchestration, answered in milliseconds.
+export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const { config } = getServices();
+  const body = await request.text();
+  if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES) return { status: 413, jsonBody: { error: 'callback body too large' } };
+  const client = df.getClient(context);
+  const result = await relayCallback(request.params.callId, request.headers.get('authorization'), body, {
+    token: { jwksUrl: config.acs.callbackJwksUrl, issuer: config.acs.callbackIssuer, audience: config.acs.immutableResourceId },
+    raise: (callId, name, data) => client.raiseEvent(callId, name, data),
+  });
+  if (result.status !== 200) {
+    context.warn('callback refused', { status: result.status, reason: result.reason });
+    return { status: result.status, jsonBody: { error: result.reason } };
+  }
+  return { status: 200 };
+}
+
+app.http('callEvents', {
+  route: 'calls/{callId}/events',
+  methods: ['POST'],
+  authLevel: 'anonymous', // ACS cannot send a function key; the callback JWT is the authentication
+  extraInputs: [df.input.durableClient()],
+  handler: callEvents,
+});

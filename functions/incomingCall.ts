@@ -1,0 +1,33 @@
+import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getServices } from '../shared/app/services';
+import { handleIncomingCall } from '../shared/calls/handleIncomingCall';
+import { ValidationError, safeMessage } from '../shared/errors';
+import { CALL_FLOW } from './callFlow';
+
+// Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
+// then answer / redirect / reject. Malformed events are logged and dropped (a retry cannot fix them).
+export async function incomingCall(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  if (event.eventType !== 'Microsoft.Communication.IncomingCall') return;
+  const services = getServices();
+  const client = df.getClient(context);
+  try {
+    const result = await handleIncomingCall(event.data, {
+      ...services,
+      client: services.callAutomation,
+      startFlow: async (callId, session) => {
+        await client.startNew(CALL_FLOW, { instanceId: callId, input: session });
+      },
+      cancelFlow: (callId, reason) => client.terminate(callId, reason),
+    });
+    context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      context.warn('incoming call event rejected', { reason: safeMessage(error), eventId: event.id });
+      return;
+    }
+    throw error;
+  }
+}
+
+app.eventGrid('incomingCall', { extraInputs: [df.input.durableClient()], handler: incomingCall });

@@ -1,0 +1,43 @@
+import type { CallAutomationClient } from '@azure/communication-call-automation';
+import type { SmsClient } from '@azure/communication-sms';
+import { getConfig, type Config } from '../config';
+import { createCallAutomationClient, createSmsClient } from '../acs/acsClients';
+import { loadFlows } from '../flows/loadFlows';
+import type { FlowSet } from '../flows/flowSchema';
+import { createRouter } from '../routing/routeCall';
+import type { RouteDecision, RouteRequest } from '../routing/routeCall';
+import { CallClaims } from '../calls/callClaims';
+import { createCallActivities } from '../calls/callActivities';
+import { createTableClient } from '../storage/storageClients';
+
+/** The app's long-lived clients and loaded flows, built once from the validated config. */
+export interface Services {
+  config: Config;
+  flows: FlowSet;
+  route: (request: RouteRequest) => RouteDecision;
+  claims: CallClaims;
+  callAutomation: CallAutomationClient;
+  sms: SmsClient;
+  activities: ReturnType<typeof createCallActivities>;
+}
+
+let services: Services | undefined;
+
+/** Built on first use; the start-up hook makes the first use, so a bad setting or flow stops start-up. */
+export function getServices(): Services {
+  if (services) return services;
+  const config = getConfig();
+  const flows = loadFlows(config.flowsPath);
+  const callAutomation = createCallAutomationClient(config);
+  const sms = createSmsClient(config);
+  services = {
+    config,
+    flows,
+    route: createRouter(flows),
+    claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
+    callAutomation,
+    sms,
+    activities: createCallActivities({ config, client: callAutomation, sms }),
+  };
+  return services;
+}

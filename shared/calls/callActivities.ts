@@ -1,0 +1,169 @@
+import type {
+  CallAutomationClient,
+  CallMediaRecognizeChoiceOptions,
+  CallMediaRecognizeDtmfOptions,
+  CallMediaRecognizeSpeechOptions,
+  CallMediaRecognizeSpeechOrDtmfOptions,
+  DtmfTone,
+  FileSource,
+  SsmlSource,
+  TextSource,
+} from '@azure/communication-call-automation';
+import type { SmsClient } from '@azure/communication-sms';
+import { createIdentifierFromRawId, type CommunicationIdentifier, type PhoneNumberIdentifier } from '@azure/communication-common';
+import { RestError } from '@azure/core-rest-pipeline';
+import type { Config } from '../config';
+import { RemoteServiceError } from '../errors';
+import { ActivityNames } from '../flows/activityNames';
+import {
+  RETRYABLE_MARKER,
+  type AddParticipantInput,
+  type HangUpInput,
+  type PlayInput,
+  type PlaySource,
+  type RecognizeInput,
+  type SendSmsInput,
+  type SendSmsOutput,
+  type StartMediaStreamingInput,
+  type StartRecordingInput,
+  type StartRecordingOutput,
+  type StopMediaStreamingInput,
+  type StopRecordingInput,
+  type TransferInput,
+} from '../flows/activityTypes';
+import { callbackUri } from './callSession';
+
+/** ca.createCall: places an outbound call whose callbacks go to the orchestration `callId`. */
+export const CREATE_CALL = 'ca.createCall';
+export interface CreateCallInput {
+  callId: string;
+  target: string;
+  sourceCallerId: string;
+  ringTimeoutSeconds?: number;
+}
+
+export interface CallActivityDeps {
+  config: Config;
+  client: CallAutomationClient;
+  sms: SmsClient;
+  /** The SMS opt-out list (STOP); sending to an opted-out number is skipped. */
+  isOptedOut?: (phoneNumber: string) => Promise<boolean>;
+}
+
+type Activity = (input: never) => Promise<unknown>;
+
+/** Each Call Automation step of a flow as an activity; name -> handler (names in flows/activityNames.ts). */
+export function createCallActivities(deps: CallActivityDeps): Record<string, Activity> {
+  const { client, config } = deps;
+  const media = (callConnectionId: string) => client.getCallConnection(callConnectionId).getCallMedia();
+  return {
+    [ActivityNames.play]: (input: PlayInput) => acs('play', () => media(input.callConnectionId).playToAll(input.sources.map(toPlaySource), { operationContext: input.operationContext })),
+    [ActivityNames.recognize]: (input: RecognizeInput) => acs('recognize', () => media(input.callConnectionId).startRecognizing(identifier(input.targetParticipant), recognizeOptions(input))),
+    [ActivityNames.transfer]: (input: TransferInput) =>
+      acs('transfer', () =>
+        client.getCallConnection(input.callConnectionId).transferCallToParticipant(identifier(input.target), {
+          operationContext: input.operationContext,
+          sourceCallIdNumber: input.sourceCallerId ? phone(input.sourceCallerId) : undefined,
+        }),
+      ),
+    [ActivityNames.addParticipant]: (input: AddParticipantInput) =>
+      acs('addParticipant', () =>
+        client.getCallConnection(input.callConnectionId).addParticipant(
+          { targetParticipant: identifier(input.target) as PhoneNumberIdentifier, sourceCallIdNumber: input.sourceCallerId ? phone(input.sourceCallerId) : undefined },
+          { operationContext: input.operationContext, invitationTimeoutInSeconds: input.invitationTimeoutSeconds },
+        ),
+      ),
+    [ActivityNames.startRecording]: async (input: StartRecordingInput): Promise<StartRecordingOutput> => {
+      const result = await acs('startRecording', () =>
+        client.getCallRecording().start({
+          callLocator: { id: input.serverCallId, kind: 'serverCallLocator' },
+          recordingContent: input.content,
+          recordingChannel: input.channel,
+          recordingFormat: input.format,
+        }),
+      );
+      return { recordingId: result.recordingId };
+    },
+    [ActivityNames.stopRecording]: (input: StopRecordingInput) => acs('stopRecording', () => client.getCallRecording().stop(input.recordingId)),
+    [ActivityNames.startMediaStreaming]: (input: StartMediaStreamingInput) => acs('startMediaStreaming', () => media(input.callConnectionId).startMediaStreaming({ operationContext: input.operationContext })),
+    [ActivityNames.stopMediaStreaming]: (input: StopMediaStreamingInput) => acs('stopMediaStreaming', () => media(input.callConnectionId).stopMediaStreaming({ operationContext: input.operationContext })),
+    [ActivityNames.hangUp]: async (input: HangUpInput) => {
+      try {
+        await client.getCallConnection(input.callConnectionId).hangUp(input.forEveryone);
+      } catch (error) {
+        // The caller may have gone first: a call that no longer exists is hung up.
+        if (!(error instanceof RestError && error.statusCode === 404)) throw toRemoteError('hangUp', error);
+      }
+    },
+    [ActivityNames.sendSms]: async (input: SendSmsInput): Promise<SendSmsOutput> => {
+      if (await deps.isOptedOut?.(input.to)) return { sent: false };
+      const [result] = await acs('sendSms', () => deps.sms.send({ from: input.from, to: [input.to], message: input.message }, { enableDeliveryReport: true, tag: input.tag }));
+      if (!result.successful) throw new RemoteServiceError(`SMS was not accepted: ${result.errorMessage ?? `status ${result.httpStatusCode}`}`, { status: result.httpStatusCode });
+      return { sent: true, messageId: result.messageId };
+    },
+    [CREATE_CALL]: async (input: CreateCallInput) => {
+      const result = await acs('createCall', () =>
+        client.createCall({ targetParticipant: identifier(input.target) as PhoneNumberIdentifier, sourceCallIdNumber: phone(input.sourceCallerId) }, callbackUri(config.callbackBaseUrl, input.callId), {
+          operationContext: `create:${input.callId}`,
+          callIntelligenceOptions: config.cognitiveServicesEndpoint ? { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint } : undefined,
+        }),
+      );
+      return { callConnectionId: result.callConnectionProperties.callConnectionId };
+    },
+  };
+}
+
+/** Runs one ACS request, turning its failure into a RemoteServiceError that says whether a retry may help. */
+async function acs<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toRemoteError(operation, error);
+  }
+}
+
+function toRemoteError(operation: string, error: unknown): RemoteServiceError {
+  const status = error instanceof RestError ? error.statusCode : undefined;
+  const code = error instanceof RestError ? error.code : undefined;
+  const retryable = status === undefined || status === 429 || status >= 500;
+  // The orchestration retries only errors that carry the marker (ACS says a retry is safe for these).
+  return new RemoteServiceError(`ACS ${operation} failed${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}: ${(error as Error).message}${retryable ? ` ${RETRYABLE_MARKER}` : ''}`, {
+    status,
+    retryable,
+    cause: error,
+  });
+}
+
+function identifier(rawIdOrNumber: string): CommunicationIdentifier {
+  return /^\+\d+$/.test(rawIdOrNumber) ? { phoneNumber: rawIdOrNumber } : createIdentifierFromRawId(rawIdOrNumber);
+}
+
+function phone(number: string): PhoneNumberIdentifier {
+  return { phoneNumber: number.startsWith('4:') ? number.slice(2) : number };
+}
+
+function toPlaySource(source: PlaySource): FileSource | TextSource | SsmlSource {
+  if (source.kind === 'text') return { kind: 'textSource', text: source.text, voiceName: source.voiceName, sourceLocale: source.locale };
+  if (source.kind === 'ssml') return { kind: 'ssmlSource', ssmlText: source.ssml };
+  return { kind: 'fileSource', url: source.url };
+}
+
+function recognizeOptions(input: RecognizeInput): CallMediaRecognizeDtmfOptions | CallMediaRecognizeChoiceOptions | CallMediaRecognizeSpeechOptions | CallMediaRecognizeSpeechOrDtmfOptions {
+  const common = {
+    playPrompts: input.prompts.map(toPlaySource),
+    interruptPrompt: input.interruptPrompt,
+    initialSilenceTimeoutInSeconds: input.initialSilenceTimeoutSeconds,
+    operationContext: input.operationContext,
+  };
+  const dtmf = input.dtmf && { maxTonesToCollect: input.dtmf.maxTones, stopDtmfTones: input.dtmf.stopTones as DtmfTone[], interToneTimeoutInSeconds: input.dtmf.interToneTimeoutSeconds };
+  switch (input.inputType) {
+    case 'dtmf':
+      return { kind: 'callMediaRecognizeDtmfOptions', ...common, ...dtmf };
+    case 'choices':
+      return { kind: 'callMediaRecognizeChoiceOptions', ...common, choices: (input.choices ?? []).map((c) => ({ label: c.label, phrases: c.phrases, tone: c.tone as DtmfTone | undefined })), speechLanguage: input.speechLanguage };
+    case 'speech':
+      return { kind: 'callMediaRecognizeSpeechOptions', ...common, speechLanguage: input.speechLanguage };
+    case 'speechOrDtmf':
+      return { kind: 'callMediaRecognizeSpeechOrDtmfOptions', ...common, ...dtmf, speechLanguage: input.speechLanguage };
+  }
+}

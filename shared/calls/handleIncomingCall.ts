@@ -1,0 +1,94 @@
+import type { CallAutomationClient, AnswerCallOptions } from '@azure/communication-call-automation';
+import type { Config } from '../config';
+import type { FlowSet } from '../flows/flowSchema';
+import type { RouteDecision, RouteRequest } from '../routing/routeCall';
+import type { CallClaims } from './callClaims';
+import { callbackUri, type CallSession } from './callSession';
+import { callIdFor } from './callIdFor';
+import { addressOf, parseIncomingCall } from './incomingCallEvent';
+
+export interface IncomingCallDeps {
+  config: Config;
+  flows: FlowSet;
+  route: (request: RouteRequest) => RouteDecision;
+  claims: CallClaims;
+  client: CallAutomationClient;
+  /** Starts the call's orchestration (instance id = callId) with the session as input. */
+  startFlow: (callId: string, session: CallSession) => Promise<void>;
+  /** Ends an orchestration whose call could not be answered. */
+  cancelFlow: (callId: string, reason: string) => Promise<void>;
+  now?: () => Date;
+}
+
+export type IncomingCallOutcome =
+  | { outcome: 'answered'; callId: string; flow: string }
+  | { outcome: 'redirected' | 'rejected'; callId: string; why: string }
+  | { outcome: 'duplicate'; callId: string };
+
+/**
+ * Routes and acts on one IncomingCall: exactly one action per call however often the event comes,
+ * because the call is claimed in storage first; the orchestration exists before :answer, so no
+ * callback can arrive for a call that has none.
+ */
+export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps): Promise<IncomingCallOutcome> {
+  const call = parseIncomingCall(data);
+  const callId = callIdFor(call.serverCallId);
+  const decision = deps.route({ to: addressOf(call.to), from: addressOf(call.from), now: deps.now?.() ?? new Date() });
+
+  const claimed = await deps.claims.claim({
+    callId,
+    action: decision.action,
+    flow: decision.action === 'answer' ? decision.flow : undefined,
+    why: decision.why,
+  });
+  if (!claimed) return { outcome: 'duplicate', callId };
+
+  if (decision.action === 'reject') {
+    await deps.client.rejectCall(call.incomingCallContext, { callRejectReason: decision.reason });
+    return { outcome: 'rejected', callId, why: decision.why };
+  }
+  if (decision.action === 'redirect') {
+    await deps.client.redirectCall(call.incomingCallContext, { targetParticipant: { phoneNumber: decision.target } });
+    return { outcome: 'redirected', callId, why: decision.why };
+  }
+
+  const flow = deps.flows.flows[decision.flow];
+  const session: CallSession = {
+    callId,
+    direction: 'inbound',
+    serverCallId: call.serverCallId,
+    callerId: call.from.rawId,
+    dialled: addressOf(call.to),
+    flowName: decision.flow,
+    flow,
+    startStep: decision.startStep,
+    variables: {},
+  };
+  await deps.startFlow(callId, session);
+  try {
+    await deps.client.answerCall(call.incomingCallContext, callbackUri(deps.config.callbackBaseUrl, callId), answerOptions(deps.config, flow, callId));
+  } catch (error) {
+    await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
+    throw error;
+  }
+  return { outcome: 'answered', callId, flow: decision.flow };
+}
+
+function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: string): AnswerCallOptions {
+  const options: AnswerCallOptions = { operationContext: `answer:${callId}` };
+  if (config.cognitiveServicesEndpoint) options.callIntelligenceOptions = { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint };
+  const hasVoiceAgent = Object.values(flow.steps).some((step) => 'voiceAgent' in step);
+  if (hasVoiceAgent && config.mediaBridgeUrl) {
+    // Streaming is set up at answer but started only when the flow reaches its voiceAgent step.
+    options.mediaStreamingOptions = {
+      transportType: 'websocket',
+      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}`,
+      contentType: 'audio',
+      audioChannelType: 'mixed',
+      startMediaStreaming: false,
+      enableBidirectional: true,
+      audioFormat: 'pcm24KMono',
+    } as AnswerCallOptions['mediaStreamingOptions'];
+  }
+  return options;
+}

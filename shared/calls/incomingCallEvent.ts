@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+
+const identifier = z.object({ rawId: z.string().min(1), kind: z.string().optional(), phoneNumber: z.object({ value: z.string() }).optional() }).passthrough();
+
+const incomingCallData = z
+  .object({
+    to: identifier,
+    from: identifier,
+    serverCallId: z.string().min(1),
+    incomingCallContext: z.string().min(1),
+    correlationId: z.string().optional(),
+    callerDisplayName: z.string().optional(),
+  })
+  .passthrough();
+
+export type IncomingCallData = z.infer<typeof incomingCallData>;
+
+/** The data of a Microsoft.Communication.IncomingCall event, or a ValidationError naming what is missing. */
+export function parseIncomingCall(data: unknown): IncomingCallData {
+  const parsed = incomingCallData.safeParse(data);
+  if (!parsed.success) {
+    throw new ValidationError(`IncomingCall event is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** E.164 number of an identifier when it is a phone, else its raw id. */
+export function addressOf(id: { rawId: string; phoneNumber?: { value: string } }): string {
+  return id.phoneNumber?.value ?? (id.rawId.startsWith('4:') ? id.rawId.slice(2) : id.rawId);
+}
