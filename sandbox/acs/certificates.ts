@@ -30,6 +30,7 @@ const RSA: webcrypto.RsaHashedKeyGenParams = {
   hash: 'SHA-256',
 };
 const DAY_MS = 24 * 60 * 60 * 1000;
+export const RECORDING_HOSTS = ['*.asm.skype.com', '*.asyncgw.teams.microsoft.com'];
 
 function toPem(der: ArrayBuffer, label: string): string {
   const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
@@ -121,7 +122,8 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
   const serverPath = join(certDir, 'server.pem');
   if (existsSync(serverPath)) {
     const stored = splitServerPem(readFileSync(serverPath, 'utf8'));
-    if (stored && stillValid(stored.certPem) && new X509Certificate(stored.certPem).verify(new X509Certificate(ca.caCertPem).publicKey)) {
+    const leaf = stored && new X509Certificate(stored.certPem);
+    if (stored && leaf && stillValid(stored.certPem) && leaf.verify(new X509Certificate(ca.caCertPem).publicKey) && leaf.subjectAltName?.includes('asm.skype.com')) {
       return { caCertPath: ca.caCertPath, caCertPem: ca.caCertPem, ...stored };
     }
     unlinkSync(serverPath);
@@ -146,6 +148,8 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
         { type: 'dns', value: 'localhost' },
         { type: 'ip', value: '127.0.0.1' },
         { type: 'ip', value: '::1' },
+        // Recording content URLs must be on these hosts for the SDK; the emulator's proxy serves them.
+        ...RECORDING_HOSTS.map((value) => ({ type: 'dns' as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),

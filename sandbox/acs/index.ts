@@ -1,13 +1,14 @@
 // The ACS emulator: `startAcsEmulator(options)` serves Call Automation, SMS, Chat, Identity and Event Grid
 // delivery over HTTPS with a locally trusted CA, plus the control API that drives the PSTN world.
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { CallbackDispatcher } from './callAutomation/callbackDispatcher';
 import { callAutomationRoutes } from './callAutomation/callAutomationRoutes';
 import { CallStore } from './callAutomation/callStore';
-import { ensureTlsMaterial } from './certificates';
+import { ensureTlsMaterial, RECORDING_HOSTS } from './certificates';
 import { ChatStore } from './chat/chatStore';
 import { chatRoutes } from './chat/chatRoutes';
 import type { AcsContext } from './context';
@@ -20,6 +21,8 @@ import { IdentityStore } from './identity/identityStore';
 import { identityRoutes } from './identity/identityRoutes';
 import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } from './options';
 import { PstnWorld } from './pstn/pstnWorld';
+import { RecordingStore } from './recording/recordingStore';
+import { recordingRoutes } from './recording/recordingRoutes';
 import { Scheduler } from './scheduler';
 import { SmsStore } from './sms/smsStore';
 import { smsRoutes } from './sms/smsRoutes';
@@ -42,6 +45,9 @@ export interface AcsEmulator {
   immutableResourceId: string;
   issuer: string;
   controlUrl: string;
+  /** An HTTP proxy (CONNECT) that reaches the emulator, also as the recording hosts (*.asm.skype.com):
+   * give it to the SDK as `proxyOptions` so downloadStreaming/delete work unchanged. */
+  proxyUrl: string;
   /** Typed client of the control API. */
   control: AcsControlClient;
   close(): Promise<void>;
@@ -89,6 +95,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
   const router = new Router()
     .add('GET', /^\/calling\/keys$/, 'none', 'jwks', () => ({ status: 200, body: { keys: [callbackSigner.jwk()] } }))
     .addAll(callAutomationRoutes(ctx))
+    .addAll(recordingRoutes(ctx, new RecordingStore()))
     .addAll(identityRoutes(ctx))
     .addAll(smsRoutes(ctx))
     .addAll(chatRoutes(ctx))
@@ -126,6 +133,30 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+
+  // A CONNECT proxy whose tunnels all end in the emulator's own TLS server (its certificate also covers
+  // the recording hosts), so SDK pipelines configured with it reach recording content offline.
+  const proxy = createHttpServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, socket, head) => {
+    const [targetHost = '', targetPort = '443'] = (req.url ?? '').split(':');
+    const host = targetHost.toLowerCase();
+    const allowed =
+      RECORDING_HOSTS.some((pattern) => host.endsWith(pattern.slice(1))) ||
+      (['127.0.0.1', 'localhost', options.host].includes(host) && Number(targetPort) === port);
+    socket.on('error', () => socket.destroy());
+    if (!allowed) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length) socket.unshift(head);
+    server.emit('connection', socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    proxy.once('error', reject);
+    proxy.listen(0, options.host, () => resolve());
+  });
+  const proxyPort = (proxy.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const endpoint = `https://${host}:${port}/`;
   ctx.endpoint = endpoint;
@@ -139,6 +170,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     immutableResourceId: options.immutableResourceId,
     issuer: options.issuer,
     controlUrl,
+    proxyUrl: `http://${host}:${proxyPort}`,
     control: new AcsControlClient(controlUrl, { ca: tls.caCertPem }),
     close: async () => {
       scheduler.close();
@@ -146,6 +178,10 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
       timeline.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
+      await new Promise<void>((resolve) => {
+        proxy.close(() => resolve());
+        proxy.closeAllConnections();
+      });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -159,6 +195,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     immutableResourceId: options.immutableResourceId,
     issuer: options.issuer,
     controlUrl,
+    proxyUrl: emulator.proxyUrl,
   };
 
   const subscriptions: SubscriptionOptions[] = [...options.subscriptions];

@@ -22,6 +22,14 @@ export interface Invite {
   timer: TimerHandle;
 }
 
+/** Something audible in the call, for the recording: when (real ms) and how long (simulated ms). */
+export interface AudioEvent {
+  kind: 'prompt' | 'dtmf' | 'speech';
+  at: number;
+  durationMs: number;
+  tones?: string[];
+}
+
 export interface StreamingState {
   options: Record<string, unknown>;
   active: boolean;
@@ -43,6 +51,9 @@ export class Call {
   readonly participants = new Map<string, Participant>();
   readonly invites = new Map<string, Invite>();
   readonly media: MediaSession;
+  readonly audioLog: AudioEvent[] = [];
+  /** Run once when the call ends (recordings stop, media sockets close). */
+  readonly onEnd: Array<() => void> = [];
   mediaStreaming?: StreamingState;
   transcription?: StreamingState;
   private readonly timers = new Set<TimerHandle>();
@@ -122,6 +133,13 @@ export class Call {
     this.invites.clear();
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    for (const listener of this.onEnd.splice(0)) {
+      try {
+        listener();
+      } catch {
+        // one failing listener must not keep the others from running
+      }
+    }
     if (wasConnected) this.emit('CallDisconnected', { resultInformation: { code: 200, subCode: 0, message } });
   }
 

@@ -78,10 +78,12 @@ export class MediaSession {
   }
 
   pressTones(tones: string[]): void {
+    this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones });
     for (const tone of tones) this.onTone(tone);
   }
 
   say(text: string): void {
+    this.call.audioLog.push({ kind: 'speech', at: Date.now(), durationMs: Math.max(400, text.split(/\s+/).length * 350) });
     const op = this.current;
     if (!op || op.kind !== 'recognize') return;
     const type = String(op.body.recognizeInputType ?? '');
@@ -190,6 +192,7 @@ export class MediaSession {
       return;
     }
     this.emit(op, 'PlayStarted', { resultInformation: ok(0, 'Action started.') });
+    this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms });
     const loop = (op.body.playOptions as { loop?: boolean } | undefined)?.loop === true;
     if (loop) return; // loops until cancelled or the call ends
     op.timer = this.call.after(m.ms, () => {
@@ -219,6 +222,7 @@ export class MediaSession {
         return;
       }
       op.phase = 'prompt';
+      this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms });
       op.timer = this.call.after(m.ms, () => this.startWaiting(op));
     } else {
       this.startWaiting(op);

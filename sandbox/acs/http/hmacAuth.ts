@@ -27,7 +27,11 @@ export function verifyHmac(
   const auth = headerValue(headers, 'authorization');
   const date = headerValue(headers, 'x-ms-date') ?? headerValue(headers, 'date');
   const claimedHash = headerValue(headers, 'x-ms-content-sha256');
-  const host = headerValue(headers, 'host');
+  // Recording downloads are signed for the resource endpoint (x-ms-host) and its path without query, then
+  // sent to the *.asm.skype.com host: verify what the SDK signed.
+  const forwardedHost = headerValue(headers, 'x-ms-host');
+  const host = forwardedHost ?? headerValue(headers, 'host');
+  if (forwardedHost) path = path.split('?')[0] ?? path;
   if (!auth) throw acsErrors.unauthenticated('The request is not signed.');
   const m = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(auth);
   if (!m) throw acsErrors.unauthenticated('The Authorization header is not an HMAC-SHA256 signature.');

@@ -141,6 +141,11 @@ function send(res: ServerResponse, reply: Reply): void {
     res.end();
     return;
   }
+  if (Buffer.isBuffer(reply.body)) {
+    res.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...headers, 'content-length': String(reply.body.length) });
+    res.end(reply.body);
+    return;
+  }
   const payload = Buffer.from(JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     ...headers,

@@ -46,30 +46,39 @@ export class CallbackSink {
     return this.received.map((r) => r.event).filter((e) => !callConnectionId || e.callConnectionId === callConnectionId);
   }
 
-  /** The first callback of this kind (for this call), already received or to come. */
-  async waitFor<K extends CallAutomationEvent['kind']>(
+  /** The first callback of this kind (for this call) that satisfies `predicate`, already received or to come. */
+  waitFor<K extends CallAutomationEvent['kind']>(
     kind: K,
     callConnectionId?: string,
     timeoutMs = 10_000,
     predicate: (e: Extract<CallAutomationEvent, { kind: K }>) => boolean = () => true,
   ): Promise<Extract<CallAutomationEvent, { kind: K }>> {
-    const find = () =>
-      this.events(callConnectionId).find((e) => e.kind === kind && predicate(e as Extract<CallAutomationEvent, { kind: K }>)) as
-        | Extract<CallAutomationEvent, { kind: K }>
-        | undefined;
-    const found = find();
-    if (found) return found;
+    type E = Extract<CallAutomationEvent, { kind: K }>;
+    return this.until(() => this.events(callConnectionId).find((e) => e.kind === kind && predicate(e as E)) as E | undefined, timeoutMs, `a ${kind} callback`, callConnectionId);
+  }
+
+  /** Waits until `count` callbacks of this kind arrived for the call; returns them in order. */
+  waitForCount(kind: CallAutomationEvent['kind'], count: number, callConnectionId?: string, timeoutMs = 10_000): Promise<CallAutomationEvent[]> {
+    return this.until(() => {
+      const found = this.events(callConnectionId).filter((e) => e.kind === kind);
+      return found.length >= count ? found : undefined;
+    }, timeoutMs, `${count} ${kind} callbacks`, callConnectionId);
+  }
+
+  private until<T>(check: () => T | undefined, timeoutMs: number, what: string, callConnectionId?: string): Promise<T> {
+    const found = check();
+    if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        reject(new Error(`No ${kind} callback within ${timeoutMs} ms (got ${this.kinds(callConnectionId).join(', ') || 'none'})`));
+        reject(new Error(`No ${what} within ${timeoutMs} ms (got ${this.kinds(callConnectionId).join(', ') || 'none'})`));
       }, timeoutMs);
       const wake = (): void => {
-        const e = find();
-        if (!e) return;
+        const result = check();
+        if (result === undefined) return;
         clearTimeout(timer);
         this.waiters.delete(wake);
-        resolve(e);
+        resolve(result);
       };
       this.waiters.add(wake);
     });

@@ -23,7 +23,7 @@ export async function startFixture(options: AcsEmulatorOptions = {}): Promise<Fi
     deliveryTimeoutMs: 2_000,
     eventGridRetryDelaysMs: [1_000, 2_000],
     ...options,
-    subscriptions: [{ endpoint: eventGrid.url, eventTypes: ['Microsoft.Communication.IncomingCall', 'Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived', 'Microsoft.Communication.ChatMessageReceivedInThread', 'Microsoft.Communication.ChatMessageReceived'] }, ...(options.subscriptions ?? [])],
+    subscriptions: [{ endpoint: eventGrid.url, eventTypes: ['Microsoft.Communication.IncomingCall', 'Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived', 'Microsoft.Communication.ChatMessageReceivedInThread', 'Microsoft.Communication.ChatMessageReceived', 'Microsoft.Communication.RecordingFileStatusUpdated'] }, ...(options.subscriptions ?? [])],
   });
   return {
     acs,

@@ -1,0 +1,60 @@
+// Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
+// play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
+import type { AudioEvent } from '../callAutomation/call';
+
+export const SAMPLE_RATE = 16_000;
+const MAX_MS = 10 * 60 * 1000;
+
+const DTMF: Record<string, [number, number]> = {
+  one: [697, 1209], two: [697, 1336], three: [697, 1477], a: [697, 1633],
+  four: [770, 1209], five: [770, 1336], six: [770, 1477], b: [770, 1633],
+  seven: [852, 1209], eight: [852, 1336], nine: [852, 1477], c: [852, 1633],
+  asterisk: [941, 1209], zero: [941, 1336], pound: [941, 1477], d: [941, 1633],
+};
+
+/** One placed sound: start and length in simulated ms from the start of the recording. */
+export interface PlacedSound {
+  event: AudioEvent;
+  offsetMs: number;
+}
+
+export function renderWav(durationMs: number, sounds: PlacedSound[]): Buffer {
+  const total = Math.max(1, Math.round((Math.min(durationMs, MAX_MS) * SAMPLE_RATE) / 1000));
+  const samples = new Int16Array(total);
+  const write = (startMs: number, lengthMs: number, sample: (t: number) => number): void => {
+    const from = Math.max(0, Math.round((startMs * SAMPLE_RATE) / 1000));
+    const to = Math.min(total, from + Math.round((lengthMs * SAMPLE_RATE) / 1000));
+    for (let i = from; i < to; i++) {
+      const value = samples[i]! + sample((i - from) / SAMPLE_RATE) * 32767;
+      samples[i] = Math.max(-32768, Math.min(32767, Math.round(value)));
+    }
+  };
+  for (const { event, offsetMs } of sounds) {
+    if (event.kind === 'prompt') {
+      write(offsetMs, event.durationMs, (t) => 0.15 * Math.sin(2 * Math.PI * 440 * t));
+    } else if (event.kind === 'speech') {
+      write(offsetMs, event.durationMs, (t) => 0.1 * (((t * 180) % 1) * 2 - 1));
+    } else {
+      (event.tones ?? []).forEach((tone, i) => {
+        const [low, high] = DTMF[tone] ?? [0, 0];
+        write(offsetMs + i * 150, 100, (t) => 0.2 * (Math.sin(2 * Math.PI * low * t) + Math.sin(2 * Math.PI * high * t)));
+      });
+    }
+  }
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(SAMPLE_RATE, 24);
+  header.writeUInt32LE(SAMPLE_RATE * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
