@@ -114,10 +114,12 @@ export function detectNames(texts: readonly string[], displayNames: readonly str
   // The answer to "can I have your name?" starts with the name ("Hiroshi Tanaka, and the number is ...").
   texts.forEach((text, i) => {
     if (i + 1 < texts.length && ASKS_FOR_NAME.test(text)) {
-      const answer = /^\s*(?:(?:it's|its|yes|sure|yeah|ok|okay|it is)[\s,]+)?([\p{L}'-]+)(?:\s+([\p{L}'-]+))?(?:\s+([\p{L}'-]+))?\s*(?:[,.!]|$)/u.exec(texts[i + 1]);
+      const answer = /^\s*(?:(?:it's|its|yes|sure|yeah|ok|okay|it is|me|it's me|that's me|that would be)[\s,]+)?([\p{L}'-]+)(?:\s+([\p{L}'-]+))?(?:\s+([\p{L}'-]+))?\s*(?:[,.!]|$)/u.exec(texts[i + 1]);
       if (answer) {
         const words = answer.slice(1).filter((w): w is string => !!w);
-        if (words.every((w) => !NOT_NAMES.has(w.toLowerCase()) && (isCapitalised(w) || wellKnownNames.has(w.toLowerCase())) && !isPlainWord(w.toLowerCase()))) words.forEach(add);
+        // The whole reply is one to three words that are not everyday English: in answer to "who is the
+        // member?" that is a name, even an unfamiliar one in lower case ("me, olumide adeyemi.").
+        if (words.every((w) => !NOT_NAMES.has(w.toLowerCase()) && !isPlainWord(w.toLowerCase()))) words.forEach(add);
       }
     }
   });
@@ -151,7 +153,7 @@ function sentencesWorthTagging(texts: readonly string[]): string {
 
 const PLACEHOLDER_WORDS = new Set(['NAME', 'PHONE', 'EMAIL', 'CARD', 'ADDRESS', 'NUMBER', 'SSN', 'CREDENTIAL']);
 
-const ASKS_FOR_NAME = /\b(?:your|the account holder's|the)\s+(?:full\s+)?name\b|\bname on the (?:account|reservation|card|booking)\b|\bwho am i speaking (?:with|to)\b/i;
+const ASKS_FOR_NAME = /\b(?:your|the account holder's|the)\s+(?:full\s+)?name\b|\bname on the (?:account|reservation|card|booking|policy)\b|\bwho am i speaking (?:with|to)\b|\bwho(?:'s| is) (?:the )?(?:member|account holder|policy holder|caller|patient|customer)\b|\bwho do i have on the line\b/i;
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -118,20 +118,36 @@ function isDigitWord(token: string | undefined, allowZero: boolean): boolean {
 const TLDS = 'com|net|org|edu|gov|io|co|uk|us|ca|de|fr|es|ie|au|info|biz|me';
 const LETTERS = String.raw`(?:[a-z0-9]\s+)*[a-z0-9]+`;
 const SEPARATOR = String.raw`\s+(?:dot|underscore|dash|hyphen)\s+`;
-const SPOKEN_EMAIL = new RegExp(
-  String.raw`(?<![\w'])(${LETTERS}(?:${SEPARATOR}${LETTERS})*)\s+at\s+([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+(?:${TLDS}))\b`,
+const DOMAIN = String.raw`\s+at\s+([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+(?:${TLDS}))\b`;
+/**
+ * After a cue ("it's", "email is", "send it to") the local part may be several spoken words
+ * ("ola adeyemi forty two at yahoo dot com"); without a cue only the word before "at" is taken.
+ */
+const CUED_EMAIL = new RegExp(
+  String.raw`(\b(?:is|it's|its|email|e-mail|address|to|me|was|use|try|at)[\s,:]+)((?:(?!at\b)[a-z0-9]+(?:${SEPARATOR}|\s+)){0,5}?(?!at\b)[a-z0-9]+)${DOMAIN}`,
   'gi',
 );
+const SPOKEN_EMAIL = new RegExp(String.raw`(?<![\w'])(${LETTERS}(?:${SEPARATOR}${LETTERS})*)${DOMAIN}`, 'gi');
+
+function writtenNumberWords(part: string): string {
+  // "forty two" -> 42, "seven" -> 7: numbers inside an address are written as digits.
+  return part.replace(/\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?\b|\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b/gi, (_m, tens?: string, unit?: string, single?: string) => {
+    if (single) return TEENS[single.toLowerCase()] ?? DIGITS[single.toLowerCase()];
+    return TENS[(tens as string).toLowerCase()] + (unit ? DIGITS[unit.toLowerCase()] : '0');
+  });
+}
+
+function written(part: string): string {
+  return writtenNumberWords(part)
+    .replace(/\s+dot\s+/gi, '.')
+    .replace(/\s+underscore\s+/gi, '_')
+    .replace(/\s+(?:dash|hyphen)\s+/gi, '-')
+    .replace(/\s+/g, '');
+}
 
 export function normaliseSpokenEmails(text: string): string {
   if (!/\bdot\b/i.test(text)) return text;
-  return text.replace(SPOKEN_EMAIL, (_match, local: string, domain: string) => {
-    const written = (part: string) =>
-      part
-        .replace(/\s+dot\s+/gi, '.')
-        .replace(/\s+underscore\s+/gi, '_')
-        .replace(/\s+(?:dash|hyphen)\s+/gi, '-')
-        .replace(/\s+/g, '');
-    return `${written(local)}@${written(domain)}`;
-  });
+  return text
+    .replace(CUED_EMAIL, (_match, cue: string, local: string, domain: string) => `${cue}${written(local)}@${written(domain)}`)
+    .replace(SPOKEN_EMAIL, (_match, local: string, domain: string) => `${written(local)}@${written(domain)}`);
 }

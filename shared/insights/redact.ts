@@ -9,7 +9,7 @@ import { normaliseSpokenPii } from './normaliseSpokenPii';
 // module adds what it lacks: spoken forms, card numbers checked with Luhn, international phone numbers,
 // account numbers, and names replaced everywhere in the conversation once detected.
 
-export const piiCategories = ['phone', 'email', 'card', 'name', 'address', 'accountNumber', 'ssn', 'credential'] as const;
+export const piiCategories = ['phone', 'email', 'card', 'name', 'address', 'accountNumber', 'ssn', 'credential', 'dateOfBirth'] as const;
 export type PiiCategory = (typeof piiCategories)[number];
 export type RedactionCounts = Record<PiiCategory, number>;
 
@@ -22,6 +22,7 @@ export const PLACEHOLDERS: Record<PiiCategory, string> = {
   accountNumber: '[NUMBER]',
   ssn: '[SSN]',
   credential: '[CREDENTIAL]',
+  dateOfBirth: '[DOB]',
 };
 
 export interface RedactionResult {
@@ -83,7 +84,15 @@ const socialSecurityInContext = fn((text) =>
   text.replace(/\b(social(?: security)?(?: number)?|ssn)((?:\s+(?:is|was|number))*[\s:,]*)\d{9}\b/gi, (_m, cue: string, gap: string) => `${cue}${gap}${PLACEHOLDERS.ssn}`),
 );
 
+// Street types the library's address pattern lacks (UK and others), and UK postcodes.
+const moreStreetAddresses = fn((text) =>
+  text
+    .replace(/\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,2}(?:Grove|Close|Crescent|Place|Terrace|Square|Row|Gardens|Park|Hill|Mews|Parkway|Highway|Hwy|Pl|Walk|Green|Rise|Vale|View|Heights)\b\.?/g, PLACEHOLDERS.address)
+    .replace(/\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/g, PLACEHOLDERS.address),
+);
+
 const afterPatterns: ISyncRedactor[] = [
+  moreStreetAddresses,
   // Local seven-digit phone numbers (555-0199) that the library's pattern (area code required) misses.
   fn((text) => text.replace(/\b\d{3}[-.]\d{4}\b/g, PLACEHOLDERS.phone)),
   // Zip / postal codes are only personal next to an address or their cue word.
@@ -128,6 +137,22 @@ const patternRedactor = new SyncRedactor({
   },
 });
 
+// Dates are personal only as dates of birth: redacted in a turn that mentions birth, or that answers one.
+const BIRTH_CUE = /\b(?:date of birth|birth ?date|birthday|born|d\.?o\.?b\.?)\b/i;
+const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const ORDINAL_WORDS = 'first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth';
+const DAY = String.raw`(?:\d{1,2}(?:st|nd|rd|th)?|(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|${ORDINAL_WORDS})`;
+const YEAR = String.raw`(?:19|20)\d{2}`;
+const DATE = new RegExp(
+  String.raw`\b(?:(?:the\s+)?${DAY}\s+(?:of\s+)?${MONTH}(?:,?\s+${YEAR})?|${MONTH}\s+(?:the\s+)?${DAY}(?:,?\s+${YEAR})?|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|${YEAR})|(?:in\s+)?${YEAR})\b`,
+  'gi',
+);
+
+/** Replaces dates in a turn about a date of birth (call only in that context). */
+export function redactDatesOfBirth(text: string): string {
+  return text.replace(DATE, (match) => (/^in\s/i.test(match) ? `in ${PLACEHOLDERS.dateOfBirth}` : PLACEHOLDERS.dateOfBirth));
+}
+
 /** Redacts pattern PII (numbers, emails, addresses) from one text, spoken forms included. */
 export function redactPatterns(text: string): string {
   return patternRedactor.redact(normaliseSpokenPii(text));
@@ -155,7 +180,11 @@ function subtractCounts(after: RedactionCounts, before: RedactionCounts): Redact
  */
 export function redactConversation(conversation: Conversation): RedactionResult {
   const before = conversation.turns.reduce((acc, t) => addCounts(acc, countPlaceholders(t.text)), emptyCounts());
-  const patterned = conversation.turns.map((t) => redactPatterns(t.text));
+  const patterned = conversation.turns.map((t, i) => {
+    const text = redactPatterns(t.text);
+    const aboutBirth = BIRTH_CUE.test(t.text) || (i > 0 && BIRTH_CUE.test(conversation.turns[i - 1].text));
+    return aboutBirth ? redactDatesOfBirth(text) : text;
+  });
   const names = detectNames(
     patterned,
     conversation.participants.map((p) => p.displayName).filter((n): n is string => !!n),

@@ -11,6 +11,7 @@ test('no planted personal data reaches any summary of the labelled corpus, and r
   const provider = new LocalInsightsProvider();
   const leaked: string[] = [];
   const recall = new Map<string, { found: number; total: number }>();
+  const bySet = new Map<string, { found: number; total: number }>();
 
   for (const conversation of conversations) {
     const planted = items.filter((i) => i.transcriptId === conversation.id);
@@ -22,8 +23,14 @@ test('no planted personal data reaches any summary of the labelled corpus, and r
       const key = `${item.category} (${item.form})`;
       const r = recall.get(key) ?? { found: 0, total: 0 };
       r.total += 1;
-      if (!leaks(item, redactedText)) r.found += 1;
+      const s = bySet.get(item.set) ?? { found: 0, total: 0 };
+      s.total += 1;
+      if (!leaks(item, redactedText)) {
+        r.found += 1;
+        s.found += 1;
+      }
       recall.set(key, r);
+      bySet.set(item.set, s);
       // Only the transcript id and category are reported, never the value.
       if (leaks(item, output)) leaked.push(`${conversation.id}: ${item.category} (${item.form})`);
     }
@@ -31,6 +38,7 @@ test('no planted personal data reaches any summary of the labelled corpus, and r
 
   const rows = [...recall.entries()].sort().map(([k, r]) => `  ${k.padEnd(24)} ${r.found}/${r.total} (${((100 * r.found) / r.total).toFixed(0)}%)`);
   const total = [...recall.values()].reduce((a, r) => ({ found: a.found + r.found, total: a.total + r.total }), { found: 0, total: 0 });
-  console.log(`Redaction recall of planted PII over ${conversations.length} transcripts:\n${rows.join('\n')}\n  ${'all'.padEnd(24)} ${total.found}/${total.total}`);
+  const sets = [...bySet.entries()].map(([set, r]) => `  ${`${set} set`.padEnd(24)} ${r.found}/${r.total}`);
+  console.log(`Redaction recall of planted PII over ${conversations.length} transcripts:\n${rows.join('\n')}\n  ${'all'.padEnd(24)} ${total.found}/${total.total}\n${sets.join('\n')}`);
   assert.deepEqual(leaked, [], 'planted PII found in summaries');
 });

@@ -7,6 +7,8 @@ import { normaliseSpokenPii } from '../../../shared/insights/normaliseSpokenPii'
 
 export interface PlantedItem {
   transcriptId: string;
+  /** 'tuning': the detectors were tuned on it; 'held-out': written after tuning, to estimate real recall. */
+  set: 'tuning' | 'held-out';
   category: string;
   form: 'written' | 'spoken';
   value: string;
@@ -43,9 +45,10 @@ export function leakForms(item: PlantedItem): string[] {
 /** Whether any form of the item appears in the text (words case-insensitively, digits ignoring separators). */
 export function leaks(item: PlantedItem, text: string): boolean {
   const lower = text.toLowerCase();
-  const digitsOnly = text.replace(/\D/g, '');
+  // Digits count as one number across the separators people write inside numbers ("(415) 555-0132").
+  const joinedDigits = text.replace(/(?<=\d)[\s().-]+(?=\d)/g, '');
   return leakForms(item).some((form) => {
-    if (/^\d+$/.test(form)) return form.length >= 4 && digitsOnly.includes(form);
+    if (/^\d+$/.test(form)) return form.length >= 4 && new RegExp(`(?<!\\d)${form}(?!\\d)`).test(joinedDigits);
     const escaped = form.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return new RegExp(`(?<![\\p{L}\\d])${escaped}(?![\\p{L}\\d])`, 'u').test(lower);
   });

@@ -28,6 +28,7 @@ describe('spoken forms', () => {
   test('writes spoken email addresses as addresses', () => {
     assert.equal(normaliseSpokenPii('send it to john dot smith at example dot com please'), 'send it to john.smith@example.com please');
     assert.equal(normaliseSpokenPii("it's ingrid underscore j at proton dot me"), "it's ingrid_j@proton.me");
+    assert.equal(normaliseSpokenPii("it's ola adeyemi forty two at yahoo dot com"), "it's olaadeyemi42@yahoo.com");
     assert.equal(normaliseSpokenPii('look at the bill dot'), 'look at the bill dot');
   });
 });
@@ -56,6 +57,7 @@ describe('pattern redaction', () => {
     assert.equal(redactPatterns('SSN 532-48-1937'), 'SSN [SSN]');
     assert.equal(redactPatterns('I live at 1847 Larkspur Lane, zip code 97201'), 'I live at [ADDRESS], zip code [ADDRESS]');
     assert.equal(redactPatterns('I paid 84 dollars on March 3rd 2024, about 1200 in total'), 'I paid 84 dollars on March 3rd 2024, about 1200 in total');
+    assert.equal(redactPatterns('write to 14 Elm Grove, Leeds LS6 2AB'), 'write to [ADDRESS], Leeds [ADDRESS]');
   });
 });
 
@@ -92,6 +94,24 @@ describe('conversation redaction', () => {
       { phone: 2, email: 1, name: 2 },
     );
     assert.doesNotMatch(JSON.stringify(result.counts), /Priya|415|example/);
+  });
+
+  test('redacts dates only where they are a date of birth, written or spoken', () => {
+    const { conversation, counts } = redactConversation(
+      turns(
+        ['agent', 'Can I have your date of birth?'],
+        ['customer', 'march ninth nineteen eighty seven'],
+        ['agent', 'Thanks. Your appointment is on March 12th 2025.'],
+        ['customer', 'I was born on 04/07/1979, by the way.'],
+      ),
+    );
+    assert.deepEqual(conversation.turns.map((t) => t.text).slice(1), ['[DOB]', 'Thanks. Your appointment is on March 12th 2025.', 'I was born on [DOB], by the way.']);
+    assert.equal(counts.dateOfBirth, 2);
+  });
+
+  test('takes a short answer to "who is the member?" as a name', () => {
+    const { conversation } = redactConversation(turns(['agent', "Who's the member?"], ['customer', 'me, olumide adeyemi.'], ['agent', 'Thanks Olumide.']));
+    assert.deepEqual(conversation.turns.map((t) => t.text).slice(1), ['me, [NAME].', 'Thanks [NAME].']);
   });
 
   test('does not count placeholders that were already in the text', () => {
