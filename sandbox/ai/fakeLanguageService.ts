@@ -461,3 +461,19 @@ function send(res: ServerResponse, record: RecordedRequest, status: number, body
   });
   res.end(text);
 }
+
+// `node dist/sandbox/ai/fakeLanguageService.js [port]`: runs the fake on its own, for manual checks or a
+// sandbox that points LANGUAGE_ENDPOINT / SPEECH_ENDPOINT at it.
+if (require.main === module) {
+  startFakeLanguageService({ port: process.argv[2] ? Number(process.argv[2]) : 0 })
+    .then((fake) => {
+      process.stdout.write(`Fake Azure AI Language + Speech listening on ${fake.url}\n`);
+      const stop = () => void fake.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`Could not start the fake Azure AI services: ${(error as Error).message}\n`);
+      process.exit(1);
+    });
+}
