@@ -114,9 +114,9 @@ export class DurableEngine {
   async startNew(name: string, instanceId: string, inputJson: string | undefined, parent?: { instanceId: string; taskId: number; generation: number }): Promise<'created' | 'exists'> {
     const fn = this.invoker.function(name);
     if (!fn || fn.trigger.type !== 'orchestrationTrigger') throw new Error(`No orchestrator function named "${name}".`);
-    const existing = this.instances.get(instanceId)?.record ?? (await this.store.getInstance(instanceId));
-    if (existing) {
-      if (!TERMINAL.includes(existing.status)) return 'exists';
+    const cached = this.instances.get(instanceId)?.record;
+    if (cached) {
+      if (!TERMINAL.includes(cached.status)) return 'exists';
       await this.purge(instanceId);
     }
     const now = new Date().toISOString();
@@ -135,7 +135,13 @@ export class DurableEngine {
       parentGeneration: parent?.generation,
     };
     const start = this.startMessage(record, inputJson);
-    if (!(await this.store.createInstance(record, start))) return 'exists';
+    // Create first and read only on a conflict: the common case (a new id) costs one storage write.
+    if (!(await this.store.createInstance(record, start))) {
+      const existing = await this.store.getInstance(instanceId);
+      if (existing && !TERMINAL.includes(existing.status)) return 'exists';
+      await this.purge(instanceId);
+      if (!(await this.store.createInstance(record, start))) return 'exists';
+    }
     const instance: Instance = { record, host: emptyHost(), history: [], queue: [start], busy: false, timers: new Map(), answered: new Set() };
     this.instances.set(instanceId, instance);
     void this.drain(instance);
