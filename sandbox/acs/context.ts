@@ -4,6 +4,7 @@ import type { CallStore } from './callAutomation/callStore';
 import type { ChatStore } from './chat/chatStore';
 import type { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import type { IdentityStore } from './identity/identityStore';
+import type { MediaStreams } from './media/mediaStreams';
 import type { ResolvedOptions } from './options';
 import type { PstnWorld } from './pstn/pstnWorld';
 import type { Scheduler } from './scheduler';
@@ -24,4 +25,5 @@ export interface AcsContext {
   identities: IdentityStore;
   chats: ChatStore;
   sms: SmsStore;
+  streams: MediaStreams;
 }

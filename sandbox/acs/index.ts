@@ -18,6 +18,7 @@ import { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import { RequestPipeline } from './http/requestPipeline';
 import { Router } from './http/router';
 import { IdentityStore } from './identity/identityStore';
+import { MediaStreams } from './media/mediaStreams';
 import { identityRoutes } from './identity/identityRoutes';
 import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } from './options';
 import { PstnWorld } from './pstn/pstnWorld';
@@ -88,6 +89,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     identities: new IdentityStore(identitySigner, options.immutableResourceId),
     chats: new ChatStore(),
     sms: new SmsStore(),
+    streams: new MediaStreams({ signer: callbackSigner, issuer: options.issuer, audience: options.immutableResourceId, timeline }),
   };
   world.attach(ctx);
 
@@ -174,6 +176,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     control: new AcsControlClient(controlUrl, { ca: tls.caCertPem }),
     close: async () => {
       scheduler.close();
+      ctx.streams.close();
       ctx.callbacks.close();
       timeline.close();
       for (const client of wss.clients) client.terminate();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient } from '@azure/communication-call-automation';
+import { MediaSocketServer } from './support/mediaSocketServer';
 import { AGENT, answerIncomingCall, CALLER, startFixture, SUPPORT_LINE, type Fixture } from './support/fixtures';
 
 function rejectsWith(status: number, code?: string) {
@@ -50,9 +51,11 @@ describe('call connections', () => {
   });
 
   it('starts media streaming and transcription after CallConnected when the answer asks for them', async () => {
+    const sockets = await new MediaSocketServer().start();
+    after(() => sockets.close());
     const { callConnectionId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: 'wss://127.0.0.1:9/media', audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true },
-      transcriptionOptions: { transportType: 'websocket', transportUrl: 'wss://127.0.0.1:9/transcripts', locale: 'en-US', startTranscription: true },
+      mediaStreamingOptions: { transportType: 'websocket', transportUrl: sockets.url, audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true },
+      transcriptionOptions: { transportType: 'websocket', transportUrl: sockets.url, locale: 'en-US', startTranscription: true },
     });
     await fx.callbacks.waitFor('TranscriptionStarted', callConnectionId);
     assert.deepEqual(fx.callbacks.kinds(callConnectionId), ['CallConnected', 'ParticipantsUpdated', 'MediaStreamingStarted', 'TranscriptionStarted']);

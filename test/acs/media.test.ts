@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient, DtmfTone } from '@azure/communication-call-automation';
+import { MediaSocketServer } from './support/mediaSocketServer';
 import { signedJson } from './support/rawHttp';
 import { answerIncomingCall, CALLER, startFixture, type Fixture } from './support/fixtures';
 
@@ -221,9 +222,11 @@ describe('play, recognize and other media operations', () => {
   });
 
   it('starts and stops media streaming and transcription when the call was set up for them', async () => {
+    const sockets = await new MediaSocketServer().start();
+    after(() => sockets.close());
     const { connection, callConnectionId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: 'wss://127.0.0.1:9/media', audioChannelType: 'unmixed', contentType: 'audio' },
-      transcriptionOptions: { transportType: 'websocket', transportUrl: 'wss://127.0.0.1:9/transcripts', locale: 'en-US' },
+      mediaStreamingOptions: { transportType: 'websocket', transportUrl: sockets.url, audioChannelType: 'unmixed', contentType: 'audio' },
+      transcriptionOptions: { transportType: 'websocket', transportUrl: sockets.url, locale: 'en-US' },
     });
     const media = connection.getCallMedia();
     await media.startMediaStreaming({ operationContext: 'stream' });

@@ -28,11 +28,17 @@ export interface AudioEvent {
   at: number;
   durationMs: number;
   tones?: string[];
+  /** What the caller said (speech), for live transcription. */
+  text?: string;
+  /** Who made the sound (raw id); the app's own audio when absent. */
+  participantRawId?: string;
 }
 
 export interface StreamingState {
   options: Record<string, unknown>;
   active: boolean;
+  /** The open WebSocket to the app, while streaming. */
+  socket?: { stop(): void };
 }
 
 export class Call {

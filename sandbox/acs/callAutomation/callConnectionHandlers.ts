@@ -21,17 +21,19 @@ function configureStreaming(call: Call, body: Record<string, unknown>): void {
   if (transcription) call.transcription = { options: transcription, active: false };
 }
 
-function connected(call: Call, operationContext?: string): void {
+function connected(ctx: AcsContext, call: Call, operationContext?: string): void {
   call.state = 'connected';
   call.emit('CallConnected', { operationContext, resultInformation: { code: 200, subCode: 0, message: 'Call connected.' } });
   call.participantsUpdated();
   if (call.mediaStreaming?.options.startMediaStreaming === true) {
     call.mediaStreaming.active = true;
     call.emit('MediaStreamingStarted', { operationContext, ...mediaStreamingUpdate('mediaStreamingStarted', 'subscriptionStarted') });
+    ctx.streams.startAudio(call, operationContext);
   }
   if (call.transcription?.options.startTranscription === true) {
     call.transcription.active = true;
     call.emit('TranscriptionStarted', { operationContext, ...transcriptionUpdate('transcriptionStarted', 'subscriptionStarted') });
+    ctx.streams.startTranscription(call, operationContext);
   }
 }
 
@@ -70,7 +72,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
       configureStreaming(call, body);
       ctx.calls.connect(call, randomUUID());
       call.state = 'connecting';
-      call.after(CONNECT_DELAY_MS, () => connected(call, operationContext));
+      call.after(CONNECT_DELAY_MS, () => connected(ctx, call, operationContext));
       return { status: 200, body: call.properties() };
     },
 
@@ -128,7 +130,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
           onAnswer: () => {
             if (call.state === 'disconnected') return;
             call.addParticipant(target);
-            if (call.state === 'connecting') connected(call, operationContext);
+            if (call.state === 'connecting') connected(ctx, call, operationContext);
             else call.participantsUpdated();
           },
           onReject: () => fail(603, 560603, 'The callee declined the call.'),
@@ -165,7 +167,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
           call.state = 'disconnected';
         });
       } else {
-        call.after(CONNECT_DELAY_MS, () => connected(call, operationContext));
+        call.after(CONNECT_DELAY_MS, () => connected(ctx, call, operationContext));
       }
       return { status: 200, body: call.properties() };
     },

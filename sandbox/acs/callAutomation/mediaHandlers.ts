@@ -75,6 +75,7 @@ export function mediaHandlers(ctx: AcsContext) {
       if (!call.mediaStreaming) throw acsErrors.mediaNotConfigured('Media streaming');
       call.mediaStreaming.active = true;
       call.emit('MediaStreamingStarted', { operationContext, ...mediaStreamingUpdate('mediaStreamingStarted', 'subscriptionStarted') }, operationCallbackUri);
+      ctx.streams.startAudio(call, operationContext);
       return { status: 202 };
     },
 
@@ -82,6 +83,7 @@ export function mediaHandlers(ctx: AcsContext) {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.mediaStreaming) throw acsErrors.mediaNotConfigured('Media streaming');
       call.mediaStreaming.active = false;
+      ctx.streams.stopAudio(call);
       call.emit('MediaStreamingStopped', { operationContext, ...mediaStreamingUpdate('mediaStreamingStopped', 'subscriptionStopped') }, operationCallbackUri);
       return { status: 202 };
     },
@@ -93,6 +95,7 @@ export function mediaHandlers(ctx: AcsContext) {
       if (locale) call.transcription.options.locale = locale;
       call.transcription.active = true;
       call.emit('TranscriptionStarted', { operationContext, ...transcriptionUpdate('transcriptionStarted', 'subscriptionStarted') }, operationCallbackUri);
+      ctx.streams.startTranscription(call, operationContext);
       return { status: 202 };
     },
 
@@ -100,6 +103,7 @@ export function mediaHandlers(ctx: AcsContext) {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.transcription) throw acsErrors.mediaNotConfigured('Transcription');
       call.transcription.active = false;
+      ctx.streams.stopTranscription(call);
       call.emit('TranscriptionStopped', { operationContext, ...transcriptionUpdate('transcriptionStopped', 'subscriptionStopped') }, operationCallbackUri);
       return { status: 202 };
     },

@@ -78,12 +78,12 @@ export class MediaSession {
   }
 
   pressTones(tones: string[]): void {
-    this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones });
+    this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones, participantRawId: this.call.caller.rawId });
     for (const tone of tones) this.onTone(tone);
   }
 
   say(text: string): void {
-    this.call.audioLog.push({ kind: 'speech', at: Date.now(), durationMs: Math.max(400, text.split(/\s+/).length * 350) });
+    this.call.audioLog.push({ kind: 'speech', at: Date.now(), durationMs: Math.max(400, text.split(/\s+/).length * 350), text, participantRawId: this.call.caller.rawId });
     const op = this.current;
     if (!op || op.kind !== 'recognize') return;
     const type = String(op.body.recognizeInputType ?? '');

@@ -1,0 +1,179 @@
+// Media streaming and live transcription: the emulator connects to the app's WebSocket (ws:// or wss://)
+// with a bearer JWT, sends AudioMetadata then AudioData every 20 ms at real-time pace (TranscriptionMetadata
+// then TranscriptionData for what callers say), and accepts bidirectional audioData / stopAudio frames.
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import type { AudioEvent, Call } from '../callAutomation/call';
+import type { Timeline } from '../timeline';
+import type { TokenSigner } from '../tokenSigner';
+
+const FRAME_MS = 20;
+
+export interface StreamSettings {
+  signer: TokenSigner;
+  issuer: string;
+  audience: string;
+  timeline: Timeline;
+}
+
+function tone(samples: number, offset: number, sampleRate: number, frequency: number, amplitude: number): Buffer {
+  const buf = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) {
+    buf.writeInt16LE(Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * (offset + i)) / sampleRate)), i * 2);
+  }
+  return buf;
+}
+
+/** Opens the socket with a fresh JWT; resolves once open, or rejects. The message listener is attached
+ * before the handshake: frames the app sends right away may arrive in the same read as the upgrade. */
+async function connect(url: string, settings: StreamSettings, onMessage: (raw: WebSocket.RawData) => void = () => undefined): Promise<WebSocket> {
+  const token = await settings.signer.sign({ iss: settings.issuer, aud: settings.audience }, 300);
+  const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 5_000 });
+  ws.on('message', onMessage);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  ws.on('error', () => ws.terminate());
+  return ws;
+}
+
+/** Streams the call's audio to `options.transportUrl` until stopped or the call ends. */
+export function startAudioStream(call: Call, options: Record<string, unknown>, settings: StreamSettings, onFailure: (why: string) => void): { stop(): void } {
+  const sampleRate = options.audioFormat === 'pcm24KMono' ? 24_000 : 16_000;
+  const samplesPerFrame = (sampleRate * FRAME_MS) / 1000;
+  const unmixed = options.audioChannelType === 'unmixed';
+  const subscriptionId = randomUUID();
+  let ws: WebSocket | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let framesSent = 0;
+  let logIndex = call.audioLog.length;
+  const playing: Array<{ event: AudioEvent; until: number }> = [];
+
+  const stop = (): void => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    ws?.close(1000);
+    // Do not wait for a close handshake from an app that never answers it.
+    const socket = ws;
+    setTimeout(() => socket?.terminate(), 1_000).unref();
+  };
+
+  const tick = (start: number): void => {
+    if (stopped || !ws || ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    for (; logIndex < call.audioLog.length; logIndex++) {
+      const event = call.audioLog[logIndex]!;
+      if (event.participantRawId) playing.push({ event, until: now + event.durationMs });
+    }
+    // Catch up if the event loop was late: the app gets 50 frames per second on average.
+    const due = Math.floor((now - start) / FRAME_MS) + 1;
+    while (framesSent < due) {
+      const speakers = unmixed ? [...call.participants.values()].filter((p) => p.identifier.rawId !== call.appIdentity?.rawId).slice(0, 4) : [undefined];
+      for (const speaker of speakers) {
+        const rawId = speaker?.identifier.rawId;
+        const active = playing.find((p) => p.until > now && (!unmixed || p.event.participantRawId === rawId));
+        const data = active ? tone(samplesPerFrame, framesSent * samplesPerFrame, sampleRate, active.event.kind === 'dtmf' ? 941 : 220, 0.2) : Buffer.alloc(samplesPerFrame * 2);
+        ws.send(
+          JSON.stringify({
+            kind: 'AudioData',
+            audioData: { data: data.toString('base64'), timestamp: new Date().toISOString(), participantRawID: rawId, silent: !active },
+          }),
+        );
+      }
+      framesSent += 1;
+    }
+    timer = setTimeout(() => tick(start), Math.max(1, start + framesSent * FRAME_MS - Date.now()));
+  };
+
+  // Bidirectional streaming: what the app plays becomes part of the call's audio.
+  const onMessage = (raw: WebSocket.RawData): void => {
+    try {
+      const frame = JSON.parse(String(raw)) as { kind?: string; audioData?: { data?: string } };
+      if (frame.kind === 'audioData' && frame.audioData?.data) {
+        const bytes = Buffer.from(frame.audioData.data, 'base64').length;
+        call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: (bytes / 2 / sampleRate) * 1000 });
+        settings.timeline.add({ kind: 'world', type: 'mediaAudioReceived', serverCallId: call.serverCallId, data: { bytes } });
+      } else if (frame.kind === 'stopAudio') {
+        settings.timeline.add({ kind: 'world', type: 'mediaStopAudio', serverCallId: call.serverCallId });
+      }
+    } catch {
+      // ignore frames that are not JSON
+    }
+  };
+  connect(String(options.transportUrl ?? ''), settings, onMessage)
+    .then((socket) => {
+      if (stopped) {
+        socket.close(1000);
+        return;
+      }
+      ws = socket;
+      settings.timeline.add({ kind: 'world', type: 'mediaStreamConnected', serverCallId: call.serverCallId, callConnectionId: call.callConnectionId });
+      socket.send(JSON.stringify({ kind: 'AudioMetadata', audioMetadata: { subscriptionId, encoding: 'PCM', sampleRate, channels: 1, length: samplesPerFrame * 2 } }));
+      tick(Date.now());
+    })
+    .catch((err: Error) => {
+      if (!stopped) onFailure(err.message);
+    });
+  return { stop };
+}
+
+/** Sends live transcription of what the callers say to `options.transportUrl`. */
+export function startTranscriptionStream(call: Call, options: Record<string, unknown>, settings: StreamSettings, onFailure: (why: string) => void): { stop(): void } {
+  let ws: WebSocket | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let logIndex = call.audioLog.length;
+  let offsetTicks = 0;
+  const stop = (): void => {
+    stopped = true;
+    if (timer) clearInterval(timer);
+    ws?.close(1000);
+    const socket = ws;
+    setTimeout(() => socket?.terminate(), 1_000).unref();
+  };
+  connect(String(options.transportUrl ?? ''), settings)
+    .then((socket) => {
+      if (stopped) {
+        socket.close(1000);
+        return;
+      }
+      ws = socket;
+      socket.send(
+        JSON.stringify({
+          kind: 'TranscriptionMetadata',
+          transcriptionMetadata: { subscriptionId: randomUUID(), locale: options.locale ?? 'en-US', callConnectionId: call.callConnectionId, correlationId: call.correlationId },
+        }),
+      );
+      timer = setInterval(() => {
+        for (; logIndex < call.audioLog.length; logIndex++) {
+          const event = call.audioLog[logIndex]!;
+          if (event.kind !== 'speech' || !event.text) continue;
+          const duration = event.durationMs * 10_000; // ticks of 100 ns
+          const words = event.text.split(/\s+/).filter(Boolean);
+          socket.send(
+            JSON.stringify({
+              kind: 'TranscriptionData',
+              transcriptionData: {
+                text: event.text,
+                format: 'display',
+                confidence: 0.92,
+                offset: offsetTicks,
+                duration,
+                words: words.map((text, i) => ({ text, offset: offsetTicks + Math.floor((duration * i) / words.length), duration: Math.floor(duration / words.length) })),
+                participantRawID: event.participantRawId,
+                resultStatus: 'Final',
+              },
+            }),
+          );
+          offsetTicks += duration;
+        }
+      }, FRAME_MS);
+    })
+    .catch((err: Error) => {
+      if (!stopped) onFailure(err.message);
+    });
+  return { stop };
+}
