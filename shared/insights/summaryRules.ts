@@ -14,9 +14,17 @@ export interface RankedSentence {
 }
 
 const ISSUE_CUES =
-  /\b(problem|issue|wrong|error|broken|down|not working|doesn't work|isn't working|can't|cannot|couldn't|unable|locked out|lost|stolen|missing|late|charged|overcharged|twice|double|duplicate|expired|failed|keeps?|complain\w*|refund|cancel|change|reschedule|update|need|want|would like|trying to|calling about|calling because|help with|haven't|hasn't|never|still)\b/i;
-const RESOLUTION_CUES =
-  /\b(i've|i have|we've|we have|has been|have been|is now|are now|i'm refunding|i'm escalating|i'm pushing|refunded|credited|applied|waived|updated|unlocked|blocked|processed|booked|rebooked|scheduled|opened|set up|switched|added|removed|redirected|escalat\w*|sent|fixed|resolved|restored|cancelled|approved|done|flagged|requested|reset|changed|went through|no longer)\b/i;
+  /\b(problem|issue|wrong|error|broken|down|not working|doesn't work|isn't working|can't|cannot|couldn't|unable|locked out|lost|stolen|missing|late|charged|overcharged|twice|double|duplicate|expired|failed|keeps?|complain\w*|refund|cancel|change|reschedule|update|need|want|would like|trying to|calling about|calling because|help with|haven't|hasn't|never|still|stopped|broke|isn't|aren't|won't|doesn't|didn't|warranty|moved|lost|outage)\b|\b(?:is|are|was|went) out\b/i;
+const RESOLUTION_CUES = new RegExp(
+  [
+    // "I've refunded", "we have now sent", "has been updated"
+    String.raw`\b(?:i've|we've|i have|we have|has been|have been|is now|are now)\s+(?:\w+\s+)?(?:\w+ed|\w+en|sent|set|put|made|done|got)\b`,
+    // "I'm refunding", "I'm pushing an update" (not "I'm sorry", "I'm calling")
+    String.raw`\b(?:i'm|we're)\s+(?!sorry|afraid|glad|happy|calling|looking|going|trying|checking)\w+ing\b`,
+    String.raw`\b(?:refunded|credited|applied|waived|updated|unlocked|blocked|processed|booked|rebooked|scheduled|opened|switched|redirected|escalated|fixed|resolved|restored|cancelled|approved|flagged|raised|reset|went through|no longer|starts today|is skipped|is covered|are covered|ships|done)\b`,
+  ].join('|'),
+  'i',
+);
 const FOLLOW_UP_CUES =
   /\b(will|i'll|we'll|you'll|it'll|within|follow up|call you|call back|email you|text you|send you|tomorrow|next week|business days|by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday)|please (?:sign|keep|arrive|set|call|check)|should (?:appear|arrive)|expect)\b/i;
 const FILLER = /^(?:hi|hello|thanks?|thank you|okay|ok|great|perfect|sure|yes|no|bye|you're welcome|my pleasure)\b[^.?!]{0,12}[.?!]?$/i;
@@ -51,8 +59,10 @@ export function pickSummary(sentences: readonly RankedSentence[], language: stri
   const issue = best(issuePool, (s) => {
     const early = 1 - s.turnIndex / lastTurn;
     const cue = english && ISSUE_CUES.test(s.text) ? 1 : 0;
-    const question = /\?$/.test(s.text.trim()) ? -0.3 : 0;
-    return cue * 1.5 + early * 1.2 + s.importance * 0.5 + question;
+    // Introductions are not the issue, even when they come first.
+    const intro = /\b(my name is|this is|speaking)\b/i.test(s.text) ? -1.5 : 0;
+    const short = words(s.text) < 6 ? -0.4 : 0;
+    return cue * 1.5 + early * 1.2 + s.importance * 0.5 + intro + short;
   });
 
   // Resolution: an agent sentence after the issue saying what was done; later and more specific wins.
@@ -60,7 +70,8 @@ export function pickSummary(sentences: readonly RankedSentence[], language: stri
   const resolution = best(resolutionPool, (s) => {
     const cue = english ? (RESOLUTION_CUES.test(s.text) ? 1.5 : 0) : 0;
     const question = /\?$/.test(s.text.trim()) ? -1 : 0;
-    return cue + s.importance + (s.turnIndex / lastTurn) * 0.3 + question;
+    const courtesy = /^(thanks|thank you|yes|ok|okay|great)\b/i.test(s.text.trim()) ? -0.4 : 0;
+    return cue + s.importance + (s.turnIndex / lastTurn) * 0.1 + question + courtesy;
   });
 
   // Follow-ups: promises of future action, after the issue, in call order, without repeats.
