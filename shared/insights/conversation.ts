@@ -101,3 +101,12 @@ function parseJson(input: string | Buffer, sourceName: string): unknown {
     throw new DeadLetterError('invalid_json', `${sourceName}: is not valid JSON${position ? ` (at character ${position})` : ''}`);
   }
 }
+
+/** JSON Schema (draft 2020-12) of the conversation document, for producers in other languages and editors. */
+export function conversationJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://switchboard.local/schemas/conversation-v1.json',
+    title: 'Switchboard conversation document, schemaVersion 1',
+    ...z.toJSONSchema(conversationSchema, { io: 'input', unrepresentable: 'any' }),
+  };
+}

@@ -120,4 +120,14 @@ describe('offline speech-to-text with pocketsphinx', () => {
     assert.match(byChannel('channel-1'), /refund|tomorrow/);
     assert.ok(turns.filter((t) => t.participantId === 'channel-1').every((t) => t.role === 'agent'));
   });
+
+  // Narrow-band (8 kHz) telephone audio goes through the same conversion, but the 16 kHz acoustic model
+  // recognises it poorly (local-ai.md, pitfall 5), so the conversion is tested with 44.1 kHz audio.
+  test('resamples 44.1 kHz audio to 16 kHz before recognising it', { skip: skip || (has('sox') ? false : 'sox is not installed') }, async () => {
+    const [source, resampled] = ['source.wav', 'cd-quality.wav'].map((f) => join(dir, f));
+    execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
+    execFileSync('sox', [source, '-r', '44100', '-b', '24', resampled]);
+    const turns = await new PocketsphinxSpeechToText().transcribe(resampled);
+    assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
+  });
 });

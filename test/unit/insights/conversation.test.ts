@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ValidationError } from '../../../shared/errors';
-import { assertHasSpeech, parseConversation } from '../../../shared/insights/conversation';
+import { assertHasSpeech, conversationJsonSchema, parseConversation } from '../../../shared/insights/conversation';
 import { sampleConversation } from './sampleConversation';
 import { DeadLetterError, isDeadLetterError } from '../../../shared/insights/deadLetterError';
 
@@ -64,5 +64,12 @@ describe('conversation document', () => {
     const silent = sampleConversation({ turns: [{ participantId: 'c', role: 'customer', text: '  ', offsetMs: 0 }] });
     assert.throws(() => assertHasSpeech(silent), (e: unknown) => isDeadLetterError(e) && e.reason === 'empty_transcript');
     assert.throws(() => assertHasSpeech(sampleConversation({ turns: [] })), DeadLetterError);
+  });
+
+  test('publishes a JSON Schema that names the required fields and the enums', () => {
+    const schema = conversationJsonSchema() as { required: string[]; properties: Record<string, { enum?: string[]; const?: number }> };
+    assert.deepEqual(schema.required.sort(), ['channel', 'id', 'participants', 'schemaVersion', 'source', 'startedAt', 'turns']);
+    assert.deepEqual(schema.properties.source.enum, ['recording', 'live-transcript', 'chat']);
+    assert.equal(schema.properties.schemaVersion.const, 1);
   });
 });
