@@ -24,14 +24,14 @@ export function userIdentifier(id: string): IdentifierModel {
   return { kind: 'communicationUser', rawId: id, communicationUser: { id } };
 }
 
-/** "+1800..." -> phone number, "8:acs:..." or anything else -> Communication user (control API shorthand). */
+/** "+1800..." or "4:+1800..." -> phone number, "8:..." -> Communication user (control API shorthand). */
 export function identifierFromString(value: string, field = 'identifier'): IdentifierModel {
   if (value.startsWith('+')) {
     if (!isE164(value)) throw acsErrors.invalidPhoneNumber(field);
     return phoneIdentifier(value);
   }
   if (value.startsWith('4:')) return identifierFromString(value.slice(2), field);
-  if (!value) throw acsErrors.invalidIdentifier(field);
+  if (!/^8:[^:\s]+:\S+$/.test(value)) throw acsErrors.invalidIdentifier(field);
   return userIdentifier(value);
 }
 

@@ -58,7 +58,9 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
   const options = resolveOptions(input);
   const tls = await ensureTlsMaterial(options.certDir);
   const timeline = new Timeline(options.timelineLimit);
-  const scheduler = new Scheduler(options.timeScale, () => undefined);
+  const scheduler = new Scheduler(options.timeScale, (err) =>
+    timeline.add({ kind: 'error', type: 'timer', error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error' }),
+  );
   const callbackSigner = new TokenSigner();
   const identitySigner = new TokenSigner();
   const world = new PstnWorld(options.agents, options.defaultAgentBehaviour);

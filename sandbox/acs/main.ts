@@ -1,24 +1,34 @@
 // `npm run acs`: the emulator standalone. Writes `.sandbox/acs.json` so other processes can find it.
-// Settings from the environment: ACS_EMULATOR_PORT, ACS_IMMUTABLE_RESOURCE_ID, ACS_EMULATOR_ACCESS_KEY,
-// ACS_EMULATOR_TIME_SCALE, ACS_EMULATOR_SUBSCRIPTIONS (a JSON file of Event Grid subscriptions).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Settings: flags `--port=N --subscriptions=FILE --time-scale=X --resource-id=ID --access-key=KEY` or the
+// environment (ACS_EMULATOR_PORT, ACS_EMULATOR_SUBSCRIPTIONS, ACS_EMULATOR_TIME_SCALE,
+// ACS_IMMUTABLE_RESOURCE_ID, ACS_EMULATOR_ACCESS_KEY, ACS_EMULATOR_INFO_FILE to write elsewhere).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { startAcsEmulator } from './index';
 
+function setting(flag: string, env: string): string | undefined {
+  const prefix = `--${flag}=`;
+  const arg = process.argv.slice(2).find((a) => a.startsWith(prefix));
+  return arg ? arg.slice(prefix.length) : process.env[env] || undefined;
+}
+
 async function main(): Promise<void> {
-  const env = process.env;
+  const port = setting('port', 'ACS_EMULATOR_PORT');
+  const timeScale = setting('time-scale', 'ACS_EMULATOR_TIME_SCALE');
   const emulator = await startAcsEmulator({
-    port: env.ACS_EMULATOR_PORT ? Number(env.ACS_EMULATOR_PORT) : 0,
-    immutableResourceId: env.ACS_IMMUTABLE_RESOURCE_ID || undefined,
-    accessKey: env.ACS_EMULATOR_ACCESS_KEY || undefined,
-    timeScale: env.ACS_EMULATOR_TIME_SCALE ? Number(env.ACS_EMULATOR_TIME_SCALE) : undefined,
-    subscriptionsFile: env.ACS_EMULATOR_SUBSCRIPTIONS || undefined,
+    port: port ? Number(port) : 0,
+    timeScale: timeScale ? Number(timeScale) : undefined,
+    immutableResourceId: setting('resource-id', 'ACS_IMMUTABLE_RESOURCE_ID'),
+    accessKey: setting('access-key', 'ACS_EMULATOR_ACCESS_KEY'),
+    subscriptionsFile: setting('subscriptions', 'ACS_EMULATOR_SUBSCRIPTIONS'),
   });
-  const dir = resolve(__dirname, '..', '..', '..', '.sandbox');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'acs.json');
-  const { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl } = emulator;
-  writeFileSync(file, JSON.stringify({ endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl }, null, 2) + '\n', { mode: 0o600 });
+  const file = resolve(setting('info-file', 'ACS_EMULATOR_INFO_FILE') ?? resolve(__dirname, '..', '..', '..', '.sandbox', 'acs.json'));
+  mkdirSync(dirname(file), { recursive: true });
+  const { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl, proxyUrl, issuer } = emulator;
+  const info = { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl, proxyUrl, issuer };
+  // Written atomically: a reader never sees half a file. It holds the access key, hence mode 600.
+  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
   process.stdout.write(`ACS emulator listening on ${endpoint} (settings in ${file})\n`);
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));

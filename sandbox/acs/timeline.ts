@@ -7,7 +7,9 @@ export type TimelineKind =
   | 'callbackDelivery'
   | 'eventGrid'
   | 'eventGridDelivery'
-  | 'world';
+  | 'world'
+  /** A failure inside the emulator (a bug): reported here instead of crashing or vanishing. */
+  | 'error';
 
 export interface TimelineEntry {
   seq: number;

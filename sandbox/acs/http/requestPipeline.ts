@@ -93,6 +93,9 @@ export class RequestPipeline {
       if (key) headers['repeatability-result'] = repeated ? 'rejected' : 'accepted';
       return { reply: { ...reply, headers }, operation: route.operation, callConnectionId };
     } catch (err) {
+      if (!(err instanceof AcsError)) {
+        this.timeline.add({ kind: 'error', type: route.operation, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error' });
+      }
       return { reply: errorReply(toAcsError(err)), operation: route.operation, callConnectionId };
     }
   }

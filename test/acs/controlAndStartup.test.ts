@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CallAutomationClient } from '@azure/communication-call-automation';
+import { CommunicationIdentityClient } from '@azure/communication-identity';
+import WebSocket from 'ws';
+import { AcsControlClient } from '../../sandbox/acs/controlClient';
+import { startAcsEmulator, type AcsEmulator } from '../../sandbox/acs/index';
+import { send } from './support/rawHttp';
+import { CALLER, SUPPORT_LINE } from './support/fixtures';
+
+describe('the control API and start-up contract', () => {
+  let acs: AcsEmulator;
+
+  before(async () => {
+    acs = await startAcsEmulator({ timeScale: 0.01 });
+  });
+  after(() => acs.close());
+
+  it('describes itself at the control URL', async () => {
+    const info = await acs.control.info();
+    assert.equal(info.endpoint, acs.endpoint);
+    assert.equal(info.jwksUrl, acs.jwksUrl);
+    assert.equal(info.immutableResourceId, acs.immutableResourceId);
+    assert.equal(info.controlUrl, acs.controlUrl);
+  });
+
+  it('lists calls and reads a call timeline over HTTP', async () => {
+    const call = await acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE, callerDisplayName: 'Pat' });
+    assert.equal(call.state, 'ringing');
+    assert.ok((await acs.control.listCalls()).some((c) => c.serverCallId === call.serverCallId));
+    await acs.control.pressDigits(call.serverCallId, '1').catch(() => undefined);
+    const timeline = await acs.control.timeline({ serverCallId: call.serverCallId });
+    assert.deepEqual(timeline.map((e) => e.kind).slice(0, 2), ['world', 'eventGrid']);
+    assert.ok(timeline.every((e, i) => i === 0 || e.seq > timeline[i - 1]!.seq));
+    assert.ok(timeline.every((e) => !Number.isNaN(Date.parse(e.time))));
+  });
+
+  it('streams the timeline over a WebSocket', async () => {
+    const url = acs.controlUrl.replace(/^https/, 'wss') + '/timeline/stream?kind=world';
+    const ws = new WebSocket(url, { ca: readFileSync(acs.caCertPath) });
+    const received: Array<{ type?: string; serverCallId?: string }> = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const wake = new Set<() => void>();
+    ws.on('message', (raw) => {
+      received.push(JSON.parse(String(raw)) as { type?: string; serverCallId?: string });
+      for (const w of wake) w();
+    });
+    try {
+      const call = await acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE });
+      const seen = () => received.some((e) => e.type === 'placeCall' && e.serverCallId === call.serverCallId);
+      await new Promise<void>((resolve, reject) => {
+        if (seen()) return resolve();
+        const timer = setTimeout(() => reject(new Error('no placeCall entry on the stream')), 5_000);
+        wake.add(() => {
+          if (!seen()) return;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('answers control errors as JSON and keeps serving after garbage', async () => {
+    await assert.rejects(acs.control.placeCall({ from: 'nobody', to: SUPPORT_LINE }), /400/);
+    await assert.rejects(acs.control.pressDigits('no-such-call', '1'), /404/);
+    const garbage = await send(new URL('/control/calls', acs.endpoint), 'POST', { 'content-type': 'application/json' }, '{"from":');
+    assert.equal(garbage.status, 400);
+    const badEncoding = await send(new URL('/calling/callConnections/%E0%A4%A', acs.endpoint), 'GET', {});
+    assert.ok(badEncoding.status === 401 || badEncoding.status === 404);
+    const client = new CallAutomationClient(acs.connectionString);
+    await assert.rejects(client.getCallConnection('nope').getCallConnectionProperties(), (err: { statusCode?: number }) => err.statusCode === 404);
+    assert.deepEqual(await acs.control.timeline({ kind: 'error' }), []);
+  });
+
+  it('waits for a timeline entry and times out cleanly when none comes', async () => {
+    await assert.rejects(acs.control.waitForWorld('never-happens', {}, 50), /Timed out after 50 ms/);
+  });
+
+  it('runs standalone with `npm run acs` and writes its settings for other processes', async () => {
+    const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
+    const main = resolve(__dirname, '..', '..', 'sandbox', 'acs', 'main.js');
+    const child = spawn(process.execPath, [main], { env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the emulator did not start')), 15_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (String(chunk).includes('listening')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const info = JSON.parse(readFileSync(infoFile, 'utf8')) as Record<string, string>;
+      assert.deepEqual(Object.keys(info).sort(), ['caCertPath', 'connectionString', 'controlUrl', 'endpoint', 'immutableResourceId', 'issuer', 'jwksUrl', 'proxyUrl']);
+      const identity = new CommunicationIdentityClient(info.connectionString!);
+      const user = await identity.createUser();
+      assert.match(user.communicationUserId, /^8:acs:/);
+      const control = new AcsControlClient(info.controlUrl!, { ca: readFileSync(info.caCertPath!, 'utf8') });
+      assert.equal((await control.info()).endpoint, info.endpoint);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
