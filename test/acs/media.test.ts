@@ -200,6 +200,17 @@ describe('play, recognize and other media operations', () => {
     assert.equal(res.status, 400);
   });
 
+  it('reports every key in continuous DTMF recognition until stopped', async () => {
+    const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+    const media = connection.getCallMedia();
+    await media.startContinuousDtmfRecognition(caller, { operationContext: 'keys' });
+    await fx.acs.control.pressDigits(serverCallId, '9*');
+    const received = await fx.callbacks.waitForCount('ContinuousDtmfRecognitionToneReceived', 2, callConnectionId);
+    assert.deepEqual(received.map((e) => [(e as { tone?: string }).tone, (e as { sequenceId?: number }).sequenceId]), [['nine', 1], ['asterisk', 2]]);
+    await media.stopContinuousDtmfRecognition(caller);
+    await fx.callbacks.waitFor('ContinuousDtmfRecognitionStopped', callConnectionId);
+  });
+
   it('sends DTMF tones to a participant', async () => {
     const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
     const result = await connection.getCallMedia().sendDtmfTones([DtmfTone.One, DtmfTone.Pound], caller, { operationContext: 'dial-ext' });

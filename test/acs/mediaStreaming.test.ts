@@ -74,6 +74,21 @@ describe('media streaming and transcription WebSockets', () => {
     await fx.callbacks.waitFor('MediaStreamingStopped', callConnectionId);
   });
 
+  it('forwards the caller\'s keys as DtmfData when the stream asks for them', async () => {
+    const before = media.connections.length;
+    const { serverCallId } = await answerIncomingCall(fx, client, {
+      mediaStreamingOptions: { transportType: 'websocket', transportUrl: `${media.url}?call=d`, audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true, enableDtmfTones: true },
+    });
+    const connection = await media.until(() => media.connections[before]);
+    await fx.acs.control.waitForWorld('mediaStreamConnected', { serverCallId });
+    await fx.acs.control.pressDigits(serverCallId, '4#');
+    const keys = await media.until(() => {
+      const found = connection.frames.filter((f) => f.frame.kind === 'DtmfData').map((f) => f.frame.dtmfData.data as string);
+      return found.length >= 2 ? found : undefined;
+    });
+    assert.deepEqual(keys, ['4', '#']);
+  });
+
   it('reports MediaStreamingFailed when the app socket cannot be reached', async () => {
     const { callConnectionId } = await answerIncomingCall(fx, client, {
       mediaStreamingOptions: { transportType: 'websocket', transportUrl: 'ws://127.0.0.1:9/nothing', audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true },

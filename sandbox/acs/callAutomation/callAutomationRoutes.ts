@@ -33,6 +33,8 @@ export function callAutomationRoutes(ctx: AcsContext): Route[] {
     route('POST', action('recognize'), 'hmac', 'recognize', media.recognize),
     route('POST', action('cancelAllMediaOperations'), 'hmac', 'cancelAllMediaOperations', media.cancelAll),
     route('POST', action('sendDtmfTones'), 'hmac', 'sendDtmfTones', media.sendDtmfTones),
+    route('POST', action('startContinuousDtmfRecognition'), 'hmac', 'startContinuousDtmfRecognition', media.startContinuousDtmf),
+    route('POST', action('stopContinuousDtmfRecognition'), 'hmac', 'stopContinuousDtmfRecognition', media.stopContinuousDtmf),
     route('POST', action('hold'), 'hmac', 'hold', media.hold),
     route('POST', action('unhold'), 'hmac', 'unhold', media.unhold),
     route('POST', action('startMediaStreaming'), 'hmac', 'startMediaStreaming', media.startMediaStreaming),

@@ -62,6 +62,20 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202, body: { operationContext } };
     },
 
+    startContinuousDtmf(req: RequestContext): Reply {
+      const { call, operationContext, operationCallbackUri } = common(req);
+      const target = parseIdentifier(req.body.targetParticipant, 'targetParticipant');
+      if (!call.participants.has(target.rawId)) throw acsErrors.participantNotFound();
+      call.media.startContinuousDtmf(operationContext, operationCallbackUri);
+      return { status: 200 };
+    },
+
+    stopContinuousDtmf(req: RequestContext): Reply {
+      const { call, operationContext, operationCallbackUri } = common(req);
+      call.media.stopContinuousDtmf(operationContext, operationCallbackUri);
+      return { status: 200 };
+    },
+
     hold(req: RequestContext): Reply {
       return setHold(req, true);
     },

@@ -46,6 +46,8 @@ export class MediaSession {
   /** The caller will say nothing to the next recognize: its silence timeout fires at once. */
   private silentNext = false;
   private stopped = false;
+  /** Continuous DTMF recognition: every key is reported as it is pressed. */
+  private continuous?: { operationContext?: string; callbackUri?: string; sequenceId: number };
 
   constructor(
     private readonly call: Call,
@@ -77,9 +79,28 @@ export class MediaSession {
     this.queue.length = 0;
   }
 
+  startContinuousDtmf(operationContext?: string, callbackUri?: string): void {
+    this.continuous = { operationContext, callbackUri, sequenceId: 0 };
+  }
+
+  stopContinuousDtmf(operationContext?: string, callbackUri?: string): void {
+    this.continuous = undefined;
+    this.call.emit('ContinuousDtmfRecognitionStopped', { operationContext, resultInformation: ok(0, 'Continuous DTMF recognition stopped.') }, callbackUri);
+  }
+
   pressTones(tones: string[]): void {
     this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones, participantRawId: this.call.caller.rawId });
-    for (const tone of tones) this.onTone(tone);
+    for (const tone of tones) {
+      const c = this.continuous;
+      if (c) {
+        this.call.emit(
+          'ContinuousDtmfRecognitionToneReceived',
+          { operationContext: c.operationContext, tone, sequenceId: ++c.sequenceId, resultInformation: ok(0, 'Tone received.') },
+          c.callbackUri,
+        );
+      }
+      this.onTone(tone);
+    }
   }
 
   say(text: string): void {

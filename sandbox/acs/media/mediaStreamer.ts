@@ -8,6 +8,10 @@ import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
 
 const FRAME_MS = 20;
+const TONE_DIGITS: Record<string, string> = {
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  asterisk: '*', pound: '#', a: 'A', b: 'B', c: 'C', d: 'D',
+};
 
 export interface StreamSettings {
   signer: TokenSigner;
@@ -67,6 +71,9 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
     for (; logIndex < call.audioLog.length; logIndex++) {
       const event = call.audioLog[logIndex]!;
       if (event.participantRawId) playing.push({ event, until: now + event.durationMs });
+      if (event.kind === 'dtmf' && options.enableDtmfTones === true) {
+        for (const t of event.tones ?? []) ws.send(JSON.stringify({ kind: 'DtmfData', dtmfData: { data: TONE_DIGITS[t] ?? t, participantRawID: event.participantRawId } }));
+      }
     }
     // Catch up if the event loop was late: the app gets 50 frames per second on average.
     const due = Math.floor((now - start) / FRAME_MS) + 1;
