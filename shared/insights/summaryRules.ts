@@ -47,6 +47,14 @@ function best(candidates: RankedSentence[], score: (s: RankedSentence) => number
   return top;
 }
 
+/** Drops openers ("hello,", "yeah hi", "hi [NAME],") and capitalises, so a picked sentence reads as a summary line. */
+export function tidySentence(text: string): string {
+  const trimmed = text
+    .trim()
+    .replace(/^(?:(?:hi|hello|hey|yeah|yes|so|ok|okay|well|um|uh|good (?:morning|afternoon|evening))\b(?:\s+\[NAME\])?[\s,!.]*)+/i, '');
+  return trimmed ? trimmed[0].toUpperCase() + trimmed.slice(1) : trimmed;
+}
+
 export function pickSummary(sentences: readonly RankedSentence[], language: string): ConversationSummary {
   const english = language === 'en' || language === 'und';
   const substantive = sentences.filter((s) => words(s.text) >= 4 && !FILLER.test(s.text.trim()) && !GREETING.test(s.text));
@@ -80,13 +88,13 @@ export function pickSummary(sentences: readonly RankedSentence[], language: stri
         .filter((s) => s !== resolution && s !== issue && (!issue || s.turnIndex > issue.turnIndex))
         .filter((s) => FOLLOW_UP_CUES.test(s.text) && !/\?$/.test(s.text.trim()) && s.role !== 'customer')
         .slice(-3)
-        .map((s) => s.text)
+        .map((s) => tidySentence(s.text))
     : [];
 
   return {
-    issue: issue?.text ?? '',
+    issue: tidySentence(issue?.text ?? ''),
     // In English a resolution needs a cue saying something was done; a wrong one is worse than none.
-    resolution: resolution && (!english || RESOLUTION_CUES.test(resolution.text)) ? resolution.text : '',
+    resolution: resolution && (!english || RESOLUTION_CUES.test(resolution.text)) ? tidySentence(resolution.text) : '',
     followUps,
   };
 }
