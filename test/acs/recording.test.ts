@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient } from '@azure/communication-call-automation';
-import { answerIncomingCall, CALLER, startFixture, type Fixture } from './support/fixtures';
+import { synthesize } from '../../sandbox/acs/recording/speechSynthesizer';
+import { answerIncomingCall, startFixture, type Fixture } from './support/fixtures';
 
 const FILE_UPDATED = 'Microsoft.Communication.RecordingFileStatusUpdated';
 
@@ -66,6 +67,27 @@ describe('call recording', () => {
     await assert.rejects(recorder.downloadStreaming(chunk.contentLocation));
   });
 
+  it('renders prompts and what the caller says with offline text-to-speech', async () => {
+    const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+    const recorder = client.getCallRecording();
+    const { recordingId } = await recorder.start({ callConnectionId });
+    await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Thanks for calling Contoso.' }]);
+    await fx.callbacks.waitFor('PlayCompleted', callConnectionId);
+    await fx.acs.control.say(serverCallId, 'I have a question about my bill.');
+    await recorder.stop(recordingId);
+    const updated = await fx.eventGrid.waitForMatch(FILE_UPDATED, (e) => String(e.subject).includes(serverCallId), 20_000);
+    const chunk = (updated.data.recordingStorageInfo as { recordingChunks: Array<{ contentLocation: string }> }).recordingChunks[0]!;
+    const wav = await readAll(await recorder.downloadStreaming(chunk.contentLocation));
+    const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
+    const voicedMs = (samples.filter((v) => Math.abs(v) > 500).length / 16_000) * 1000;
+    assert.ok(voicedMs > 500, `only ${voicedMs} ms of voiced audio`);
+  });
+
+  it('synthesizes speech offline', async () => {
+    const samples = await synthesize('Hello from the emulator', 'slt');
+    assert.ok(samples && samples.length > 8_000, 'half a second of 16 kHz speech or more');
+  });
+
   it('stops the recording when the call ends and reports it in RecordingFileStatusUpdated', async () => {
     const { callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
     await client.getCallRecording().start({ callConnectionId });
@@ -79,6 +101,5 @@ describe('call recording', () => {
       client.getCallRecording().start({ callLocator: { id: 'bm8tY2FsbA', kind: 'serverCallLocator' } }),
       (err: { statusCode?: number }) => err.statusCode === 404,
     );
-    void CALLER;
   });
 });

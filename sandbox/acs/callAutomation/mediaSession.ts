@@ -213,7 +213,7 @@ export class MediaSession {
       return;
     }
     this.emit(op, 'PlayStarted', { resultInformation: ok(0, 'Action started.') });
-    this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms });
+    this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms, text: spokenText(op.body.playSources) });
     const loop = (op.body.playOptions as { loop?: boolean } | undefined)?.loop === true;
     if (loop) return; // loops until cancelled or the call ends
     op.timer = this.call.after(m.ms, () => {
@@ -243,7 +243,7 @@ export class MediaSession {
         return;
       }
       op.phase = 'prompt';
-      this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms });
+      this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms, text: spokenText(prompts) });
       op.timer = this.call.after(m.ms, () => this.startWaiting(op));
     } else {
       this.startWaiting(op);
@@ -323,6 +323,17 @@ export class MediaSession {
   sendTones(count: number, done: () => void): void {
     this.call.after(count * 250, done);
   }
+}
+
+/** The words a list of play sources speaks (text and SSML; files have none). */
+function spokenText(sources: unknown): string | undefined {
+  if (!Array.isArray(sources)) return undefined;
+  const parts = sources.map((raw) => {
+    const s = (raw ?? {}) as { text?: { text?: string }; ssml?: { ssmlText?: string } };
+    return s.text?.text ?? s.ssml?.ssmlText?.replace(/<[^>]*>/g, ' ') ?? '';
+  });
+  const text = parts.join(' ').replace(/\s+/g, ' ').trim();
+  return text || undefined;
 }
 
 function normalise(text: string): string {

@@ -2,7 +2,11 @@
 // rendered file served from the emulator's *.asm.skype.com host.
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../callAutomation/call';
+import type { AudioEvent } from '../callAutomation/call';
+import { synthesize } from './speechSynthesizer';
 import { renderWav, type PlacedSound } from './wavRenderer';
+
+const MAX_SYNTHESIZED = 30;
 
 export type RecordingState = 'active' | 'inactive';
 
@@ -13,6 +17,8 @@ export class Recording {
   state: RecordingState = 'inactive';
   stopped = false;
   file?: Buffer;
+  /** Settles when the file has been rendered after stop(). */
+  rendered?: Promise<void>;
   deleted = false;
   /** Active intervals in real ms. */
   private readonly intervals: Array<{ from: number; to?: number }> = [];
@@ -36,10 +42,11 @@ export class Recording {
     if (open && open.to === undefined) open.to = Date.now();
   }
 
-  stop(): void {
+  /** Stops recording; resolves once the file is rendered (speech synthesis takes a moment). */
+  async stop(): Promise<void> {
     this.deactivate();
     this.stopped = true;
-    this.file = this.render();
+    this.file = await this.render();
   }
 
   /** Simulated duration, i.e. how long the caller would have heard it. */
@@ -48,7 +55,7 @@ export class Recording {
     return Math.round(real / (this.timeScale || 1));
   }
 
-  private render(): Buffer {
+  private async render(): Promise<Buffer> {
     const sounds: PlacedSound[] = [];
     let before = 0;
     for (const interval of this.intervals) {
@@ -58,6 +65,13 @@ export class Recording {
       }
       before += to - interval.from;
     }
-    return renderWav(this.durationMs, sounds);
+    // Prompts in one voice, callers in another, as a listener (or speech-to-text) would tell them apart.
+    const speech = new Map<AudioEvent, Int16Array>();
+    for (const { event } of sounds.slice(0, MAX_SYNTHESIZED)) {
+      if (!event.text || event.kind === 'dtmf') continue;
+      const samples = await synthesize(event.text, event.kind === 'prompt' ? 'slt' : 'rms');
+      if (samples) speech.set(event, samples);
+    }
+    return renderWav(this.durationMs, sounds, speech);
   }
 }

@@ -25,7 +25,8 @@ function stateChanged(recording: Recording): void {
 }
 
 function publishFile(ctx: AcsContext, recording: Recording, sessionEndReason: string): void {
-  ctx.scheduler.after(FILE_READY_DELAY_MS, () => {
+  ctx.scheduler.after(FILE_READY_DELAY_MS, async () => {
+    await recording.rendered;
     const base = `https://${RECORDING_HOST}/v1/objects/${recording.documentId}`;
     ctx.eventGrid.publish(
       'Microsoft.Communication.RecordingFileStatusUpdated',
@@ -57,7 +58,7 @@ function publishFile(ctx: AcsContext, recording: Recording, sessionEndReason: st
 function stop(ctx: AcsContext, recording: Recording, reason: string): void {
   if (recording.stopped) return;
   const wasActive = recording.state === 'active';
-  recording.stop();
+  recording.rendered = recording.stop();
   if (wasActive) stateChanged(recording);
   publishFile(ctx, recording, reason);
 }

@@ -18,7 +18,8 @@ export interface PlacedSound {
   offsetMs: number;
 }
 
-export function renderWav(durationMs: number, sounds: PlacedSound[]): Buffer {
+/** `speech` holds synthesized voices for prompts and caller phrases (by event); tones stand in for the rest. */
+export function renderWav(durationMs: number, sounds: PlacedSound[], speech: Map<AudioEvent, Int16Array> = new Map()): Buffer {
   const total = Math.max(1, Math.round((Math.min(durationMs, MAX_MS) * SAMPLE_RATE) / 1000));
   const samples = new Int16Array(total);
   const write = (startMs: number, lengthMs: number, sample: (t: number) => number): void => {
@@ -30,7 +31,13 @@ export function renderWav(durationMs: number, sounds: PlacedSound[]): Buffer {
     }
   };
   for (const { event, offsetMs } of sounds) {
-    if (event.kind === 'prompt') {
+    const voice = speech.get(event);
+    if (voice) {
+      const from = Math.round((offsetMs * SAMPLE_RATE) / 1000);
+      for (let i = 0; i < voice.length && from + i < total; i++) {
+        samples[from + i] = Math.max(-32768, Math.min(32767, samples[from + i]! + voice[i]!));
+      }
+    } else if (event.kind === 'prompt') {
       write(offsetMs, event.durationMs, (t) => 0.15 * Math.sin(2 * Math.PI * 440 * t));
     } else if (event.kind === 'speech') {
       write(offsetMs, event.durationMs, (t) => 0.1 * (((t * 180) % 1) * 2 - 1));
