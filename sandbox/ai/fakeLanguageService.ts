@@ -267,7 +267,9 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     void raw;
     const audio = form.files.audio;
     if (!audio) throw badRequest('The request must contain an "audio" part.');
-    if (audio.length < 44 || audio.toString('ascii', 0, 4) !== 'RIFF' || audio.toString('ascii', 8, 12) !== 'WAVE') {
+    const magic = audio.toString('ascii', 0, 4);
+    const known = magic === 'RIFF' || magic === 'fLaC' || magic === 'OggS' || magic.startsWith('ID3') || audio.toString('ascii', 4, 8) === 'ftyp' || (audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0);
+    if (audio.length < 16 || !known) {
       throw new HttpError(422, { code: 'InvalidAudioFormat', message: 'The audio could not be decoded.' });
     }
     let definition: Record<string, unknown> = {};
@@ -279,7 +281,7 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
       }
     }
     const channels = Array.isArray(definition.channels) ? (definition.channels as number[]) : undefined;
-    const durationMilliseconds = wavDurationMs(audio);
+    const durationMilliseconds = magic === 'RIFF' ? wavDurationMs(audio) : 0;
     const phrases = options.transcribe?.(audio, definition) ?? (channels ?? [undefined]).map((channel) => ({
       ...(channel === undefined ? {} : { channel }),
       offsetMilliseconds: 0,

@@ -3,11 +3,11 @@ import type { TokenCredential } from '@azure/identity';
 import { AzureRestClient } from './azureRestClient';
 import type { Turn } from './conversation';
 import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from './transcribe';
-import { readWavInfo } from './wav';
+import { AUDIO_CONTENT_TYPES, readWavInfo, sniffAudio } from './wav';
 
 // Azure AI Speech fast transcription (synchronous REST, api-version 2024-11-15): multipart upload of the
-// audio and a JSON definition; answers phrases with offsets. Multi-channel audio is transcribed per
-// channel ("channels": [0, 1]), mono audio as one stream.
+// audio (WAV, MP3, FLAC, OGG, MP4) and a JSON definition; answers phrases with offsets. Multi-channel WAV
+// is transcribed per channel ("channels": [0, 1]; the service takes at most two), mono as one stream.
 
 export interface AzureSpeechToTextOptions {
   /** SPEECH_ENDPOINT: the resource's custom-domain endpoint (required for Microsoft Entra tokens). */
@@ -41,14 +41,16 @@ export class AzureSpeechToText implements SpeechToText {
 
   async transcribe(wav: Buffer | string, options: TranscribeOptions = {}): Promise<Turn[]> {
     const audio = await wavBytes(wav);
-    const info = readWavInfo(audio, options.sourceName);
+    const container = sniffAudio(audio, options.sourceName);
+    // Channels are read from WAV headers; other containers are transcribed as one mixed stream.
+    const channels = container === 'wav' ? readWavInfo(audio, options.sourceName).channels : 1;
     const definition = {
       locales: [options.locale ?? 'en-US'],
-      ...(info.channels > 1 ? { channels: Array.from({ length: Math.min(info.channels, 2) }, (_, i) => i) } : {}),
+      ...(channels > 1 ? { channels: Array.from({ length: Math.min(channels, 2) }, (_, i) => i) } : {}),
     };
     const boundary = `----switchboard${randomUUID().replace(/-/g, '')}`;
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="audio.wav"\r\nContent-Type: audio/wav\r\n\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="audio.${container}"\r\nContent-Type: ${AUDIO_CONTENT_TYPES[container]}\r\n\r\n`),
       audio,
       Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="definition"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(definition)}\r\n--${boundary}--\r\n`),
     ]);
@@ -62,7 +64,7 @@ export class AzureSpeechToText implements SpeechToText {
     return ((result as FastTranscriptionResult).phrases ?? [])
       .filter((p) => p.text.trim().length > 0)
       .map((p) => ({
-        ...participantForChannel(info.channels > 1 ? (p.channel ?? 0) : undefined, options),
+        ...participantForChannel(channels > 1 ? (p.channel ?? 0) : undefined, options),
         text: p.text.trim(),
         offsetMs: Math.max(0, Math.round(p.offsetMilliseconds)),
         durationMs: Math.max(0, Math.round(p.durationMilliseconds)),

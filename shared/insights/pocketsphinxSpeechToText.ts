@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UnsupportedError } from '../errors';
 import type { Turn } from './conversation';
 import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from './transcribe';
-import { readWavInfo, type WavInfo } from './wav';
+import { readWavInfo, sniffAudio, type AudioContainer, type WavInfo } from './wav';
 
 // Offline speech-to-text: Debian's pocketsphinx (`pocketsphinx_continuous`, no Node binding) run as a
 // child process on 16 kHz mono 16-bit WAV, one run per channel. Audio in any other shape is converted
@@ -98,16 +98,18 @@ export class PocketsphinxSpeechToText implements SpeechToText {
     const command = this.options.command ?? 'pocketsphinx_continuous';
     if (!(await installed(command))) throw new UnsupportedError(LOCAL_STT_UNAVAILABLE);
     const audio = await wavBytes(wav);
-    const info = readWavInfo(audio, options.sourceName);
-    const timeoutMs = this.options.timeoutMs ?? 60_000 + 2 * info.durationMs;
+    const container = sniffAudio(audio, options.sourceName);
+    // Only WAV headers are read here; other containers are converted by sox and mixed to one stream.
+    const info = container === 'wav' ? readWavInfo(audio, options.sourceName) : undefined;
+    const timeoutMs = this.options.timeoutMs ?? 60_000 + 2 * (info?.durationMs ?? 30 * 60_000);
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-stt-'));
     try {
-      const input = join(dir, 'input.wav');
+      const input = join(dir, `input.${container}`);
       await writeFile(input, audio);
-      const channels = info.channels > 1 ? Array.from({ length: info.channels }, (_, i) => i) : [undefined];
+      const channels = info && info.channels > 1 ? Array.from({ length: info.channels }, (_, i) => i) : [undefined];
       const turns: Turn[] = [];
       for (const channel of channels) {
-        const file = await this.prepare(input, info, channel, dir, timeoutMs);
+        const file = await this.prepare(input, container, info, channel, dir, timeoutMs);
         const stdout = await run(command, ['-infile', file, '-time', 'yes', '-logfn', '/dev/null', ...(this.options.extraArgs ?? [])], timeoutMs);
         const who = participantForChannel(channel, options);
         for (const u of parsePocketsphinxOutput(stdout)) {
@@ -121,17 +123,24 @@ export class PocketsphinxSpeechToText implements SpeechToText {
   }
 
   /** A 16 kHz mono 16-bit file for one channel: the input itself when it already is one, else via sox. */
-  private async prepare(input: string, info: WavInfo, channel: number | undefined, dir: string, timeoutMs: number): Promise<string> {
-    if (channel === undefined && isRecognisable(info)) return input;
+  private async prepare(input: string, container: AudioContainer, info: WavInfo | undefined, channel: number | undefined, dir: string, timeoutMs: number): Promise<string> {
+    if (channel === undefined && info && isRecognisable(info)) return input;
     const sox = this.options.soxCommand ?? 'sox';
+    const what = info ? `${info.channels}-channel ${info.sampleRate} Hz audio` : `${container.toUpperCase()} audio`;
     if (!(await installed(sox))) {
-      throw new UnsupportedError(
-        `Local speech-to-text needs sox to convert ${info.channels}-channel ${info.sampleRate} Hz audio to 16 kHz mono: install it with \`apt-get install sox\`.`,
-      );
+      throw new UnsupportedError(`Local speech-to-text needs sox to convert ${what} to 16 kHz mono: install it with \`apt-get install sox\`.`);
     }
     const output = join(dir, `channel-${channel ?? 'mixed'}.wav`);
     const remix = channel === undefined ? ['remix', '-'] : ['remix', String(channel + 1)];
-    await run(sox, [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output, ...remix], timeoutMs);
+    try {
+      await run(sox, [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output, ...remix], timeoutMs);
+    } catch (error) {
+      // sox reads MP3 and MP4 only with extra format packages; say which, without the file's content.
+      if (container === 'mp3' || container === 'mp4') {
+        throw new UnsupportedError(`Local speech-to-text cannot decode ${container.toUpperCase()} audio: install \`apt-get install libsox-fmt-mp3\` (MP3) or record WAV.`, { cause: error });
+      }
+      throw error;
+    }
     return output;
   }
 }

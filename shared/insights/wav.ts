@@ -43,3 +43,28 @@ export function readWavInfo(wav: Buffer, sourceName = 'audio'): WavInfo {
   }
   throw corrupt(fmt ? 'no data chunk' : 'no fmt chunk');
 }
+
+export type AudioContainer = 'wav' | 'mp3' | 'flac' | 'ogg' | 'mp4';
+
+export const AUDIO_CONTENT_TYPES: Record<AudioContainer, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  ogg: 'audio/ogg',
+  mp4: 'audio/mp4',
+};
+
+/**
+ * The container of an audio file from its first bytes (ACS records WAV, MP3 or MP4). Anything else is not
+ * audio this pipeline can use: DeadLetterError('corrupt_audio').
+ */
+export function sniffAudio(audio: Buffer, sourceName = 'audio'): AudioContainer {
+  const ascii = (from: number, to: number) => audio.toString('ascii', from, to);
+  if (audio.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return 'wav';
+  if (audio.length >= 4 && ascii(0, 4) === 'fLaC') return 'flac';
+  if (audio.length >= 4 && ascii(0, 4) === 'OggS') return 'ogg';
+  if (audio.length >= 12 && ascii(4, 8) === 'ftyp') return 'mp4';
+  if (audio.length >= 3 && ascii(0, 3) === 'ID3') return 'mp3';
+  if (audio.length >= 2 && audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0) return 'mp3';
+  throw new DeadLetterError('corrupt_audio', `${sourceName}: not a recognised audio file (WAV, MP3, FLAC, OGG or MP4 expected)`);
+}

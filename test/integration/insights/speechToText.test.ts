@@ -73,6 +73,14 @@ describe('Azure fast transcription against the fake Speech service', () => {
     assert.deepEqual(fake.requests.map((r) => r.status), [429, 200]);
   });
 
+  test('uploads other containers with their content type, as one stream', async () => {
+    const stt = new AzureSpeechToText({ endpoint: fake.url, credential, ca: fake.ca });
+    const flac = Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(64)]);
+    const turns = await stt.transcribe(flac);
+    assert.equal(turns[0].participantId, 'mixed');
+    assert.deepEqual(JSON.parse((fake.requests[0].body as { fields: { definition: string } }).fields.definition), { locales: ['en-US'] });
+  });
+
   test('rejects corrupt audio before uploading it', async () => {
     const stt = new AzureSpeechToText({ endpoint: fake.url, credential, ca: fake.ca });
     await assert.rejects(stt.transcribe(Buffer.from('definitely not a wav file, but long enough to have a header')), (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio');
@@ -128,6 +136,14 @@ describe('offline speech-to-text with pocketsphinx', () => {
     execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
     execFileSync('sox', [source, '-r', '44100', '-b', '24', resampled]);
     const turns = await new PocketsphinxSpeechToText().transcribe(resampled);
+    assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
+  });
+
+  test('converts FLAC recordings with sox before recognising them', { skip: skip || (has('sox') ? false : 'sox is not installed') }, async () => {
+    const [source, flac] = ['flac-source.wav', 'call.flac'].map((f) => join(dir, f));
+    execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
+    execFileSync('sox', [source, flac]);
+    const turns = await new PocketsphinxSpeechToText().transcribe(readFileSync(flac));
     assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
   });
 });

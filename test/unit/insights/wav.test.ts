@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { DeadLetterError } from '../../../shared/insights/deadLetterError';
 import { parsePocketsphinxOutput } from '../../../shared/insights/pocketsphinxSpeechToText';
 import { conversationFromTranscription } from '../../../shared/insights/transcribe';
-import { readWavInfo } from '../../../shared/insights/wav';
+import { readWavInfo, sniffAudio } from '../../../shared/insights/wav';
 import { silentWav } from './silentWav';
 
 describe('WAV headers and recogniser output', () => {
@@ -16,6 +16,16 @@ describe('WAV headers and recogniser output', () => {
     for (const bad of [Buffer.from('not audio at all, just some text that is long enough'), silentWav(0.1).subarray(0, 36)]) {
       assert.throws(() => readWavInfo(bad, 'recordings/c1/0.wav'), (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio' && e.message.startsWith('recordings/c1/0.wav'));
     }
+  });
+
+  test('recognises WAV, MP3, FLAC, OGG and MP4 containers, and nothing else', () => {
+    assert.equal(sniffAudio(silentWav(0.1)), 'wav');
+    assert.equal(sniffAudio(Buffer.from('ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000', 'latin1')), 'mp3');
+    assert.equal(sniffAudio(Buffer.from([0xff, 0xfb, 0x90, 0x64])), 'mp3');
+    assert.equal(sniffAudio(Buffer.from('fLaC\u0000\u0000\u0000\u0022', 'latin1')), 'flac');
+    assert.equal(sniffAudio(Buffer.from('OggS\u0000\u0002', 'latin1')), 'ogg');
+    assert.equal(sniffAudio(Buffer.from('\u0000\u0000\u0000\u0020ftypM4A ', 'latin1')), 'mp4');
+    assert.throws(() => sniffAudio(Buffer.from('{"not": "audio"}'), 'recordings/c/1.mp3'), (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio');
   });
 
   test('turns pocketsphinx word timings into utterances without fillers', () => {
