@@ -56,7 +56,14 @@ export class AcsControlClient {
   }
 
   /** A caller dials `to` from `from` (E.164 numbers or ACS user ids): Event Grid IncomingCall follows. */
-  placeCall(request: { from: string; to: string; callerDisplayName?: string; customContext?: { sipHeaders?: Record<string, string>; voipHeaders?: Record<string, string> } }): Promise<CallSummary> {
+  placeCall(request: {
+    from: string;
+    to: string;
+    callerDisplayName?: string;
+    customContext?: { sipHeaders?: Record<string, string>; voipHeaders?: Record<string, string> };
+    /** Simulated ms this call rings unanswered before the caller gives up. */
+    ringTimeoutMs?: number;
+  }): Promise<CallSummary> {
     return this.call('POST', '/calls', request);
   }
 

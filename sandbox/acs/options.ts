@@ -30,8 +30,10 @@ export interface AcsEmulatorOptions {
   certDir?: string;
   /** Multiplies simulated durations (ring timeouts, prompt lengths, recognize timeouts). */
   timeScale?: number;
-  /** How long a phone rings before it counts as not answered (transfers, added participants, incoming calls). */
+  /** How long a phone rings before it counts as not answered (transfers, added participants, outbound calls). */
   ringTimeoutMs?: number;
+  /** How long an inbound call rings for the app before the caller gives up (ACS: 30 s). */
+  incomingCallTimeoutMs?: number;
   /** How long an agent configured to answer takes by default. */
   answerDelayMs?: number;
   /** Length of a played prompt: per character of text, and for a file. */
@@ -77,6 +79,7 @@ export function resolveOptions(options: AcsEmulatorOptions): ResolvedOptions {
     certDir: options.certDir,
     timeScale: options.timeScale ?? 1,
     ringTimeoutMs: options.ringTimeoutMs ?? 30_000,
+    incomingCallTimeoutMs: options.incomingCallTimeoutMs ?? 30_000,
     answerDelayMs: options.answerDelayMs ?? 2_000,
     playMsPerCharacter: options.playMsPerCharacter ?? 60,
     playFileMs: options.playFileMs ?? 3_000,

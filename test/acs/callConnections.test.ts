@@ -194,7 +194,7 @@ describe('call connections', () => {
   });
 
   it('lets a call ring out when nobody answers it', async () => {
-    const { serverCallId } = await ringing();
+    const { serverCallId } = await fx.acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE, ringTimeoutMs: 1_000 });
     await fx.acs.control.waitForWorld('missed', { serverCallId });
   });
 });

@@ -16,7 +16,7 @@ describe('the control API and start-up contract', () => {
   let acs: AcsEmulator;
 
   before(async () => {
-    acs = await startAcsEmulator({ timeScale: 0.01 });
+    acs = await startAcsEmulator({ timeScale: 0.01, incomingCallTimeoutMs: 1_000_000 });
   });
   after(() => acs.close());
 

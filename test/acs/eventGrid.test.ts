@@ -13,7 +13,7 @@ const INCOMING_CALL = 'Microsoft.Communication.IncomingCall';
 
 async function withEmulator(options: AcsEmulatorOptions, run: (acs: Awaited<ReturnType<typeof startAcsEmulator>>, sink: EventGridSink) => Promise<void>): Promise<void> {
   const sink = await new EventGridSink().start();
-  const acs = await startAcsEmulator({ timeScale: 0.01, eventGridRetryDelaysMs: [1_000, 2_000], deliveryTimeoutMs: 2_000, ...options });
+  const acs = await startAcsEmulator({ timeScale: 0.01, incomingCallTimeoutMs: 1_000_000, eventGridRetryDelaysMs: [1_000, 2_000], deliveryTimeoutMs: 2_000, ...options });
   try {
     await run(acs, sink);
   } finally {

@@ -9,7 +9,7 @@ describe('an independent IVR app built only on the SDK', () => {
   let app: IvrTestApp;
 
   before(async () => {
-    acs = await startAcsEmulator({ timeScale: 0.01, immutableResourceId: 'b0b0b0b0-1111-4222-8333-444444444444' });
+    acs = await startAcsEmulator({ timeScale: 0.01, incomingCallTimeoutMs: 1_000_000, immutableResourceId: 'b0b0b0b0-1111-4222-8333-444444444444' });
     app = await new IvrTestApp({
       ACS_CONNECTION_STRING: acs.connectionString,
       ACS_CALLBACK_JWKS_URL: acs.jwksUrl,

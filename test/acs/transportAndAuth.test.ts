@@ -11,7 +11,7 @@ describe('transport and authentication', () => {
   let acs: AcsEmulator;
 
   before(async () => {
-    acs = await startAcsEmulator({ accessKey: ACCESS_KEY, timeScale: 0.01 });
+    acs = await startAcsEmulator({ accessKey: ACCESS_KEY, timeScale: 0.01, incomingCallTimeoutMs: 1_000_000 });
   });
   after(() => acs.close());
 

@@ -64,6 +64,7 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
         to: str(req, 'to'),
         callerDisplayName: typeof req.body.callerDisplayName === 'string' ? req.body.callerDisplayName : undefined,
         customContext: req.body.customContext as never,
+        ringTimeoutMs: req.body.ringTimeoutMs === undefined ? undefined : Number(req.body.ringTimeoutMs),
       });
       return { status: 201, body: callSummary(call) };
     }),

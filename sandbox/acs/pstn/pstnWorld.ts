@@ -14,6 +14,8 @@ export interface PlaceCallRequest {
   to: string;
   callerDisplayName?: string;
   customContext?: { sipHeaders?: Record<string, string>; voipHeaders?: Record<string, string> };
+  /** How long this call rings unanswered before the caller gives up (simulated ms). */
+  ringTimeoutMs?: number;
 }
 
 export interface RingOutcome {
@@ -83,7 +85,7 @@ export class PstnWorld {
       customContext: { sipHeaders: request.customContext?.sipHeaders ?? {}, voipHeaders: request.customContext?.voipHeaders ?? {} },
       correlationId: call.correlationId,
     });
-    call.after(this.ctx.options.ringTimeoutMs, () => {
+    call.after(request.ringTimeoutMs ?? this.ctx.options.incomingCallTimeoutMs, () => {
       if (call.state !== 'ringing') return;
       call.state = 'disconnected';
       this.record('missed', call);

@@ -20,6 +20,8 @@ export async function startFixture(options: AcsEmulatorOptions = {}): Promise<Fi
   const eventGrid = await new EventGridSink().start();
   const acs = await startAcsEmulator({
     timeScale: 0.01,
+    // Inbound calls ring long enough (10 s real) for a loaded machine to answer them.
+    incomingCallTimeoutMs: 1_000_000,
     deliveryTimeoutMs: 2_000,
     eventGridRetryDelaysMs: [1_000, 2_000],
     ...options,
