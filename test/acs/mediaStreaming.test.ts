@@ -39,7 +39,7 @@ describe('media streaming and transcription WebSockets', () => {
     assert.equal(connection.frames[0]?.frame.audioMetadata.encoding, 'PCM');
     for (const { frame } of frames) assert.equal(Buffer.from(frame.audioData.data, 'base64').length, 640);
     const elapsed = frames[50]!.at - frames[0]!.at;
-    assert.ok(elapsed > 800 && elapsed < 1_400, `50 frames took ${elapsed} ms`);
+    assert.ok(elapsed > 800 && elapsed < 1_600, `50 frames took ${elapsed} ms`);
     assert.equal(frames[0]?.frame.audioData.silent, true);
 
     await fx.acs.control.say(serverCallId, 'hello there');

@@ -1,5 +1,6 @@
 // Turns one HTTP request into one Reply: size limit, routing, authentication, content type, JSON parsing,
 // repeatability, the handler, and ACS-shaped errors. Nothing a client sends can crash the emulator.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AcsError, acsErrors, toAcsError } from '../errors';
 import type { Timeline } from '../timeline';
@@ -138,7 +139,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
-  const headers: Record<string, string> = { 'x-ms-request-id': cryptoRandomId(), ...reply.headers };
+  const headers: Record<string, string> = { 'x-ms-request-id': randomUUID(), ...reply.headers };
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
@@ -156,8 +157,4 @@ function send(res: ServerResponse, reply: Reply): void {
     'content-length': String(payload.length),
   });
   res.end(payload);
-}
-
-function cryptoRandomId(): string {
-  return Math.random().toString(16).slice(2) + Date.now().toString(16);
 }
