@@ -40,6 +40,7 @@ const settingsSchema = z
     LANGUAGE_ENDPOINT: optional(url(['https:', 'http:'])),
     SPEECH_ENDPOINT: optional(url(['https:', 'http:'])),
     FLOWS_PATH: z.string().trim().min(1).default('flows'),
+    RECORDINGS_DELETE_AFTER_DOWNLOAD: z.enum(['true', 'false']).default('false'),
   })
   .superRefine((s, ctx) => {
     if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__accountName) {
@@ -66,6 +67,8 @@ export interface Config {
   mediaBridgeUrl?: string;
   insights: { provider: 'azure' | 'local'; languageEndpoint?: string; speechEndpoint?: string };
   flowsPath: string;
+  /** Delete a recording from ACS once its copy is committed to blob storage. */
+  deleteRecordingsAfterDownload: boolean;
 }
 
 /** Validates the settings; throws one ConfigError naming every setting that is wrong. */
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaBridgeUrl: s.MEDIA_BRIDGE_URL,
     insights: { provider: s.INSIGHTS_PROVIDER, languageEndpoint: s.LANGUAGE_ENDPOINT, speechEndpoint: s.SPEECH_ENDPOINT },
     flowsPath: s.FLOWS_PATH,
+    deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
   };
 }
 

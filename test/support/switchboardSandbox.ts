@@ -25,7 +25,8 @@ export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?
     host = await startHostProcess(
       repoRoot,
       {
-        AzureWebJobsStorage: azurite.connectionString,
+        // Storage as "localhost", the emulator as 127.0.0.1: NO_PROXY keeps storage off the emulator's proxy.
+        AzureWebJobsStorage: azurite.connectionString.replace(/127\.0\.0\.1/g, 'localhost'),
         TASKHUB_NAME: 'switchboardtest',
         ACS_CONNECTION_STRING: acs.connectionString,
         ACS_IMMUTABLE_RESOURCE_ID: acs.immutableResourceId,
@@ -36,6 +37,10 @@ export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?
         FLOWS_PATH: options.flows ?? fixture('flows'),
         // The app reaches the emulator and Azurite over HTTPS with the sandbox CA, as it reaches Azure.
         NODE_EXTRA_CA_CERTS: acs.caCertPath,
+        // Recording downloads go to *.asm.skype.com: the Azure SDK's standard proxy setting sends ACS
+        // traffic through the emulator's proxy, which ends every tunnel in the emulator.
+        HTTPS_PROXY: acs.proxyUrl,
+        NO_PROXY: 'localhost',
         ...options.env,
       },
       port,
@@ -46,6 +51,7 @@ export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?
     throw error;
   }
   await acs.control.addSubscription({ endpoint: `${host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, eventTypes: ['Microsoft.Communication.IncomingCall'] });
+  await acs.control.addSubscription({ endpoint: `${host.url}/runtime/webhooks/eventgrid?functionName=recordingFileStatusUpdated`, eventTypes: ['Microsoft.Communication.RecordingFileStatusUpdated'] });
   return {
     azurite,
     acs,

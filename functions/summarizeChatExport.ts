@@ -1,0 +1,12 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { getInsights } from '../shared/app/insightsServices';
+import { summarizeInput } from '../shared/summaries/summarizeInput';
+
+// chat-exports/{threadId}.json -> summaries/{id}.json + .md
+export async function summarizeChatExport(blob: Buffer, context: InvocationContext): Promise<void> {
+  const name = String(context.triggerMetadata?.name);
+  const result = await summarizeInput('chat-export', name, blob, getInsights());
+  context.info('chat export processed', { outcome: result.outcome, ...('reason' in result ? { reason: result.reason } : {}) });
+}
+
+app.storageBlob('summarizeChatExport', { path: 'chat-exports/{name}', connection: 'AzureWebJobsStorage', handler: summarizeChatExport });

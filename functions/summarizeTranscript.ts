@@ -1,0 +1,12 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { getInsights } from '../shared/app/insightsServices';
+import { summarizeInput } from '../shared/summaries/summarizeInput';
+
+// transcripts/{name} (recording transcripts and live transcripts) -> summaries/{id}.json + .md
+export async function summarizeTranscript(blob: Buffer, context: InvocationContext): Promise<void> {
+  const name = String(context.triggerMetadata?.name);
+  const result = await summarizeInput('transcript', name, blob, getInsights());
+  context.info('transcript processed', { outcome: result.outcome, ...('reason' in result ? { reason: result.reason } : {}) });
+}
+
+app.storageBlob('summarizeTranscript', { path: 'transcripts/{name}', connection: 'AzureWebJobsStorage', handler: summarizeTranscript });

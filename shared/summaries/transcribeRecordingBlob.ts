@@ -1,0 +1,35 @@
+import { conversationFromTranscription, type SpeechToText } from '../insights/transcribe';
+import { isDeadLetterError } from '../insights/deadLetterError';
+import { Containers, type InsightsBlobs } from './insightsBlobs';
+
+/**
+ * `recordings/{callId}/{index}.{ext}` -> `transcripts/{callId}.json` (chunk 0) or `{callId}-{index}.json`.
+ * Audio that cannot be read, or speech-to-text that is not installed, goes to `deadletter/` with the reason.
+ */
+export async function transcribeRecordingBlob(
+  callId: string,
+  file: string,
+  audio: Buffer,
+  metadata: Record<string, string | undefined>,
+  deps: { speech: SpeechToText; blobs: InsightsBlobs },
+): Promise<{ outcome: 'transcribed' | 'dead-lettered'; reason?: string }> {
+  const index = Number(/^(\d+)\./.exec(file)?.[1] ?? 0);
+  const source = `${Containers.recordings}/${callId}/${file}`;
+  try {
+    const turns = await deps.speech.transcribe(audio, { sourceName: source, channelRoles: ['customer', 'agent'] });
+    const conversation = conversationFromTranscription({
+      id: index === 0 ? callId : `${callId}-${index}`,
+      startedAt: metadata.starttime || new Date(0).toISOString(),
+      durationMs: metadata.durationms ? Number(metadata.durationms) : undefined,
+      turns,
+      metadata: { speechToText: deps.speech.name, recording: source },
+    });
+    await deps.blobs.putJson(Containers.transcripts, `${conversation.id}.json`, conversation);
+    return { outcome: 'transcribed' };
+  } catch (error) {
+    const reason = isDeadLetterError(error) ? error.reason : /pocketsphinx|speech-to-text is unavailable/i.test((error as Error).message) ? 'stt_unavailable' : undefined;
+    if (!reason) throw error;
+    await deps.blobs.deadLetter(source, reason, (error as Error).message);
+    return { outcome: 'dead-lettered', reason };
+  }
+}
