@@ -90,8 +90,9 @@ export class AcsControlClient {
     return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/silence`, {});
   }
 
-  hangUp(serverCallId: string): Promise<void> {
-    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/hangup`, {});
+  /** The caller hangs up, or `participant` (a number or user id added to the call) leaves it. */
+  hangUp(serverCallId: string, participant?: string): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/hangup`, { participant });
   }
 
   /** How a number ("+1...") or ACS user id answers transfers, invitations and outbound calls. */

@@ -70,6 +70,18 @@ describe('participants', () => {
     await fx.callbacks.waitFor('RemoveParticipantFailed', callConnectionId);
   });
 
+  it('keeps the call going when the caller leaves an agent behind, and ends it when the agent leaves too', async () => {
+    const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+    await connection.addParticipant({ targetParticipant: { phoneNumber: AGENT }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } });
+    await fx.callbacks.waitFor('AddParticipantSucceeded', callConnectionId);
+    await fx.acs.control.hangUp(serverCallId);
+    const updated = await fx.callbacks.waitFor('ParticipantsUpdated', callConnectionId, 5_000, (e) => e.participants.length === 2 && !e.participants.some((p) => p.identifier && 'phoneNumber' in p.identifier && p.identifier.phoneNumber === CALLER));
+    assert.ok(updated);
+    assert.equal((await connection.getCallConnectionProperties()).callConnectionState, 'connected');
+    await fx.acs.control.hangUp(serverCallId, AGENT);
+    await fx.callbacks.waitFor('CallDisconnected', callConnectionId);
+  });
+
   it('ends the call when the last other participant is removed', async () => {
     const { connection, callConnectionId } = await answerIncomingCall(fx, client);
     await connection.removeParticipant({ phoneNumber: CALLER });

@@ -89,7 +89,7 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
       return { status: 202 };
     }),
     route('POST', new RegExp(`^${CALL}/hangup$`), 'none', 'control.hangUp', (req) => {
-      world.hangUp(req.params[0]!);
+      world.hangUp(req.params[0]!, typeof req.body.participant === 'string' ? req.body.participant : undefined);
       return { status: 202 };
     }),
     route('PUT', /^\/control\/agents\/default$/, 'none', 'control.defaultAgent', (req) => {

@@ -112,12 +112,18 @@ export class PstnWorld {
     call.media.staySilent();
   }
 
-  /** The caller (or the far end) hangs up. */
-  hangUp(serverCallId: string): void {
+  /** The caller (or another participant, by number or user id) hangs up. The call goes on while the app
+   * still has someone to talk to; otherwise it ends with CallDisconnected. */
+  hangUp(serverCallId: string, participant?: string): void {
     const call = this.find(serverCallId);
     this.record('hangUp', call);
     if (call.state === 'ringing') {
       call.state = 'disconnected';
+      return;
+    }
+    const leaving = participant ? identifierFromString(participant, 'participant') : call.caller;
+    if (call.isConnected && call.others().length > 1 && call.participants.delete(leaving.rawId)) {
+      call.participantsUpdated();
       return;
     }
     call.disconnect('The caller hung up.');
