@@ -7,7 +7,7 @@ import { answerIncomingCall, CALLER, startFixture, type Fixture } from './suppor
 
 const caller = { phoneNumber: CALLER };
 // Long enough that the test's control request always lands first; silence is triggered explicitly.
-const PATIENT = 600;
+const PATIENT = 300;
 
 describe('play, recognize and other media operations', () => {
   let fx: Fixture;
@@ -69,7 +69,7 @@ describe('play, recognize and other media operations', () => {
       maxTonesToCollect: 10,
       stopDtmfTones: [DtmfTone.Pound],
       initialSilenceTimeoutInSeconds: PATIENT,
-      interToneTimeoutInSeconds: PATIENT,
+      interToneTimeoutInSeconds: 60,
     });
     await fx.acs.control.waitForRequest('recognize', { callConnectionId });
     await fx.acs.control.pressDigits(serverCallId, '42#');
@@ -193,11 +193,19 @@ describe('play, recognize and other media operations', () => {
     assert.equal((await fx.callbacks.waitFor('RecognizeCanceled', callConnectionId)).operationContext, 'ask');
   });
 
-  it('refuses a recognize without a valid input type', async () => {
-    const { callConnectionId } = await answerIncomingCall(fx, client);
+  it('refuses a recognize without a valid input type or with timeouts out of range', async () => {
+    const { callConnectionId, connection } = await answerIncomingCall(fx, client);
     const key = fx.acs.accessKey;
     const res = await signedJson(key, fx.acs.endpoint, 'POST', `/calling/callConnections/${callConnectionId}:recognize?api-version=2026-03-12`, { recognizeInputType: 'telepathy' });
     assert.equal(res.status, 400);
+    await assert.rejects(
+      connection.getCallMedia().startRecognizing(caller, { kind: 'callMediaRecognizeDtmfOptions', maxTonesToCollect: 1, initialSilenceTimeoutInSeconds: 301 }),
+      (err: { statusCode?: number }) => err.statusCode === 400,
+    );
+    await assert.rejects(
+      connection.getCallMedia().startRecognizing(caller, { kind: 'callMediaRecognizeDtmfOptions', maxTonesToCollect: 1, interToneTimeoutInSeconds: 61 }),
+      (err: { statusCode?: number }) => err.statusCode === 400,
+    );
   });
 
   it('reports every key in continuous DTMF recognition until stopped', async () => {

@@ -34,6 +34,15 @@ export function mediaHandlers(ctx: AcsContext) {
       if (!type || !RECOGNIZE_TYPES.includes(type)) throw acsErrors.invalidBody("'recognizeInputType' must be dtmf, speech, choices or speechOrDtmf.");
       const options = req.body.recognizeOptions as Record<string, unknown> | undefined;
       if (options?.targetParticipant) parseIdentifier(options.targetParticipant, 'recognizeOptions.targetParticipant');
+      // ACS's documented limits: initial silence 0-300 s, inter-tone 1-60 s.
+      const silence = options?.initialSilenceTimeoutInSeconds;
+      if (silence !== undefined && !(Number(silence) >= 0 && Number(silence) <= 300)) {
+        throw acsErrors.invalidBody("'initialSilenceTimeoutInSeconds' must be between 0 and 300.");
+      }
+      const interTone = (options?.dtmfOptions as Record<string, unknown> | undefined)?.interToneTimeoutInSeconds;
+      if (interTone !== undefined && !(Number(interTone) >= 1 && Number(interTone) <= 60)) {
+        throw acsErrors.invalidBody("'interToneTimeoutInSeconds' must be between 1 and 60.");
+      }
       call.media.enqueue({ kind: 'recognize', body: req.body, operationContext, callbackUri: operationCallbackUri });
       return { status: 202 };
     },

@@ -92,7 +92,7 @@ export class IvrTestApp {
         maxTonesToCollect: 1,
         playPrompt: { kind: 'textSource', text: 'For sales press 1.' },
         interruptPrompt: true,
-        initialSilenceTimeoutInSeconds: 600,
+        initialSilenceTimeoutInSeconds: 300,
         operationContext: 'menu',
       });
     } else if (event.kind === 'RecognizeCompleted' && event.dtmfResult?.tones?.[0] === DtmfTone.One) {
