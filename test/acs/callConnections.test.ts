@@ -93,6 +93,19 @@ describe('call connections', () => {
     assert.ok(updated.participants.some((p) => p.identifier && 'phoneNumber' in p.identifier && p.identifier.phoneNumber === AGENT));
   });
 
+  it('lets the callee of an outbound call answer a menu and hang up', async () => {
+    const result = await client.createCall({ targetParticipant: { phoneNumber: AGENT }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } }, fx.callbacks.url);
+    const id = result.callConnectionProperties.callConnectionId!;
+    const serverCallId = result.callConnectionProperties.serverCallId!;
+    await fx.callbacks.waitFor('CallConnected', id);
+    await result.callConnection.getCallMedia().startRecognizing({ phoneNumber: AGENT }, { kind: 'callMediaRecognizeDtmfOptions', maxTonesToCollect: 1, initialSilenceTimeoutInSeconds: 300 });
+    await fx.acs.control.waitForRequest('recognize', { callConnectionId: id });
+    await fx.acs.control.pressDigits(serverCallId, '1');
+    assert.deepEqual((await fx.callbacks.waitFor('RecognizeCompleted', id)).dtmfResult?.tones, ['one']);
+    await fx.acs.control.hangUp(serverCallId);
+    await fx.callbacks.waitFor('CallDisconnected', id);
+  });
+
   it('creates a call to an ACS user', async () => {
     const result = await client.createCall({ targetParticipant: { communicationUserId: '8:acs:someone' } }, fx.callbacks.url);
     await fx.callbacks.waitFor('CallConnected', result.callConnectionProperties.callConnectionId!);

@@ -78,6 +78,11 @@ export class Call {
     this.media = new MediaSession(this, scheduler, timing);
   }
 
+  /** The person the PSTN world speaks for by default: the caller of an inbound call, the callee of an outbound one. */
+  get remoteParty(): IdentifierModel {
+    return this.direction === 'inbound' ? this.caller : this.callee;
+  }
+
   get isConnected(): boolean {
     return this.state === 'connected' || this.state === 'transferring';
   }

@@ -89,7 +89,7 @@ export class MediaSession {
   }
 
   pressTones(tones: string[]): void {
-    this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones, participantRawId: this.call.caller.rawId });
+    this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones, participantRawId: this.call.remoteParty.rawId });
     for (const tone of tones) {
       const c = this.continuous;
       if (c) {
@@ -104,7 +104,7 @@ export class MediaSession {
   }
 
   say(text: string): void {
-    this.call.audioLog.push({ kind: 'speech', at: Date.now(), durationMs: Math.max(400, text.split(/\s+/).length * 350), text, participantRawId: this.call.caller.rawId });
+    this.call.audioLog.push({ kind: 'speech', at: Date.now(), durationMs: Math.max(400, text.split(/\s+/).length * 350), text, participantRawId: this.call.remoteParty.rawId });
     const op = this.current;
     if (!op || op.kind !== 'recognize') return;
     const type = String(op.body.recognizeInputType ?? '');

@@ -121,7 +121,7 @@ export class PstnWorld {
       call.state = 'disconnected';
       return;
     }
-    const leaving = participant ? identifierFromString(participant, 'participant') : call.caller;
+    const leaving = participant ? identifierFromString(participant, 'participant') : call.remoteParty;
     if (call.isConnected && call.others().length > 1 && call.participants.delete(leaving.rawId)) {
       call.participantsUpdated();
       return;
