@@ -1,5 +1,6 @@
 import { conversationFromTranscription, type SpeechToText } from '../insights/transcribe';
 import { isDeadLetterError } from '../insights/deadLetterError';
+import { UnsupportedError } from '../errors';
 import { Containers, type InsightsBlobs } from './insightsBlobs';
 
 /**
@@ -27,7 +28,8 @@ export async function transcribeRecordingBlob(
     await deps.blobs.putJson(Containers.transcripts, `${conversation.id}.json`, conversation);
     return { outcome: 'transcribed' };
   } catch (error) {
-    const reason = isDeadLetterError(error) ? error.reason : /pocketsphinx|speech-to-text is unavailable/i.test((error as Error).message) ? 'stt_unavailable' : undefined;
+    // Unsupported: no local speech-to-text installed, or a format it cannot decode; both need a person.
+    const reason = isDeadLetterError(error) ? error.reason : error instanceof UnsupportedError ? 'stt_unavailable' : undefined;
     if (!reason) throw error;
     await deps.blobs.deadLetter(source, reason, (error as Error).message);
     return { outcome: 'dead-lettered', reason };
