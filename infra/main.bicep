@@ -1,0 +1,186 @@
+// Switchboard on Azure: `azd up` provisions everything here, then deploys the Functions app (service `api`).
+// Identity everywhere: no access keys, no secrets in settings, nothing in here reads a key.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region for everything regional. ACS -> Azure AI (TTS/STT) only works in some regions (eastus, eastus2, westus2, westeurope, uksouth, ...) and Flex Consumption is not in every region either: pick one that has both.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Object id of the developer running azd (AZURE_PRINCIPAL_ID); gets the same data roles as the app so it can run locally against these resources. Empty in CI.')
+param principalId string = ''
+
+@description('Phase two of `azd up`: create the Event Grid subscriptions. They target functions by resource id, which only exist after the code is deployed (see azure.yaml postdeploy hook).')
+param deployEventSubscriptions bool = false
+
+@description('Comma-separated Event Grid functions to subscribe (EVENT_GRID_FUNCTIONS). Narrow it while a function is not deployed yet: a subscription to a missing function fails the deployment.')
+param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsReceived,chatMessageReceived'
+
+@description('Always-ready instances for incomingCall: a ringing call waits ~30 s, a cold start should not eat it.')
+@minValue(0)
+param incomingCallAlwaysReady int = 1
+
+@description('Flex Consumption scale-out ceiling.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('WebSocket URL of the media bridge (bridge/, a Container App provisioned later); empty until then.')
+param mediaBridgeUrl string = ''
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var deploymentContainerName = 'app-package-${resourceToken}' // Flex Consumption pulls the zip azd uploads here
+
+resource rg 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}func-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module ai 'modules/ai-services.bicep' = {
+  name: 'ai-services'
+  scope: rg
+  params: {
+    name: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    name: '${abbrs.communicationServices}${resourceToken}'
+    tags: tags
+    aiServicesName: ai.outputs.name
+  }
+}
+
+module eventGrid 'modules/event-grid.bicep' = {
+  name: 'event-grid'
+  scope: rg
+  params: {
+    name: '${abbrs.eventGridSystemTopics}acs-${resourceToken}'
+    tags: tags
+    communicationServiceId: communication.outputs.id
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: '${abbrs.webSitesFunctions}${resourceToken}'
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    acsEndpoint: communication.outputs.endpoint
+    acsImmutableResourceId: communication.outputs.immutableResourceId
+    aiEndpoint: ai.outputs.endpoint
+    mediaBridgeUrl: mediaBridgeUrl
+    incomingCallAlwaysReady: incomingCallAlwaysReady
+    maximumInstanceCount: maximumInstanceCount
+  }
+}
+
+// The function app's identity: everything it touches, data plane only.
+module appRoles 'modules/role-assignments.bicep' = {
+  name: 'role-assignments-app'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    principalType: 'ServicePrincipal' // skips the Entra lookup that races a brand-new identity
+    storageAccountName: storage.outputs.name
+    aiServicesName: ai.outputs.name
+    communicationServiceName: communication.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+// The developer: same data roles, so `npm run host` with DefaultAzureCredential (az login) reaches the real resources.
+module developerRoles 'modules/role-assignments.bicep' = if (!empty(principalId)) {
+  name: 'role-assignments-developer'
+  scope: rg
+  params: {
+    principalId: principalId
+    principalType: '' // a user locally, a service principal in CI: let Azure resolve it
+    storageAccountName: storage.outputs.name
+    aiServicesName: ai.outputs.name
+    communicationServiceName: communication.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+// Phase two only: an AzureFunction destination is validated against the deployed function at deployment time.
+module eventSubscriptions 'modules/event-subscriptions.bicep' = if (deployEventSubscriptions) {
+  name: 'event-subscriptions'
+  scope: rg
+  params: {
+    systemTopicName: eventGrid.outputs.name
+    functionAppName: functionApp.outputs.name
+    functionNames: split(replace(eventGridFunctions, ' ', ''), ',')
+  }
+}
+
+// UPPER_SNAKE outputs land in the azd environment (.azure/<env>/.env) for hooks, scripts and local runs.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_URL string = functionApp.outputs.url
+output AZURE_USER_ASSIGNED_IDENTITY_NAME string = identity.outputs.name
+output ACS_RESOURCE_NAME string = communication.outputs.name
+output ACS_ENDPOINT string = communication.outputs.endpoint
+output ACS_IMMUTABLE_RESOURCE_ID string = communication.outputs.immutableResourceId
+output AI_ENDPOINT string = ai.outputs.endpoint
+output AI_SERVICES_NAME string = ai.outputs.name
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString // an identifier, not a secret: ingestion needs an Entra token (local auth off)
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name

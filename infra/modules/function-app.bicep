@@ -1,0 +1,114 @@
+// The Functions app on Flex Consumption (Linux, Node 20), running as its user-assigned identity.
+// App settings are the ARCHITECTURE.md contract: the same names as local.settings.sample.json and the sandbox.
+param name string
+param planName string
+param location string
+param tags object = {}
+param serviceName string = 'api' // azd deploys the `api` service of azure.yaml to the resource with this tag
+
+param identityId string
+param identityClientId string
+param storageAccountName string
+param storageBlobEndpoint string
+param deploymentContainerName string
+param applicationInsightsConnectionString string
+
+param acsEndpoint string
+param acsImmutableResourceId string
+param aiEndpoint string
+param mediaBridgeUrl string = ''
+
+param incomingCallAlwaysReady int = 1
+param maximumInstanceCount int = 100
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true // Linux: Flex Consumption has no Windows workers
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true // ACS callbacks and Event Grid arrive over HTTPS only
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity' // the account has shared keys disabled: the platform pulls the package as our identity
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048 // audio conversion and Durable replay want more than the smallest size
+        alwaysReady: [
+          {
+            name: 'function:incomingCall' // a warm instance answers a ringing call without a cold start
+            instanceCount: incomingCallAlwaysReady
+          }
+        ]
+      }
+      runtime: {
+        name: 'node'
+        version: '20' // package.json engines and the repo's tsconfig target
+      }
+    }
+  }
+
+  // FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION are deliberately absent: Flex Consumption
+  // takes the runtime from functionAppConfig and rejects them as app settings.
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Host storage, Durable task hub and blob triggers, identity-based (the account has no usable keys).
+      AzureWebJobsStorage__accountName: storageAccountName
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId // user-assigned: the host must be told which identity
+      AZURE_CLIENT_ID: identityClientId // DefaultAzureCredential in shared/ picks this identity
+
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD' // local auth is off on App Insights
+
+      TASKHUB_NAME: 'switchboard' // host.json reads %TASKHUB_NAME%
+      ACS_ENDPOINT: acsEndpoint // managed identity: Azure never gets the ACS access key
+      ACS_IMMUTABLE_RESOURCE_ID: acsImmutableResourceId
+      ACS_CALLBACK_ISSUER: 'https://acscallautomation.communication.azure.com'
+      ACS_CALLBACK_JWKS_URL: 'https://acscallautomation.communication.azure.com/calling/keys'
+      CALLBACK_BASE_URL: 'https://${functionApp.properties.defaultHostName}' // the real host name: Flex may use a unique regional one, not <name>.azurewebsites.net
+      COGNITIVE_SERVICES_ENDPOINT: aiEndpoint // handed to ACS for TTS/STT (ACS's own identity has Cognitive Services User)
+      MEDIA_BRIDGE_URL: mediaBridgeUrl // empty until the bridge Container App exists; config treats empty as unset
+      INSIGHTS_PROVIDER: 'azure'
+      LANGUAGE_ENDPOINT: aiEndpoint // one multi-service account: Language and Speech share its custom-domain endpoint
+      SPEECH_ENDPOINT: aiEndpoint
+      FLOWS_PATH: 'flows'
+    }
+  }
+}
+
+output id string = functionApp.id
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName
+output url string = 'https://${functionApp.properties.defaultHostName}'
