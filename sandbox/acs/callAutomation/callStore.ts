@@ -3,12 +3,16 @@
 import { acsErrors } from '../errors';
 import type { Call } from './call';
 
+/** Ended calls kept for the control API before the oldest are forgotten (a long sandbox session). */
+const KEEP_ENDED = 1_000;
+
 export class CallStore {
   private readonly byServerCallId = new Map<string, Call>();
   private readonly byConnectionId = new Map<string, Call>();
   private readonly byContext = new Map<string, Call>();
 
   add(call: Call): void {
+    this.prune();
     this.byServerCallId.set(call.serverCallId, call);
     if (call.incomingCallContext) this.byContext.set(call.incomingCallContext, call);
     if (call.callConnectionId) this.byConnectionId.set(call.callConnectionId, call);
@@ -43,6 +47,15 @@ export class CallStore {
 
   serverCallIdOf(callConnectionId: string): string | undefined {
     return this.byConnectionId.get(callConnectionId)?.serverCallId;
+  }
+
+  private prune(): void {
+    const ended = [...this.byServerCallId.values()].filter((c) => c.state === 'disconnected');
+    for (const call of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) {
+      this.byServerCallId.delete(call.serverCallId);
+      if (call.callConnectionId) this.byConnectionId.delete(call.callConnectionId);
+      if (call.incomingCallContext) this.byContext.delete(call.incomingCallContext);
+    }
   }
 
   all(): Call[] {
