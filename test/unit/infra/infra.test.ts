@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -85,6 +87,32 @@ function subscriptionEntry(name: string): string {
   assert.ok(at >= 0, `event-subscriptions.bicep has no subscription for ${name}`);
   const start = subscriptionsModule.lastIndexOf('{', at);
   return blockAfter(subscriptionsModule, start);
+}
+
+/** Event Grid functions registered under functions/ (one per file: app.eventGrid('name', ...)). */
+function registeredEventGridFunctions(): string[] {
+  return filesUnder('functions')
+    .filter((file) => file.endsWith('.ts'))
+    .flatMap((file) => [...read(file).matchAll(/app\.eventGrid\(\s*'(\w+)'/g)].map((m) => m[1]));
+}
+
+/** Runs the postdeploy hook with a fake `azd` on PATH that records its arguments. */
+function runPostdeployHook(env: Record<string, string>, provisionExitCode = 0): { status: number | null; calls: string[]; output: string } {
+  const bin = mkdtempSync(join(tmpdir(), 'fake-azd-'));
+  const log = join(bin, 'calls.log');
+  writeFileSync(join(bin, 'azd'), `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1" = provision ] && exit ${provisionExitCode}\nexit 0\n`);
+  chmodSync(join(bin, 'azd'), 0o755);
+  try {
+    const result = spawnSync('sh', ['infra/hooks/enable-event-subscriptions.sh'], {
+      cwd: root,
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, EVENT_SUBSCRIPTIONS_RETRY_SECONDS: '0', ...env },
+      encoding: 'utf8',
+    });
+    const calls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+    return { status: result.status, calls, output: `${result.stdout}${result.stderr}` };
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 }
 
 const COGNITIVE_SERVICES_USER = 'a97b65f3-24c7-4388-baec-2e87135dc908';
@@ -260,14 +288,12 @@ describe('azd infrastructure', () => {
     }
 
     it('subscribes every Event Grid function the app registers', () => {
-      const registered = filesUnder('functions')
-        .filter((file) => file.endsWith('.ts'))
-        .flatMap((file) => [...read(file).matchAll(/app\.eventGrid\(\s*'(\w+)'/g)].map((m) => m[1]));
+      const registered = registeredEventGridFunctions();
       assert.ok(registered.includes('incomingCall'));
       for (const name of registered) assert.ok(name in EVENT_GRID_FUNCTIONS, `functions/ registers ${name} but nothing subscribes it`);
     });
 
-    it('subscribes all four functions unless EVENT_GRID_FUNCTIONS narrows it', () => {
+    it('defaults to all four Event Grid functions when EVENT_GRID_FUNCTIONS is unset', () => {
       const all = Object.keys(EVENT_GRID_FUNCTIONS).join(',');
       assert.ok(read('infra/main.parameters.json').includes(`\${EVENT_GRID_FUNCTIONS=${all}}`));
       assert.match(mainBicep, new RegExp(`param eventGridFunctions string = '${all}'`));
@@ -303,6 +329,40 @@ describe('azd infrastructure', () => {
         assert.match(text, /azd provision --no-prompt/);
       }
       assert.match(azureYaml.hooks.postdown.posix.run, /azd env set DEPLOY_EVENT_SUBSCRIPTIONS false/);
+    });
+
+    describe('the postdeploy hook', { skip: process.platform === 'win32' && 'the sh hook runs on POSIX only' }, () => {
+      const registered = [...new Set(registeredEventGridFunctions())].sort().join(',');
+
+      it('after the first deploy, subscribes the Event Grid functions the code registers and provisions again', () => {
+        const run = runPostdeployHook({});
+        assert.equal(run.status, 0, run.output);
+        assert.deepEqual(run.calls, [
+          `env set EVENT_GRID_FUNCTIONS ${registered}`,
+          'env set DEPLOY_EVENT_SUBSCRIPTIONS true',
+          'provision --no-prompt',
+        ]);
+      });
+
+      it('does nothing when the subscriptions already match the deployed functions', () => {
+        const run = runPostdeployHook({ DEPLOY_EVENT_SUBSCRIPTIONS: 'true', EVENT_GRID_FUNCTIONS: registered });
+        assert.equal(run.status, 0, run.output);
+        assert.deepEqual(run.calls, []);
+      });
+
+      it('provisions again when the deployed code registers a function that has no subscription yet', () => {
+        const run = runPostdeployHook({ DEPLOY_EVENT_SUBSCRIPTIONS: 'true', EVENT_GRID_FUNCTIONS: 'incomingCall,retiredFunction' });
+        assert.equal(run.status, 0, run.output);
+        assert.deepEqual(run.calls.slice(-1), ['provision --no-prompt']);
+      });
+
+      it('falls back to phase one when provisioning keeps failing, so the next azd up can still deploy a fix', () => {
+        const run = runPostdeployHook({}, 1);
+        assert.equal(run.status, 1);
+        assert.equal(run.calls.filter((call) => call === 'provision --no-prompt').length, 3);
+        assert.equal(run.calls.at(-1), 'env set DEPLOY_EVENT_SUBSCRIPTIONS false');
+        assert.match(run.output, /Could not create the Event Grid subscriptions/);
+      });
     });
   });
 
