@@ -3,6 +3,35 @@ import assert from 'node:assert/strict';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { callIdFor } from '../../../shared/calls/callIdFor';
 import { waitFor } from '../../support/waitFor';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture } from '../../support/paths';
+
+/**
+ * The test flows plus an after-hours line that is closed today and tomorrow (holidays written at test time,
+ * so the test does not depend on the hour it runs at).
+ */
+function flowsWithAfterHoursLine(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-flows-'));
+  copyFileSync(fixture('flows', 'test-lines.yaml'), join(dir, 'test-lines.yaml'));
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(
+    join(dir, 'after-hours.yaml'),
+    `flows:
+  afterHoursLine:
+    numbers: ["+18005550400"]
+    hours: { timeZone: UTC, open: "Mon-Sun 00:00-23:59", holidays: ["${day(-1)}", "${day(0)}", "${day(1)}"], closed: closedMessage }
+    start: welcome
+    steps:
+      welcome: { say: "Welcome.", hangup: true }
+      closedMessage: { say: "We are closed.", next: voicemail }
+      voicemail: { record: { consent: "Please leave a message.", maxSeconds: 5 }, next: bye }
+      bye: { say: "Goodbye.", hangup: true }
+`,
+  );
+  return dir;
+}
 
 const CALLER = '+14255550123';
 const MAIN_LINE = '+18005550100';
@@ -12,7 +41,7 @@ describe('a caller on the main line', () => {
 
   before(async () => {
     // Time runs 20x fast in the PSTN world: prompts, silence timeouts and a 1 s ring for unanswered transfers.
-    sb = await startSwitchboard({ acs: { timeScale: 0.05, ringTimeoutMs: 20_000, answerDelayMs: 100 } });
+    sb = await startSwitchboard({ acs: { timeScale: 0.05, ringTimeoutMs: 20_000, answerDelayMs: 100 }, flows: flowsWithAfterHoursLine() });
   });
   after(async () => {
     await sb?.stop();
@@ -93,6 +122,14 @@ describe('a caller on the main line', () => {
     const done = await finished(call.serverCallId);
     assert.equal(done.state, 'Completed');
     assert.equal(done.outcome, 'caller-hung-up');
+  });
+
+  it('reaches the after-hours message and leaves a recorded voicemail when the line is closed', async () => {
+    const since = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
+    const call = await sb.acs.control.placeCall({ from: CALLER, to: '+18005550400' });
+    await sb.acs.control.waitForRequest('startRecording', { since }, 20_000);
+    const done = await finished(call.serverCallId);
+    assert.deepEqual(done.history, ['closedMessage', 'voicemail', 'bye']);
   });
 
   it('is rejected when calling from a blocked number', async () => {

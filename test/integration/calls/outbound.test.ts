@@ -78,4 +78,21 @@ describe('outbound calls', () => {
     assert.ok(result.filter((r) => r.status !== 'no-answer').every((r) => r.status === 'completed' && r.attempts === 1));
     assert.ok(result.every((r) => /^\+\*+\d{2}$/.test(r.to)), 'numbers are masked in the results');
   });
+
+  it('lets server-side logic start, pause, resume and stop a call recording by serverCallId', async () => {
+    const call = await sb.acs.control.placeCall({ from: '+14255550123', to: '+18005550100' });
+    await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
+    const started = await post('/api/recordings', { serverCallId: call.serverCallId });
+    assert.equal(started.status, 201);
+    const { recordingId, state } = (await started.json()) as { recordingId: string; state: string };
+    assert.equal(state, 'active');
+    assert.equal(((await (await post(`/api/recordings/${recordingId}/pause`, {})).json()) as { recordingId: string }).recordingId, recordingId);
+    const paused = (await (await fetch(`${sb.host.url}/api/recordings/${recordingId}`)).json()) as { state: string };
+    assert.equal(paused.state, 'inactive');
+    assert.equal((await post(`/api/recordings/${recordingId}/resume`, {})).status, 200);
+    assert.equal((await post(`/api/recordings/${recordingId}/stop`, {})).status, 200);
+    assert.equal((await post('/api/recordings/no-such-recording/pause', {})).status, 404);
+    assert.equal((await post('/api/recordings', { callId: 'x' })).status, 400);
+    await sb.acs.control.hangUp(call.serverCallId);
+  });
 });
