@@ -18,7 +18,7 @@ param principalId string = ''
 @description('Phase two of `azd up`: create the Event Grid subscriptions. They target functions by resource id, which only exist after the code is deployed (see azure.yaml postdeploy hook).')
 param deployEventSubscriptions bool = false
 
-@description('Comma-separated Event Grid functions to subscribe (EVENT_GRID_FUNCTIONS). Narrow it while a function is not deployed yet: a subscription to a missing function fails the deployment.')
+@description('Comma-separated Event Grid functions to subscribe (EVENT_GRID_FUNCTIONS). The postdeploy hook sets it to the ones functions/ registers: a subscription to a function that is not deployed fails the deployment.')
 param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsReceived,chatMessageReceived'
 
 @description('Always-ready instances for incomingCall: a ringing call waits ~30 s, a cold start should not eat it.')
