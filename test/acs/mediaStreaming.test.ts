@@ -42,8 +42,9 @@ describe('media streaming and transcription WebSockets', () => {
     assert.ok(elapsed > 800 && elapsed < 1_600, `50 frames took ${elapsed} ms`);
     assert.equal(frames[0]?.frame.audioData.silent, true);
 
-    await fx.acs.control.say(serverCallId, 'hello there');
-    await media.until(() => audioFrames(connection).find((f) => f.frame.audioData.silent === false), 5_000, 'a non-silent frame');
+    await fx.acs.control.say(serverCallId, 'I would like to speak to someone about my bill');
+    // The caller's words arrive as synthesized speech: well over half a second of non-silent frames.
+    await media.until(() => (audioFrames(connection).filter((f) => f.frame.audioData.silent === false).length >= 40 ? true : undefined), 10_000, 'a spoken sentence');
   });
 
   it('sends 960-byte unmixed frames with the speaker at 24 kHz', async () => {

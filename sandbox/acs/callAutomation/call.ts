@@ -32,6 +32,8 @@ export interface AudioEvent {
   text?: string;
   /** Who made the sound (raw id); the app's own audio when absent. */
   participantRawId?: string;
+  /** The sound itself at 16 kHz, when known (audio the app streamed in). */
+  pcm?: Int16Array;
 }
 
 export interface StreamingState {

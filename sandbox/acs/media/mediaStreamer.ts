@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
+import { synthesize } from '../recording/speechSynthesizer';
+import { SAMPLE_RATE } from '../recording/wavRenderer';
 import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
 
@@ -20,12 +22,32 @@ export interface StreamSettings {
   timeline: Timeline;
 }
 
-function tone(samples: number, offset: number, sampleRate: number, frequency: number, amplitude: number): Buffer {
-  const buf = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) {
-    buf.writeInt16LE(Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * (offset + i)) / sampleRate)), i * 2);
-  }
-  return buf;
+const DTMF_HZ: Record<string, [number, number]> = {
+  one: [697, 1209], two: [697, 1336], three: [697, 1477], a: [697, 1633],
+  four: [770, 1209], five: [770, 1336], six: [770, 1477], b: [770, 1633],
+  seven: [852, 1209], eight: [852, 1336], nine: [852, 1477], c: [852, 1633],
+  asterisk: [941, 1209], zero: [941, 1336], pound: [941, 1477], d: [941, 1633],
+};
+
+/** Nearest-sample resampling between 16 and 24 kHz (telephone audio; quality is not the point). */
+export function resample(samples: Int16Array, from: number, to: number): Int16Array {
+  if (from === to) return samples;
+  const out = new Int16Array(Math.floor((samples.length * to) / from));
+  for (let i = 0; i < out.length; i++) out[i] = samples[Math.min(samples.length - 1, Math.floor((i * from) / to))]!;
+  return out;
+}
+
+/** Real DTMF: 100 ms of the key's two frequencies, then 50 ms of silence, per key. */
+function dtmfSamples(tones: string[], sampleRate: number): Int16Array {
+  const per = Math.round(sampleRate * 0.15);
+  const out = new Int16Array(per * tones.length);
+  tones.forEach((t, k) => {
+    const [low, high] = DTMF_HZ[t] ?? [0, 0];
+    for (let i = 0; i < Math.round(sampleRate * 0.1); i++) {
+      out[k * per + i] = Math.round(6_000 * (Math.sin((2 * Math.PI * low * i) / sampleRate) + Math.sin((2 * Math.PI * high * i) / sampleRate)));
+    }
+  });
+  return out;
 }
 
 /** Opens the socket with a fresh JWT; resolves once open, or rejects. The message listener is attached
@@ -54,7 +76,40 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
   let stopped = false;
   let framesSent = 0;
   let logIndex = call.audioLog.length;
-  const playing: Array<{ event: AudioEvent; until: number }> = [];
+  /** Audio waiting to go out, per speaker ('' when mixed): callers' synthesized speech and keys. */
+  const pending = new Map<string, Int16Array[]>();
+  let synthesis = Promise.resolve();
+  const enqueue = (key: string, samples: Int16Array): void => {
+    pending.set(key, [...(pending.get(key) ?? []), samples]);
+  };
+  const takeFrame = (key: string): Buffer | undefined => {
+    const queue = pending.get(key);
+    if (!queue?.length) return undefined;
+    const frame = new Int16Array(samplesPerFrame);
+    let filled = 0;
+    while (filled < samplesPerFrame && queue.length) {
+      const head = queue[0]!;
+      const n = Math.min(samplesPerFrame - filled, head.length);
+      frame.set(head.subarray(0, n), filled);
+      filled += n;
+      if (n === head.length) queue.shift();
+      else queue[0] = head.subarray(n);
+    }
+    return Buffer.from(frame.buffer);
+  };
+  const hear = (event: AudioEvent): void => {
+    const key = unmixed ? (event.participantRawId ?? '') : '';
+    if (event.kind === 'dtmf') {
+      enqueue(key, dtmfSamples(event.tones ?? [], sampleRate));
+    } else if (event.kind === 'speech' && event.text) {
+      // The caller's words as real speech, in order, so a voice agent behind the socket can transcribe them.
+      const text = event.text;
+      synthesis = synthesis.then(async () => {
+        const voice = await synthesize(text, 'rms');
+        enqueue(key, voice ? resample(voice, SAMPLE_RATE, sampleRate) : dtmfSamples(['zero'], sampleRate));
+      });
+    }
+  };
 
   const stop = (): void => {
     stopped = true;
@@ -70,7 +125,7 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
     const now = Date.now();
     for (; logIndex < call.audioLog.length; logIndex++) {
       const event = call.audioLog[logIndex]!;
-      if (event.participantRawId) playing.push({ event, until: now + event.durationMs });
+      if (event.participantRawId) hear(event);
       if (event.kind === 'dtmf' && options.enableDtmfTones === true) {
         for (const t of event.tones ?? []) ws.send(JSON.stringify({ kind: 'DtmfData', dtmfData: { data: TONE_DIGITS[t] ?? t, participantRawID: event.participantRawId } }));
       }
@@ -81,12 +136,12 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
       const speakers = unmixed ? [...call.participants.values()].filter((p) => p.identifier.rawId !== call.appIdentity?.rawId).slice(0, 4) : [undefined];
       for (const speaker of speakers) {
         const rawId = speaker?.identifier.rawId;
-        const active = playing.find((p) => p.until > now && (!unmixed || p.event.participantRawId === rawId));
-        const data = active ? tone(samplesPerFrame, framesSent * samplesPerFrame, sampleRate, active.event.kind === 'dtmf' ? 941 : 220, 0.2) : Buffer.alloc(samplesPerFrame * 2);
+        const audio = takeFrame(unmixed ? (rawId ?? '') : '');
+        const data = audio ?? Buffer.alloc(samplesPerFrame * 2);
         ws.send(
           JSON.stringify({
             kind: 'AudioData',
-            audioData: { data: data.toString('base64'), timestamp: new Date().toISOString(), participantRawID: rawId, silent: !active },
+            audioData: { data: data.toString('base64'), timestamp: new Date().toISOString(), participantRawID: rawId, silent: !audio },
           }),
         );
       }
@@ -100,8 +155,10 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
     try {
       const frame = JSON.parse(String(raw)) as { kind?: string; audioData?: { data?: string } };
       if (frame.kind === 'audioData' && frame.audioData?.data) {
-        const bytes = Buffer.from(frame.audioData.data, 'base64').length;
-        call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: (bytes / 2 / sampleRate) * 1000 });
+        const pcm = Buffer.from(frame.audioData.data, 'base64');
+        const bytes = pcm.length;
+        const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + (bytes - (bytes % 2))));
+        call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: (bytes / 2 / sampleRate) * 1000, pcm: resample(samples, sampleRate, SAMPLE_RATE) });
         settings.timeline.add({ kind: 'world', type: 'mediaAudioReceived', serverCallId: call.serverCallId, data: { bytes } });
       } else if (frame.kind === 'stopAudio') {
         settings.timeline.add({ kind: 'world', type: 'mediaStopAudio', serverCallId: call.serverCallId });

@@ -67,7 +67,8 @@ export class Recording {
     }
     // Prompts in one voice, callers in another, as a listener (or speech-to-text) would tell them apart.
     const speech = new Map<AudioEvent, Int16Array>();
-    for (const { event } of sounds.slice(0, MAX_SYNTHESIZED)) {
+    for (const { event } of sounds) if (event.pcm) speech.set(event, event.pcm);
+    for (const { event } of sounds.filter((s) => !s.event.pcm).slice(0, MAX_SYNTHESIZED)) {
       if (!event.text || event.kind === 'dtmf') continue;
       const samples = await synthesize(event.text, event.kind === 'prompt' ? 'slt' : 'rms');
       if (samples) speech.set(event, samples);
