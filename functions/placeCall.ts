@@ -3,9 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../shared/app/services';
-import { E164 } from '../shared/flows/flowSchema';
-
-const phone = z.string().regex(E164, 'must be an E.164 number like +14255550123');
+import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import type { CallSession } from '../shared/calls/callSession';
 import { CALL_FLOW } from './callFlow';
 
@@ -19,18 +17,13 @@ const placeCallBody = z.strictObject({
 
 // POST /api/calls: places an outbound call and runs the named flow once the callee answers.
 export async function placeCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  let body: z.infer<typeof placeCallBody>;
-  try {
-    const parsed = placeCallBody.safeParse(await request.json());
-    if (!parsed.success) return { status: 400, jsonBody: { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } };
-    body = parsed.data;
-  } catch {
-    return { status: 400, jsonBody: { error: 'The body must be JSON: {"to": "+1...", "flow": "name"}.' } };
-  }
+  const parsed = parseJsonBody(await request.text(), placeCallBody);
+  if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+  const body = parsed.value;
   const { flows } = getServices();
   const flow = flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
-  const from: string | undefined = body.from ?? flow.numbers?.[0] ?? (flow.sms as { from?: string } | undefined)?.from;
+  const from = callerNumberFor(flow, body.from);
   if (!from) return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
   const session = outboundSession(randomUUID(), body.to, from, body.flow, flow, body.variables, body.ringTimeoutSeconds);
   await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });

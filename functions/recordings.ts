@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getServices } from '../shared/app/services';
 import { RecordingControl, type RecordingAction } from '../shared/calls/recordingControl';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { parseJsonBody } from '../shared/calls/outboundRequest';
 
 const startBody = z.strictObject({ serverCallId: z.string().min(1), format: z.enum(['wav', 'mp3']).optional(), channel: z.enum(['mixed', 'unmixed']).optional() });
 
@@ -13,15 +14,9 @@ export async function recordings(request: HttpRequest): Promise<HttpResponseInit
   try {
     const { recordingId, action } = request.params;
     if (!recordingId) {
-      let body: unknown;
-      try {
-        body = await request.json();
-      } catch {
-        return { status: 400, jsonBody: { error: 'The body must be JSON: {"serverCallId": "..."}.' } };
-      }
-      const parsed = startBody.safeParse(body);
-      if (!parsed.success) return { status: 400, jsonBody: { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } };
-      return { status: 201, jsonBody: await control.start(parsed.data.serverCallId, parsed.data) };
+      const parsed = parseJsonBody(await request.text(), startBody);
+      if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+      return { status: 201, jsonBody: await control.start(parsed.value.serverCallId, parsed.value) };
     }
     const verb = (request.method === 'GET' ? 'state' : action) as RecordingAction | undefined;
     if (!verb || !['pause', 'resume', 'stop', 'state'].includes(verb)) return { status: 404, jsonBody: { error: `Unknown recording action "${action}".` } };

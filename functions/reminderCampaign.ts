@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../shared/app/services';
-import { E164 } from '../shared/flows/flowSchema';
+import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import type { CallSession } from '../shared/calls/callSession';
 import { CALL_FLOW, type CallFlowResult } from './callFlow';
 
@@ -96,7 +96,6 @@ export function* campaignContactOrchestration(context: OrchestrationContext): Ge
 df.app.orchestration(REMINDER_CAMPAIGN, reminderCampaignOrchestration);
 df.app.orchestration(CAMPAIGN_CONTACT, campaignContactOrchestration);
 
-const phone = z.string().regex(E164, 'must be an E.164 number like +14255550123');
 const campaignBody = z.strictObject({
   flow: z.string().min(1),
   from: phone.optional(),
@@ -110,17 +109,12 @@ const campaignBody = z.strictObject({
 // POST /api/campaigns: starts a campaign; GET /api/calls/{campaignId} is not for campaigns — poll the
 // durable status URL returned here.
 export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  let body: z.infer<typeof campaignBody>;
-  try {
-    const parsed = campaignBody.safeParse(await request.json());
-    if (!parsed.success) return { status: 400, jsonBody: { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } };
-    body = parsed.data;
-  } catch {
-    return { status: 400, jsonBody: { error: 'The body must be JSON.' } };
-  }
+  const parsed = parseJsonBody(await request.text(), campaignBody);
+  if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+  const body = parsed.value;
   const flow = getServices().flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
-  const from: string | undefined = body.from ?? flow.numbers?.[0] ?? (flow.sms as { from?: string } | undefined)?.from;
+  const from = callerNumberFor(flow, body.from);
   if (!from) return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
   const campaignId = `campaign-${randomUUID()}`;
   const input: CampaignInput = { campaignId, flowName: body.flow, flow, from, contacts: body.contacts, concurrency: body.concurrency, maxAttempts: body.maxAttempts, retryDelaySeconds: body.retryDelaySeconds, ringTimeoutSeconds: body.ringTimeoutSeconds };
