@@ -27,6 +27,14 @@ describe('SMS, Identity and Chat', () => {
       assert.ok(sent.some((m) => m.messageId === result?.messageId && m.message === 'Your code is ready'));
     });
 
+    it('reports a failed delivery to a number that rejects', async () => {
+      await fx.acs.control.configureAgent('+14255550999', { kind: 'reject' });
+      const sms = new SmsClient(fx.acs.connectionString);
+      const [result] = await sms.send({ from: SUPPORT_LINE, to: ['+14255550999'], message: 'Hello' }, { enableDeliveryReport: true });
+      const report = await fx.eventGrid.waitForMatch('Microsoft.Communication.SMSDeliveryReportReceived', (e) => e.data.messageId === result?.messageId);
+      assert.equal(report.data.deliveryStatus, 'Failed');
+    });
+
     it('reports an invalid recipient per recipient, and refuses a sender the resource does not own', async () => {
       const sms = new SmsClient(fx.acs.connectionString);
       const results = await sms.send({ from: SUPPORT_LINE, to: [CALLER, '12345'], message: 'Hi' });

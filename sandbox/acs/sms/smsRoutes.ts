@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AcsContext } from '../context';
 import { acsErrors } from '../errors';
-import { isE164 } from '../identifiers';
+import { isE164, phoneIdentifier } from '../identifiers';
 import { route, type Route } from '../http/router';
 
 const DELIVERY_DELAY_MS = 1_000;
@@ -32,16 +32,18 @@ export function smsRoutes(ctx: AcsContext): Route[] {
         ctx.sms.add({ messageId, direction: 'outbound', from, to, message, time: sentAt, tag: options.tag });
         ctx.timeline.add({ kind: 'world', type: 'smsSent', data: { messageId } });
         if (options.enableDeliveryReport) {
+          // A number configured to reject calls does not take texts either.
+          const delivered = ctx.world.behaviourOf(phoneIdentifier(to)).kind !== 'reject';
           ctx.scheduler.after(DELIVERY_DELAY_MS, () => {
             const now = new Date().toISOString();
             ctx.eventGrid.publish('Microsoft.Communication.SMSDeliveryReportReceived', `/phonenumber/${to}`, {
               messageId,
               from,
               to,
-              deliveryStatus: 'Delivered',
-              deliveryStatusDetails: 'No error.',
+              deliveryStatus: delivered ? 'Delivered' : 'Failed',
+              deliveryStatusDetails: delivered ? 'No error.' : 'The recipient handset rejected the message.',
               receivedTimestamp: now,
-              deliveryAttempts: [{ timestamp: now, segmentsSucceeded: 1, segmentsFailed: 0 }],
+              deliveryAttempts: [{ timestamp: now, segmentsSucceeded: delivered ? 1 : 0, segmentsFailed: delivered ? 0 : 1 }],
               tag: options.tag,
             });
           });
