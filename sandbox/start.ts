@@ -6,19 +6,12 @@ import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
 import { azuriteTls } from './azuriteTls';
+import { sandboxAppSettings, subscribeAppToAcs } from './appSettings';
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription. Azurite for storage,
 // the ACS emulator for calls, SMS and chat, and the local Functions host running the app from dist/.
 
 const repo = resolve(__dirname, '..', '..');
-
-/** Event Grid function name -> the ACS event types it subscribes to (ARCHITECTURE.md contracts). */
-const SUBSCRIPTIONS: Record<string, string[]> = {
-  incomingCall: ['Microsoft.Communication.IncomingCall'],
-  recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
-  smsReceived: ['Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived'],
-  chatMessageReceived: ['Microsoft.Communication.ChatMessageReceivedInThread'],
-};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string', default: '7071' } } });
@@ -27,20 +20,7 @@ async function main(): Promise<void> {
 
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
-  const env: Record<string, string> = {
-    AzureWebJobsStorage: azurite.connectionString,
-    TASKHUB_NAME: 'switchboard',
-    ACS_CONNECTION_STRING: acs.connectionString,
-    ACS_IMMUTABLE_RESOURCE_ID: acs.immutableResourceId,
-    ACS_CALLBACK_ISSUER: acs.issuer,
-    ACS_CALLBACK_JWKS_URL: acs.jwksUrl,
-    CALLBACK_BASE_URL: hostUrl,
-    COGNITIVE_SERVICES_ENDPOINT: 'https://sandbox-ai.cognitiveservices.azure.com/',
-    INSIGHTS_PROVIDER: 'local',
-    FLOWS_PATH: resolve(repo, 'flows'),
-    // The app reaches the emulator over HTTPS with the sandbox's own CA, exactly as it reaches ACS.
-    NODE_EXTRA_CA_CERTS: acs.caCertPath,
-  };
+  const env = sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') });
   const host = spawn(process.execPath, [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -55,10 +35,7 @@ async function main(): Promise<void> {
     host.once('exit', (code) => fail(new Error(`The Functions host exited (code ${code}); see its output above.`)));
   });
 
-  const functions = (await (await fetch(`${hostUrl}/admin/functions`)).json()) as { name: string; trigger: string }[];
-  for (const fn of functions.filter((f) => f.trigger === 'eventGridTrigger' && SUBSCRIPTIONS[f.name])) {
-    await acs.control.addSubscription({ endpoint: `${hostUrl}/runtime/webhooks/eventgrid?functionName=${fn.name}`, eventTypes: SUBSCRIPTIONS[fn.name] });
-  }
+  await subscribeAppToAcs(hostUrl, acs);
 
   const summary = {
     functionsHost: hostUrl,

@@ -4,6 +4,7 @@ import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '../
 import { startHostProcess, type HostProcess } from './hostProcess';
 import { repoRoot, fixture } from './paths';
 import { freePort } from './freePort';
+import { sandboxAppSettings, subscribeAppToAcs } from '../../sandbox/appSettings';
 
 export interface SwitchboardSandbox {
   azurite: AzuriteInstance;
@@ -25,22 +26,8 @@ export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?
     host = await startHostProcess(
       repoRoot,
       {
-        // Storage as "localhost", the emulator as 127.0.0.1: NO_PROXY keeps storage off the emulator's proxy.
-        AzureWebJobsStorage: azurite.connectionString.replace(/127\.0\.0\.1/g, 'localhost'),
+        ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: `http://127.0.0.1:${port}`, flowsPath: options.flows ?? fixture('flows') }),
         TASKHUB_NAME: 'switchboardtest',
-        ACS_CONNECTION_STRING: acs.connectionString,
-        ACS_IMMUTABLE_RESOURCE_ID: acs.immutableResourceId,
-        ACS_CALLBACK_ISSUER: acs.issuer,
-        ACS_CALLBACK_JWKS_URL: acs.jwksUrl,
-        CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-        INSIGHTS_PROVIDER: 'local',
-        FLOWS_PATH: options.flows ?? fixture('flows'),
-        // The app reaches the emulator and Azurite over HTTPS with the sandbox CA, as it reaches Azure.
-        NODE_EXTRA_CA_CERTS: acs.caCertPath,
-        // Recording downloads go to *.asm.skype.com: the Azure SDK's standard proxy setting sends ACS
-        // traffic through the emulator's proxy, which ends every tunnel in the emulator.
-        HTTPS_PROXY: acs.proxyUrl,
-        NO_PROXY: 'localhost',
         ...options.env,
       },
       port,
@@ -50,8 +37,7 @@ export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?
     await azurite.stop();
     throw error;
   }
-  await acs.control.addSubscription({ endpoint: `${host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, eventTypes: ['Microsoft.Communication.IncomingCall'] });
-  await acs.control.addSubscription({ endpoint: `${host.url}/runtime/webhooks/eventgrid?functionName=recordingFileStatusUpdated`, eventTypes: ['Microsoft.Communication.RecordingFileStatusUpdated'] });
+  await subscribeAppToAcs(host.url, acs);
   return {
     azurite,
     acs,
