@@ -18,6 +18,7 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
       startFlow: async (callId, session) => {
         await client.startNew(CALL_FLOW, { instanceId: callId, input: session });
       },
+      flowExists: async (callId) => Boolean((await client.getStatus(callId).catch(() => undefined))?.name),
       cancelFlow: (callId, reason) => client.terminate(callId, reason),
     });
     context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });

@@ -15,6 +15,8 @@ export interface IncomingCallDeps {
   client: CallAutomationClient;
   /** Starts the call's orchestration (instance id = callId) with the session as input. */
   startFlow: (callId: string, session: CallSession) => Promise<void>;
+  /** Whether the call's orchestration exists (a duplicate delivery may have created it first). */
+  flowExists: (callId: string) => Promise<boolean>;
   /** Ends an orchestration whose call could not be answered. */
   cancelFlow: (callId: string, reason: string) => Promise<void>;
   now?: () => Date;
@@ -27,7 +29,7 @@ export type IncomingCallOutcome =
 
 /**
  * Routes and acts on one IncomingCall: exactly one action per call however often the event comes,
- * because the call is claimed in storage first; the orchestration exists before :answer, so no
+ * because the call is claimed in storage before any action; the orchestration exists before :answer, so no
  * callback can arrive for a call that has none.
  */
 export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps): Promise<IncomingCallOutcome> {
@@ -35,12 +37,28 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   const callId = callIdFor(call.serverCallId);
   const decision = deps.route({ to: addressOf(call.to), from: addressOf(call.from), now: deps.now?.() ?? new Date() });
 
-  const claimed = await deps.claims.claim({
-    callId,
-    action: decision.action,
-    flow: decision.action === 'answer' ? decision.flow : undefined,
-    why: decision.why,
-  });
+  const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
+  const session: CallSession | undefined =
+    decision.action === 'answer'
+      ? {
+          callId,
+          direction: 'inbound',
+          serverCallId: call.serverCallId,
+          callerId: call.from.rawId,
+          dialled: addressOf(call.to),
+          flowName: decision.flow,
+          flow: flow!,
+          startStep: decision.startStep,
+          variables: {},
+        }
+      : undefined;
+
+  // The claim and the orchestration's creation go to storage side by side (the ring is short); the claim
+  // alone decides who acts. A duplicate may create the same orchestration first: same id, same input.
+  const [claimed, startError] = await Promise.all([
+    deps.claims.claim({ callId, action: decision.action, flow: decision.action === 'answer' ? decision.flow : undefined, why: decision.why }),
+    session ? deps.startFlow(callId, session).then(() => undefined, (error: unknown) => error) : Promise.resolve(undefined),
+  ]);
   if (!claimed) return { outcome: 'duplicate', callId };
 
   if (decision.action === 'reject') {
@@ -51,22 +69,10 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     await deps.client.redirectCall(call.incomingCallContext, { targetParticipant: { phoneNumber: decision.target } });
     return { outcome: 'redirected', callId, why: decision.why };
   }
+  if (startError !== undefined && !(await deps.flowExists(callId))) throw startError;
 
-  const flow = deps.flows.flows[decision.flow];
-  const session: CallSession = {
-    callId,
-    direction: 'inbound',
-    serverCallId: call.serverCallId,
-    callerId: call.from.rawId,
-    dialled: addressOf(call.to),
-    flowName: decision.flow,
-    flow,
-    startStep: decision.startStep,
-    variables: {},
-  };
-  await deps.startFlow(callId, session);
   try {
-    await deps.client.answerCall(call.incomingCallContext, callbackUri(deps.config.callbackBaseUrl, callId), answerOptions(deps.config, flow, callId));
+    await deps.client.answerCall(call.incomingCallContext, callbackUri(deps.config.callbackBaseUrl, callId), answerOptions(deps.config, flow!, callId));
   } catch (error) {
     await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
     throw error;
