@@ -41,20 +41,21 @@ const settingsSchema = z
     SPEECH_ENDPOINT: optional(url(['https:', 'http:'])),
     FLOWS_PATH: z.string().trim().min(1).default('flows'),
     RECORDINGS_DELETE_AFTER_DOWNLOAD: z.enum(['true', 'false']).default('false'),
-  })
-  .superRefine((s, ctx) => {
-    if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__accountName) {
-      ctx.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName (managed identity)' });
-    }
-    if (!s.ACS_ENDPOINT && !s.ACS_CONNECTION_STRING) {
-      ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING' });
-    }
-    if (s.INSIGHTS_PROVIDER === 'azure') {
-      for (const key of ['LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT'] as const) {
-        if (!s[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when INSIGHTS_PROVIDER=azure' });
-      }
-    }
   });
+
+/** Rules across settings, checked on the raw values so they are reported with every other problem. */
+function crossSettingProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (!set('AzureWebJobsStorage') && !set('AzureWebJobsStorage__accountName')) {
+    problems.push('AzureWebJobsStorage: set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName (managed identity)');
+  }
+  if (!set('ACS_ENDPOINT') && !set('ACS_CONNECTION_STRING')) problems.push('ACS_ENDPOINT: set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING');
+  if (env.INSIGHTS_PROVIDER === 'azure') {
+    for (const key of ['LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT']) if (!set(key)) problems.push(`${key}: is required when INSIGHTS_PROVIDER=azure`);
+  }
+  return problems;
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -74,9 +75,8 @@ export interface Config {
 /** Validates the settings; throws one ConfigError naming every setting that is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`));
-  }
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`)), ...crossSettingProblems(env)];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const s = parsed.data;
   return {
     storage: { connectionString: s.AzureWebJobsStorage, accountName: s.AzureWebJobsStorage__accountName },

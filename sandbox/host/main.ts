@@ -40,6 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof AppLoadError ? `Cannot start the host: ${error.message}` : error);
+  // A clear sentence for what a user can fix (bad folder, settings, flows); the stack only on request.
+  console.error(`Cannot start the host: ${(error as Error).message ?? error}`);
+  if (process.env.HOST_DEBUG && !(error instanceof AppLoadError)) console.error((error as Error).stack);
   process.exit(1);
 });

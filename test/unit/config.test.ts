@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../shared/config';
+import { ConfigError } from '../../shared/errors';
+
+const sandbox = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  TASKHUB_NAME: 'switchboard',
+  ACS_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0',
+  ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
+  CALLBACK_BASE_URL: 'https://switchboard.example.net/',
+};
+
+describe('app settings', () => {
+  it('accept the sandbox settings and fill in ACS defaults', () => {
+    const config = loadConfig(sandbox);
+    assert.equal(config.callbackBaseUrl, 'https://switchboard.example.net');
+    assert.equal(config.acs.callbackIssuer, 'https://acscallautomation.communication.azure.com');
+    assert.equal(config.insights.provider, 'local');
+    assert.equal(config.flowsPath, 'flows');
+  });
+
+  it('accept managed identity in Azure: an ACS endpoint and a storage account name, no secrets', () => {
+    const config = loadConfig({ ...sandbox, AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'stswitchboard', ACS_CONNECTION_STRING: undefined, ACS_ENDPOINT: 'https://acs.communication.azure.com' });
+    assert.deepEqual(config.storage, { connectionString: undefined, accountName: 'stswitchboard' });
+    assert.equal(config.acs.endpoint, 'https://acs.communication.azure.com');
+  });
+
+  it('name every wrong setting at once', () => {
+    assert.throws(
+      () => loadConfig({ TASKHUB_NAME: 'x', CALLBACK_BASE_URL: 'nope', INSIGHTS_PROVIDER: 'azure' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const text = error.details.join('\n');
+        for (const name of ['TASKHUB_NAME', 'CALLBACK_BASE_URL', 'ACS_IMMUTABLE_RESOURCE_ID', 'AzureWebJobsStorage', 'ACS_ENDPOINT', 'LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT']) {
+          assert.match(text, new RegExp(`^${name}:`, 'm'), `${name} is not named`);
+        }
+        return true;
+      },
+    );
+  });
+});
