@@ -11,12 +11,22 @@ import type { CallSession } from '../shared/calls/callSession';
 // outbound: before createCall), so it first waits for CallConnected, which names the connection.
 
 export const CALL_FLOW = 'callFlow';
+/** Removes the call from the flow's calls in progress (overflow.maxActiveCalls) when it ends. */
+export const RELEASE_CALL = 'calls.release';
 const CONNECT_TIMEOUT_MS = 60_000;
 
 export type CallFlowResult = CallFlowOutput | { outcome: 'not-connected'; reason: 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout'; lastStep: string; stepsTaken: 0; variables: Record<string, string> };
 
 export function* callFlowOrchestration(context: OrchestrationContext): Generator<Task, CallFlowResult, unknown> {
   const session = context.df.getInput<CallSession>();
+  const result = yield* connectAndRun(context, session);
+  if (session.direction === 'inbound' && session.flow.overflow?.maxActiveCalls !== undefined) {
+    yield context.df.callActivity(RELEASE_CALL, { flow: session.flowName, callId: session.callId });
+  }
+  return result;
+}
+
+function* connectAndRun(context: OrchestrationContext, session: CallSession): Generator<Task, CallFlowResult, unknown> {
   const notConnected = (reason: 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout'): CallFlowResult => ({ outcome: 'not-connected', reason, lastStep: '', stepsTaken: 0, variables: {} });
   context.df.setCustomStatus({ step: 'connecting', stepsTaken: 0, variables: {}, path: [] });
 
@@ -58,6 +68,7 @@ export function* callFlowOrchestration(context: OrchestrationContext): Generator
 }
 
 df.app.orchestration(CALL_FLOW, callFlowOrchestration);
+df.app.activity(RELEASE_CALL, { handler: (input: { flow: string; callId: string }) => getServices().activeCalls.remove(input.flow, input.callId) });
 
 // One activity per Call Automation action; implementations in shared/calls/callActivities.ts.
 for (const name of [...Object.values(ActivityNames), CREATE_CALL]) {

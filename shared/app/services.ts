@@ -7,6 +7,7 @@ import type { FlowSet } from '../flows/flowSchema';
 import { createRouter } from '../routing/routeCall';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
+import { ActiveCalls } from '../calls/activeCalls';
 import { createCallActivities } from '../calls/callActivities';
 import { createTableClient } from '../storage/storageClients';
 
@@ -16,6 +17,9 @@ export interface Services {
   flows: FlowSet;
   route: (request: RouteRequest) => RouteDecision;
   claims: CallClaims;
+  activeCalls: ActiveCalls;
+  /** Flows that cap their calls in progress (overflow.maxActiveCalls): only these are counted. */
+  cappedFlows: string[];
   callAutomation: CallAutomationClient;
   sms: SmsClient;
   activities: ReturnType<typeof createCallActivities>;
@@ -35,6 +39,10 @@ export function getServices(): Services {
     flows,
     route: createRouter(flows),
     claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
+    activeCalls: new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`)),
+    cappedFlows: Object.entries(flows.flows)
+      .filter(([, flow]) => flow.overflow?.maxActiveCalls !== undefined)
+      .map(([name]) => name),
     callAutomation,
     sms,
     activities: createCallActivities({ config, client: callAutomation, sms }),

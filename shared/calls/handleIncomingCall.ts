@@ -13,6 +13,9 @@ export interface IncomingCallDeps {
   route: (request: RouteRequest) => RouteDecision;
   claims: CallClaims;
   client: CallAutomationClient;
+  /** Calls in progress, for flows that cap them; omit when no flow does. */
+  activeCalls?: { count(flows: string[]): Promise<Record<string, number>>; add(flow: string, callId: string): Promise<void>; remove(flow: string, callId: string): Promise<void> };
+  cappedFlows?: string[];
   /** Starts the call's orchestration (instance id = callId) with the session as input. */
   startFlow: (callId: string, session: CallSession) => Promise<void>;
   /** Whether the call's orchestration exists (a duplicate delivery may have created it first). */
@@ -35,7 +38,9 @@ export type IncomingCallOutcome =
 export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps): Promise<IncomingCallOutcome> {
   const call = parseIncomingCall(data);
   const callId = callIdFor(call.serverCallId);
-  const decision = deps.route({ to: addressOf(call.to), from: addressOf(call.from), now: deps.now?.() ?? new Date() });
+  const capped = deps.cappedFlows ?? [];
+  const activeCalls = capped.length && deps.activeCalls ? await deps.activeCalls.count(capped) : undefined;
+  const decision = deps.route({ to: addressOf(call.to), from: addressOf(call.from), now: deps.now?.() ?? new Date(), activeCalls });
 
   const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
   const session: CallSession | undefined =
@@ -70,11 +75,13 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     return { outcome: 'redirected', callId, why: decision.why };
   }
   if (startError !== undefined && !(await deps.flowExists(callId))) throw startError;
+  if (capped.includes(decision.flow)) await deps.activeCalls?.add(decision.flow, callId);
 
   try {
     await deps.client.answerCall(call.incomingCallContext, callbackUri(deps.config.callbackBaseUrl, callId), answerOptions(deps.config, flow!, callId));
   } catch (error) {
     await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
+    if (capped.includes(decision.flow)) await deps.activeCalls?.remove(decision.flow, callId).catch(() => undefined);
     throw error;
   }
   return { outcome: 'answered', callId, flow: decision.flow };

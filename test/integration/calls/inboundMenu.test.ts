@@ -132,6 +132,22 @@ describe('a caller on the main line', () => {
     assert.deepEqual(done.history, ['closedMessage', 'voicemail', 'bye']);
   });
 
+  it('overflows to another number while the line has its maximum of calls in progress, and not after', async () => {
+    const capped = '+18005550500';
+    const first = await sb.acs.control.placeCall({ from: CALLER, to: capped });
+    await sb.acs.control.waitForRequest('recognize', { serverCallId: first.serverCallId }, 15_000);
+    const since = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
+    const second = await sb.acs.control.placeCall({ from: '+14255550124', to: capped });
+    // The redirect names no call connection; it is the next one after the second call rings.
+    await sb.acs.control.waitForRequest('redirectCall', { since }, 15_000);
+    assert.equal((await sb.acs.control.timeline({ kind: 'request', operation: 'answerCall', serverCallId: second.serverCallId })).length, 0);
+    await sb.acs.control.pressDigits(first.serverCallId, '1');
+    assert.equal((await finished(first.serverCallId)).state, 'Completed');
+    const third = await sb.acs.control.placeCall({ from: '+14255550125', to: capped });
+    await sb.acs.control.waitForRequest('recognize', { serverCallId: third.serverCallId }, 15_000);
+    await sb.acs.control.hangUp(third.serverCallId);
+  });
+
   it('is rejected when calling from a blocked number', async () => {
     const call = await sb.acs.control.placeCall({ from: '+19005550100', to: MAIN_LINE });
     await sb.acs.control.waitForRequest('rejectCall', {}, 15_000);
