@@ -104,6 +104,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       LANGUAGE_ENDPOINT: aiEndpoint // one multi-service account: Language and Speech share its custom-domain endpoint
       SPEECH_ENDPOINT: aiEndpoint
       FLOWS_PATH: 'flows'
+      RECORDINGS_DELETE_AFTER_DOWNLOAD: 'true' // the blob copy is the one kept: no second copy of personal audio in ACS
     }
   }
 }
