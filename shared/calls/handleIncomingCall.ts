@@ -117,5 +117,14 @@ function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: s
       audioFormat: 'pcm24KMono',
     } as AnswerCallOptions['mediaStreamingOptions'];
   }
+  if (flow.transcription && config.mediaBridgeUrl) {
+    // ACS streams what callers say as text to the bridge, which writes the live transcript for insights.
+    options.transcriptionOptions = {
+      transportType: 'websocket',
+      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}&kind=transcription`,
+      locale: flow.transcription.locale,
+      startTranscription: true,
+    } as AnswerCallOptions['transcriptionOptions'];
+  }
   return options;
 }

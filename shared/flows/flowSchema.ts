@@ -245,6 +245,10 @@ export const flowHeader = z.strictObject({
   voice: z.strictObject({ name: z.string().min(1).optional(), locale: z.string().min(2).optional() }).optional(),
   sms: z.strictObject({ from: e164 }).optional().describe('sender of sms steps; default: the dialled number'),
   variables: z.record(variableName, z.string()).optional(),
+  transcription: z
+    .strictObject({ locale: z.string().min(2).describe('BCP-47 locale of the callers, e.g. en-US') })
+    .optional()
+    .describe('live transcription of the whole call, streamed to the media bridge (which writes transcripts/)'),
   start: stepRef,
   onError: stepRef.optional().describe('step for failed Call Automation requests when a step has no onError'),
   maxSteps: z.number().int().min(1).max(1000).optional().describe('loop guard; default 200'),
