@@ -3,7 +3,7 @@ import type { AppFunction } from '../appLoader';
 import type { Invoker } from '../invoker';
 import { ActionType, describe, flattenActions, retryDelayMs, signatureOf, type Action, type RetryOptions, type Signature } from './actions';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './historyEvent';
-import { DurableStore, type InstanceRecord, type RuntimeStatus, type StoredMessage } from './store';
+import { DurableStore, InstanceExistsError, type InstanceRecord, type RuntimeStatus, type StoredMessage } from './store';
 
 // Runs Durable Functions orchestrations for the local host. The durable-functions library's own
 // orchestrator code does the replay; this engine feeds it the history it persists in Table storage,
@@ -40,6 +40,8 @@ interface Instance {
   timers: Map<number, NodeJS.Timeout>;
   /** Task and timer ids whose outcome history already holds: a second outcome is a duplicate. */
   answered: Set<number>;
+  /** Its first episode is running and has not committed: the commit creates the instance. */
+  creating?: boolean;
 }
 
 export interface OrchestrationStatus {
@@ -135,16 +137,24 @@ export class DurableEngine {
       parentGeneration: parent?.generation,
     };
     const start = this.startMessage(record, inputJson);
-    // Create first and read only on a conflict: the common case (a new id) costs one storage write.
-    if (!(await this.store.createInstance(record, start))) {
+    // The first episode runs now and its commit creates the instance: one storage transaction, and no
+    // read unless the id is taken. Events raised meanwhile queue behind it.
+    const instance: Instance = { record, host: emptyHost(), history: [], queue: [], busy: true, timers: new Map(), answered: new Set(), creating: true };
+    this.instances.set(instanceId, instance);
+    try {
+      await this.runEpisode(instance, start, false);
+    } catch (error) {
+      if (this.instances.get(instanceId) === instance) this.instances.delete(instanceId);
+      if (!(error instanceof InstanceExistsError)) throw error;
       const existing = await this.store.getInstance(instanceId);
       if (existing && !TERMINAL.includes(existing.status)) return 'exists';
       await this.purge(instanceId);
-      if (!(await this.store.createInstance(record, start))) return 'exists';
+      return this.startNew(name, instanceId, inputJson, parent);
+    } finally {
+      instance.busy = false;
+      instance.creating = false;
     }
-    const instance: Instance = { record, host: emptyHost(), history: [], queue: [start], busy: false, timers: new Map(), answered: new Set() };
-    this.instances.set(instanceId, instance);
-    void this.drain(instance);
+    if (instance.queue.length > 0) void this.drain(instance);
     return 'created';
   }
 
@@ -355,7 +365,7 @@ export class DurableEngine {
       hostJson: JSON.stringify(host),
     };
     const events = [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, {}, -1, now)];
-    await this.store.commitEpisode({ ...next, episode: record.episode }, events, consumed);
+    await this.store.commitEpisode({ ...next, episode: record.episode }, events, consumed, [], instance.creating);
     instance.record = next;
     instance.host = host;
     instance.history.push(...events);
@@ -614,7 +624,7 @@ export class DurableEngine {
     };
     const closing = historyEvent(EventType.ExecutionCompleted, { OrchestrationStatus: status, Result: outputJson ?? null }, -1, now);
     const all = [...events, closing];
-    await this.store.commitEpisode({ ...done, episode: record.episode }, all, consumed);
+    await this.store.commitEpisode({ ...done, episode: record.episode }, all, consumed, [], instance.creating);
     instance.record = done;
     instance.history.push(...all);
     for (const timer of instance.timers.values()) clearTimeout(timer);
@@ -642,7 +652,7 @@ export class DurableEngine {
     const start = this.startMessage(next, inputJson);
     const closing = [historyEvent(EventType.OrchestratorStarted, {}, -1, now), { ...message.event, IsPlayed: false }, historyEvent(EventType.ContinueAsNew, { Result: inputJson ?? null }, -1, now)];
     // The old generation's last episode and the new generation's start commit together.
-    await this.store.commitEpisode({ ...next, generation: record.generation, episode: record.episode }, closing, consumed, [start]);
+    await this.store.commitEpisode({ ...next, generation: record.generation, episode: record.episode }, closing, consumed, [start], instance.creating);
     for (const timer of instance.timers.values()) clearTimeout(timer);
     instance.timers.clear();
     instance.record = next;

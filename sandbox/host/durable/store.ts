@@ -37,6 +37,13 @@ export interface StoredMessage {
   event: HistoryEvent;
 }
 
+/** Creating an instance whose id is taken. */
+export class InstanceExistsError extends Error {
+  constructor(instanceId: string) {
+    super(`An instance with ID "${instanceId}" already exists.`);
+  }
+}
+
 const CHUNK = 30_000; // a string property holds 64 KiB (32K UTF-16 chars); stay below it
 
 function pack(entity: Record<string, unknown>, field: string, text: string | undefined): void {
@@ -103,20 +110,6 @@ export class DurableStore {
     return { history, messages };
   }
 
-  /** Creates the instance with its start message; false if an instance with that id exists. */
-  async createInstance(record: InstanceRecord, start: StoredMessage): Promise<boolean> {
-    try {
-      await this.table.submitTransaction([
-        ['create', stateEntity(record)],
-        ['create', messageEntity(record.instanceId, start)],
-      ]);
-      return true;
-    } catch (error) {
-      if (isConflict(error)) return false;
-      throw error;
-    }
-  }
-
   /** Adds a message; false when a message with that id is already waiting (a duplicate delivery). */
   async addMessage(instanceId: string, message: StoredMessage): Promise<boolean> {
     try {
@@ -136,16 +129,24 @@ export class DurableStore {
     }
   }
 
-  /** One episode, atomically: its history events, the consumed message gone, the new state. */
-  async commitEpisode(record: InstanceRecord, events: HistoryEvent[], consumedMessageId: string | undefined, added: StoredMessage[] = []): Promise<void> {
+  /**
+   * One episode, atomically: its history events, the consumed message gone, the new state. With
+   * `createState` the state row must not exist yet (a new instance's first episode): InstanceExistsError if it does.
+   */
+  async commitEpisode(record: InstanceRecord, events: HistoryEvent[], consumedMessageId: string | undefined, added: StoredMessage[] = [], createState = false): Promise<void> {
     const pk = encodeKey(record.instanceId);
     const history: TableEntity = { partitionKey: pk, rowKey: historyKey(record.generation, record.episode) };
     pack(history, 'events', JSON.stringify(events));
     const actions: TransactionAction[] = [['upsert', history, 'Replace']];
     if (consumedMessageId !== undefined) actions.push(['delete', { partitionKey: pk, rowKey: `m-${encodeKey(consumedMessageId)}` }]);
     for (const message of added) actions.push(['upsert', messageEntity(record.instanceId, message), 'Replace']);
-    actions.push(['upsert', stateEntity(record), 'Replace']);
-    await this.table.submitTransaction(actions);
+    actions.push(createState ? ['create', stateEntity(record)] : ['upsert', stateEntity(record), 'Replace']);
+    try {
+      await this.table.submitTransaction(actions);
+    } catch (error) {
+      if (createState && isConflict(error)) throw new InstanceExistsError(record.instanceId);
+      throw error;
+    }
   }
 
   async purge(instanceId: string): Promise<number> {
