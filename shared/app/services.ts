@@ -8,6 +8,7 @@ import { createRouter } from '../routing/routeCall';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
 import { ActiveCalls } from '../calls/activeCalls';
+import { OptOutList } from '../messaging/optOutList';
 import { createCallActivities } from '../calls/callActivities';
 import { createTableClient } from '../storage/storageClients';
 
@@ -18,6 +19,7 @@ export interface Services {
   route: (request: RouteRequest) => RouteDecision;
   claims: CallClaims;
   activeCalls: ActiveCalls;
+  optOut: OptOutList;
   /** Flows that cap their calls in progress (overflow.maxActiveCalls): only these are counted. */
   cappedFlows: string[];
   callAutomation: CallAutomationClient;
@@ -34,18 +36,20 @@ export function getServices(): Services {
   const flows = loadFlows(config.flowsPath);
   const callAutomation = createCallAutomationClient(config);
   const sms = createSmsClient(config);
+  const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
   services = {
     config,
     flows,
     route: createRouter(flows),
     claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
     activeCalls: new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`)),
+    optOut,
     cappedFlows: Object.entries(flows.flows)
       .filter(([, flow]) => flow.overflow?.maxActiveCalls !== undefined)
       .map(([name]) => name),
     callAutomation,
     sms,
-    activities: createCallActivities({ config, client: callAutomation, sms }),
+    activities: createCallActivities({ config, client: callAutomation, sms, isOptedOut: (number) => optOut.isOptedOut(number) }),
   };
   return services;
 }
