@@ -32,6 +32,10 @@ param maximumInstanceCount int = 100
 
 @description('WebSocket URL of the media bridge (bridge/, a Container App provisioned later); empty until then.')
 param mediaBridgeUrl string = ''
+@description('ACS user id of the chat bot (8:acs:...), created once with the Identity API; empty disables the bot')
+param chatBotUserId string = ''
+@description('ACS user id chats are escalated to')
+param chatAgentUserId string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -124,6 +128,8 @@ module functionApp 'modules/function-app.bicep' = {
     acsImmutableResourceId: communication.outputs.immutableResourceId
     aiEndpoint: ai.outputs.endpoint
     mediaBridgeUrl: mediaBridgeUrl
+    chatBotUserId: chatBotUserId
+    chatAgentUserId: chatAgentUserId
     incomingCallAlwaysReady: incomingCallAlwaysReady
     maximumInstanceCount: maximumInstanceCount
   }

@@ -41,6 +41,8 @@ const settingsSchema = z
     SPEECH_ENDPOINT: optional(url(['https:', 'http:'])),
     FLOWS_PATH: z.string().trim().min(1).default('flows'),
     RECORDINGS_DELETE_AFTER_DOWNLOAD: z.enum(['true', 'false']).default('false'),
+    CHAT_BOT_USER_ID: optional(z.string().trim().regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)')),
+    CHAT_AGENT_USER_ID: optional(z.string().trim().regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)')),
   });
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
@@ -70,6 +72,8 @@ export interface Config {
   flowsPath: string;
   /** Delete a recording from ACS once its copy is committed to blob storage. */
   deleteRecordingsAfterDownload: boolean;
+  /** The chat bot's own ACS identity, and the person (or queue) it escalates to. */
+  chat: { botUserId?: string; agentUserId?: string };
 }
 
 /** Validates the settings; throws one ConfigError naming every setting that is wrong. */
@@ -94,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     insights: { provider: s.INSIGHTS_PROVIDER, languageEndpoint: s.LANGUAGE_ENDPOINT, speechEndpoint: s.SPEECH_ENDPOINT },
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
+    chat: { botUserId: s.CHAT_BOT_USER_ID, agentUserId: s.CHAT_AGENT_USER_ID },
   };
 }
 

@@ -17,6 +17,10 @@ param acsEndpoint string
 param acsImmutableResourceId string
 param aiEndpoint string
 param mediaBridgeUrl string = ''
+@description('ACS user id of the chat bot (8:acs:...); empty until created')
+param chatBotUserId string = ''
+@description('ACS user id chats are escalated to; empty for none')
+param chatAgentUserId string = ''
 
 param incomingCallAlwaysReady int = 1
 param maximumInstanceCount int = 100
@@ -105,6 +109,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       SPEECH_ENDPOINT: aiEndpoint
       FLOWS_PATH: 'flows'
       RECORDINGS_DELETE_AFTER_DOWNLOAD: 'true' // the blob copy is the one kept: no second copy of personal audio in ACS
+      CHAT_BOT_USER_ID: chatBotUserId // the bot's ACS identity: create it once with the Identity API, then set this parameter
+      CHAT_AGENT_USER_ID: chatAgentUserId // the person or queue identity chats are handed to
     }
   }
 }

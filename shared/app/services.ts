@@ -9,6 +9,8 @@ import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
 import { ActiveCalls } from '../calls/activeCalls';
 import { OptOutList } from '../messaging/optOutList';
+import { createBotChatClient } from '../messaging/botChatClient';
+import type { ChatClient } from '@azure/communication-chat';
 import { createCallActivities } from '../calls/callActivities';
 import { createTableClient } from '../storage/storageClients';
 
@@ -20,6 +22,8 @@ export interface Services {
   claims: CallClaims;
   activeCalls: ActiveCalls;
   optOut: OptOutList;
+  /** The bot's chat client, when CHAT_BOT_USER_ID names its identity. */
+  botChat?: ChatClient;
   /** Flows that cap their calls in progress (overflow.maxActiveCalls): only these are counted. */
   cappedFlows: string[];
   callAutomation: CallAutomationClient;
@@ -44,6 +48,7 @@ export function getServices(): Services {
     claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
     activeCalls: new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`)),
     optOut,
+    botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
     cappedFlows: Object.entries(flows.flows)
       .filter(([, flow]) => flow.overflow?.maxActiveCalls !== undefined)
       .map(([name]) => name),

@@ -118,6 +118,11 @@ function time(value: string | Date): number {
 }
 
 // ACS thread ids look like "19:abc...@thread.v2"; blob names and conversation ids need a safe subset.
+/** The conversation (and summary) id of a chat thread: its id with the characters blob names avoid replaced. */
+export function chatConversationId(threadId: string): string {
+  return safeId(threadId);
+}
+
 function safeId(threadId: string): string {
   return threadId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'chat';
 }

@@ -17,10 +17,13 @@ export interface SwitchboardSandbox {
  * The whole product as a caller meets it: Azurite (HTTPS), the ACS emulator, and the app in the local
  * Functions host as its own process, wired by settings only, with Event Grid subscriptions like Azure's.
  */
-export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?: Record<string, string>; flows?: string } = {}): Promise<SwitchboardSandbox> {
+export async function startSwitchboard(
+  options: { acs?: AcsEmulatorOptions; env?: Record<string, string>; flows?: string; envFromAcs?: (acs: AcsEmulator) => Promise<Record<string, string>> } = {},
+): Promise<SwitchboardSandbox> {
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'test-acs-resource', ...options.acs });
   const port = String(await freePort());
+  const acsEnv = options.envFromAcs ? await options.envFromAcs(acs) : {};
   let host: HostProcess;
   try {
     host = await startHostProcess(
@@ -29,6 +32,7 @@ export async function startSwitchboard(options: { acs?: AcsEmulatorOptions; env?
         ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: `http://127.0.0.1:${port}`, flowsPath: options.flows ?? fixture('flows') }),
         TASKHUB_NAME: 'switchboardtest',
         ...options.env,
+        ...acsEnv,
       },
       port,
     );
