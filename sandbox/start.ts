@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
 
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
-  const env = sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') });
+  // The chat bot and the agent it hands over to get their own identities in the emulator.
+  const identity = new CommunicationIdentityClient(acs.connectionString, { tlsOptions: { ca: readFileSync(acs.caCertPath, 'utf8') } });
+  const chatBot = (await identity.createUser()).communicationUserId;
+  const chatAgent = (await identity.createUser()).communicationUserId;
+  const env = { ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }), CHAT_BOT_USER_ID: chatBot, CHAT_AGENT_USER_ID: chatAgent };
   const host = spawn(process.execPath, [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
 
   const summary = {
     functionsHost: hostUrl,
+    chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: { endpoint: acs.endpoint, connectionString: acs.connectionString, caCertPath: acs.caCertPath, jwksUrl: acs.jwksUrl, immutableResourceId: acs.immutableResourceId, controlUrl: acs.controlUrl },
     storage: { blob: azurite.blobEndpoint, queue: azurite.queueEndpoint, table: azurite.tableEndpoint, connectionString: azurite.connectionString },
   };
