@@ -35,10 +35,10 @@ async function measure(sb: Awaited<ReturnType<typeof startSwitchboard>>, label: 
       const calls = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => oneCall(sb, `+1425556${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`, arrivalMs(i), thinkMs)));
       const timeline = await sb.acs.control.timeline({ since });
       for (const serverCallId of calls) {
-        const published = find(timeline, (e) => e.kind === 'eventGrid' && e.type === 'Microsoft.Communication.IncomingCall' && e.serverCallId === serverCallId);
-        const answered = find(timeline, (e) => e.kind === 'request' && e.operation === 'answerCall' && e.serverCallId === serverCallId);
-        const recognized = find(timeline, (e) => e.kind === 'callback' && e.type === 'RecognizeCompleted' && e.serverCallId === serverCallId);
-        const next = recognized && find(timeline, (e) => e.kind === 'request' && e.serverCallId === serverCallId && e.seq > recognized.seq);
+        const published = timeline.find((e) => e.kind === 'eventGrid' && e.type === 'Microsoft.Communication.IncomingCall' && e.serverCallId === serverCallId);
+        const answered = timeline.find((e) => e.kind === 'request' && e.operation === 'answerCall' && e.serverCallId === serverCallId);
+        const recognized = timeline.find((e) => e.kind === 'callback' && e.type === 'RecognizeCompleted' && e.serverCallId === serverCallId);
+        const next = recognized && timeline.find((e) => e.kind === 'request' && e.serverCallId === serverCallId && e.seq > recognized.seq);
         if (published && answered) answers.push(ms(answered) - ms(published));
         if (recognized && next) turns.push(ms(next) - ms(recognized));
       }
@@ -58,10 +58,6 @@ async function oneCall(sb: Awaited<ReturnType<typeof startSwitchboard>>, from: s
   await sb.acs.control.pressDigits(call.serverCallId, '1');
   await sb.acs.control.waitForRequest('transferToParticipant', { serverCallId: call.serverCallId }, 60_000);
   return call.serverCallId;
-}
-
-function find(timeline: TimelineEntry[], predicate: (e: TimelineEntry) => boolean): TimelineEntry | undefined {
-  return timeline.find(predicate);
 }
 
 const ms = (e: TimelineEntry) => Date.parse(e.time);

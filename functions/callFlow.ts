@@ -31,16 +31,14 @@ function* connectAndRun(context: OrchestrationContext, session: CallSession): Ge
   context.df.setCustomStatus({ step: 'connecting', stepsTaken: 0, variables: {}, path: [] });
 
   let callConnectionId = session.callConnectionId;
-  let createFailed = false;
   if (session.direction === 'outbound' && !callConnectionId) {
     try {
-      const created = (yield context.df.callActivity(CREATE_CALL, { callId: session.callId, target: session.callerId, sourceCallerId: session.dialled, ringTimeoutSeconds: session.ringTimeoutSeconds })) as { callConnectionId: string };
+      const created = (yield context.df.callActivity(CREATE_CALL, { callId: session.callId, target: session.callerId, sourceCallerId: session.dialled })) as { callConnectionId: string };
       callConnectionId = created.callConnectionId;
     } catch {
-      createFailed = true;
+      return notConnected('failed');
     }
   }
-  if (createFailed) return notConnected('failed');
 
   const connected = context.df.waitForExternalEvent('CallConnected');
   const answerFailed = context.df.waitForExternalEvent('AnswerFailed');

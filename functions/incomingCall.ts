@@ -2,7 +2,7 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { handleIncomingCall } from '../shared/calls/handleIncomingCall';
-import { ValidationError, safeMessage } from '../shared/errors';
+import { dropIfInvalid } from '../shared/errors';
 import { CALL_FLOW } from './callFlow';
 
 // Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
@@ -11,24 +11,20 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
   if (event.eventType !== 'Microsoft.Communication.IncomingCall') return;
   const services = getServices();
   const client = df.getClient(context);
-  try {
-    const result = await handleIncomingCall(event.data, {
-      ...services,
-      client: services.callAutomation,
-      startFlow: async (callId, session) => {
-        await client.startNew(CALL_FLOW, { instanceId: callId, input: session });
-      },
-      flowExists: async (callId) => Boolean((await client.getStatus(callId).catch(() => undefined))?.name),
-      cancelFlow: (callId, reason) => client.terminate(callId, reason),
-    });
-    context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      context.warn('incoming call event rejected', { reason: safeMessage(error), eventId: event.id });
-      return;
-    }
-    throw error;
-  }
+  const result = await dropIfInvalid(
+    () =>
+      handleIncomingCall(event.data, {
+        ...services,
+        client: services.callAutomation,
+        startFlow: async (callId, session) => {
+          await client.startNew(CALL_FLOW, { instanceId: callId, input: session });
+        },
+        flowExists: async (callId) => Boolean((await client.getStatus(callId).catch(() => undefined))?.name),
+        cancelFlow: (callId, reason) => client.terminate(callId, reason),
+      }),
+    (reason) => context.warn('incoming call event rejected', { reason, eventId: event.id }),
+  );
+  if (result) context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
 }
 
 app.eventGrid('incomingCall', { extraInputs: [df.input.durableClient()], handler: incomingCall });

@@ -1,7 +1,7 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/app/services';
 import { handleInboundSms } from '../shared/messaging/handleInboundSms';
-import { ValidationError, safeMessage } from '../shared/errors';
+import { dropIfInvalid } from '../shared/errors';
 
 // Microsoft.Communication.SMSReceived (STOP/START/HELP compliance) and SMSDeliveryReportReceived.
 export async function smsReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
@@ -11,16 +11,11 @@ export async function smsReceived(event: EventGridEvent, context: InvocationCont
   }
   if (event.eventType !== 'Microsoft.Communication.SMSReceived') return;
   const { sms, optOut } = getServices();
-  try {
-    const result = await handleInboundSms(event.data, { sms, optOut });
-    context.info('sms received', result);
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      context.warn('sms event rejected', { reason: safeMessage(error), eventId: event.id });
-      return;
-    }
-    throw error;
-  }
+  const result = await dropIfInvalid(
+    () => handleInboundSms(event.data, { sms, optOut }),
+    (reason) => context.warn('sms event rejected', { reason, eventId: event.id }),
+  );
+  if (result) context.info('sms received', result);
 }
 
 app.eventGrid('smsReceived', { handler: smsReceived });

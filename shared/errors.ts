@@ -101,3 +101,17 @@ export function safeMessage(value: unknown): string {
   if (value instanceof SwitchboardError && value.containsPii) return `${value.name} (${value.code})`;
   return ensureError(value).message;
 }
+
+/**
+ * Handles one event whose input may be invalid. A ValidationError is reported and the event dropped (a
+ * redelivery cannot fix it); anything else is rethrown so the sender delivers again.
+ */
+export async function dropIfInvalid<T>(handle: () => Promise<T>, onInvalid: (reason: string) => void): Promise<T | undefined> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    onInvalid(safeMessage(error));
+    return undefined;
+  }
+}

@@ -2,6 +2,7 @@
 // timeout, never a sleep). Usable from another process: give it the controlUrl and the CA.
 import { request as httpsRequest } from 'node:https';
 import type { TimelineEntry, TimelineFilter } from './timeline';
+import type { SmsRecord } from './sms/smsStore';
 import type { AgentBehaviour, SubscriptionOptions } from './options';
 
 export interface CallSummary {
@@ -25,15 +26,8 @@ export interface SubscriptionSummary {
   validated: boolean;
 }
 
-export interface SmsSummary {
-  messageId: string;
-  direction: 'outbound' | 'inbound';
-  from: string;
-  to: string;
-  message: string;
-  time: string;
-  tag?: string;
-}
+/** An SMS as the emulator records it. */
+export type SmsSummary = SmsRecord;
 
 export class ControlApiError extends Error {
   constructor(

@@ -1,4 +1,5 @@
 import { RestError, type TableClient } from '@azure/data-tables';
+import { createTableOnce } from '../storage/createTableOnce';
 
 /** An entry older than this is a call whose end was never recorded (a crash); it no longer counts. */
 const STALE_AFTER_MS = 4 * 3600_000;
@@ -8,16 +9,10 @@ const STALE_AFTER_MS = 4 * 3600_000;
  * orchestration ends. Holds no phone numbers.
  */
 export class ActiveCalls {
-  private ready?: Promise<unknown>;
+  private readonly ensureTable: () => Promise<void>;
 
-  constructor(private readonly table: TableClient) {}
-
-  private async ensureTable(): Promise<void> {
-    this.ready ??= this.table.createTable().catch((error) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
+  constructor(private readonly table: TableClient) {
+    this.ensureTable = createTableOnce(table);
   }
 
   async add(flow: string, callId: string, now = new Date()): Promise<void> {

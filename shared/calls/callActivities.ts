@@ -39,7 +39,6 @@ export interface CreateCallInput {
   callId: string;
   target: string;
   sourceCallerId: string;
-  ringTimeoutSeconds?: number;
 }
 
 export interface CallActivityDeps {

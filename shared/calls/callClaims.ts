@@ -1,4 +1,5 @@
 import { RestError, type TableClient } from '@azure/data-tables';
+import { createTableOnce } from '../storage/createTableOnce';
 
 export interface CallClaim {
   callId: string;
@@ -12,17 +13,15 @@ export interface CallClaim {
  * deliveries of an IncomingCall acts on it. Holds no phone numbers.
  */
 export class CallClaims {
-  private ready?: Promise<unknown>;
+  private readonly ensureTable: () => Promise<void>;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(private readonly table: TableClient) {
+    this.ensureTable = createTableOnce(table);
+  }
 
   /** True for the first claim of this call; false for every later one. */
   async claim(claim: CallClaim, now = new Date()): Promise<boolean> {
-    this.ready ??= this.table.createTable().catch((error) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
+    await this.ensureTable();
     try {
       await this.table.createEntity({ partitionKey: claim.callId, rowKey: 'claim', action: claim.action, flow: claim.flow ?? '', why: claim.why, claimedAt: now.toISOString() });
       return true;

@@ -1,25 +1,20 @@
 import { createHash } from 'node:crypto';
 import { RestError, type TableClient } from '@azure/data-tables';
+import { createTableOnce } from '../storage/createTableOnce';
 
 /**
  * Who has texted STOP. Kept as a one-way hash of the number, so the list itself holds no phone numbers;
  * every outbound SMS is checked against it.
  */
 export class OptOutList {
-  private ready?: Promise<unknown>;
+  private readonly ensureTable: () => Promise<void>;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(private readonly table: TableClient) {
+    this.ensureTable = createTableOnce(table);
+  }
 
   private key(phoneNumber: string): string {
     return createHash('sha256').update(phoneNumber.replace(/^4:/, '')).digest('hex');
-  }
-
-  private async ensureTable(): Promise<void> {
-    this.ready ??= this.table.createTable().catch((error) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
   }
 
   async isOptedOut(phoneNumber: string): Promise<boolean> {

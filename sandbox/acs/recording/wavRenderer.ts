@@ -48,7 +48,11 @@ export function renderWav(durationMs: number, sounds: PlacedSound[], speech: Map
       });
     }
   }
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  return encodeWav(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), SAMPLE_RATE, 1);
+}
+
+/** PCM16LE samples in a RIFF/WAVE container (the 44-byte canonical header). */
+export function encodeWav(data: Buffer, sampleRate: number, channels: number): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
   header.writeUInt32LE(36 + data.length, 4);
@@ -56,10 +60,10 @@ export function renderWav(durationMs: number, sounds: PlacedSound[], speech: Map
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(SAMPLE_RATE, 24);
-  header.writeUInt32LE(SAMPLE_RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * channels * 2, 28);
+  header.writeUInt16LE(channels * 2, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'ascii');
   header.writeUInt32LE(data.length, 40);
