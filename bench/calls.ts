@@ -26,31 +26,70 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   return { name: 'calls', rows };
 }
 
-async function measure(sb: Awaited<ReturnType<typeof startSwitchboard>>, label: string, arrivalMs: (i: number) => number, thinkMs: number): Promise<BenchRow[]> {
+async function measure(
+  sb: Awaited<ReturnType<typeof startSwitchboard>>,
+  label: string,
+  arrivalMs: (i: number) => number,
+  thinkMs: number,
+): Promise<BenchRow[]> {
   const answers: number[] = [];
   const turns: number[] = [];
   {
     for (let round = 0; round < ROUNDS; round++) {
       const since = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
-      const calls = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => oneCall(sb, `+1425556${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`, arrivalMs(i), thinkMs)));
+      const calls = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, i) =>
+          oneCall(sb, `+1425556${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`, arrivalMs(i), thinkMs),
+        ),
+      );
       const timeline = await sb.acs.control.timeline({ since });
       for (const serverCallId of calls) {
-        const published = timeline.find((e) => e.kind === 'eventGrid' && e.type === 'Microsoft.Communication.IncomingCall' && e.serverCallId === serverCallId);
-        const answered = timeline.find((e) => e.kind === 'request' && e.operation === 'answerCall' && e.serverCallId === serverCallId);
-        const recognized = timeline.find((e) => e.kind === 'callback' && e.type === 'RecognizeCompleted' && e.serverCallId === serverCallId);
-        const next = recognized && timeline.find((e) => e.kind === 'request' && e.serverCallId === serverCallId && e.seq > recognized.seq);
+        const published = timeline.find(
+          (e) =>
+            e.kind === 'eventGrid' &&
+            e.type === 'Microsoft.Communication.IncomingCall' &&
+            e.serverCallId === serverCallId,
+        );
+        const answered = timeline.find(
+          (e) => e.kind === 'request' && e.operation === 'answerCall' && e.serverCallId === serverCallId,
+        );
+        const recognized = timeline.find(
+          (e) => e.kind === 'callback' && e.type === 'RecognizeCompleted' && e.serverCallId === serverCallId,
+        );
+        const next =
+          recognized &&
+          timeline.find((e) => e.kind === 'request' && e.serverCallId === serverCallId && e.seq > recognized.seq);
         if (published && answered) answers.push(ms(answered) - ms(published));
         if (recognized && next) turns.push(ms(next) - ms(recognized));
       }
     }
   }
   return [
-    { metric: `IncomingCall -> :answer, ${label}`, p50: percentile(answers, 50), p99: percentile(answers, 99), unit: 'ms', samples: answers.length, note: 'target p99 <= 50 ms' },
-    { metric: `IVR turn (callback -> next request), ${label}`, p50: percentile(turns, 50), p99: percentile(turns, 99), unit: 'ms', samples: turns.length, note: 'target p99 <= 80 ms' },
+    {
+      metric: `IncomingCall -> :answer, ${label}`,
+      p50: percentile(answers, 50),
+      p99: percentile(answers, 99),
+      unit: 'ms',
+      samples: answers.length,
+      note: 'target p99 <= 50 ms',
+    },
+    {
+      metric: `IVR turn (callback -> next request), ${label}`,
+      p50: percentile(turns, 50),
+      p99: percentile(turns, 99),
+      unit: 'ms',
+      samples: turns.length,
+      note: 'target p99 <= 80 ms',
+    },
   ];
 }
 
-async function oneCall(sb: Awaited<ReturnType<typeof startSwitchboard>>, from: string, arriveAfterMs: number, thinkMs: number): Promise<string> {
+async function oneCall(
+  sb: Awaited<ReturnType<typeof startSwitchboard>>,
+  from: string,
+  arriveAfterMs: number,
+  thinkMs: number,
+): Promise<string> {
   if (arriveAfterMs) await new Promise((r) => setTimeout(r, arriveAfterMs));
   const call = await sb.acs.control.placeCall({ from, to: '+18005550100' });
   await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 60_000);

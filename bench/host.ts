@@ -16,7 +16,11 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   try {
     process.env.AzureWebJobsStorage = azurite.connectionString;
     process.env.BENCH_TASKHUB = 'benchhub';
-    const host = await startFunctionHost({ appDir: resolve(repo, 'bench', 'fixtures', 'step-app'), port: 0, log: () => undefined });
+    const host = await startFunctionHost({
+      appDir: resolve(repo, 'bench', 'fixtures', 'step-app'),
+      port: 0,
+      log: () => undefined,
+    });
     try {
       rows.push(await stepLatency(host.url, 1, STEPS, 0));
       // Calls take a turn every few seconds: 50 instances stepping once a second is a busy contact centre.
@@ -28,7 +32,13 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
     }
     const startups: number[] = [];
     for (let i = 0; i < 5; i++) startups.push(await startupTime(azurite.connectionString));
-    rows.push({ metric: 'host start-up (process spawn -> ready)', p50: percentile(startups, 50), p99: percentile(startups, 99), unit: 'ms', samples: startups.length });
+    rows.push({
+      metric: 'host start-up (process spawn -> ready)',
+      p50: percentile(startups, 50),
+      p99: percentile(startups, 99),
+      unit: 'ms',
+      samples: startups.length,
+    });
   } finally {
     await azurite.stop();
   }
@@ -48,7 +58,9 @@ async function stepLatency(url: string, concurrency: number, steps: number, pace
   const latencies: number[] = [];
   const started = performance.now();
   const ids = Array.from({ length: concurrency }, (_, i) => `c${concurrency}-${i}-${Date.now()}`);
-  await Promise.all(ids.map((id) => fetch(`${base}/orchestrators/stepper/${id}`, { method: 'POST', body: JSON.stringify({ steps }) })));
+  await Promise.all(
+    ids.map((id) => fetch(`${base}/orchestrators/stepper/${id}`, { method: 'POST', body: JSON.stringify({ steps }) })),
+  );
   await Promise.all(
     ids.map(async (id, index) => {
       // Spread paced instances over the interval, as calls are.
@@ -78,10 +90,20 @@ async function stepLatency(url: string, concurrency: number, steps: number, pace
 function startupTime(connectionString: string): Promise<number> {
   return new Promise((resolveTime, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', resolve(repo, 'bench', 'fixtures', 'step-app'), '--port', '0'], {
-      env: { ...process.env, AzureWebJobsStorage: connectionString, BENCH_TASKHUB: 'benchhub' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(repo, 'dist', 'sandbox', 'host', 'main.js'),
+        '--app',
+        resolve(repo, 'bench', 'fixtures', 'step-app'),
+        '--port',
+        '0',
+      ],
+      {
+        env: { ...process.env, AzureWebJobsStorage: connectionString, BENCH_TASKHUB: 'benchhub' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

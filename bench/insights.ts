@@ -23,13 +23,16 @@ function fifteenTurnCalls(count: number): Conversation[] {
   });
 }
 
-export async function run(options: { calls?: number; warmup?: number } = {}): Promise<Omit<BenchResult, 'machine' | 'at'>> {
+export async function run(
+  options: { calls?: number; warmup?: number } = {},
+): Promise<Omit<BenchResult, 'machine' | 'at'>> {
   const calls = fifteenTurnCalls(options.calls ?? 400);
   const provider = new LocalInsightsProvider();
   const loadStart = performance.now();
   await provider.ready();
   const modelLoadMs = performance.now() - loadStart;
-  for (const c of fifteenTurnCalls(options.warmup ?? 20)) await summarizeConversation({ ...c, id: `warm-${c.id}` }, provider);
+  for (const c of fifteenTurnCalls(options.warmup ?? 20))
+    await summarizeConversation({ ...c, id: `warm-${c.id}` }, provider);
 
   const times: number[] = [];
   const start = performance.now();
@@ -44,8 +47,20 @@ export async function run(options: { calls?: number; warmup?: number } = {}): Pr
   return {
     name: 'insights: local provider, 15-turn calls, one at a time on one core',
     rows: [
-      { metric: 'summaries per second', value: (calls.length / elapsedMs) * 1000, unit: '/s', samples: calls.length, note: 'target >= 30' },
-      { metric: 'summary latency (validate, redact, analyse, render)', p50: percentile(times, 50), p99: percentile(times, 99), unit: 'ms', samples: times.length },
+      {
+        metric: 'summaries per second',
+        value: (calls.length / elapsedMs) * 1000,
+        unit: '/s',
+        samples: calls.length,
+        note: 'target >= 30',
+      },
+      {
+        metric: 'summary latency (validate, redact, analyse, render)',
+        p50: percentile(times, 50),
+        p99: percentile(times, 99),
+        unit: 'ms',
+        samples: times.length,
+      },
       { metric: 'peak RSS', value: peakRss / 1024 / 1024, unit: 'MB' },
       { metric: 'model and detector load', value: modelLoadMs, unit: 'ms', samples: 1 },
     ],

@@ -12,14 +12,25 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   const fx = await startFixture({ timeScale: 0.01 });
   try {
     const proxy = new URL(fx.acs.proxyUrl);
-    const client = new CallAutomationClient(fx.acs.connectionString, { proxyOptions: { host: `${proxy.protocol}//${proxy.hostname}`, port: Number(proxy.port) } });
+    const client = new CallAutomationClient(fx.acs.connectionString, {
+      proxyOptions: { host: `${proxy.protocol}//${proxy.hostname}`, port: Number(proxy.port) },
+    });
     const { serverCallId } = await answerIncomingCall(fx, client);
     const recorder = client.getCallRecording();
-    const { recordingId } = await recorder.start({ callLocator: { id: serverCallId, kind: 'serverCallLocator' }, recordingFormat: 'wav' });
+    const { recordingId } = await recorder.start({
+      callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+      recordingFormat: 'wav',
+    });
     await new Promise((r) => setTimeout(r, 3_000));
     await recorder.stop(recordingId);
-    const updated = await fx.eventGrid.waitForMatch('Microsoft.Communication.RecordingFileStatusUpdated', (e) => String(e.subject).includes(serverCallId), 60_000);
-    const { contentLocation } = (updated.data.recordingStorageInfo as { recordingChunks: { contentLocation: string }[] }).recordingChunks[0];
+    const updated = await fx.eventGrid.waitForMatch(
+      'Microsoft.Communication.RecordingFileStatusUpdated',
+      (e) => String(e.subject).includes(serverCallId),
+      60_000,
+    );
+    const { contentLocation } = (
+      updated.data.recordingStorageInfo as { recordingChunks: { contentLocation: string }[] }
+    ).recordingChunks[0];
     const rates: number[] = [];
     let bytes = 0;
     for (let i = 0; i < DOWNLOADS; i++) {
@@ -32,7 +43,15 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
     }
     return {
       name: 'recordings',
-      rows: [{ metric: `recording download via SDK downloadStreaming (${(bytes / 1_000_000).toFixed(1)} MB WAV)`, p50: percentile(rates, 50), p99: percentile(rates, 1), unit: 'MB/s (p99 = slowest)', samples: rates.length }],
+      rows: [
+        {
+          metric: `recording download via SDK downloadStreaming (${(bytes / 1_000_000).toFixed(1)} MB WAV)`,
+          p50: percentile(rates, 50),
+          p99: percentile(rates, 1),
+          unit: 'MB/s (p99 = slowest)',
+          samples: rates.length,
+        },
+      ],
     };
   } finally {
     await fx.close();

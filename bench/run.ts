@@ -17,13 +17,20 @@ async function main(): Promise<void> {
     if (!existsSync(file)) throw new Error(`No benchmark named "${name}" (looked for ${file}).`);
     if (process.env.BENCH_CHILD !== name && selected.length > 1) {
       const { spawnSync } = await import('node:child_process');
-      const child = spawnSync(process.execPath, [__filename, name], { stdio: 'inherit', env: { ...process.env, BENCH_CHILD: name } });
+      const child = spawnSync(process.execPath, [__filename, name], {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_CHILD: name },
+      });
       if (child.status !== 0) throw new Error(`Benchmark ${name} failed.`);
       continue;
     }
     const mod = (await import(file)) as { run(): Promise<Omit<BenchResult, 'machine' | 'at'>> };
     const partial = await mod.run();
-    const result: BenchResult = { ...partial, machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`, at: new Date().toISOString() };
+    const result: BenchResult = {
+      ...partial,
+      machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+      at: new Date().toISOString(),
+    };
     printTable(result);
     writeFileSync(join(outDir, `${name}.json`), JSON.stringify(result, null, 2));
   }

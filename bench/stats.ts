@@ -29,6 +29,8 @@ export function printTable(result: BenchResult): void {
   console.log('|---|---|---|---|---|---|');
   const f = (n?: number) => (n === undefined || Number.isNaN(n) ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
   for (const row of result.rows) {
-    console.log(`| ${row.metric}${row.note ? ` (${row.note})` : ''} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.value)} | ${row.unit} | ${row.samples ?? ''} |`);
+    console.log(
+      `| ${row.metric}${row.note ? ` (${row.note})` : ''} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.value)} | ${row.unit} | ${row.samples ?? ''} |`,
+    );
   }
 }

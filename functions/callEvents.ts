@@ -10,10 +10,15 @@ const MAX_CALLBACK_BYTES = 256 * 1024;
 export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const { config } = getServices();
   const body = await request.text();
-  if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES) return { status: 413, jsonBody: { error: 'callback body too large' } };
+  if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES)
+    return { status: 413, jsonBody: { error: 'callback body too large' } };
   const client = df.getClient(context);
   const result = await relayCallback(request.params.callId, request.headers.get('authorization'), body, {
-    token: { jwksUrl: config.acs.callbackJwksUrl, issuer: config.acs.callbackIssuer, audience: config.acs.immutableResourceId },
+    token: {
+      jwksUrl: config.acs.callbackJwksUrl,
+      issuer: config.acs.callbackIssuer,
+      audience: config.acs.immutableResourceId,
+    },
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
   });
   if (result.status !== 200) {

@@ -15,7 +15,15 @@ export const CALL_FLOW = 'callFlow';
 export const RELEASE_CALL = 'calls.release';
 const CONNECT_TIMEOUT_MS = 60_000;
 
-export type CallFlowResult = CallFlowOutput | { outcome: 'not-connected'; reason: 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout'; lastStep: string; stepsTaken: 0; variables: Record<string, string> };
+export type CallFlowResult =
+  | CallFlowOutput
+  | {
+      outcome: 'not-connected';
+      reason: 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout';
+      lastStep: string;
+      stepsTaken: 0;
+      variables: Record<string, string>;
+    };
 
 export function* callFlowOrchestration(context: OrchestrationContext): Generator<Task, CallFlowResult, unknown> {
   const session = context.df.getInput<CallSession>();
@@ -27,13 +35,23 @@ export function* callFlowOrchestration(context: OrchestrationContext): Generator
 }
 
 function* connectAndRun(context: OrchestrationContext, session: CallSession): Generator<Task, CallFlowResult, unknown> {
-  const notConnected = (reason: 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout'): CallFlowResult => ({ outcome: 'not-connected', reason, lastStep: '', stepsTaken: 0, variables: {} });
+  const notConnected = (reason: 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout'): CallFlowResult => ({
+    outcome: 'not-connected',
+    reason,
+    lastStep: '',
+    stepsTaken: 0,
+    variables: {},
+  });
   context.df.setCustomStatus({ step: 'connecting', stepsTaken: 0, variables: {}, path: [] });
 
   let callConnectionId = session.callConnectionId;
   if (session.direction === 'outbound' && !callConnectionId) {
     try {
-      const created = (yield context.df.callActivity(CREATE_CALL, { callId: session.callId, target: session.callerId, sourceCallerId: session.dialled })) as { callConnectionId: string };
+      const created = (yield context.df.callActivity(CREATE_CALL, {
+        callId: session.callId,
+        target: session.callerId,
+        sourceCallerId: session.dialled,
+      })) as { callConnectionId: string };
       callConnectionId = created.callConnectionId;
     } catch {
       return notConnected('failed');
@@ -44,8 +62,16 @@ function* connectAndRun(context: OrchestrationContext, session: CallSession): Ge
   const answerFailed = context.df.waitForExternalEvent('AnswerFailed');
   const createCallFailed = context.df.waitForExternalEvent('CreateCallFailed');
   const disconnected = context.df.waitForExternalEvent('CallDisconnected');
-  const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + ((session.ringTimeoutSeconds ?? 0) * 1000 + CONNECT_TIMEOUT_MS)));
-  const winner = (yield context.df.Task.any([connected, answerFailed, createCallFailed, disconnected, timeout])) as Task;
+  const timeout = context.df.createTimer(
+    new Date(context.df.currentUtcDateTime.getTime() + ((session.ringTimeoutSeconds ?? 0) * 1000 + CONNECT_TIMEOUT_MS)),
+  );
+  const winner = (yield context.df.Task.any([
+    connected,
+    answerFailed,
+    createCallFailed,
+    disconnected,
+    timeout,
+  ])) as Task;
   if (winner !== timeout) timeout.cancel();
   if (winner === createCallFailed) return notConnected('no-answer');
   if (winner === answerFailed) return notConnected('failed');
@@ -66,9 +92,13 @@ function* connectAndRun(context: OrchestrationContext, session: CallSession): Ge
 }
 
 df.app.orchestration(CALL_FLOW, callFlowOrchestration);
-df.app.activity(RELEASE_CALL, { handler: (input: { flow: string; callId: string }) => getServices().activeCalls.remove(input.flow, input.callId) });
+df.app.activity(RELEASE_CALL, {
+  handler: (input: { flow: string; callId: string }) => getServices().activeCalls.remove(input.flow, input.callId),
+});
 
 // One activity per Call Automation action; implementations in shared/calls/callActivities.ts.
 for (const name of [...Object.values(ActivityNames), CREATE_CALL]) {
-  df.app.activity(name, { handler: (input: unknown) => (getServices().activities[name] as (input: unknown) => Promise<unknown>)(input) });
+  df.app.activity(name, {
+    handler: (input: unknown) => (getServices().activities[name] as (input: unknown) => Promise<unknown>)(input),
+  });
 }

@@ -21,7 +21,11 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
         chat: botChat,
         botUserId,
         agentUserId: config.chat.agentUserId,
-        exportThread: (threadId, messages) => getInsights().blobs.putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, { threadId, messages }),
+        exportThread: (threadId, messages) =>
+          getInsights().blobs.putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {
+            threadId,
+            messages,
+          }),
       }),
     (reason) => context.warn('chat event rejected', { reason, eventId: event.id }),
   );

@@ -12,7 +12,12 @@ export async function getCall(request: HttpRequest, context: InvocationContext):
     return { status: 404, jsonBody: { error: `No call with id ${callId}.` } };
   }
   if (!status?.name) return { status: 404, jsonBody: { error: `No call with id ${callId}.` } };
-  const custom = (status.customStatus ?? {}) as { step?: string; stepsTaken?: number; variables?: Record<string, string>; path?: string[] };
+  const custom = (status.customStatus ?? {}) as {
+    step?: string;
+    stepsTaken?: number;
+    variables?: Record<string, string>;
+    path?: string[];
+  };
   const output = (status.output ?? undefined) as { outcome?: string; reason?: string } | undefined;
   return {
     status: 200,
@@ -31,4 +36,10 @@ export async function getCall(request: HttpRequest, context: InvocationContext):
   };
 }
 
-app.http('getCall', { route: 'calls/{callId}', methods: ['GET'], authLevel: 'function', extraInputs: [df.input.durableClient()], handler: getCall });
+app.http('getCall', {
+  route: 'calls/{callId}',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: getCall,
+});

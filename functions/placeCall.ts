@@ -24,14 +24,47 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const flow = flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
   const from = callerNumberFor(flow, body.from);
-  if (!from) return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
-  const session = outboundSession(randomUUID(), body.to, from, body.flow, flow, body.variables, body.ringTimeoutSeconds);
+  if (!from)
+    return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
+  const session = outboundSession(
+    randomUUID(),
+    body.to,
+    from,
+    body.flow,
+    flow,
+    body.variables,
+    body.ringTimeoutSeconds,
+  );
   await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });
   return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
 }
 
-export function outboundSession(callId: string, to: string, from: string, flowName: string, flow: CallSession['flow'], variables?: Record<string, string>, ringTimeoutSeconds?: number): CallSession {
-  return { callId, direction: 'outbound', callerId: to, dialled: from, flowName, flow, startStep: flow.start, variables: variables ?? {}, ringTimeoutSeconds };
+export function outboundSession(
+  callId: string,
+  to: string,
+  from: string,
+  flowName: string,
+  flow: CallSession['flow'],
+  variables?: Record<string, string>,
+  ringTimeoutSeconds?: number,
+): CallSession {
+  return {
+    callId,
+    direction: 'outbound',
+    callerId: to,
+    dialled: from,
+    flowName,
+    flow,
+    startStep: flow.start,
+    variables: variables ?? {},
+    ringTimeoutSeconds,
+  };
 }
 
-app.http('placeCall', { route: 'calls', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()], handler: placeCall });
+app.http('placeCall', {
+  route: 'calls',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: placeCall,
+});

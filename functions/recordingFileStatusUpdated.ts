@@ -9,10 +9,16 @@ export async function recordingFileStatusUpdated(event: EventGridEvent, context:
   if (event.eventType !== 'Microsoft.Communication.RecordingFileStatusUpdated') return;
   const { callAutomation, config } = getServices();
   const chunks = await dropIfInvalid(
-    () => storeRecording(event.subject, event.data, { client: callAutomation, blobs: getInsights().blobs, deleteSource: config.deleteRecordingsAfterDownload }),
+    () =>
+      storeRecording(event.subject, event.data, {
+        client: callAutomation,
+        blobs: getInsights().blobs,
+        deleteSource: config.deleteRecordingsAfterDownload,
+      }),
     (reason) => context.warn('recording event rejected', { reason, eventId: event.id }),
   );
-  if (chunks) context.info('recording stored', { chunks: chunks.length, skipped: chunks.filter((c) => c.skipped).length });
+  if (chunks)
+    context.info('recording stored', { chunks: chunks.length, skipped: chunks.filter((c) => c.skipped).length });
 }
 
 app.eventGrid('recordingFileStatusUpdated', { handler: recordingFileStatusUpdated });

@@ -40,7 +40,9 @@ export interface ContactResult {
   lastStep?: string;
 }
 
-export function* reminderCampaignOrchestration(context: OrchestrationContext): Generator<Task, { campaignId: string; results: ContactResult[] }, unknown> {
+export function* reminderCampaignOrchestration(
+  context: OrchestrationContext,
+): Generator<Task, { campaignId: string; results: ContactResult[] }, unknown> {
   const input = context.df.getInput<CampaignInput>();
   const results: ContactResult[] = [];
   const running: { index: number; task: Task }[] = [];
@@ -55,8 +57,15 @@ export function* reminderCampaignOrchestration(context: OrchestrationContext): G
     }
     const { contacts: _contacts, concurrency: _concurrency, ...shared } = input;
     const contactInput: ContactInput = { ...shared, index, contact: input.contacts[index] };
-    running.push({ index, task: context.df.callSubOrchestrator(CAMPAIGN_CONTACT, contactInput, `${input.campaignId}:contact-${index}`) });
-    context.df.setCustomStatus({ started: index + 1, finished: results.filter(Boolean).length, total: input.contacts.length });
+    running.push({
+      index,
+      task: context.df.callSubOrchestrator(CAMPAIGN_CONTACT, contactInput, `${input.campaignId}:contact-${index}`),
+    });
+    context.df.setCustomStatus({
+      started: index + 1,
+      finished: results.filter(Boolean).length,
+      total: input.contacts.length,
+    });
   }
   yield context.df.Task.all(running.map((r) => r.task));
   for (const entry of [...running]) settle(entry);
@@ -81,9 +90,18 @@ export function* campaignContactOrchestration(context: OrchestrationContext): Ge
       ringTimeoutSeconds: input.ringTimeoutSeconds,
     };
     last = (yield context.df.callSubOrchestrator(CALL_FLOW, session, callId)) as CallFlowResult;
-    const unanswered = last.outcome === 'not-connected' && 'reason' in last && (last.reason === 'no-answer' || last.reason === 'timeout');
+    const unanswered =
+      last.outcome === 'not-connected' &&
+      'reason' in last &&
+      (last.reason === 'no-answer' || last.reason === 'timeout');
     if (!unanswered) {
-      return { index: input.index, to: masked, status: last.outcome === 'not-connected' ? 'failed' : last.outcome, attempts: attempt, lastStep: last.lastStep };
+      return {
+        index: input.index,
+        to: masked,
+        status: last.outcome === 'not-connected' ? 'failed' : last.outcome,
+        attempts: attempt,
+        lastStep: last.lastStep,
+      };
     }
     if (attempt < input.maxAttempts) {
       const delayMs = input.retryDelaySeconds * 1000 * 2 ** (attempt - 1);
@@ -99,7 +117,10 @@ df.app.orchestration(CAMPAIGN_CONTACT, campaignContactOrchestration);
 const campaignBody = z.strictObject({
   flow: z.string().min(1),
   from: phone.optional(),
-  contacts: z.array(z.strictObject({ to: phone, variables: z.record(z.string(), z.string()).optional() })).min(1).max(10_000),
+  contacts: z
+    .array(z.strictObject({ to: phone, variables: z.record(z.string(), z.string()).optional() }))
+    .min(1)
+    .max(10_000),
   concurrency: z.number().int().min(1).max(100).default(5),
   maxAttempts: z.number().int().min(1).max(10).default(3),
   retryDelaySeconds: z.number().min(0.01).max(86_400).default(300),
@@ -115,12 +136,32 @@ export async function startCampaign(request: HttpRequest, context: InvocationCon
   const flow = getServices().flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
   const from = callerNumberFor(flow, body.from);
-  if (!from) return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
+  if (!from)
+    return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
   const campaignId = `campaign-${randomUUID()}`;
-  const input: CampaignInput = { campaignId, flowName: body.flow, flow, from, contacts: body.contacts, concurrency: body.concurrency, maxAttempts: body.maxAttempts, retryDelaySeconds: body.retryDelaySeconds, ringTimeoutSeconds: body.ringTimeoutSeconds };
+  const input: CampaignInput = {
+    campaignId,
+    flowName: body.flow,
+    flow,
+    from,
+    contacts: body.contacts,
+    concurrency: body.concurrency,
+    maxAttempts: body.maxAttempts,
+    retryDelaySeconds: body.retryDelaySeconds,
+    ringTimeoutSeconds: body.ringTimeoutSeconds,
+  };
   const client = df.getClient(context);
   await client.startNew(REMINDER_CAMPAIGN, { instanceId: campaignId, input });
-  return { status: 202, jsonBody: { campaignId, status: client.createHttpManagementPayload(campaignId).statusQueryGetUri } };
+  return {
+    status: 202,
+    jsonBody: { campaignId, status: client.createHttpManagementPayload(campaignId).statusQueryGetUri },
+  };
 }
 
-app.http('startCampaign', { route: 'campaigns', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()], handler: startCampaign });
+app.http('startCampaign', {
+  route: 'campaigns',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: startCampaign,
+});

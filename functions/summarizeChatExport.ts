@@ -6,7 +6,14 @@ import { summarizeInput } from '../shared/summaries/summarizeInput';
 export async function summarizeChatExport(blob: Buffer, context: InvocationContext): Promise<void> {
   const name = String(context.triggerMetadata?.name);
   const result = await summarizeInput('chat-export', name, blob, getInsights());
-  context.info('chat export processed', { outcome: result.outcome, ...('reason' in result ? { reason: result.reason } : {}) });
+  context.info('chat export processed', {
+    outcome: result.outcome,
+    ...('reason' in result ? { reason: result.reason } : {}),
+  });
 }
 
-app.storageBlob('summarizeChatExport', { path: 'chat-exports/{name}', connection: 'AzureWebJobsStorage', handler: summarizeChatExport });
+app.storageBlob('summarizeChatExport', {
+  path: 'chat-exports/{name}',
+  connection: 'AzureWebJobsStorage',
+  handler: summarizeChatExport,
+});

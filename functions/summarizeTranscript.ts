@@ -6,7 +6,14 @@ import { summarizeInput } from '../shared/summaries/summarizeInput';
 export async function summarizeTranscript(blob: Buffer, context: InvocationContext): Promise<void> {
   const name = String(context.triggerMetadata?.name);
   const result = await summarizeInput('transcript', name, blob, getInsights());
-  context.info('transcript processed', { outcome: result.outcome, ...('reason' in result ? { reason: result.reason } : {}) });
+  context.info('transcript processed', {
+    outcome: result.outcome,
+    ...('reason' in result ? { reason: result.reason } : {}),
+  });
 }
 
-app.storageBlob('summarizeTranscript', { path: 'transcripts/{name}', connection: 'AzureWebJobsStorage', handler: summarizeTranscript });
+app.storageBlob('summarizeTranscript', {
+  path: 'transcripts/{name}',
+  connection: 'AzureWebJobsStorage',
+  handler: summarizeTranscript,
+});

@@ -5,7 +5,12 @@ import type { AcsEmulator } from './acs';
  * The app settings that point Switchboard at the sandbox: the same names it reads in Azure, so the app
  * has no sandbox branches. Used by `npm start`, the integration tests and the benchmarks.
  */
-export function sandboxAppSettings(parts: { azurite: AzuriteInstance; acs: AcsEmulator; callbackBaseUrl: string; flowsPath: string }): Record<string, string> {
+export function sandboxAppSettings(parts: {
+  azurite: AzuriteInstance;
+  acs: AcsEmulator;
+  callbackBaseUrl: string;
+  flowsPath: string;
+}): Record<string, string> {
   const { azurite, acs } = parts;
   return {
     // Storage as "localhost", the emulator as 127.0.0.1: NO_PROXY keeps storage off the emulator's proxy.
@@ -41,7 +46,10 @@ export async function subscribeAppToAcs(hostUrl: string, acs: AcsEmulator): Prom
   const functions = (await (await fetch(`${hostUrl}/admin/functions`)).json()) as { name: string; trigger: string }[];
   const subscribed: string[] = [];
   for (const fn of functions.filter((f) => f.trigger === 'eventGridTrigger' && EVENT_SUBSCRIPTIONS[f.name])) {
-    await acs.control.addSubscription({ endpoint: `${hostUrl}/runtime/webhooks/eventgrid?functionName=${fn.name}`, eventTypes: EVENT_SUBSCRIPTIONS[fn.name] });
+    await acs.control.addSubscription({
+      endpoint: `${hostUrl}/runtime/webhooks/eventgrid?functionName=${fn.name}`,
+      eventTypes: EVENT_SUBSCRIPTIONS[fn.name],
+    });
     subscribed.push(fn.name);
   }
   return subscribed;

@@ -39,9 +39,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',
-    '--blobPort', String(ports.blob),
-    '--queuePort', String(ports.queue),
-    '--tablePort', String(ports.table),
+    '--blobPort',
+    String(ports.blob),
+    '--queuePort',
+    String(ports.queue),
+    '--tablePort',
+    String(ports.table),
   ];
   if (options.tls) args.push('--cert', options.tls.certPath, '--key', options.tls.keyPath);
   if (options.location) {
@@ -79,7 +82,9 @@ function waitForPorts(child: ChildProcess): Promise<Record<'Blob' | 'Queue' | 'T
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      for (const match of output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g)) {
+      for (const match of output.matchAll(
+        /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g,
+      )) {
         found[match[1] as 'Blob'] = Number(match[2]);
       }
       if (found.Blob && found.Queue && found.Table) {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { defaultCertDir, ensureTlsMaterial } from './acs/certificates';
 
 /** The sandbox CA's localhost certificate, as files Azurite's --cert/--key accept. */
-export async function azuriteTls(certDir = defaultCertDir()): Promise<{ certPath: string; keyPath: string; caCertPath: string }> {
+export async function azuriteTls(
+  certDir = defaultCertDir(),
+): Promise<{ certPath: string; keyPath: string; caCertPath: string }> {
   const tls = await ensureTlsMaterial(certDir);
   const certPath = join(certDir, 'azurite-cert.pem');
   const keyPath = join(certDir, 'azurite-key.pem');

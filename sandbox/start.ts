@@ -22,14 +22,24 @@ async function main(): Promise<void> {
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
   // The chat bot and the agent it hands over to get their own identities in the emulator.
-  const identity = new CommunicationIdentityClient(acs.connectionString, { tlsOptions: { ca: readFileSync(acs.caCertPath, 'utf8') } });
+  const identity = new CommunicationIdentityClient(acs.connectionString, {
+    tlsOptions: { ca: readFileSync(acs.caCertPath, 'utf8') },
+  });
   const chatBot = (await identity.createUser()).communicationUserId;
   const chatAgent = (await identity.createUser()).communicationUserId;
-  const env = { ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }), CHAT_BOT_USER_ID: chatBot, CHAT_AGENT_USER_ID: chatAgent };
-  const host = spawn(process.execPath, [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const env = {
+    ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }),
+    CHAT_BOT_USER_ID: chatBot,
+    CHAT_AGENT_USER_ID: chatAgent,
+  };
+  const host = spawn(
+    process.execPath,
+    [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((ready, fail) => {
     let out = '';
     host.stdout.on('data', (chunk: Buffer) => {
@@ -45,8 +55,20 @@ async function main(): Promise<void> {
   const summary = {
     functionsHost: hostUrl,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
-    acs: { endpoint: acs.endpoint, connectionString: acs.connectionString, caCertPath: acs.caCertPath, jwksUrl: acs.jwksUrl, immutableResourceId: acs.immutableResourceId, controlUrl: acs.controlUrl },
-    storage: { blob: azurite.blobEndpoint, queue: azurite.queueEndpoint, table: azurite.tableEndpoint, connectionString: azurite.connectionString },
+    acs: {
+      endpoint: acs.endpoint,
+      connectionString: acs.connectionString,
+      caCertPath: acs.caCertPath,
+      jwksUrl: acs.jwksUrl,
+      immutableResourceId: acs.immutableResourceId,
+      controlUrl: acs.controlUrl,
+    },
+    storage: {
+      blob: azurite.blobEndpoint,
+      queue: azurite.queueEndpoint,
+      table: azurite.tableEndpoint,
+      connectionString: azurite.connectionString,
+    },
   };
   mkdirSync(resolve(repo, '.sandbox'), { recursive: true });
   writeFileSync(resolve(repo, '.sandbox', 'sandbox.json'), JSON.stringify(summary, null, 2));

@@ -8,53 +8,78 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
+    );
 
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
-const settingsSchema = z
-  .object({
-    AzureWebJobsStorage: optional(z.string().trim().min(1)),
-    // Identity-based connection in Azure (managed identity, no keys): the account name alone.
-    AzureWebJobsStorage__accountName: optional(z.string().trim().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name')),
-    TASKHUB_NAME: z
+const settingsSchema = z.object({
+  AzureWebJobsStorage: optional(z.string().trim().min(1)),
+  // Identity-based connection in Azure (managed identity, no keys): the account name alone.
+  AzureWebJobsStorage__accountName: optional(
+    z
       .string()
       .trim()
-      .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters and digits, starting with a letter'),
-    ACS_ENDPOINT: optional(url(['https:'])),
-    ACS_CONNECTION_STRING: optional(z.string().regex(/endpoint=.+;accesskey=.+/i, 'must look like endpoint=...;accesskey=...')),
-    ACS_IMMUTABLE_RESOURCE_ID: z.string().trim().min(1, 'is required (the audience of ACS callback tokens)'),
-    ACS_CALLBACK_ISSUER: z.string().trim().min(1).default('https://acscallautomation.communication.azure.com'),
-    ACS_CALLBACK_JWKS_URL: url(['https:', 'http:']).default('https://acscallautomation.communication.azure.com/calling/keys'),
-    CALLBACK_BASE_URL: url(['https:', 'http:']),
-    COGNITIVE_SERVICES_ENDPOINT: optional(url(['https:', 'http:'])),
-    MEDIA_BRIDGE_URL: optional(url(['wss:', 'ws:'])),
-    INSIGHTS_PROVIDER: z.enum(['azure', 'local']).default('local'),
-    LANGUAGE_ENDPOINT: optional(url(['https:', 'http:'])),
-    SPEECH_ENDPOINT: optional(url(['https:', 'http:'])),
-    FLOWS_PATH: z.string().trim().min(1).default('flows'),
-    RECORDINGS_DELETE_AFTER_DOWNLOAD: z.enum(['true', 'false']).default('false'),
-    CHAT_BOT_USER_ID: optional(z.string().trim().regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)')),
-    CHAT_AGENT_USER_ID: optional(z.string().trim().regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)')),
-  });
+      .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name'),
+  ),
+  TASKHUB_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters and digits, starting with a letter'),
+  ACS_ENDPOINT: optional(url(['https:'])),
+  ACS_CONNECTION_STRING: optional(
+    z.string().regex(/endpoint=.+;accesskey=.+/i, 'must look like endpoint=...;accesskey=...'),
+  ),
+  ACS_IMMUTABLE_RESOURCE_ID: z.string().trim().min(1, 'is required (the audience of ACS callback tokens)'),
+  ACS_CALLBACK_ISSUER: z.string().trim().min(1).default('https://acscallautomation.communication.azure.com'),
+  ACS_CALLBACK_JWKS_URL: url(['https:', 'http:']).default(
+    'https://acscallautomation.communication.azure.com/calling/keys',
+  ),
+  CALLBACK_BASE_URL: url(['https:', 'http:']),
+  COGNITIVE_SERVICES_ENDPOINT: optional(url(['https:', 'http:'])),
+  MEDIA_BRIDGE_URL: optional(url(['wss:', 'ws:'])),
+  INSIGHTS_PROVIDER: z.enum(['azure', 'local']).default('local'),
+  LANGUAGE_ENDPOINT: optional(url(['https:', 'http:'])),
+  SPEECH_ENDPOINT: optional(url(['https:', 'http:'])),
+  FLOWS_PATH: z.string().trim().min(1).default('flows'),
+  RECORDINGS_DELETE_AFTER_DOWNLOAD: z.enum(['true', 'false']).default('false'),
+  CHAT_BOT_USER_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)'),
+  ),
+  CHAT_AGENT_USER_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)'),
+  ),
+});
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
 function crossSettingProblems(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   const problems: string[] = [];
   if (!set('AzureWebJobsStorage') && !set('AzureWebJobsStorage__accountName')) {
-    problems.push('AzureWebJobsStorage: set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName (managed identity)');
+    problems.push(
+      'AzureWebJobsStorage: set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName (managed identity)',
+    );
   }
-  if (!set('ACS_ENDPOINT') && !set('ACS_CONNECTION_STRING')) problems.push('ACS_ENDPOINT: set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING');
+  if (!set('ACS_ENDPOINT') && !set('ACS_CONNECTION_STRING'))
+    problems.push('ACS_ENDPOINT: set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING');
   if (env.INSIGHTS_PROVIDER === 'azure') {
-    for (const key of ['LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT']) if (!set(key)) problems.push(`${key}: is required when INSIGHTS_PROVIDER=azure`);
+    for (const key of ['LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT'])
+      if (!set(key)) problems.push(`${key}: is required when INSIGHTS_PROVIDER=azure`);
   }
   return problems;
 }
@@ -64,7 +89,13 @@ export type Settings = z.infer<typeof settingsSchema>;
 export interface Config {
   storage: { connectionString?: string; accountName?: string };
   taskHub: string;
-  acs: { endpoint?: string; connectionString?: string; immutableResourceId: string; callbackIssuer: string; callbackJwksUrl: string };
+  acs: {
+    endpoint?: string;
+    connectionString?: string;
+    immutableResourceId: string;
+    callbackIssuer: string;
+    callbackJwksUrl: string;
+  };
   callbackBaseUrl: string;
   cognitiveServicesEndpoint?: string;
   mediaBridgeUrl?: string;
@@ -79,7 +110,12 @@ export interface Config {
 /** Validates the settings; throws one ConfigError naming every setting that is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = settingsSchema.safeParse(env);
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`)), ...crossSettingProblems(env)];
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`)),
+    ...crossSettingProblems(env),
+  ];
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const s = parsed.data;
   return {
@@ -95,7 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackBaseUrl: s.CALLBACK_BASE_URL.replace(/\/+$/, ''),
     cognitiveServicesEndpoint: s.COGNITIVE_SERVICES_ENDPOINT,
     mediaBridgeUrl: s.MEDIA_BRIDGE_URL,
-    insights: { provider: s.INSIGHTS_PROVIDER, languageEndpoint: s.LANGUAGE_ENDPOINT, speechEndpoint: s.SPEECH_ENDPOINT },
+    insights: {
+      provider: s.INSIGHTS_PROVIDER,
+      languageEndpoint: s.LANGUAGE_ENDPOINT,
+      speechEndpoint: s.SPEECH_ENDPOINT,
+    },
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
     chat: { botUserId: s.CHAT_BOT_USER_ID, agentUserId: s.CHAT_AGENT_USER_ID },

@@ -3,14 +3,7 @@
 // safe to send to telemetry (messages here never carry personal data unless `containsPii` says so).
 
 export type ErrorCode =
-  | 'config'
-  | 'validation'
-  | 'not_found'
-  | 'unauthorized'
-  | 'conflict'
-  | 'remote'
-  | 'unsupported'
-  | 'internal';
+  'config' | 'validation' | 'not_found' | 'unauthorized' | 'conflict' | 'remote' | 'unsupported' | 'internal';
 
 export interface SwitchboardErrorOptions {
   cause?: unknown;
@@ -106,7 +99,10 @@ export function safeMessage(value: unknown): string {
  * Handles one event whose input may be invalid. A ValidationError is reported and the event dropped (a
  * redelivery cannot fix it); anything else is rethrown so the sender delivers again.
  */
-export async function dropIfInvalid<T>(handle: () => Promise<T>, onInvalid: (reason: string) => void): Promise<T | undefined> {
+export async function dropIfInvalid<T>(
+  handle: () => Promise<T>,
+  onInvalid: (reason: string) => void,
+): Promise<T | undefined> {
   try {
     return await handle();
   } catch (error) {

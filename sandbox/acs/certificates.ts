@@ -40,7 +40,7 @@ function toPem(der: ArrayBuffer, label: string): string {
 function fromPem(pem: string): ArrayBuffer {
   const b64 = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
   const buf = Buffer.from(b64, 'base64');
-  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
 }
 
 /** Writes a file only if it does not exist yet, atomically (link fails on an existing file), so that
@@ -74,11 +74,13 @@ function splitServerPem(pem: string): { certPem: string; keyPem: string } | unde
 }
 
 async function importKey(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey('pkcs8', fromPem(pem), RSA, true, ['sign']) as Promise<CryptoKey>;
+  return webcrypto.subtle.importKey('pkcs8', fromPem(pem), RSA, true, ['sign']);
 }
 
 /** Ensures the CA exists (creating it if needed) and returns its certificate and key. */
-export async function ensureCa(certDir = defaultCertDir()): Promise<{ caCertPath: string; caCertPem: string; caKeyPem: string }> {
+export async function ensureCa(
+  certDir = defaultCertDir(),
+): Promise<{ caCertPath: string; caCertPem: string; caKeyPem: string }> {
   mkdirSync(certDir, { recursive: true });
   const caCertPath = join(certDir, 'ca.pem');
   const caKeyPath = join(certDir, 'ca-key.pem');
@@ -90,9 +92,11 @@ export async function ensureCa(certDir = defaultCertDir()): Promise<{ caCertPath
     unlinkSync(caKeyPath);
   }
   x509.cryptoProvider.set(webcrypto as never);
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^./, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+      .toString('hex')
+      .replace(/^./, '1'),
     name: 'CN=Switchboard ACS emulator local CA, O=Switchboard sandbox',
     notBefore: new Date(Date.now() - DAY_MS),
     notAfter: new Date(Date.now() + 3650 * DAY_MS),
@@ -103,7 +107,7 @@ export async function ensureCa(certDir = defaultCertDir()): Promise<{ caCertPath
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const keyPem = toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as never), 'PRIVATE KEY');
+  const keyPem = toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   // Key first: a reader that sees ca.pem can rely on the key being there.
   const caKeyPem = writeOnce(caKeyPath, keyPem);
   if (caKeyPem !== keyPem) {
@@ -123,7 +127,13 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
   if (existsSync(serverPath)) {
     const stored = splitServerPem(readFileSync(serverPath, 'utf8'));
     const leaf = stored && new X509Certificate(stored.certPem);
-    if (stored && leaf && stillValid(stored.certPem) && leaf.verify(new X509Certificate(ca.caCertPem).publicKey) && leaf.subjectAltName?.includes('asm.skype.com')) {
+    if (
+      stored &&
+      leaf &&
+      stillValid(stored.certPem) &&
+      leaf.verify(new X509Certificate(ca.caCertPem).publicKey) &&
+      leaf.subjectAltName?.includes('asm.skype.com')
+    ) {
       return { caCertPath: ca.caCertPath, caCertPem: ca.caCertPem, ...stored };
     }
     unlinkSync(serverPath);
@@ -131,9 +141,11 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
   x509.cryptoProvider.set(webcrypto as never);
   const caCert = new x509.X509Certificate(ca.caCertPem);
   const caKey = await importKey(ca.caKeyPem);
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^./, '2'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+      .toString('hex')
+      .replace(/^./, '2'),
     subject: 'CN=localhost',
     issuer: caCert.subject,
     notBefore: new Date(Date.now() - DAY_MS),
@@ -156,7 +168,7 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
     ],
   });
   const certPem = cert.toString('pem') + '\n' + ca.caCertPem;
-  const keyPem = toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as never), 'PRIVATE KEY');
+  const keyPem = toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   // Each process keeps the pair it generated in memory; the file is a cache, so a lost race is harmless.
   writeOnce(serverPath, certPem + keyPem);
   return { caCertPath: ca.caCertPath, caCertPem: ca.caCertPem, certPem, keyPem };

@@ -121,7 +121,12 @@ export class AcsControlClient {
   }
 
   /** A chat user writes in a thread they take part in. */
-  sendChatMessage(message: { threadId: string; senderId: string; content: string; senderDisplayName?: string }): Promise<{ id: string }> {
+  sendChatMessage(message: {
+    threadId: string;
+    senderId: string;
+    content: string;
+    senderDisplayName?: string;
+  }): Promise<{ id: string }> {
     return this.call('POST', '/chat/messages', message);
   }
 
@@ -142,22 +147,38 @@ export class AcsControlClient {
   }
 
   /** A Call Automation callback (e.g. `RecognizeCompleted`) sent for a call. */
-  waitForEvent(type: string, filter: Omit<TimelineFilter, 'kind' | 'type'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+  waitForEvent(
+    type: string,
+    filter: Omit<TimelineFilter, 'kind' | 'type'> = {},
+    timeoutMs?: number,
+  ): Promise<TimelineEntry> {
     return this.waitFor({ ...filter, kind: 'callback', type }, timeoutMs);
   }
 
   /** An Event Grid event published (full type, e.g. `Microsoft.Communication.IncomingCall`). */
-  waitForEventGrid(type: string, filter: Omit<TimelineFilter, 'kind' | 'type'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+  waitForEventGrid(
+    type: string,
+    filter: Omit<TimelineFilter, 'kind' | 'type'> = {},
+    timeoutMs?: number,
+  ): Promise<TimelineEntry> {
     return this.waitFor({ ...filter, kind: 'eventGrid', type }, timeoutMs);
   }
 
   /** A REST request the app made, by operation name (e.g. `answerCall`, `play`, `transferToParticipant`). */
-  waitForRequest(operation: string, filter: Omit<TimelineFilter, 'kind' | 'operation'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+  waitForRequest(
+    operation: string,
+    filter: Omit<TimelineFilter, 'kind' | 'operation'> = {},
+    timeoutMs?: number,
+  ): Promise<TimelineEntry> {
     return this.waitFor({ ...filter, kind: 'request', operation }, timeoutMs);
   }
 
   /** A world action or outcome (e.g. `transferConnected`, `dtmfSent`, `missed`). */
-  waitForWorld(type: string, filter: Omit<TimelineFilter, 'kind' | 'type'> = {}, timeoutMs?: number): Promise<TimelineEntry> {
+  waitForWorld(
+    type: string,
+    filter: Omit<TimelineFilter, 'kind' | 'type'> = {},
+    timeoutMs?: number,
+  ): Promise<TimelineEntry> {
     return this.waitFor({ ...filter, kind: 'world', type }, timeoutMs);
   }
 

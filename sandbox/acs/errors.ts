@@ -53,10 +53,15 @@ export const acsErrors = {
 
   // Identity, SMS, Chat.
   identityNotFound: () => new AcsError(404, 'IdentityNotFound', 'The identity does not exist.'),
-  invalidTokenLifetime: () =>
-    new AcsError(400, 'ValidationError', 'expiresInMinutes must be between 60 and 1440.'),
-  invalidScopes: () => new AcsError(400, 'ValidationError', 'Scopes must be a subset of chat, voip, chat.join, voip.join, chat.join.limited.'),
-  invalidSender: () => new AcsError(400, 'InvalidFrom', 'The from phone number is invalid or not owned by this resource.'),
+  invalidTokenLifetime: () => new AcsError(400, 'ValidationError', 'expiresInMinutes must be between 60 and 1440.'),
+  invalidScopes: () =>
+    new AcsError(
+      400,
+      'ValidationError',
+      'Scopes must be a subset of chat, voip, chat.join, voip.join, chat.join.limited.',
+    ),
+  invalidSender: () =>
+    new AcsError(400, 'InvalidFrom', 'The from phone number is invalid or not owned by this resource.'),
   threadNotFound: () => new AcsError(404, 'NotFound', 'Chat thread not found.'),
   messageNotFound: () => new AcsError(404, 'NotFound', 'Chat message not found.'),
 } as const;

@@ -48,7 +48,11 @@ export function parseIdentifier(model: unknown, field: string): IdentifierModel 
   if (typeof user === 'string' && user) return userIdentifier(user);
   const teams = (m.microsoftTeamsUser as { userId?: unknown } | undefined)?.userId;
   if (typeof teams === 'string' && teams) {
-    return { kind: 'microsoftTeamsUser', rawId: typeof m.rawId === 'string' ? m.rawId : `8:orgid:${teams}`, microsoftTeamsUser: { userId: teams } };
+    return {
+      kind: 'microsoftTeamsUser',
+      rawId: typeof m.rawId === 'string' ? m.rawId : `8:orgid:${teams}`,
+      microsoftTeamsUser: { userId: teams },
+    };
   }
   if (typeof m.rawId === 'string' && m.rawId) return identifierFromString(m.rawId, field);
   throw acsErrors.invalidIdentifier(field);

@@ -59,7 +59,11 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
   const tls = await ensureTlsMaterial(options.certDir);
   const timeline = new Timeline(options.timelineLimit);
   const scheduler = new Scheduler(options.timeScale, (err) =>
-    timeline.add({ kind: 'error', type: 'timer', error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error' }),
+    timeline.add({
+      kind: 'error',
+      type: 'timer',
+      error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error',
+    }),
   );
   const callbackSigner = new TokenSigner();
   const identitySigner = new TokenSigner();
@@ -91,7 +95,12 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     identities: new IdentityStore(identitySigner, options.immutableResourceId),
     chats: new ChatStore(),
     sms: new SmsStore(),
-    streams: new MediaStreams({ signer: callbackSigner, issuer: options.issuer, audience: options.immutableResourceId, timeline }),
+    streams: new MediaStreams({
+      signer: callbackSigner,
+      issuer: options.issuer,
+      audience: options.immutableResourceId,
+      timeline,
+    }),
   };
   world.attach(ctx);
 
@@ -205,11 +214,11 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
 
   const subscriptions: SubscriptionOptions[] = [...options.subscriptions];
   if (options.subscriptionsFile) {
-    const parsed = JSON.parse(readFileSync(options.subscriptionsFile, 'utf8')) as SubscriptionOptions[] | { subscriptions: SubscriptionOptions[] };
+    const parsed = JSON.parse(readFileSync(options.subscriptionsFile, 'utf8')) as
+      SubscriptionOptions[] | { subscriptions: SubscriptionOptions[] };
     subscriptions.push(...(Array.isArray(parsed) ? parsed : parsed.subscriptions));
   }
   // Endpoints that are not up yet are validated again before their first event.
   await Promise.all(subscriptions.map((s) => ctx.eventGrid.add(s)));
   return emulator;
 }
-

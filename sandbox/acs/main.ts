@@ -22,9 +22,12 @@ async function main(): Promise<void> {
     accessKey: setting('access-key', 'ACS_EMULATOR_ACCESS_KEY'),
     subscriptionsFile: setting('subscriptions', 'ACS_EMULATOR_SUBSCRIPTIONS'),
   });
-  const file = resolve(setting('info-file', 'ACS_EMULATOR_INFO_FILE') ?? resolve(__dirname, '..', '..', '..', '.sandbox', 'acs.json'));
+  const file = resolve(
+    setting('info-file', 'ACS_EMULATOR_INFO_FILE') ?? resolve(__dirname, '..', '..', '..', '.sandbox', 'acs.json'),
+  );
   mkdirSync(dirname(file), { recursive: true });
-  const { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl, proxyUrl, issuer } = emulator;
+  const { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl, proxyUrl, issuer } =
+    emulator;
   const info = { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl, proxyUrl, issuer };
   // Written atomically: a reader never sees half a file. It holds the access key, hence mode 600.
   writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });

@@ -3,9 +3,7 @@
 import { randomUUID } from 'node:crypto';
 
 export type AgentBehaviour =
-  | { kind: 'answer'; afterMs?: number }
-  | { kind: 'reject'; afterMs?: number }
-  | { kind: 'noAnswer' };
+  { kind: 'answer'; afterMs?: number } | { kind: 'reject'; afterMs?: number } | { kind: 'noAnswer' };
 
 export interface SubscriptionOptions {
   /** Webhook that receives the events (EventGrid schema). */
@@ -84,7 +82,9 @@ export function resolveOptions(options: AcsEmulatorOptions): ResolvedOptions {
     playMsPerCharacter: options.playMsPerCharacter ?? 60,
     playFileMs: options.playFileMs ?? 3_000,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
-    eventGridRetryDelaysMs: options.eventGridRetryDelaysMs ?? [10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000],
+    eventGridRetryDelaysMs: options.eventGridRetryDelaysMs ?? [
+      10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000,
+    ],
     eventGridMaxDeliveryAttempts: options.eventGridMaxDeliveryAttempts ?? 30,
     duplicateIncomingCallWhenUnfiltered: options.duplicateIncomingCallWhenUnfiltered ?? true,
     subscriptions: options.subscriptions ?? [],

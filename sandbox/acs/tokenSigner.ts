@@ -50,6 +50,6 @@ export class TokenSigner {
   async verify(token: string): Promise<Record<string, unknown>> {
     const { jwtVerify } = await loadJose();
     const { payload } = await jwtVerify(token, this.publicKey, { algorithms: ['RS256'] });
-    return payload as Record<string, unknown>;
+    return payload;
   }
 }

@@ -39,7 +39,15 @@ export interface ConversationItem {
 
 export interface AnalyzeConversationsJobRequest {
   displayName?: string;
-  analysisInput: { conversations: Array<{ id: string; language: string; modality: string; domain?: string; conversationItems: ConversationItem[] }> };
+  analysisInput: {
+    conversations: Array<{
+      id: string;
+      language: string;
+      modality: string;
+      domain?: string;
+      conversationItems: ConversationItem[];
+    }>;
+  };
   tasks: Array<{ taskName?: string; kind: string; parameters?: { summaryAspects?: string[]; modelVersion?: string } }>;
 }
 

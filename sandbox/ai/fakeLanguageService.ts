@@ -85,7 +85,15 @@ class HttpError extends Error {
 const badRequest = (message: string, inner?: { code: string; message: string }) =>
   new HttpError(400, { code: 'InvalidRequest', message, ...(inner ? { innererror: inner } : {}) });
 
-const JOB_API_VERSIONS = new Set(['2022-05-01', '2023-04-01', '2023-11-15-preview', '2024-05-01', '2024-11-01', '2024-11-15-preview', '2025-05-15-preview']);
+const JOB_API_VERSIONS = new Set([
+  '2022-05-01',
+  '2023-04-01',
+  '2023-11-15-preview',
+  '2024-05-01',
+  '2024-11-01',
+  '2024-11-15-preview',
+  '2025-05-15-preview',
+]);
 const SPEECH_API_VERSIONS = new Set(['2024-05-15-preview', '2024-11-15', '2025-10-15']);
 const MODEL_VERSION = '2024-11-01-fake';
 
@@ -93,7 +101,13 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
   const tls = await issueServerTls(options.certDir);
   const requests: RecordedRequest[] = [];
   const jobs = new Map<string, Job>();
-  const faults: Array<{ remaining: number; status: number; retryAfterSeconds?: number; retryAfterMs?: number; path?: RegExp }> = [];
+  const faults: Array<{
+    remaining: number;
+    status: number;
+    retryAfterSeconds?: number;
+    retryAfterMs?: number;
+    path?: RegExp;
+  }> = [];
   let baseUrl = '';
 
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
@@ -124,9 +138,16 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
             const seconds = fault.retryAfterSeconds ?? 1;
             const headers: Record<string, string> = { 'retry-after': String(seconds) };
             if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-            throw new HttpError(429, { code: '429', message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }, headers);
+            throw new HttpError(
+              429,
+              { code: '429', message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+              headers,
+            );
           }
-          throw new HttpError(fault.status, { code: 'InternalServerError', message: 'The fake was told to fail this request.' });
+          throw new HttpError(fault.status, {
+            code: 'InternalServerError',
+            message: 'The fake was told to fail this request.',
+          });
         }
         const { status, body, headers } = route(req.method ?? 'GET', url, record.body, raw);
         send(res, record, status, body, headers);
@@ -137,9 +158,17 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     });
   });
 
-  function route(method: string, url: URL, body: unknown, raw: Buffer): { status: number; body: unknown; headers?: Record<string, string> } {
+  function route(
+    method: string,
+    url: URL,
+    body: unknown,
+    raw: Buffer,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
     const path = url.pathname;
-    const sync = /^\/text\/analytics\/v3\.1\/(sentiment|keyPhrases|languages|entities\/recognition\/pii|entities\/recognition\/general)$/.exec(path);
+    const sync =
+      /^\/text\/analytics\/v3\.1\/(sentiment|keyPhrases|languages|entities\/recognition\/pii|entities\/recognition\/general)$/.exec(
+        path,
+      );
     if (sync && method === 'POST') return { status: 200, body: analyzeSync(sync[1], body) };
 
     const jobPost = /^\/language\/analyze-(conversations|text)\/jobs$/.exec(path);
@@ -169,7 +198,8 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
 
   function analyzeSync(operation: string, body: unknown): unknown {
     const documents = (body as { documents?: TextDocument[] } | undefined)?.documents;
-    if (!Array.isArray(documents) || documents.length === 0) throw badRequest('Invalid Request.', { code: 'MissingInputRecords', message: 'Missing input records.' });
+    if (!Array.isArray(documents) || documents.length === 0)
+      throw badRequest('Invalid Request.', { code: 'MissingInputRecords', message: 'Missing input records.' });
     const limit = MAX_DOCUMENTS[operation];
     if (documents.length > limit) {
       throw badRequest('Invalid document in request.', {
@@ -179,8 +209,16 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     }
     const ids = new Set<string>();
     for (const d of documents) {
-      if (typeof d.id !== 'string' || d.id === '' || typeof d.text !== 'string') throw badRequest('Invalid document in request.', { code: 'InvalidDocument', message: 'Each document needs a string id and text.' });
-      if (ids.has(d.id)) throw badRequest('Invalid document in request.', { code: 'DuplicateDocumentId', message: 'Request contains duplicated Ids. Make sure each document has a unique Id.' });
+      if (typeof d.id !== 'string' || d.id === '' || typeof d.text !== 'string')
+        throw badRequest('Invalid document in request.', {
+          code: 'InvalidDocument',
+          message: 'Each document needs a string id and text.',
+        });
+      if (ids.has(d.id))
+        throw badRequest('Invalid document in request.', {
+          code: 'DuplicateDocumentId',
+          message: 'Request contains duplicated Ids. Make sure each document has a unique Id.',
+        });
       ids.add(d.id);
     }
     const errors: Array<{ id: string; error: ServiceError }> = [];
@@ -192,9 +230,13 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
           error: {
             code: 'InvalidArgument',
             message: 'Invalid document in request.',
-            innererror: d.text.trim() === ''
-              ? { code: 'InvalidDocument', message: 'Document text is empty.' }
-              : { code: 'InvalidDocument', message: `A document within the request was too large to be processed. Limit document size to: ${MAX_DOCUMENT_CHARS} text elements.` },
+            innererror:
+              d.text.trim() === ''
+                ? { code: 'InvalidDocument', message: 'Document text is empty.' }
+                : {
+                    code: 'InvalidDocument',
+                    message: `A document within the request was too large to be processed. Limit document size to: ${MAX_DOCUMENT_CHARS} text elements.`,
+                  },
           },
         });
         continue;
@@ -223,9 +265,17 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     job.polls += 1;
     const done = job.polls > (options.pollsUntilDone ?? 1);
     const now = new Date().toISOString();
-    const head = { jobId: id, createdDateTime: job.created, lastUpdatedDateTime: now, expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(), displayName: job.request.displayName ?? '', errors: [] };
+    const head = {
+      jobId: id,
+      createdDateTime: job.created,
+      lastUpdatedDateTime: now,
+      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      displayName: job.request.displayName ?? '',
+      errors: [],
+    };
     const total = job.request.tasks.length;
-    if (!done) return { ...head, status: 'running', tasks: { completed: 0, failed: 0, inProgress: total, total, items: [] } };
+    if (!done)
+      return { ...head, status: 'running', tasks: { completed: 0, failed: 0, inProgress: total, total, items: [] } };
     const items =
       job.kind === 'conversations'
         ? (job.request as AnalyzeConversationsJobRequest).tasks.map((task) => ({
@@ -236,7 +286,10 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
             results: {
               conversations: (job.request as AnalyzeConversationsJobRequest).analysisInput.conversations.map((c) => ({
                 id: c.id,
-                summaries: (task.parameters?.summaryAspects ?? []).map((aspect) => ({ aspect, text: summaryAspect(aspect, c.conversationItems) })),
+                summaries: (task.parameters?.summaryAspects ?? []).map((aspect) => ({
+                  aspect,
+                  text: summaryAspect(aspect, c.conversationItems),
+                })),
                 warnings: [],
               })),
               errors: [],
@@ -268,7 +321,13 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     const audio = form.files.audio;
     if (!audio) throw badRequest('The request must contain an "audio" part.');
     const magic = audio.toString('ascii', 0, 4);
-    const known = magic === 'RIFF' || magic === 'fLaC' || magic === 'OggS' || magic.startsWith('ID3') || audio.toString('ascii', 4, 8) === 'ftyp' || (audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0);
+    const known =
+      magic === 'RIFF' ||
+      magic === 'fLaC' ||
+      magic === 'OggS' ||
+      magic.startsWith('ID3') ||
+      audio.toString('ascii', 4, 8) === 'ftyp' ||
+      (audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0);
     if (audio.length < 16 || !known) {
       throw new HttpError(422, { code: 'InvalidAudioFormat', message: 'The audio could not be decoded.' });
     }
@@ -282,19 +341,24 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     }
     const channels = Array.isArray(definition.channels) ? (definition.channels as number[]) : undefined;
     const durationMilliseconds = magic === 'RIFF' ? wavDurationMs(audio) : 0;
-    const phrases = options.transcribe?.(audio, definition) ?? (channels ?? [undefined]).map((channel) => ({
-      ...(channel === undefined ? {} : { channel }),
-      offsetMilliseconds: 0,
-      durationMilliseconds,
-      text: 'Hello, this is the fake transcription.',
-      locale: 'en-US',
-      confidence: 0.9,
-    }));
+    const phrases =
+      options.transcribe?.(audio, definition) ??
+      (channels ?? [undefined]).map((channel) => ({
+        ...(channel === undefined ? {} : { channel }),
+        offsetMilliseconds: 0,
+        durationMilliseconds,
+        text: 'Hello, this is the fake transcription.',
+        locale: 'en-US',
+        confidence: 0.9,
+      }));
     const byChannel = new Map<number | undefined, string[]>();
     for (const p of phrases) byChannel.set(p.channel, [...(byChannel.get(p.channel) ?? []), p.text]);
     return {
       durationMilliseconds,
-      combinedPhrases: [...byChannel.entries()].map(([channel, texts]) => ({ ...(channel === undefined ? {} : { channel }), text: texts.join(' ') })),
+      combinedPhrases: [...byChannel.entries()].map(([channel, texts]) => ({
+        ...(channel === undefined ? {} : { channel }),
+        text: texts.join(' '),
+      })),
       phrases,
     };
   }
@@ -333,7 +397,8 @@ function authorize(req: IncomingMessage, expected: string | undefined): void {
   if (!token || (expected !== undefined && token !== expected)) {
     throw new HttpError(401, {
       code: '401',
-      message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+      message:
+        'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
     });
   }
 }
@@ -341,23 +406,35 @@ function authorize(req: IncomingMessage, expected: string | undefined): void {
 function requireApiVersion(url: URL, supported: Set<string>): void {
   const version = url.searchParams.get('api-version');
   if (!version || !supported.has(version)) {
-    throw new HttpError(400, { code: 'InvalidRequest', message: `The api-version '${version ?? ''}' is not supported.`, innererror: { code: 'UnsupportedApiVersion', message: `Supported: ${[...supported].join(', ')}` } });
+    throw new HttpError(400, {
+      code: 'InvalidRequest',
+      message: `The api-version '${version ?? ''}' is not supported.`,
+      innererror: { code: 'UnsupportedApiVersion', message: `Supported: ${[...supported].join(', ')}` },
+    });
   }
 }
 
 function validateConversationsJob(body: unknown): void {
   const b = body as AnalyzeConversationsJobRequest | undefined;
   const conversations = b?.analysisInput?.conversations;
-  if (!Array.isArray(conversations) || conversations.length === 0) throw badRequest('analysisInput.conversations is required.');
+  if (!Array.isArray(conversations) || conversations.length === 0)
+    throw badRequest('analysisInput.conversations is required.');
   if (conversations.length > MAX_JOB_CONVERSATIONS) {
-    throw badRequest('Invalid document in request.', { code: 'InvalidDocumentBatch', message: `Batch request contains too many records. Max ${MAX_JOB_CONVERSATIONS} records are permitted.` });
+    throw badRequest('Invalid document in request.', {
+      code: 'InvalidDocumentBatch',
+      message: `Batch request contains too many records. Max ${MAX_JOB_CONVERSATIONS} records are permitted.`,
+    });
   }
   for (const c of conversations) {
-    if (typeof c.id !== 'string' || typeof c.language !== 'string' || c.modality !== 'text') throw badRequest('Each conversation needs an id, a language and modality "text".');
-    if (!Array.isArray(c.conversationItems) || c.conversationItems.length === 0) throw badRequest('conversationItems must not be empty.');
+    if (typeof c.id !== 'string' || typeof c.language !== 'string' || c.modality !== 'text')
+      throw badRequest('Each conversation needs an id, a language and modality "text".');
+    if (!Array.isArray(c.conversationItems) || c.conversationItems.length === 0)
+      throw badRequest('conversationItems must not be empty.');
     for (const item of c.conversationItems) {
-      if (typeof item.id !== 'string' || typeof item.participantId !== 'string' || typeof item.text !== 'string') throw badRequest('Each conversation item needs an id, a participantId and text.');
-      if (item.role !== undefined && !['customer', 'agent', 'generic'].includes(item.role.toLowerCase())) throw badRequest(`Unknown conversation item role '${item.role}'.`);
+      if (typeof item.id !== 'string' || typeof item.participantId !== 'string' || typeof item.text !== 'string')
+        throw badRequest('Each conversation item needs an id, a participantId and text.');
+      if (item.role !== undefined && !['customer', 'agent', 'generic'].includes(item.role.toLowerCase()))
+        throw badRequest(`Unknown conversation item role '${item.role}'.`);
     }
   }
   if (!Array.isArray(b?.tasks) || b.tasks.length === 0) throw badRequest('tasks must not be empty.');
@@ -365,7 +442,8 @@ function validateConversationsJob(body: unknown): void {
     if (task.kind !== 'ConversationalSummarizationTask') throw badRequest(`Unsupported task kind '${task.kind}'.`);
     const aspects = task.parameters?.summaryAspects;
     const known = ['issue', 'resolution', 'chapterTitle', 'narrative', 'recap', 'follow-up tasks'];
-    if (!Array.isArray(aspects) || aspects.length === 0 || aspects.some((a) => !known.includes(a))) throw badRequest('parameters.summaryAspects must list known aspects.');
+    if (!Array.isArray(aspects) || aspects.length === 0 || aspects.some((a) => !known.includes(a)))
+      throw badRequest('parameters.summaryAspects must list known aspects.');
   }
 }
 
@@ -374,9 +452,13 @@ function validateTextJob(body: unknown): void {
   const documents = b?.analysisInput?.documents;
   if (!Array.isArray(documents) || documents.length === 0) throw badRequest('analysisInput.documents is required.');
   if (documents.length > MAX_JOB_DOCUMENTS) {
-    throw badRequest('Invalid document in request.', { code: 'InvalidDocumentBatch', message: `Batch request contains too many records. Max ${MAX_JOB_DOCUMENTS} records are permitted.` });
+    throw badRequest('Invalid document in request.', {
+      code: 'InvalidDocumentBatch',
+      message: `Batch request contains too many records. Max ${MAX_JOB_DOCUMENTS} records are permitted.`,
+    });
   }
-  if (!Array.isArray(b?.tasks) || b.tasks.some((t) => t.kind !== 'ExtractiveSummarization')) throw badRequest('Only ExtractiveSummarization tasks are supported by the fake.');
+  if (!Array.isArray(b?.tasks) || b.tasks.some((t) => t.kind !== 'ExtractiveSummarization'))
+    throw badRequest('Only ExtractiveSummarization tasks are supported by the fake.');
 }
 
 /** What the fake summarizer says for an aspect: the customer's first item, the agent's last, promises. */
@@ -384,9 +466,17 @@ function summaryAspect(aspect: string, items: Array<{ role?: string; text: strin
   const customer = items.filter((i) => i.role?.toLowerCase() === 'customer');
   const agent = items.filter((i) => i.role?.toLowerCase() === 'agent');
   if (aspect === 'issue') return customer.find((i) => i.text.split(' ').length > 4)?.text ?? customer[0]?.text ?? '';
-  if (aspect === 'resolution') return [...agent].reverse().find((i) => /\b(i've|i have|has been)\b/i.test(i.text))?.text ?? '';
-  if (aspect === 'follow-up tasks') return agent.filter((i) => /\b(will|i'll|you'll)\b/i.test(i.text)).map((i) => i.text).join('\n');
-  return items.map((i) => i.text).join(' ').slice(0, 200);
+  if (aspect === 'resolution')
+    return [...agent].reverse().find((i) => /\b(i've|i have|has been)\b/i.test(i.text))?.text ?? '';
+  if (aspect === 'follow-up tasks')
+    return agent
+      .filter((i) => /\b(will|i'll|you'll)\b/i.test(i.text))
+      .map((i) => i.text)
+      .join('\n');
+  return items
+    .map((i) => i.text)
+    .join(' ')
+    .slice(0, 200);
 }
 
 interface Multipart {
@@ -403,7 +493,8 @@ function parseBody(req: IncomingMessage, raw: Buffer): unknown {
     const parsed = parseMultipart(raw, boundary[1] ?? boundary[2]);
     return parsed;
   }
-  if (!type.includes('json')) throw new HttpError(415, { code: 'UnsupportedMediaType', message: `Unsupported content type '${type}'.` });
+  if (!type.includes('json'))
+    throw new HttpError(415, { code: 'UnsupportedMediaType', message: `Unsupported content type '${type}'.` });
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
@@ -447,12 +538,21 @@ function wavDurationMs(wav: Buffer): number {
   return 0;
 }
 
-function send(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  record: RecordedRequest,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   record.status = status;
   // Recorded bodies of multipart uploads keep sizes, not bytes.
-  if (record.body && typeof record.body === 'object' && 'files' in (record.body as object)) {
+  if (record.body && typeof record.body === 'object' && 'files' in record.body) {
     const m = record.body as Multipart;
-    record.body = { fields: m.fields, files: Object.fromEntries(Object.entries(m.files).map(([k, v]) => [k, { bytes: v.length }])) };
+    record.body = {
+      fields: m.fields,
+      files: Object.fromEntries(Object.entries(m.files).map(([k, v]) => [k, { bytes: v.length }])),
+    };
   }
   const text = body === '' ? '' : JSON.stringify(body);
   res.writeHead(status, {

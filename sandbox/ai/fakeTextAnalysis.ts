@@ -2,9 +2,13 @@
 // content tests can predict. They say nothing about the quality of the real service.
 
 const POSITIVE = /\b(thank|thanks|great|perfect|relief|appreciate|wonderful|happy|glad|awesome|excellent|love)\w*/gi;
-const NEGATIVE = /\b(upset|frustrat|ridiculous|annoy|disappoint|wrong|problem|angry|terrible|worst|unacceptable|crazy|locked out|lost)\w*/gi;
+const NEGATIVE =
+  /\b(upset|frustrat|ridiculous|annoy|disappoint|wrong|problem|angry|terrible|worst|unacceptable|crazy|locked out|lost)\w*/gi;
 
-export function sentimentOf(text: string): { sentiment: 'positive' | 'neutral' | 'negative'; confidenceScores: { positive: number; neutral: number; negative: number } } {
+export function sentimentOf(text: string): {
+  sentiment: 'positive' | 'neutral' | 'negative';
+  confidenceScores: { positive: number; neutral: number; negative: number };
+} {
   const p = text.match(POSITIVE)?.length ?? 0;
   const n = text.match(NEGATIVE)?.length ?? 0;
   if (p > n) return { sentiment: 'positive', confidenceScores: { positive: 0.9, neutral: 0.08, negative: 0.02 } };
@@ -28,7 +32,9 @@ export function keyPhrasesOf(text: string): string[] {
 
 export function languageOf(text: string): { name: string; iso6391Name: string; confidenceScore: number } {
   const spanish = (text.toLowerCase().match(/\b(el|la|que|gracias|hola|por|tengo|mi|es|una?)\b/g) ?? []).length;
-  return spanish >= 3 ? { name: 'Spanish', iso6391Name: 'es', confidenceScore: 0.95 } : { name: 'English', iso6391Name: 'en', confidenceScore: 0.99 };
+  return spanish >= 3
+    ? { name: 'Spanish', iso6391Name: 'es', confidenceScore: 0.95 }
+    : { name: 'English', iso6391Name: 'en', confidenceScore: 0.99 };
 }
 
 function luhn(digits: string): boolean {
@@ -60,10 +66,14 @@ export function piiOf(text: string, people: readonly string[]): { redactedText: 
     }
   };
   add(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, () => 'Email');
-  add(/\+?\d[\d -]{6,}\d/g, (m) => (luhn(m.replace(/\D/g, '')) && m.replace(/\D/g, '').length >= 13 ? 'CreditCardNumber' : 'PhoneNumber'));
-  for (const person of people) add(new RegExp(`\\b${person.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g'), () => 'Person');
+  add(/\+?\d[\d -]{6,}\d/g, (m) =>
+    luhn(m.replace(/\D/g, '')) && m.replace(/\D/g, '').length >= 13 ? 'CreditCardNumber' : 'PhoneNumber',
+  );
+  for (const person of people)
+    add(new RegExp(`\\b${person.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g'), () => 'Person');
   entities.sort((a, b) => a.offset - b.offset);
   let redactedText = text;
-  for (const e of [...entities].reverse()) redactedText = redactedText.slice(0, e.offset) + '*'.repeat(e.length) + redactedText.slice(e.offset + e.length);
+  for (const e of [...entities].reverse())
+    redactedText = redactedText.slice(0, e.offset) + '*'.repeat(e.length) + redactedText.slice(e.offset + e.length);
   return { redactedText, entities };
 }

@@ -34,7 +34,11 @@ export interface HostJson {
   version?: string;
   extensions?: {
     http?: { routePrefix?: string };
-    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+    durableTask?: {
+      hubName?: string;
+      maxConcurrentActivityFunctions?: number;
+      maxConcurrentOrchestratorFunctions?: number;
+    };
   };
   [key: string]: unknown;
 }
@@ -49,14 +53,24 @@ export function loadApp(appDir: string): LoadedApp {
   }
   const hostJson = readJson<HostJson>(join(dir, 'host.json'), 'host.json (every Functions app has one at its root)');
   if (hostJson.version !== '2.0') {
-    throw new AppLoadError(`${join(dir, 'host.json')}: "version" must be "2.0" (found ${JSON.stringify(hostJson.version)}).`);
+    throw new AppLoadError(
+      `${join(dir, 'host.json')}: "version" must be "2.0" (found ${JSON.stringify(hostJson.version)}).`,
+    );
   }
-  const pkg = readJson<{ main?: string }>(join(dir, 'package.json'), 'package.json (its "main" names the entry points)');
-  if (!pkg.main) throw new AppLoadError(`${join(dir, 'package.json')} has no "main": point it at the compiled functions, e.g. "dist/functions/*.js".`);
+  const pkg = readJson<{ main?: string }>(
+    join(dir, 'package.json'),
+    'package.json (its "main" names the entry points)',
+  );
+  if (!pkg.main)
+    throw new AppLoadError(
+      `${join(dir, 'package.json')} has no "main": point it at the compiled functions, e.g. "dist/functions/*.js".`,
+    );
 
   const entryFiles = globSync(pkg.main, { cwd: dir, absolute: true, nodir: true }).sort();
   if (entryFiles.length === 0) {
-    throw new AppLoadError(`"main" (${pkg.main}) in ${join(dir, 'package.json')} matches no file: build the app first.`);
+    throw new AppLoadError(
+      `"main" (${pkg.main}) in ${join(dir, 'package.json')} matches no file: build the app first.`,
+    );
   }
 
   loadLocalSettings(dir);
@@ -76,9 +90,17 @@ export function loadApp(appDir: string): LoadedApp {
 
   const functions = new Map<string, AppFunction>();
   for (const [name, fn] of registrations.functions) {
-    const entry = Object.entries(fn.metadata.bindings).find(([, b]) => typeof b.type === 'string' && b.type.endsWith('Trigger'));
+    const entry = Object.entries(fn.metadata.bindings).find(
+      ([, b]) => typeof b.type === 'string' && b.type.endsWith('Trigger'),
+    );
     if (!entry) {
-      functions.set(name, { ...fn, name, triggerName: '', trigger: { type: 'none' }, error: `Function "${name}" has no trigger binding.` });
+      functions.set(name, {
+        ...fn,
+        name,
+        triggerName: '',
+        trigger: { type: 'none' },
+        error: `Function "${name}" has no trigger binding.`,
+      });
       continue;
     }
     const [triggerName, trigger] = entry as [string, RpcBindingInfo & { type: string }];

@@ -36,7 +36,8 @@ export interface RunningHost {
 export async function startFunctionHost(options: HostOptions): Promise<RunningHost> {
   const started = performance.now();
   const write = options.log ?? ((line: string) => console.log(line));
-  const log = (level: string, source: string, message: string) => write(`[${new Date().toISOString()}] ${level.padEnd(5)} ${source}: ${message}`);
+  const log = (level: string, source: string, message: string) =>
+    write(`[${new Date().toISOString()}] ${level.padEnd(5)} ${source}: ${message}`);
 
   const app = loadApp(options.appDir);
   const functions = [...app.functions.values()];
@@ -54,21 +55,32 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
 
   const durableTask = app.hostJson.extensions?.durableTask ?? {};
   const taskHub = resolveSettingExpressions(durableTask.hubName ?? 'TestHubName');
-  const usesDurable = functions.some((f) => ['orchestrationTrigger', 'activityTrigger'].includes(f.trigger.type) || Object.values(f.metadata.bindings).some((b) => b.type === 'durableClient'));
+  const usesDurable = functions.some(
+    (f) =>
+      ['orchestrationTrigger', 'activityTrigger'].includes(f.trigger.type) ||
+      Object.values(f.metadata.bindings).some((b) => b.type === 'durableClient'),
+  );
   if (usesDurable && !/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) {
     server.close();
-    throw new Error(`Task hub name "${taskHub}" (host.json extensions.durableTask.hubName) must be 3-45 letters and digits, starting with a letter.`);
+    throw new Error(
+      `Task hub name "${taskHub}" (host.json extensions.durableTask.hubName) must be 3-45 letters and digits, starting with a letter.`,
+    );
   }
   const clientData = JSON.stringify(durableClientData(url, taskHub));
   const invoker = new Invoker(
     app,
     (level, fn, message) => log(level, fn, message),
-    (_fn: AppFunction, _name, type) => (type === 'durableClient' || type === 'orchestrationClient' ? { json: clientData } : undefined),
+    (_fn: AppFunction, _name, type) =>
+      type === 'durableClient' || type === 'orchestrationClient' ? { json: clientData } : undefined,
   );
 
   let engine: DurableEngine | undefined;
   try {
-    await invoker.runHooks('appStart', { hookData: {}, appHookData: invoker.appHookData, functionAppDirectory: app.dir });
+    await invoker.runHooks('appStart', {
+      hookData: {},
+      appHookData: invoker.appHookData,
+      functionAppDirectory: app.dir,
+    });
     if (usesDurable) {
       engine = new DurableEngine({
         store: new DurableStore(storageConnectionString(undefined), taskHub),
@@ -84,22 +96,38 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     throw error;
   }
 
-  const http = new HttpTriggerRouter(functions, invoker, app.hostJson.extensions?.http?.routePrefix ?? 'api', options.functionKey);
-  const blobs = new BlobTriggerListener(functions, invoker, (level, message) => log(level, 'blob', message), options.blobPollMs);
+  const http = new HttpTriggerRouter(
+    functions,
+    invoker,
+    app.hostJson.extensions?.http?.routePrefix ?? 'api',
+    options.functionKey,
+  );
+  const blobs = new BlobTriggerListener(
+    functions,
+    invoker,
+    (level, message) => log(level, 'blob', message),
+    options.blobPollMs,
+  );
   const timers = new TimerTriggerScheduler(functions, invoker, (level, message) => log(level, 'timer', message));
 
   server.on('request', (req, res) => {
     const requestUrl = new URL(req.url ?? '/', url);
     const route = async () => {
-      if (requestUrl.pathname === '/runtime/webhooks/eventgrid') return handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m));
+      if (requestUrl.pathname === '/runtime/webhooks/eventgrid')
+        return handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m));
       if (requestUrl.pathname.startsWith(DURABLE_PREFIX)) {
         if (!engine) return sendError(res, 404, 'This app has no Durable Functions.');
         return handleDurableApi(req, res, requestUrl, engine, url, taskHub);
       }
       if (requestUrl.pathname === '/admin/functions') {
-        return sendJson(res, 200, functions.map((f) => ({ name: f.name, trigger: f.trigger.type, error: f.error })));
+        return sendJson(
+          res,
+          200,
+          functions.map((f) => ({ name: f.name, trigger: f.trigger.type, error: f.error })),
+        );
       }
-      if (requestUrl.pathname === '/admin/host/status') return sendJson(res, 200, { state: 'Running', url, taskHub: engine ? taskHub : undefined });
+      if (requestUrl.pathname === '/admin/host/status')
+        return sendJson(res, 200, { state: 'Running', url, taskHub: engine ? taskHub : undefined });
       if (http.owns(requestUrl.pathname)) return http.handle(req, res, requestUrl);
       return sendError(res, 404, `Nothing is served at ${requestUrl.pathname}.`);
     };
@@ -114,9 +142,12 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
   timers.start();
   const startupMs = performance.now() - started;
 
-  for (const route of http.list()) log('info', 'host', `${route.name}: [${route.methods.join(',')}] ${url}${route.route}`);
-  for (const fn of functions.filter((f) => f.trigger.type === 'eventGridTrigger')) log('info', 'host', `${fn.name}: [eventGrid] ${url}/runtime/webhooks/eventgrid?functionName=${fn.name}`);
-  for (const name of blobs.functionNames) log('info', 'host', `${name}: [blob] ${String(app.functions.get(name)?.trigger.path)}`);
+  for (const route of http.list())
+    log('info', 'host', `${route.name}: [${route.methods.join(',')}] ${url}${route.route}`);
+  for (const fn of functions.filter((f) => f.trigger.type === 'eventGridTrigger'))
+    log('info', 'host', `${fn.name}: [eventGrid] ${url}/runtime/webhooks/eventgrid?functionName=${fn.name}`);
+  for (const name of blobs.functionNames)
+    log('info', 'host', `${name}: [blob] ${String(app.functions.get(name)?.trigger.path)}`);
 
   return {
     url,

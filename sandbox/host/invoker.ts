@@ -19,7 +19,11 @@ export interface InvocationResult {
   durationMs: number;
 }
 
-export type ExtraInputProvider = (fn: AppFunction, bindingName: string, bindingType: string) => RpcTypedData | undefined;
+export type ExtraInputProvider = (
+  fn: AppFunction,
+  bindingName: string,
+  bindingType: string,
+) => RpcTypedData | undefined;
 
 export type LogSink = (level: string, functionName: string, message: string) => void;
 
@@ -45,10 +49,13 @@ export class Invoker {
     const model = this.app.registrations.programmingModel;
     if (!model) throw new Error('The app registered no programming model.');
     if (fn.error) throw new Error(fn.error);
-    const inputData: { name: string; data: RpcTypedData | undefined }[] = [{ name: fn.triggerName, data: request.trigger }];
+    const inputData: { name: string; data: RpcTypedData | undefined }[] = [
+      { name: fn.triggerName, data: request.trigger },
+    ];
     for (const [bindingName, binding] of Object.entries(fn.metadata.bindings)) {
       if (binding.direction !== 'in' || bindingName === fn.triggerName) continue;
-      const data = request.extraInputs?.[bindingName] ?? this.extraInputProvider?.(fn, bindingName, String(binding.type));
+      const data =
+        request.extraInputs?.[bindingName] ?? this.extraInputProvider?.(fn, bindingName, String(binding.type));
       inputData.push({ name: bindingName, data });
     }
     const invocationId = randomUUID();
@@ -57,13 +64,24 @@ export class Invoker {
       invocationId,
       request: { inputData, triggerMetadata: request.triggerMetadata, retryContext: request.retryContext },
       metadata: { name: fn.name, bindings: fn.metadata.bindings, directory: this.app.dir },
-      log: (level, category, message) => this.log(level, fn.name, category === 'system' ? `[system] ${message}` : message),
+      log: (level, category, message) =>
+        this.log(level, fn.name, category === 'system' ? `[system] ${message}` : message),
     });
     const { context, inputs } = await invocationModel.getArguments();
     // Hooks may swap the handler or inputs, as in the worker.
-    const hook: Record<string, unknown> = { invocationContext: context, inputs, functionCallback: fn.handler, hookData: {}, appHookData: this.appHookData };
+    const hook: Record<string, unknown> = {
+      invocationContext: context,
+      inputs,
+      functionCallback: fn.handler,
+      hookData: {},
+      appHookData: this.appHookData,
+    };
     await this.runHooks('preInvocation', hook);
-    const result = await invocationModel.invokeFunction(context, hook.inputs as unknown[], hook.functionCallback as typeof fn.handler);
+    const result = await invocationModel.invokeFunction(
+      context,
+      hook.inputs as unknown[],
+      hook.functionCallback as typeof fn.handler,
+    );
     await this.runHooks('postInvocation', { ...hook, result });
     const response = await invocationModel.getResponse(context, result);
     return { result, response, durationMs: performance.now() - started };

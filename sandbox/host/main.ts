@@ -17,16 +17,21 @@ async function main(): Promise<void> {
     },
   });
   if (values.help || !values.app) {
-    console.log('Usage: npm run host -- --app <folder with host.json> [--port 7071] [--azurite] [--key <function key>]');
+    console.log(
+      'Usage: npm run host -- --app <folder with host.json> [--port 7071] [--azurite] [--key <function key>]',
+    );
     process.exit(values.help ? 0 : 2);
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppLoadError(`--port must be a port number (got "${values.port}").`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new AppLoadError(`--port must be a port number (got "${values.port}").`);
   const azurite = values.azurite ? await startAzurite() : undefined;
   if (azurite) process.env.AzureWebJobsStorage = azurite.connectionString;
 
   const host = await startFunctionHost({ appDir: values.app, port, functionKey: values.key });
-  console.log(`Functions host ready in ${host.startupMs.toFixed(0)} ms at ${host.url} (${host.app.functions.size} functions from ${host.app.dir})`);
+  console.log(
+    `Functions host ready in ${host.startupMs.toFixed(0)} ms at ${host.url} (${host.app.functions.size} functions from ${host.app.dir})`,
+  );
   // One machine-readable line for tools and tests that start the host as a child process.
   console.log(`HOST_READY ${JSON.stringify({ url: host.url, port: host.port, startupMs: host.startupMs })}`);
 

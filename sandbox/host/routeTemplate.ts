@@ -15,7 +15,10 @@ const CONSTRAINTS: Record<string, string> = {
 };
 
 export function compileRoute(template: string): CompiledRoute {
-  const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter(Boolean);
+  const segments = template
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter(Boolean);
   let pattern = '^';
   const names: string[] = [];
   for (const segment of segments) {
@@ -23,7 +26,11 @@ export function compileRoute(template: string): CompiledRoute {
     if (whole) {
       const [, catchAll, name, constraint, optional] = whole;
       names.push(name);
-      const body = catchAll ? '.*' : constraint && CONSTRAINTS[constraint.toLowerCase()] ? CONSTRAINTS[constraint.toLowerCase()] : '[^/]+';
+      const body = catchAll
+        ? '.*'
+        : constraint && CONSTRAINTS[constraint.toLowerCase()]
+          ? CONSTRAINTS[constraint.toLowerCase()]
+          : '[^/]+';
       pattern += optional || catchAll ? `(?:/(?<${name}>${body}))?` : `/(?<${name}>${body})`;
       continue;
     }
@@ -39,7 +46,10 @@ export function compileRoute(template: string): CompiledRoute {
       pattern += escape(rest.slice(0, open));
       const close = rest.indexOf('}', open);
       if (close < 0) throw new Error(`Route template "${template}" has an unclosed "{".`);
-      const name = rest.slice(open + 1, close).split(':')[0].replace(/\?$/, '');
+      const name = rest
+        .slice(open + 1, close)
+        .split(':')[0]
+        .replace(/\?$/, '');
       names.push(name);
       pattern += `(?<${name}>[^/]+?)`;
       rest = rest.slice(close + 1);

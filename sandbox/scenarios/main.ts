@@ -11,12 +11,19 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { control: { type: 'string' } } });
   if (positionals.length === 0) throw new Error('Usage: npm run scenario -- <scenario.yaml> [...] [--control <url>]');
   const sandbox = resolve(__dirname, '..', '..', '..', '.sandbox', 'sandbox.json');
-  const info = values.control ? undefined : (JSON.parse(readFileSync(sandbox, 'utf8')) as { acs: { controlUrl: string; caCertPath: string } });
-  const control = new AcsControlClient(values.control ?? info!.acs.controlUrl, info ? { ca: readFileSync(info.acs.caCertPath, 'utf8') } : undefined);
+  const info = values.control
+    ? undefined
+    : (JSON.parse(readFileSync(sandbox, 'utf8')) as { acs: { controlUrl: string; caCertPath: string } });
+  const control = new AcsControlClient(
+    values.control ?? info!.acs.controlUrl,
+    info ? { ca: readFileSync(info.acs.caCertPath, 'utf8') } : undefined,
+  );
   let failed = 0;
   for (const file of positionals) {
     const result = await runScenario(loadScenario(file), control);
-    console.log(`${result.passed ? 'PASS' : 'FAIL'} ${result.name} (${result.durationMs.toFixed(0)} ms)${result.failure ? `: step ${result.failure.step}: ${result.failure.message}` : ''}`);
+    console.log(
+      `${result.passed ? 'PASS' : 'FAIL'} ${result.name} (${result.durationMs.toFixed(0)} ms)${result.failure ? `: step ${result.failure.step}: ${result.failure.message}` : ''}`,
+    );
     if (!result.passed) failed++;
   }
   process.exit(failed ? 1 : 0);

@@ -17,7 +17,10 @@ export function loadScenario(path: string): Scenario {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const [first, index, ...rest] = i.path;
-      const where = first === 'steps' && typeof index === 'number' ? `step ${index + 1}${rest.length ? `, field "${rest.join('.')}"` : ''}` : `field "${i.path.join('.') || '(root)'}"`;
+      const where =
+        first === 'steps' && typeof index === 'number'
+          ? `step ${index + 1}${rest.length ? `, field "${rest.join('.')}"` : ''}`
+          : `field "${i.path.join('.') || '(root)'}"`;
       return `${path}: ${where}: ${i.message}`;
     });
     throw new ScenarioError(problems.join('\n'));
@@ -38,28 +41,50 @@ export interface ScenarioResult {
 export async function runScenario(scenario: Scenario, control: AcsControlClient): Promise<ScenarioResult> {
   const started = performance.now();
   const since = (await control.timeline({})).at(-1)?.seq ?? 0;
-  for (const [number, behaviour] of Object.entries(scenario.agents ?? {})) await control.configureAgent(number, { kind: behaviour });
+  for (const [number, behaviour] of Object.entries(scenario.agents ?? {}))
+    await control.configureAgent(number, { kind: behaviour });
   const call = await control.placeCall({ from: scenario.from, to: scenario.to });
   let index = 0;
   try {
-    for (; index < scenario.steps.length; index++) await runStep(scenario.steps[index], call.serverCallId, control, since, scenario.timeoutMs);
-    return { name: scenario.name, passed: true, serverCallId: call.serverCallId, durationMs: performance.now() - started };
+    for (; index < scenario.steps.length; index++)
+      await runStep(scenario.steps[index], call.serverCallId, control, since, scenario.timeoutMs);
+    return {
+      name: scenario.name,
+      passed: true,
+      serverCallId: call.serverCallId,
+      durationMs: performance.now() - started,
+    };
   } catch (error) {
-    return { name: scenario.name, passed: false, serverCallId: call.serverCallId, failure: { step: index + 1, message: (error as Error).message }, durationMs: performance.now() - started };
+    return {
+      name: scenario.name,
+      passed: false,
+      serverCallId: call.serverCallId,
+      failure: { step: index + 1, message: (error as Error).message },
+      durationMs: performance.now() - started,
+    };
   } finally {
     // Leave the world as the emulator starts it, so scenarios do not depend on each other's order.
     for (const number of Object.keys(scenario.agents ?? {})) await control.configureAgent(number, { kind: 'answer' });
   }
 }
 
-async function runStep(step: ScenarioStep, serverCallId: string, control: AcsControlClient, since: number, timeoutMs: number): Promise<void> {
+async function runStep(
+  step: ScenarioStep,
+  serverCallId: string,
+  control: AcsControlClient,
+  since: number,
+  timeoutMs: number,
+): Promise<void> {
   if ('press' in step) return control.pressDigits(serverCallId, step.press);
   if ('say' in step) return control.say(serverCallId, step.say);
   if ('silence' in step) return control.staySilent(serverCallId);
   if ('hangup' in step) return control.hangUp(serverCallId);
   if ('expectConnectedTo' in step) {
     const connected = (await control.getCall(serverCallId)).connectedTo?.rawId;
-    if (connected !== `4:${step.expectConnectedTo}`) throw new ScenarioError(`expected the caller to be connected to ${step.expectConnectedTo}, but it is connected to ${connected ?? 'nobody'}`);
+    if (connected !== `4:${step.expectConnectedTo}`)
+      throw new ScenarioError(
+        `expected the caller to be connected to ${step.expectConnectedTo}, but it is connected to ${connected ?? 'nobody'}`,
+      );
     return;
   }
   const e = step.expect;

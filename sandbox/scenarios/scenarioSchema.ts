@@ -5,17 +5,22 @@ import { z } from 'zod';
 
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +14255550123');
 
-const expectation = z.strictObject({
-  /** A Call Automation request the app makes: answerCall, play, recognize, transferToParticipant, ... */
-  request: z.string().optional(),
-  /** A callback ACS sends the app: CallConnected, RecognizeCompleted, CallDisconnected, ... */
-  event: z.string().optional(),
-  /** Something in the PSTN world: transferConnected, missed, dtmfSent, ... */
-  world: z.string().optional(),
-  /** An Event Grid event type ACS publishes. */
-  eventGrid: z.string().optional(),
-  timeoutMs: z.number().int().positive().max(600_000).optional(),
-}).refine((e) => [e.request, e.event, e.world, e.eventGrid].filter(Boolean).length === 1, 'name exactly one of request, event, world, eventGrid');
+const expectation = z
+  .strictObject({
+    /** A Call Automation request the app makes: answerCall, play, recognize, transferToParticipant, ... */
+    request: z.string().optional(),
+    /** A callback ACS sends the app: CallConnected, RecognizeCompleted, CallDisconnected, ... */
+    event: z.string().optional(),
+    /** Something in the PSTN world: transferConnected, missed, dtmfSent, ... */
+    world: z.string().optional(),
+    /** An Event Grid event type ACS publishes. */
+    eventGrid: z.string().optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+  })
+  .refine(
+    (e) => [e.request, e.event, e.world, e.eventGrid].filter(Boolean).length === 1,
+    'name exactly one of request, event, world, eventGrid',
+  );
 
 const step = z.union([
   z.strictObject({ expect: expectation }),

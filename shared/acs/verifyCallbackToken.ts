@@ -61,7 +61,11 @@ function keySetFor(jose: Jose, options: CallbackTokenOptions): KeySet {
   let set = keySets.get(key);
   if (!set) {
     // jose fetches with the global fetch, which trusts NODE_EXTRA_CA_CERTS (e.g. the sandbox's CA).
-    set = jose.createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: cooldown, cacheMaxAge: maxAge, timeoutDuration: timeout });
+    set = jose.createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: cooldown,
+      cacheMaxAge: maxAge,
+      timeoutDuration: timeout,
+    });
     keySets.set(key, set);
   }
   return set;
@@ -84,9 +88,14 @@ function failureOf({ errors }: Jose, error: unknown): CallbackTokenFailure {
     return 'malformed-token';
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm-not-allowed';
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'unknown-key';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return 'unknown-key';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad-signature';
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error instanceof errors.JOSENotSupported) {
+  if (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
     return 'keys-unavailable';
   }
   if (error instanceof errors.JOSEError) return 'malformed-token';
@@ -100,7 +109,10 @@ function failureOf({ errors }: Jose, error: unknown): CallbackTokenFailure {
  * cached and refetched when a token names an unknown kid. Throws CallbackTokenError (an
  * UnauthorizedError) with the failed check as `reason`.
  */
-export async function verifyCallbackToken(tokenOrHeader: string | null | undefined, options: CallbackTokenOptions): Promise<JWTPayload> {
+export async function verifyCallbackToken(
+  tokenOrHeader: string | null | undefined,
+  options: CallbackTokenOptions,
+): Promise<JWTPayload> {
   const token = /^Bearer\s/i.test(tokenOrHeader ?? '') ? bearerToken(tokenOrHeader) : (tokenOrHeader ?? '').trim();
   if (!token) throw new CallbackTokenError('missing-token');
   const jose = await loadJose();

@@ -54,7 +54,12 @@ export function getServices(): Services {
       .map(([name]) => name),
     callAutomation,
     sms,
-    activities: createCallActivities({ config, client: callAutomation, sms, isOptedOut: (number) => optOut.isOptedOut(number) }),
+    activities: createCallActivities({
+      config,
+      client: callAutomation,
+      sms,
+      isOptedOut: (number) => optOut.isOptedOut(number),
+    }),
   };
   return services;
 }

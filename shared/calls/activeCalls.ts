@@ -37,7 +37,9 @@ export class ActiveCalls {
       flows.map(async (flow) => {
         let n = 0;
         const filter = `PartitionKey eq '${flow.replace(/'/g, "''")}'`;
-        for await (const row of this.table.listEntities<{ startedAt: string }>({ queryOptions: { filter, select: ['startedAt'] } })) {
+        for await (const row of this.table.listEntities<{ startedAt: string }>({
+          queryOptions: { filter, select: ['startedAt'] },
+        })) {
           if (now.getTime() - Date.parse(row.startedAt) < STALE_AFTER_MS) n++;
         }
         counts[flow] = n;

@@ -10,7 +10,11 @@ import type {
   TextSource,
 } from '@azure/communication-call-automation';
 import type { SmsClient } from '@azure/communication-sms';
-import { createIdentifierFromRawId, type CommunicationIdentifier, type PhoneNumberIdentifier } from '@azure/communication-common';
+import {
+  createIdentifierFromRawId,
+  type CommunicationIdentifier,
+  type PhoneNumberIdentifier,
+} from '@azure/communication-common';
 import { RestError } from '@azure/core-rest-pipeline';
 import type { Config } from '../config';
 import { RemoteServiceError } from '../errors';
@@ -56,8 +60,16 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
   const { client, config } = deps;
   const media = (callConnectionId: string) => client.getCallConnection(callConnectionId).getCallMedia();
   return {
-    [ActivityNames.play]: (input: PlayInput) => acs('play', () => media(input.callConnectionId).playToAll(input.sources.map(toPlaySource), { operationContext: input.operationContext })),
-    [ActivityNames.recognize]: (input: RecognizeInput) => acs('recognize', () => media(input.callConnectionId).startRecognizing(identifier(input.targetParticipant), recognizeOptions(input))),
+    [ActivityNames.play]: (input: PlayInput) =>
+      acs('play', () =>
+        media(input.callConnectionId).playToAll(input.sources.map(toPlaySource), {
+          operationContext: input.operationContext,
+        }),
+      ),
+    [ActivityNames.recognize]: (input: RecognizeInput) =>
+      acs('recognize', () =>
+        media(input.callConnectionId).startRecognizing(identifier(input.targetParticipant), recognizeOptions(input)),
+      ),
     [ActivityNames.transfer]: (input: TransferInput) =>
       acs('transfer', () =>
         client.getCallConnection(input.callConnectionId).transferCallToParticipant(identifier(input.target), {
@@ -68,7 +80,10 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
     [ActivityNames.addParticipant]: (input: AddParticipantInput) =>
       acs('addParticipant', () =>
         client.getCallConnection(input.callConnectionId).addParticipant(
-          { targetParticipant: identifier(input.target) as PhoneNumberIdentifier, sourceCallIdNumber: input.sourceCallerId ? phone(input.sourceCallerId) : undefined },
+          {
+            targetParticipant: identifier(input.target) as PhoneNumberIdentifier,
+            sourceCallIdNumber: input.sourceCallerId ? phone(input.sourceCallerId) : undefined,
+          },
           { operationContext: input.operationContext, invitationTimeoutInSeconds: input.invitationTimeoutSeconds },
         ),
       ),
@@ -83,9 +98,16 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
       );
       return { recordingId: result.recordingId };
     },
-    [ActivityNames.stopRecording]: (input: StopRecordingInput) => acs('stopRecording', () => client.getCallRecording().stop(input.recordingId)),
-    [ActivityNames.startMediaStreaming]: (input: StartMediaStreamingInput) => acs('startMediaStreaming', () => media(input.callConnectionId).startMediaStreaming({ operationContext: input.operationContext })),
-    [ActivityNames.stopMediaStreaming]: (input: StopMediaStreamingInput) => acs('stopMediaStreaming', () => media(input.callConnectionId).stopMediaStreaming({ operationContext: input.operationContext })),
+    [ActivityNames.stopRecording]: (input: StopRecordingInput) =>
+      acs('stopRecording', () => client.getCallRecording().stop(input.recordingId)),
+    [ActivityNames.startMediaStreaming]: (input: StartMediaStreamingInput) =>
+      acs('startMediaStreaming', () =>
+        media(input.callConnectionId).startMediaStreaming({ operationContext: input.operationContext }),
+      ),
+    [ActivityNames.stopMediaStreaming]: (input: StopMediaStreamingInput) =>
+      acs('stopMediaStreaming', () =>
+        media(input.callConnectionId).stopMediaStreaming({ operationContext: input.operationContext }),
+      ),
     [ActivityNames.hangUp]: async (input: HangUpInput) => {
       try {
         await client.getCallConnection(input.callConnectionId).hangUp(input.forEveryone);
@@ -96,16 +118,34 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
     },
     [ActivityNames.sendSms]: async (input: SendSmsInput): Promise<SendSmsOutput> => {
       if (await deps.isOptedOut?.(input.to)) return { sent: false };
-      const [result] = await acs('sendSms', () => deps.sms.send({ from: input.from, to: [input.to], message: input.message }, { enableDeliveryReport: true, tag: input.tag }));
-      if (!result.successful) throw new RemoteServiceError(`SMS was not accepted: ${result.errorMessage ?? `status ${result.httpStatusCode}`}`, { status: result.httpStatusCode });
+      const [result] = await acs('sendSms', () =>
+        deps.sms.send(
+          { from: input.from, to: [input.to], message: input.message },
+          { enableDeliveryReport: true, tag: input.tag },
+        ),
+      );
+      if (!result.successful)
+        throw new RemoteServiceError(
+          `SMS was not accepted: ${result.errorMessage ?? `status ${result.httpStatusCode}`}`,
+          { status: result.httpStatusCode },
+        );
       return { sent: true, messageId: result.messageId };
     },
     [CREATE_CALL]: async (input: CreateCallInput) => {
       const result = await acs('createCall', () =>
-        client.createCall({ targetParticipant: identifier(input.target) as PhoneNumberIdentifier, sourceCallIdNumber: phone(input.sourceCallerId) }, callbackUri(config.callbackBaseUrl, input.callId), {
-          operationContext: `create:${input.callId}`,
-          callIntelligenceOptions: config.cognitiveServicesEndpoint ? { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint } : undefined,
-        }),
+        client.createCall(
+          {
+            targetParticipant: identifier(input.target) as PhoneNumberIdentifier,
+            sourceCallIdNumber: phone(input.sourceCallerId),
+          },
+          callbackUri(config.callbackBaseUrl, input.callId),
+          {
+            operationContext: `create:${input.callId}`,
+            callIntelligenceOptions: config.cognitiveServicesEndpoint
+              ? { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint }
+              : undefined,
+          },
+        ),
       );
       return { callConnectionId: result.callConnectionProperties.callConnectionId };
     },
@@ -126,11 +166,14 @@ function toRemoteError(operation: string, error: unknown): RemoteServiceError {
   const code = error instanceof RestError ? error.code : undefined;
   const retryable = status === undefined || status === 429 || status >= 500;
   // The orchestration retries only errors that carry the marker (ACS says a retry is safe for these).
-  return new RemoteServiceError(`ACS ${operation} failed${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}: ${(error as Error).message}${retryable ? ` ${RETRYABLE_MARKER}` : ''}`, {
-    status,
-    retryable,
-    cause: error,
-  });
+  return new RemoteServiceError(
+    `ACS ${operation} failed${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}: ${(error as Error).message}${retryable ? ` ${RETRYABLE_MARKER}` : ''}`,
+    {
+      status,
+      retryable,
+      cause: error,
+    },
+  );
 }
 
 function identifier(rawIdOrNumber: string): CommunicationIdentifier {
@@ -142,27 +185,52 @@ function phone(number: string): PhoneNumberIdentifier {
 }
 
 function toPlaySource(source: PlaySource): FileSource | TextSource | SsmlSource {
-  if (source.kind === 'text') return { kind: 'textSource', text: source.text, voiceName: source.voiceName, sourceLocale: source.locale };
+  if (source.kind === 'text')
+    return { kind: 'textSource', text: source.text, voiceName: source.voiceName, sourceLocale: source.locale };
   if (source.kind === 'ssml') return { kind: 'ssmlSource', ssmlText: source.ssml };
   return { kind: 'fileSource', url: source.url };
 }
 
-function recognizeOptions(input: RecognizeInput): CallMediaRecognizeDtmfOptions | CallMediaRecognizeChoiceOptions | CallMediaRecognizeSpeechOptions | CallMediaRecognizeSpeechOrDtmfOptions {
+function recognizeOptions(
+  input: RecognizeInput,
+):
+  | CallMediaRecognizeDtmfOptions
+  | CallMediaRecognizeChoiceOptions
+  | CallMediaRecognizeSpeechOptions
+  | CallMediaRecognizeSpeechOrDtmfOptions {
   const common = {
     playPrompts: input.prompts.map(toPlaySource),
     interruptPrompt: input.interruptPrompt,
     initialSilenceTimeoutInSeconds: input.initialSilenceTimeoutSeconds,
     operationContext: input.operationContext,
   };
-  const dtmf = input.dtmf && { maxTonesToCollect: input.dtmf.maxTones, stopDtmfTones: input.dtmf.stopTones as DtmfTone[], interToneTimeoutInSeconds: input.dtmf.interToneTimeoutSeconds };
+  const dtmf = input.dtmf && {
+    maxTonesToCollect: input.dtmf.maxTones,
+    stopDtmfTones: input.dtmf.stopTones as DtmfTone[],
+    interToneTimeoutInSeconds: input.dtmf.interToneTimeoutSeconds,
+  };
   switch (input.inputType) {
     case 'dtmf':
       return { kind: 'callMediaRecognizeDtmfOptions', ...common, ...dtmf };
     case 'choices':
-      return { kind: 'callMediaRecognizeChoiceOptions', ...common, choices: (input.choices ?? []).map((c) => ({ label: c.label, phrases: c.phrases, tone: c.tone as DtmfTone | undefined })), speechLanguage: input.speechLanguage };
+      return {
+        kind: 'callMediaRecognizeChoiceOptions',
+        ...common,
+        choices: (input.choices ?? []).map((c) => ({
+          label: c.label,
+          phrases: c.phrases,
+          tone: c.tone as DtmfTone | undefined,
+        })),
+        speechLanguage: input.speechLanguage,
+      };
     case 'speech':
       return { kind: 'callMediaRecognizeSpeechOptions', ...common, speechLanguage: input.speechLanguage };
     case 'speechOrDtmf':
-      return { kind: 'callMediaRecognizeSpeechOrDtmfOptions', ...common, ...dtmf, speechLanguage: input.speechLanguage };
+      return {
+        kind: 'callMediaRecognizeSpeechOrDtmfOptions',
+        ...common,
+        ...dtmf,
+        speechLanguage: input.speechLanguage,
+      };
   }
 }

@@ -23,7 +23,14 @@ export class CallClaims {
   async claim(claim: CallClaim, now = new Date()): Promise<boolean> {
     await this.ensureTable();
     try {
-      await this.table.createEntity({ partitionKey: claim.callId, rowKey: 'claim', action: claim.action, flow: claim.flow ?? '', why: claim.why, claimedAt: now.toISOString() });
+      await this.table.createEntity({
+        partitionKey: claim.callId,
+        rowKey: 'claim',
+        action: claim.action,
+        flow: claim.flow ?? '',
+        why: claim.why,
+        claimedAt: now.toISOString(),
+      });
       return true;
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 409) return false;

@@ -14,7 +14,11 @@ export interface IncomingCallDeps {
   claims: CallClaims;
   client: CallAutomationClient;
   /** Calls in progress, for flows that cap them; omit when no flow does. */
-  activeCalls?: { count(flows: string[]): Promise<Record<string, number>>; add(flow: string, callId: string): Promise<void>; remove(flow: string, callId: string): Promise<void> };
+  activeCalls?: {
+    count(flows: string[]): Promise<Record<string, number>>;
+    add(flow: string, callId: string): Promise<void>;
+    remove(flow: string, callId: string): Promise<void>;
+  };
   cappedFlows?: string[];
   /** Starts the call's orchestration (instance id = callId) with the session as input. */
   startFlow: (callId: string, session: CallSession) => Promise<void>;
@@ -40,7 +44,12 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   const callId = callIdFor(call.serverCallId);
   const capped = cappedFlowsReachedBy(deps.flows, addressOf(call.to), deps.cappedFlows ?? []);
   const activeCalls = capped.length && deps.activeCalls ? await deps.activeCalls.count(capped) : undefined;
-  const decision = deps.route({ to: addressOf(call.to), from: addressOf(call.from), now: deps.now?.() ?? new Date(), activeCalls });
+  const decision = deps.route({
+    to: addressOf(call.to),
+    from: addressOf(call.from),
+    now: deps.now?.() ?? new Date(),
+    activeCalls,
+  });
 
   const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
   const session: CallSession | undefined =
@@ -61,8 +70,18 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   // The claim and the orchestration's creation go to storage side by side (the ring is short); the claim
   // alone decides who acts. A duplicate may create the same orchestration first: same id, same input.
   const [claimed, startError] = await Promise.all([
-    deps.claims.claim({ callId, action: decision.action, flow: decision.action === 'answer' ? decision.flow : undefined, why: decision.why }),
-    session ? deps.startFlow(callId, session).then(() => undefined, (error: unknown) => error) : Promise.resolve(undefined),
+    deps.claims.claim({
+      callId,
+      action: decision.action,
+      flow: decision.action === 'answer' ? decision.flow : undefined,
+      why: decision.why,
+    }),
+    session
+      ? deps.startFlow(callId, session).then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+      : Promise.resolve(undefined),
   ]);
   if (!claimed) return { outcome: 'duplicate', callId };
 
@@ -78,7 +97,11 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   if (capped.includes(decision.flow)) await deps.activeCalls?.add(decision.flow, callId);
 
   try {
-    await deps.client.answerCall(call.incomingCallContext, callbackUri(deps.config.callbackBaseUrl, callId), answerOptions(deps.config, flow!, callId));
+    await deps.client.answerCall(
+      call.incomingCallContext,
+      callbackUri(deps.config.callbackBaseUrl, callId),
+      answerOptions(deps.config, flow!, callId),
+    );
   } catch (error) {
     await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
     if (capped.includes(decision.flow)) await deps.activeCalls?.remove(decision.flow, callId).catch(() => undefined);
@@ -95,7 +118,8 @@ function cappedFlowsReachedBy(flows: FlowSet, dialled: string, capped: string[])
   while (name && !reached.includes(name)) {
     reached.push(name);
     const overflow = flows.flows[name]?.overflow;
-    const next = [overflow?.whenBusy, overflow?.whenClosed].find((target) => target && 'flow' in target) as { flow: string } | undefined;
+    const next = [overflow?.whenBusy, overflow?.whenClosed].find((target) => target && 'flow' in target) as
+      { flow: string } | undefined;
     name = next?.flow;
   }
   return reached.filter((flow) => capped.includes(flow));
@@ -103,7 +127,8 @@ function cappedFlowsReachedBy(flows: FlowSet, dialled: string, capped: string[])
 
 function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: string): AnswerCallOptions {
   const options: AnswerCallOptions = { operationContext: `answer:${callId}` };
-  if (config.cognitiveServicesEndpoint) options.callIntelligenceOptions = { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint };
+  if (config.cognitiveServicesEndpoint)
+    options.callIntelligenceOptions = { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint };
   const hasVoiceAgent = Object.values(flow.steps).some((step) => 'voiceAgent' in step);
   if (hasVoiceAgent && config.mediaBridgeUrl) {
     // Streaming is set up at answer but started only when the flow reaches its voiceAgent step.
@@ -115,7 +140,7 @@ function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: s
       startMediaStreaming: false,
       enableBidirectional: true,
       audioFormat: 'pcm24KMono',
-    } as AnswerCallOptions['mediaStreamingOptions'];
+    };
   }
   if (flow.transcription && config.mediaBridgeUrl) {
     // ACS streams what callers say as text to the bridge, which writes the live transcript for insights.
@@ -124,7 +149,7 @@ function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: s
       transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}&kind=transcription`,
       locale: flow.transcription.locale,
       startTranscription: true,
-    } as AnswerCallOptions['transcriptionOptions'];
+    };
   }
   return options;
 }

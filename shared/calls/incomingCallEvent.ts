@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 
-const identifier = z.object({ rawId: z.string().min(1), kind: z.string().optional(), phoneNumber: z.object({ value: z.string() }).optional() }).passthrough();
+const identifier = z
+  .object({
+    rawId: z.string().min(1),
+    kind: z.string().optional(),
+    phoneNumber: z.object({ value: z.string() }).optional(),
+  })
+  .passthrough();
 
 const incomingCallData = z
   .object({
@@ -20,7 +26,9 @@ export type IncomingCallData = z.infer<typeof incomingCallData>;
 export function parseIncomingCall(data: unknown): IncomingCallData {
   const parsed = incomingCallData.safeParse(data);
   if (!parsed.success) {
-    throw new ValidationError(`IncomingCall event is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`);
+    throw new ValidationError(
+      `IncomingCall event is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

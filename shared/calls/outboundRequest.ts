@@ -15,7 +15,11 @@ export function parseJsonBody<T extends z.ZodTypeAny>(text: string, schema: T): 
     return { ok: false, error: 'The body must be JSON.' };
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    };
   return { ok: true, value: parsed.data };
 }
 

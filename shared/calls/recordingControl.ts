@@ -11,10 +11,18 @@ export type RecordingAction = 'pause' | 'resume' | 'stop' | 'state';
 export class RecordingControl {
   constructor(private readonly client: CallAutomationClient) {}
 
-  async start(serverCallId: string, options: { format?: 'wav' | 'mp3'; channel?: 'mixed' | 'unmixed' } = {}): Promise<{ recordingId: string; state: string }> {
+  async start(
+    serverCallId: string,
+    options: { format?: 'wav' | 'mp3'; channel?: 'mixed' | 'unmixed' } = {},
+  ): Promise<{ recordingId: string; state: string }> {
     if (!serverCallId.trim()) throw new ValidationError('serverCallId is required to start a recording.');
     const result = await this.acs(() =>
-      this.client.getCallRecording().start({ callLocator: { id: serverCallId, kind: 'serverCallLocator' }, recordingFormat: options.format ?? 'wav', recordingChannel: options.channel ?? 'mixed', recordingContent: 'audio' }),
+      this.client.getCallRecording().start({
+        callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+        recordingFormat: options.format ?? 'wav',
+        recordingChannel: options.channel ?? 'mixed',
+        recordingContent: 'audio',
+      }),
     );
     return { recordingId: result.recordingId, state: result.recordingState };
   }
@@ -35,9 +43,14 @@ export class RecordingControl {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) throw new NotFoundError('No such call or recording in ACS.');
-      if (error instanceof RestError && error.statusCode && error.statusCode < 500) throw new ValidationError(`ACS refused: ${error.message}`);
-      throw new RemoteServiceError(`ACS recording request failed: ${(error as Error).message}`, { retryable: true, cause: error });
+      if (error instanceof RestError && error.statusCode === 404)
+        throw new NotFoundError('No such call or recording in ACS.');
+      if (error instanceof RestError && error.statusCode && error.statusCode < 500)
+        throw new ValidationError(`ACS refused: ${error.message}`);
+      throw new RemoteServiceError(`ACS recording request failed: ${(error as Error).message}`, {
+        retryable: true,
+        cause: error,
+      });
     }
   }
 }

@@ -12,15 +12,18 @@ export interface RelayDeps {
 }
 
 export type RelayResult =
-  | { status: 401; reason: string }
-  | { status: 400; reason: string }
-  | { status: 200; event?: string; relayed: boolean };
+  { status: 401; reason: string } | { status: 400; reason: string } | { status: 200; event?: string; relayed: boolean };
 
 /**
  * One ACS callback: verify its bearer JWT first (nothing happens without a valid token), parse the event
  * with the SDK's parser, and raise the ones the flow waits for to the call's orchestration.
  */
-export async function relayCallback(callId: string, authorization: string | null, body: string, deps: RelayDeps): Promise<RelayResult> {
+export async function relayCallback(
+  callId: string,
+  authorization: string | null,
+  body: string,
+  deps: RelayDeps,
+): Promise<RelayResult> {
   try {
     await verifyCallbackToken(authorization, deps.token);
   } catch (error) {
@@ -35,7 +38,10 @@ export async function relayCallback(callId: string, authorization: string | null
   }
   let event: { kind: string } & Record<string, unknown>;
   try {
-    event = parseCallAutomationEvent(payload as Record<string, unknown>) as unknown as { kind: string } & Record<string, unknown>;
+    event = parseCallAutomationEvent(payload as Record<string, unknown>) as unknown as { kind: string } & Record<
+      string,
+      unknown
+    >;
   } catch {
     // A type the SDK does not know (newer ACS): acknowledge, so ACS does not retry, and move on.
     return { status: 200, relayed: false };

@@ -16,8 +16,22 @@ export type PlaySource =
 
 /** DTMF tones as ACS names them. */
 export type Tone =
-  | 'zero' | 'one' | 'two' | 'three' | 'four' | 'five' | 'six' | 'seven' | 'eight' | 'nine'
-  | 'a' | 'b' | 'c' | 'd' | 'pound' | 'asterisk';
+  | 'zero'
+  | 'one'
+  | 'two'
+  | 'three'
+  | 'four'
+  | 'five'
+  | 'six'
+  | 'seven'
+  | 'eight'
+  | 'nine'
+  | 'a'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'pound'
+  | 'asterisk';
 
 interface CallOperation {
   callConnectionId: string;

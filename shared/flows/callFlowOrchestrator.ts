@@ -141,7 +141,12 @@ class CallFlowRun {
   }
 
   private status(): CallFlowStatus {
-    return { step: this.current, stepsTaken: this.stepsTaken, variables: maskVariables(this.variables), path: [...this.path] };
+    return {
+      step: this.current,
+      stepsTaken: this.stepsTaken,
+      variables: maskVariables(this.variables),
+      path: [...this.path],
+    };
   }
 
   private finish(outcome: CallOutcome): CallFlowOutput {
@@ -153,7 +158,8 @@ class CallFlowRun {
     if ('say' in step) return yield* this.say(id, step.say, step.hangup ? { end: 'completed' } : { next: step.next });
     if ('ask' in step) return yield* this.ask(id, step);
     if ('collect' in step) return yield* this.collect(id, step);
-    if ('transfer' in step) return yield* this.transfer(id, step.transfer, step.announce, step.timeoutSeconds ?? 60, step.fallback);
+    if ('transfer' in step)
+      return yield* this.transfer(id, step.transfer, step.announce, step.timeoutSeconds ?? 60, step.fallback);
     if ('addParticipant' in step) return yield* this.addParticipant(id, step);
     if ('record' in step) return yield* this.record(id, step.record.consent, step.record.maxSeconds ?? 120, step.next);
     if ('sms' in step) return yield* this.sms(id, step.sms, step.next);
@@ -216,7 +222,8 @@ class CallFlowRun {
       if (winner === act) {
         act = undefined;
         if (winner.isFaulted) {
-          if (!isRetryable(winner.result) || attempt >= RETRY_BACKOFF_MS.length) return { kind: 'error', error: winner.result };
+          if (!isRetryable(winner.result) || attempt >= RETRY_BACKOFF_MS.length)
+            return { kind: 'error', error: winner.result };
           if ((yield* this.pause(RETRY_BACKOFF_MS[attempt++])) === 'disconnected') return { kind: 'disconnected' };
           // Same input, same operationContext: the events of either attempt count.
           act = df.callActivity(activity, input);
@@ -227,7 +234,8 @@ class CallFlowRun {
       const hit = waits.find((w) => w.task === winner);
       const data = (winner.result ?? {}) as CallEventData;
       if (!hit) continue;
-      const matches = data.operationContext === operationContext || (lenient.includes(hit.name) && !data.operationContext);
+      const matches =
+        data.operationContext === operationContext || (lenient.includes(hit.name) && !data.operationContext);
       // A stale event (an earlier operation's) does not end the wait; if it beat the activity's
       // completion, the activity's result is no longer awaited (ACS already acted on it).
       act = undefined;
@@ -236,7 +244,10 @@ class CallFlowRun {
   }
 
   /** Runs an activity that has no outcome event, raced against the caller hanging up. */
-  private *call(activity: string, input: unknown): Generator<Task, Outcome | { kind: 'done'; result: unknown }, unknown> {
+  private *call(
+    activity: string,
+    input: unknown,
+  ): Generator<Task, Outcome | { kind: 'done'; result: unknown }, unknown> {
     const df = this.context.df;
     for (let attempt = 0; ; attempt++) {
       const act = df.callActivity(activity, input);
@@ -275,7 +286,11 @@ class CallFlowRun {
   /** Plays a prompt and waits until it has played. */
   private *play(id: string, prompt: Prompt): Generator<Task, Outcome, unknown> {
     const operationContext = this.operationContext(id);
-    const input: PlayInput = { callConnectionId: this.input.callConnectionId, operationContext, sources: this.sources(prompt) };
+    const input: PlayInput = {
+      callConnectionId: this.input.callConnectionId,
+      operationContext,
+      sources: this.sources(prompt),
+    };
     const outcome = yield* this.request(
       ActivityNames.play,
       input,
@@ -283,7 +298,8 @@ class CallFlowRun {
       [CallEvents.playCompleted, CallEvents.playFailed, CallEvents.playCanceled],
       PLAY_TIMEOUT_MS,
     );
-    if (outcome.kind === 'event' && outcome.name === CallEvents.playFailed) return { kind: 'error', error: new Error('play failed') };
+    if (outcome.kind === 'event' && outcome.name === CallEvents.playFailed)
+      return { kind: 'error', error: new Error('play failed') };
     return outcome;
   }
 
@@ -340,9 +356,17 @@ class CallFlowRun {
               }
             : {}),
           ...(inputType === 'choices'
-            ? { choices: step.choices.map((c) => ({ label: c.label, phrases: c.phrases ?? [c.label], tone: c.dtmf ? toneOf(c.dtmf) : undefined })) }
+            ? {
+                choices: step.choices.map((c) => ({
+                  label: c.label,
+                  phrases: c.phrases ?? [c.label],
+                  tone: c.dtmf ? toneOf(c.dtmf) : undefined,
+                })),
+              }
             : {}),
-          ...(step.language ?? this.flow.voice?.locale ? { speechLanguage: step.language ?? this.flow.voice?.locale } : {}),
+          ...((step.language ?? this.flow.voice?.locale)
+            ? { speechLanguage: step.language ?? this.flow.voice?.locale }
+            : {}),
         }),
         silence * 1000 + PROMPT_ALLOWANCE_MS,
       );
@@ -398,7 +422,9 @@ class CallFlowRun {
         miss = failure === 'no-input' ? 'no-input' : 'invalid';
       } else if (outcome.kind === 'event' && outcome.name !== CallEvents.recognizeCanceled) {
         const valid =
-          digits.length >= (c.minLength ?? 1) && digits.length <= c.maxLength && (c.pattern === undefined || new RegExp(c.pattern).test(digits));
+          digits.length >= (c.minLength ?? 1) &&
+          digits.length <= c.maxLength &&
+          (c.pattern === undefined || new RegExp(c.pattern).test(digits));
         if (valid) {
           this.variables[c.into] = digits;
           return { next: step.next };
@@ -416,7 +442,13 @@ class CallFlowRun {
     return E164.test(target) && E164.test(dialled) ? dialled : undefined;
   }
 
-  private *transfer(id: string, target: string, announce: Prompt | undefined, timeoutSeconds: number, fallback: string | undefined): Flowing {
+  private *transfer(
+    id: string,
+    target: string,
+    announce: Prompt | undefined,
+    timeoutSeconds: number,
+    fallback: string | undefined,
+  ): Flowing {
     const failed: StepResult = fallback ? { next: fallback } : { next: undefined };
     if (announce) {
       const played = yield* this.play(id, announce);
@@ -501,10 +533,16 @@ class CallFlowRun {
   private *sms(id: string, sms: Extract<Step, { sms: unknown }>['sms'], next: string | undefined): Flowing {
     const to = phoneNumberOf(this.input.callerId);
     const text = typeof sms === 'string' ? sms : sms.text;
-    const from = (typeof sms === 'string' ? undefined : sms.from) ?? this.flow.sms?.from ?? phoneNumberOf(this.input.dialled);
+    const from =
+      (typeof sms === 'string' ? undefined : sms.from) ?? this.flow.sms?.from ?? phoneNumberOf(this.input.dialled);
     // A caller without a phone number (an ACS user, a withheld number) cannot get a text.
     if (!E164.test(to) || !E164.test(from)) return { next };
-    const input: SendSmsInput = { from, to, message: interpolate(text, this.variables), tag: `${this.input.flowName}/${id}` };
+    const input: SendSmsInput = {
+      from,
+      to,
+      message: interpolate(text, this.variables),
+      tag: `${this.input.flowName}/${id}`,
+    };
     const sent = yield* this.call(ActivityNames.sendSms, input);
     if (sent.kind === 'disconnected') return { end: 'caller-hung-up' };
     if (sent.kind === 'error') return { error: sent.error };
@@ -517,7 +555,13 @@ class CallFlowRun {
     const input: StartMediaStreamingInput = {
       callConnectionId: this.input.callConnectionId,
       operationContext,
-      agent: { flowName: this.input.flowName, step: id, instructions: v.instructions, greeting: v.greeting, voice: v.voice },
+      agent: {
+        flowName: this.input.flowName,
+        step: id,
+        instructions: v.instructions,
+        greeting: v.greeting,
+        voice: v.voice,
+      },
     };
     const failed: StepResult = { next: v.fallback ?? v.handoff ?? step.next };
     const started = yield* this.request(
@@ -533,13 +577,24 @@ class CallFlowRun {
     // The agent talks with the caller until the bridge reports a handoff or the end, or time runs out.
     const done = yield* this.awaitEvents(
       operationContext,
-      [CallEvents.voiceAgentHandoff, CallEvents.voiceAgentEnded, CallEvents.mediaStreamingStopped, CallEvents.mediaStreamingFailed],
+      [
+        CallEvents.voiceAgentHandoff,
+        CallEvents.voiceAgentEnded,
+        CallEvents.mediaStreamingStopped,
+        CallEvents.mediaStreamingFailed,
+      ],
       (v.maxMinutes ?? 30) * 60_000,
       [CallEvents.voiceAgentHandoff, CallEvents.voiceAgentEnded, CallEvents.mediaStreamingStopped],
     );
     if (done.kind === 'disconnected') return { end: 'caller-hung-up' };
-    const stop: StopMediaStreamingInput = { callConnectionId: this.input.callConnectionId, operationContext: this.operationContext(id) };
-    if (!(done.kind === 'event' && (done.name === CallEvents.mediaStreamingStopped || done.name === CallEvents.mediaStreamingFailed))) {
+    const stop: StopMediaStreamingInput = {
+      callConnectionId: this.input.callConnectionId,
+      operationContext: this.operationContext(id),
+    };
+    if (!(
+      done.kind === 'event' &&
+      (done.name === CallEvents.mediaStreamingStopped || done.name === CallEvents.mediaStreamingFailed)
+    )) {
       const stopped = yield* this.call(ActivityNames.stopMediaStreaming, stop);
       if (stopped.kind === 'disconnected') return { end: 'caller-hung-up' };
     }
@@ -550,7 +605,12 @@ class CallFlowRun {
   }
 
   /** Waits for events of an operation already under way (no activity to schedule). */
-  private *awaitEvents(operationContext: string, expect: readonly string[], timeoutMs: number, lenient: readonly string[]): Generator<Task, Outcome, unknown> {
+  private *awaitEvents(
+    operationContext: string,
+    expect: readonly string[],
+    timeoutMs: number,
+    lenient: readonly string[],
+  ): Generator<Task, Outcome, unknown> {
     const df = this.context.df;
     const deadline = new Date(df.currentUtcDateTime.getTime() + timeoutMs);
     for (;;) {
@@ -563,7 +623,10 @@ class CallFlowRun {
       if (winner === hangup) return { kind: 'disconnected' };
       const hit = waits.find((w) => w.task === winner);
       const data = (winner.result ?? {}) as CallEventData;
-      if (hit && (data.operationContext === operationContext || (lenient.includes(hit.name) && !data.operationContext))) {
+      if (
+        hit &&
+        (data.operationContext === operationContext || (lenient.includes(hit.name) && !data.operationContext))
+      ) {
         return { kind: 'event', name: hit.name, data };
       }
     }
@@ -580,6 +643,9 @@ export function* callFlowOrchestrator(context: OrchestrationContext): Generator<
 }
 
 /** Runs a flow with an input the caller assembled (e.g. once CallConnected has named the connection). */
-export function* runCallFlow(context: OrchestrationContext, input: CallFlowInput): Generator<Task, CallFlowOutput, unknown> {
+export function* runCallFlow(
+  context: OrchestrationContext,
+  input: CallFlowInput,
+): Generator<Task, CallFlowOutput, unknown> {
   return yield* new CallFlowRun(context, input).run();
 }

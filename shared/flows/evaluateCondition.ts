@@ -31,7 +31,8 @@ export function evaluateCondition(c: Condition, facts: ConditionFacts): boolean 
     return isWithinSchedule(scheduleIntervals(c.time.open), facts.now, zone);
   }
   if ('open' in c) return isFlowOpen(facts.hours, facts.now) === c.open;
-  if ('holiday' in c) return (facts.hours ? isHoliday(facts.hours.holidays, facts.now, facts.hours.timeZone) : false) === c.holiday;
+  if ('holiday' in c)
+    return (facts.hours ? isHoliday(facts.hours.holidays, facts.now, facts.hours.timeZone) : false) === c.holiday;
   if ('all' in c) return c.all.every((x) => evaluateCondition(x, facts));
   if ('any' in c) return c.any.some((x) => evaluateCondition(x, facts));
   return !evaluateCondition(c.not, facts);

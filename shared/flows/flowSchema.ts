@@ -10,18 +10,27 @@ export const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 export const e164 = z.string().regex(E164, 'must be an E.164 phone number: "+", country code, up to 15 digits');
 const stepRef = z.string().regex(NAME, 'must name a step (letters, digits, _ or -, starting with a letter)');
-const variableName = z.string().regex(NAME, 'must be a variable name (letters, digits, _ or -, starting with a letter)');
+const variableName = z
+  .string()
+  .regex(NAME, 'must be a variable name (letters, digits, _ or -, starting with a letter)');
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
 /** A phone number (E.164) or an ACS user (8:acs:...). */
 export const participantTarget = z
   .string()
-  .regex(/^(\+[1-9]\d{1,14}|8:[a-z]+:\S+)$/, 'must be an E.164 phone number (+15551234567) or an ACS user id (8:acs:...)');
+  .regex(
+    /^(\+[1-9]\d{1,14}|8:[a-z]+:\S+)$/,
+    'must be an E.164 phone number (+15551234567) or an ACS user id (8:acs:...)',
+  );
 
 const promptPart = z.union(
   [
     z.string().min(1),
-    z.strictObject({ text: z.string().min(1), voice: z.string().min(1).optional(), locale: z.string().min(2).optional() }),
+    z.strictObject({
+      text: z.string().min(1),
+      voice: z.string().min(1).optional(),
+      locale: z.string().min(2).optional(),
+    }),
     z.strictObject({ ssml: z.string().min(1) }),
     z.strictObject({ audio: z.url({ protocol: /^https?$/ }) }),
   ],
@@ -62,7 +71,10 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
       z.strictObject({ caller: z.strictObject(valueTest) }),
       z.strictObject({ dialled: z.strictObject(valueTest) }),
       z.strictObject({
-        time: z.strictObject({ open: z.union([z.string(), z.array(z.string()).min(1)]), timeZone: z.string().optional() }),
+        time: z.strictObject({
+          open: z.union([z.string(), z.array(z.string()).min(1)]),
+          timeZone: z.string().optional(),
+        }),
       }),
       z.strictObject({ open: z.boolean() }),
       z.strictObject({ holiday: z.boolean() }),
@@ -91,7 +103,10 @@ export const sayStep = z.strictObject({
 
 export const choice = z.strictObject({
   label: z.string().min(1),
-  dtmf: z.string().regex(/^[0-9*#A-D]$/, 'must be one key: 0-9, *, # or A-D').optional(),
+  dtmf: z
+    .string()
+    .regex(/^[0-9*#A-D]$/, 'must be one key: 0-9, *, # or A-D')
+    .optional(),
   phrases: z.array(z.string().min(1)).min(1).optional(),
   next: stepRef,
 });
@@ -238,9 +253,7 @@ export const flowHeader = z.strictObject({
   description: z.string().optional(),
   numbers: z.array(e164).optional().describe('dialled numbers this flow answers; none for outbound-only flows'),
   hours: hours.optional(),
-  blockList: z
-    .array(z.string().regex(/^\+\d{1,15}$/, 'must be an E.164 number or prefix, e.g. "+1900"'))
-    .optional(),
+  blockList: z.array(z.string().regex(/^\+\d{1,15}$/, 'must be an E.164 number or prefix, e.g. "+1900"')).optional(),
   overflow: overflow.optional(),
   voice: z.strictObject({ name: z.string().min(1).optional(), locale: z.string().min(2).optional() }).optional(),
   sms: z.strictObject({ from: e164 }).optional().describe('sender of sms steps; default: the dialled number'),

@@ -47,11 +47,14 @@ export function loadFlows(path: string): FlowSet {
     }
   }
   if (problems.length === 0) {
-    for (const p of checkAcrossFlows(merged)) problems.push(`${merged.sources[p.flow]}: flow "${p.flow}", field "${p.field}": ${p.message}`);
+    for (const p of checkAcrossFlows(merged))
+      problems.push(`${merged.sources[p.flow]}: flow "${p.flow}", field "${p.field}": ${p.message}`);
   }
   if (files.length === 0) problems.push(`${path}: no flow files (*.yaml, *.yml, *.json)`);
   if (problems.length) {
-    throw new ValidationError(`Invalid flows in ${path}:\n  ${[...new Set(problems)].join('\n  ')}`, { details: [...new Set(problems)] });
+    throw new ValidationError(`Invalid flows in ${path}:\n  ${[...new Set(problems)].join('\n  ')}`, {
+      details: [...new Set(problems)],
+    });
   }
   return merged;
 }

@@ -86,8 +86,10 @@ function checkCondition(problems: Problems, where: Where, field: string, c: Cond
   else if ('time' in c) {
     checkSchedule(problems, where, `${field}.time.open`, c.time.open);
     const zone = c.time.timeZone ?? flow.hours?.timeZone;
-    if (zone === undefined) problems.add(where, `${field}.time.timeZone`, 'is required when the flow has no hours.timeZone');
-    else if (!isValidTimeZone(zone)) problems.add(where, `${field}.time.timeZone`, `"${zone}" is not an IANA time zone`);
+    if (zone === undefined)
+      problems.add(where, `${field}.time.timeZone`, 'is required when the flow has no hours.timeZone');
+    else if (!isValidTimeZone(zone))
+      problems.add(where, `${field}.time.timeZone`, `"${zone}" is not an IANA time zone`);
   } else if ('open' in c || 'holiday' in c) {
     if (!flow.hours) problems.add(where, field, 'needs the flow to declare hours');
   } else if ('all' in c) c.all.forEach((x, i) => checkCondition(problems, where, `${field}.all[${i}]`, x, flow));
@@ -120,26 +122,35 @@ function validateStep(problems: Problems, where: Where, raw: unknown): Step | un
     problems.addIssues(where, parsed.error.issues);
     return undefined;
   }
-  const s = parsed.data as Step;
+  const s = parsed.data;
   if ('ask' in s) {
     const seen = new Map<string, number>();
     s.choices.forEach((c, i) => {
       if (c.dtmf !== undefined) {
-        if (seen.has(`dtmf:${c.dtmf}`)) problems.add(where, `choices[${i}].dtmf`, `key ${c.dtmf} is already used by choices[${seen.get(`dtmf:${c.dtmf}`)}]`);
+        if (seen.has(`dtmf:${c.dtmf}`))
+          problems.add(
+            where,
+            `choices[${i}].dtmf`,
+            `key ${c.dtmf} is already used by choices[${seen.get(`dtmf:${c.dtmf}`)}]`,
+          );
         seen.set(`dtmf:${c.dtmf}`, i);
       }
       if (seen.has(`label:${c.label}`)) problems.add(where, `choices[${i}].label`, `"${c.label}" is already used`);
       seen.set(`label:${c.label}`, i);
       const input = s.input ?? 'choices';
-      if (input === 'dtmf' && c.dtmf === undefined) problems.add(where, `choices[${i}].dtmf`, 'is required when input is dtmf');
-      if (input === 'speech' && c.phrases === undefined) problems.add(where, `choices[${i}].phrases`, 'is required when input is speech');
-      if (c.dtmf === undefined && c.phrases === undefined) problems.add(where, `choices[${i}]`, 'needs dtmf or phrases');
+      if (input === 'dtmf' && c.dtmf === undefined)
+        problems.add(where, `choices[${i}].dtmf`, 'is required when input is dtmf');
+      if (input === 'speech' && c.phrases === undefined)
+        problems.add(where, `choices[${i}].phrases`, 'is required when input is speech');
+      if (c.dtmf === undefined && c.phrases === undefined)
+        problems.add(where, `choices[${i}]`, 'needs dtmf or phrases');
     });
   }
   if ('say' in s && s.hangup && s.next !== undefined) problems.add(where, 'next', 'cannot be used with hangup: true');
   if ('collect' in s) {
     const c = s.collect;
-    if (c.minLength !== undefined && c.minLength > c.maxLength) problems.add(where, 'collect.minLength', 'is more than maxLength');
+    if (c.minLength !== undefined && c.minLength > c.maxLength)
+      problems.add(where, 'collect.minLength', 'is more than maxLength');
     checkRegex(problems, where, 'collect.pattern', c.pattern);
   }
   return s;
@@ -157,7 +168,9 @@ function checkReferences(problems: Problems, name: string, flow: Flow): void {
     for (const { field, target } of stepTargets(s)) dangling({ flow: name, step: id }, field, target);
   }
   // Reachability: from start, the after-hours entry and the flow-wide error step.
-  const roots = [flow.start, flow.hours?.closed, flow.onError].filter((r): r is string => r !== undefined && r in flow.steps);
+  const roots = [flow.start, flow.hours?.closed, flow.onError].filter(
+    (r): r is string => r !== undefined && r in flow.steps,
+  );
   const seen = new Set<string>(roots);
   const queue = [...roots];
   while (queue.length) {
@@ -170,7 +183,8 @@ function checkReferences(problems: Problems, name: string, flow: Flow): void {
     }
   }
   for (const id of Object.keys(flow.steps)) {
-    if (!seen.has(id)) problems.add({ flow: name, step: id }, undefined, `is unreachable: no step leads here from "${flow.start}"`);
+    if (!seen.has(id))
+      problems.add({ flow: name, step: id }, undefined, `is unreachable: no step leads here from "${flow.start}"`);
   }
 }
 
@@ -186,7 +200,8 @@ export function validateFlowDocument(doc: unknown, file: string): FlowSet {
     }
     for (const [name, rawFlow] of Object.entries(doc.flows)) {
       const where = { flow: name };
-      if (!NAME.test(name)) problems.add(where, undefined, 'flow names are letters, digits, _ or -, starting with a letter');
+      if (!NAME.test(name))
+        problems.add(where, undefined, 'flow names are letters, digits, _ or -, starting with a letter');
       const header = flowHeader.safeParse(rawFlow);
       if (!header.success) {
         problems.addIssues(where, header.error.issues);
@@ -198,14 +213,24 @@ export function validateFlowDocument(doc: unknown, file: string): FlowSet {
       const steps: Record<string, Step> = {};
       let stepsOk = true;
       for (const [id, rawStep] of Object.entries(header.data.steps)) {
-        if (!NAME.test(id)) problems.add({ flow: name, step: id }, undefined, 'step ids are letters, digits, _ or -, starting with a letter');
+        if (!NAME.test(id))
+          problems.add(
+            { flow: name, step: id },
+            undefined,
+            'step ids are letters, digits, _ or -, starting with a letter',
+          );
         const s = validateStep(problems, { flow: name, step: id }, rawStep);
         if (s) steps[id] = s;
         else stepsOk = false;
       }
       const flow: Flow = { ...header.data, steps };
       if (flow.hours) {
-        if (!isValidTimeZone(flow.hours.timeZone)) problems.add(where, 'hours.timeZone', `"${flow.hours.timeZone}" is not an IANA time zone (e.g. America/New_York)`);
+        if (!isValidTimeZone(flow.hours.timeZone))
+          problems.add(
+            where,
+            'hours.timeZone',
+            `"${flow.hours.timeZone}" is not an IANA time zone (e.g. America/New_York)`,
+          );
         checkSchedule(problems, where, 'hours.open', flow.hours.open);
         flow.hours.holidays?.forEach((h, i) => {
           const error = holidayDateError(typeof h === 'string' ? h : h.date);
@@ -213,7 +238,10 @@ export function validateFlowDocument(doc: unknown, file: string): FlowSet {
         });
       }
       for (const [id, s] of Object.entries(steps)) {
-        if ('branch' in s) s.branch.forEach((b, i) => checkCondition(problems, { flow: name, step: id }, `branch[${i}].when`, b.when, flow));
+        if ('branch' in s)
+          s.branch.forEach((b, i) =>
+            checkCondition(problems, { flow: name, step: id }, `branch[${i}].when`, b.when, flow),
+          );
       }
       // Reachability is only meaningful when every step parsed (a broken step's targets are unknown).
       if (stepsOk) checkReferences(problems, name, flow);
@@ -223,7 +251,9 @@ export function validateFlowDocument(doc: unknown, file: string): FlowSet {
     for (const p of checkAcrossFlows(result)) problems.add({ flow: p.flow }, p.field, p.message);
   }
   if (problems.list.length) {
-    throw new ValidationError(`Invalid flow file ${file}:\n  ${problems.list.join('\n  ')}`, { details: problems.list });
+    throw new ValidationError(`Invalid flow file ${file}:\n  ${problems.list.join('\n  ')}`, {
+      details: problems.list,
+    });
   }
   return result;
 }
@@ -235,13 +265,18 @@ export function checkAcrossFlows(set: FlowSet): { flow: string; field: string; m
   for (const [name, flow] of Object.entries(set.flows)) {
     flow.numbers?.forEach((n, i) => {
       const other = owner.get(n);
-      if (other !== undefined && other !== name) out.push({ flow: name, field: `numbers[${i}]`, message: `${n} is already answered by flow "${other}"` });
+      if (other !== undefined && other !== name)
+        out.push({ flow: name, field: `numbers[${i}]`, message: `${n} is already answered by flow "${other}"` });
       owner.set(n, name);
     });
     for (const key of ['whenBusy', 'whenClosed'] as const) {
       const target = flow.overflow?.[key];
       if (target && 'flow' in target && !(target.flow in set.flows)) {
-        out.push({ flow: name, field: `overflow.${key}.flow`, message: `refers to flow "${target.flow}", which does not exist` });
+        out.push({
+          flow: name,
+          field: `overflow.${key}.flow`,
+          message: `refers to flow "${target.flow}", which does not exist`,
+        });
       }
     }
   }
@@ -252,7 +287,10 @@ export function checkAcrossFlows(set: FlowSet): { flow: string; field: string; m
 export function parseFlowFile(text: string, file: string): FlowSet {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
-    const problems = doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+    const problems = doc.errors.map(
+      (e) =>
+        `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
     throw new ValidationError(`Invalid flow file ${file}:\n  ${problems.join('\n  ')}`, { details: problems });
   }
   return validateFlowDocument(doc.toJS(), file);

@@ -3,8 +3,22 @@ import type { CallEventData } from './callEventNames';
 import type { AskStep, Choice } from './flowSchema';
 
 const TONES: Record<string, Tone> = {
-  '0': 'zero', '1': 'one', '2': 'two', '3': 'three', '4': 'four', '5': 'five', '6': 'six', '7': 'seven', '8': 'eight', '9': 'nine',
-  A: 'a', B: 'b', C: 'c', D: 'd', '#': 'pound', '*': 'asterisk',
+  '0': 'zero',
+  '1': 'one',
+  '2': 'two',
+  '3': 'three',
+  '4': 'four',
+  '5': 'five',
+  '6': 'six',
+  '7': 'seven',
+  '8': 'eight',
+  '9': 'nine',
+  A: 'a',
+  B: 'b',
+  C: 'c',
+  D: 'd',
+  '#': 'pound',
+  '*': 'asterisk',
 };
 const KEYS: Record<string, string> = Object.fromEntries(Object.entries(TONES).map(([key, tone]) => [tone, key]));
 
@@ -34,7 +48,12 @@ export function classifyRecognizeFailure(data: CallEventData | undefined): Recog
   return 'error';
 }
 
-const normalise = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+const normalise = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The choice a RecognizeCompleted event picked: by label (choices), by key (DTMF) or by phrase (speech). */
 export function matchChoice(step: Pick<AskStep, 'choices'>, data: CallEventData | undefined): Choice | undefined {

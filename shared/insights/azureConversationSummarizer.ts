@@ -26,7 +26,10 @@ interface JobState {
   tasks?: {
     items?: Array<{
       status?: string;
-      results?: { conversations?: Array<{ summaries?: Array<{ aspect: string; text: string }> }>; errors?: Array<{ error?: { code?: string } }> };
+      results?: {
+        conversations?: Array<{ summaries?: Array<{ aspect: string; text: string }> }>;
+        errors?: Array<{ error?: { code?: string } }>;
+      };
     }>;
   };
 }
@@ -38,12 +41,19 @@ export async function summarizeWithLanguageService(
   options: ConversationSummarizerOptions = {},
 ): Promise<ConversationSummary> {
   const apiVersion = options.apiVersion ?? '2024-11-01';
-  const aspects = options.aspects ?? (apiVersion >= '2023-11-15' ? ['issue', 'resolution', 'follow-up tasks'] : ['issue', 'resolution']);
+  const aspects =
+    options.aspects ??
+    (apiVersion >= '2023-11-15' ? ['issue', 'resolution', 'follow-up tasks'] : ['issue', 'resolution']);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   let budget = MAX_CONVERSATION_CHARS;
   const conversationItems = conversation.turns
-    .map((t, i) => ({ id: String(i + 1), participantId: t.participantId, role: t.role === 'customer' ? 'Customer' : 'Agent', text: t.text.trim() }))
+    .map((t, i) => ({
+      id: String(i + 1),
+      participantId: t.participantId,
+      role: t.role === 'customer' ? 'Customer' : 'Agent',
+      text: t.text.trim(),
+    }))
     .filter((item) => item.text.length > 0 && (budget -= item.text.length) >= 0);
 
   const submitted = await client.request({
@@ -53,22 +63,43 @@ export async function summarizeWithLanguageService(
     json: {
       displayName: 'switchboard conversation summary',
       analysisInput: {
-        conversations: [{ id: '1', language: language === 'und' ? 'en' : language, modality: 'text', domain: 'generic', conversationItems }],
+        conversations: [
+          {
+            id: '1',
+            language: language === 'und' ? 'en' : language,
+            modality: 'text',
+            domain: 'generic',
+            conversationItems,
+          },
+        ],
       },
-      tasks: [{ taskName: 'summary', kind: 'ConversationalSummarizationTask', parameters: { summaryAspects: aspects } }],
+      tasks: [
+        { taskName: 'summary', kind: 'ConversationalSummarizationTask', parameters: { summaryAspects: aspects } },
+      ],
     },
     expect: [202],
   });
   const location = submitted.headers['operation-location'];
-  if (typeof location !== 'string') throw new RemoteServiceError('Azure AI Language accepted the summarization job without an operation-location', { retryable: true });
+  if (typeof location !== 'string')
+    throw new RemoteServiceError('Azure AI Language accepted the summarization job without an operation-location', {
+      retryable: true,
+    });
 
   for (let poll = 0; poll < (options.maxPolls ?? 120); poll++) {
     const { body } = await client.request({ method: 'GET', path: location });
     const job = body as JobState;
     if (job.status === 'succeeded' || job.status === 'partiallyCompleted') return readSummary(job);
     if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'cancelling') {
-      const codes = [...(job.errors ?? []), ...(job.tasks?.items?.flatMap((i) => i.results?.errors?.map((e) => e.error ?? {}) ?? []) ?? [])].map((e) => e.code).filter(Boolean);
-      throw new RemoteServiceError(`Azure AI Language summarization job ${job.status}${codes.length ? ` (${codes.join(', ')})` : ''}`, { retryable: job.status !== 'failed' });
+      const codes = [
+        ...(job.errors ?? []),
+        ...(job.tasks?.items?.flatMap((i) => i.results?.errors?.map((e) => e.error ?? {}) ?? []) ?? []),
+      ]
+        .map((e) => e.code)
+        .filter(Boolean);
+      throw new RemoteServiceError(
+        `Azure AI Language summarization job ${job.status}${codes.length ? ` (${codes.join(', ')})` : ''}`,
+        { retryable: job.status !== 'failed' },
+      );
     }
     await sleep(options.pollIntervalMs ?? 1000);
   }
@@ -76,12 +107,20 @@ export async function summarizeWithLanguageService(
 }
 
 function readSummary(job: JobState): ConversationSummary {
-  const summaries = job.tasks?.items?.flatMap((item) => item.results?.conversations?.flatMap((c) => c.summaries ?? []) ?? []) ?? [];
-  const text = (aspect: string) => summaries.filter((s) => s.aspect === aspect).map((s) => s.text.trim()).filter(Boolean);
+  const summaries =
+    job.tasks?.items?.flatMap((item) => item.results?.conversations?.flatMap((c) => c.summaries ?? []) ?? []) ?? [];
+  const text = (aspect: string) =>
+    summaries
+      .filter((s) => s.aspect === aspect)
+      .map((s) => s.text.trim())
+      .filter(Boolean);
   return {
     issue: text('issue').join(' '),
     resolution: text('resolution').join(' '),
     // The follow-up aspect lists tasks one per line (sometimes bulleted).
-    followUps: text('follow-up tasks').flatMap((t) => t.split(/\r?\n/)).map((t) => t.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim()).filter(Boolean),
+    followUps: text('follow-up tasks')
+      .flatMap((t) => t.split(/\r?\n/))
+      .map((t) => t.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim())
+      .filter(Boolean),
   };
 }

@@ -4,7 +4,13 @@ import { RemoteServiceError } from '../errors';
 import { summarizeWithLanguageService, type ConversationSummarizerOptions } from './azureConversationSummarizer';
 import { AzureRestClient } from './azureRestClient';
 import type { Conversation } from './conversation';
-import { overallSentiment, type ConversationAnalysis, type InsightsProvider, type SentimentLabel, type TurnSentiment } from './insightsProvider';
+import {
+  overallSentiment,
+  type ConversationAnalysis,
+  type InsightsProvider,
+  type SentimentLabel,
+  type TurnSentiment,
+} from './insightsProvider';
 import { PLACEHOLDERS, emptyCounts, type PiiCategory, type RedactionCounts } from './redact';
 
 // Azure AI Language: @azure/ai-text-analytics (v3.1 API, as the product owner asked) for PII (a second
@@ -58,11 +64,14 @@ async function sdkCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     const code = (error as { code?: string }).code;
-    throw new RemoteServiceError(`Azure AI Language ${what} failed${status ? ` with ${status}` : ''}${code ? ` (${code})` : ''}`, {
-      cause: error,
-      status,
-      retryable: status === undefined || status === 408 || status === 429 || status >= 500,
-    });
+    throw new RemoteServiceError(
+      `Azure AI Language ${what} failed${status ? ` with ${status}` : ''}${code ? ` (${code})` : ''}`,
+      {
+        cause: error,
+        status,
+        retryable: status === undefined || status === 408 || status === 429 || status >= 500,
+      },
+    );
   }
 }
 
@@ -77,7 +86,7 @@ export class AzureInsightsProvider implements InsightsProvider {
       retryOptions: { maxRetries },
       ...(options.ca ? { tlsOptions: { ca: options.ca } } : {}),
       ...options.clientOptions,
-    } as TextAnalyticsClientOptions);
+    });
     this.rest = new AzureRestClient({
       endpoint: options.endpoint,
       credential: options.credential,
@@ -89,7 +98,9 @@ export class AzureInsightsProvider implements InsightsProvider {
   }
 
   async analyze(conversation: Conversation): Promise<ConversationAnalysis> {
-    const turns = conversation.turns.map((t, turnIndex) => ({ ...t, turnIndex, text: t.text.slice(0, MAX_DOCUMENT_CHARS) })).filter((t) => t.text.trim().length > 0);
+    const turns = conversation.turns
+      .map((t, turnIndex) => ({ ...t, turnIndex, text: t.text.slice(0, MAX_DOCUMENT_CHARS) }))
+      .filter((t) => t.text.trim().length > 0);
 
     // Second redaction pass first: nothing below sees what the service itself recognises as PII.
     const { texts, counts } = await this.redactWithService(turns.map((t) => t.text));
@@ -100,9 +111,19 @@ export class AzureInsightsProvider implements InsightsProvider {
     const [perTurn, keyPhrases, summary] = await Promise.all([
       this.sentiment(cleaned.turns, language),
       this.keyPhrases(whole, language),
-      summarizeWithLanguageService(this.rest, cleaned, language, { ...(this.options.sleep ? { sleep: this.options.sleep } : {}), ...this.options.summarizer }),
+      summarizeWithLanguageService(this.rest, cleaned, language, {
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        ...this.options.summarizer,
+      }),
     ]);
-    return { provider: 'azure', summary, sentiment: { overall: overallSentiment(perTurn), perTurn }, keyPhrases, language, additionalRedactions: counts };
+    return {
+      provider: 'azure',
+      summary,
+      sentiment: { overall: overallSentiment(perTurn), perTurn },
+      keyPhrases,
+      language,
+      additionalRedactions: counts,
+    };
   }
 
   private async redactWithService(texts: string[]): Promise<{ texts: string[]; counts: RedactionCounts }> {
@@ -111,7 +132,9 @@ export class AzureInsightsProvider implements InsightsProvider {
     let offset = 0;
     for (const batch of chunks(texts, BATCH_LIMITS.pii)) {
       const documents = batch.map((text, i) => ({ id: String(offset + i), text }));
-      const results = await sdkCall('PII recognition', () => this.client.recognizePiiEntities(documents, { categoriesFilter: Object.keys(PII_CATEGORIES) }));
+      const results = await sdkCall('PII recognition', () =>
+        this.client.recognizePiiEntities(documents, { categoriesFilter: Object.keys(PII_CATEGORIES) }),
+      );
       for (const result of results) {
         if (result.error) continue; // an unprocessable turn keeps the local redaction
         const index = Number(result.id);
@@ -131,21 +154,30 @@ export class AzureInsightsProvider implements InsightsProvider {
   }
 
   private async detectLanguage(whole: string): Promise<string> {
-    const [result] = await sdkCall('language detection', () => this.client.detectLanguage([{ id: '0', text: whole.slice(0, MAX_DOCUMENT_CHARS), countryHint: '' }]));
+    const [result] = await sdkCall('language detection', () =>
+      this.client.detectLanguage([{ id: '0', text: whole.slice(0, MAX_DOCUMENT_CHARS), countryHint: '' }]),
+    );
     return !result || result.error ? 'und' : result.primaryLanguage.iso6391Name || 'und';
   }
 
-  private async sentiment(turns: Array<Conversation['turns'][number] & { turnIndex: number }>, language: string): Promise<TurnSentiment[]> {
+  private async sentiment(
+    turns: Array<Conversation['turns'][number] & { turnIndex: number }>,
+    language: string,
+  ): Promise<TurnSentiment[]> {
     const perTurn: TurnSentiment[] = [];
     for (const batch of chunks(turns, BATCH_LIMITS.sentiment)) {
       const results = await sdkCall('sentiment analysis', () =>
-        this.client.analyzeSentiment(batch.map((t) => ({ id: String(t.turnIndex), text: t.text, language: language === 'und' ? 'en' : language }))),
+        this.client.analyzeSentiment(
+          batch.map((t) => ({ id: String(t.turnIndex), text: t.text, language: language === 'und' ? 'en' : language })),
+        ),
       );
       for (const result of results) {
         const turn = batch.find((t) => String(t.turnIndex) === result.id);
         if (!turn) continue;
         const label: SentimentLabel = result.error ? 'neutral' : result.sentiment;
-        const score = result.error ? 0 : Math.round((result.confidenceScores.positive - result.confidenceScores.negative) * 1000) / 1000;
+        const score = result.error
+          ? 0
+          : Math.round((result.confidenceScores.positive - result.confidenceScores.negative) * 1000) / 1000;
         perTurn.push({ turnIndex: turn.turnIndex, participantId: turn.participantId, role: turn.role, label, score });
       }
     }
@@ -167,7 +199,9 @@ export class AzureInsightsProvider implements InsightsProvider {
     const counts = new Map<string, number>();
     for (const batch of chunks(pieces, BATCH_LIMITS.keyPhrases)) {
       const results = await sdkCall('key phrase extraction', () =>
-        this.client.extractKeyPhrases(batch.map((text, i) => ({ id: String(i), text, language: language === 'und' ? 'en' : language }))),
+        this.client.extractKeyPhrases(
+          batch.map((text, i) => ({ id: String(i), text, language: language === 'und' ? 'en' : language })),
+        ),
       );
       for (const result of results) {
         if (result.error) continue;
@@ -177,6 +211,9 @@ export class AzureInsightsProvider implements InsightsProvider {
         }
       }
     }
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([p]) => p);
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([p]) => p);
   }
 }

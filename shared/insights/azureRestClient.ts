@@ -97,10 +97,13 @@ export class AzureRestClient {
           await sleep(Math.min(maxRetryDelayMs, retryDelayMs * 2 ** attempt));
           continue;
         }
-        throw new RemoteServiceError(`${serviceName} could not be reached (${(error as NodeJS.ErrnoException).code ?? 'network error'}) after ${attempt + 1} attempts`, {
-          cause: error,
-          retryable: true,
-        });
+        throw new RemoteServiceError(
+          `${serviceName} could not be reached (${(error as NodeJS.ErrnoException).code ?? 'network error'}) after ${attempt + 1} attempts`,
+          {
+            cause: error,
+            retryable: true,
+          },
+        );
       }
       const ok = req.expect ? req.expect.includes(response.status) : response.status >= 200 && response.status < 300;
       if (ok) return response;
@@ -132,33 +135,47 @@ export class AzureRestClient {
   private send(req: RestRequest, token: string): Promise<RestResponse> {
     const url = new URL(req.path, this.endpoint);
     // Like the Azure SDK: bearer tokens go only over https, and only to the configured host.
-    if (url.protocol !== 'https:') return Promise.reject(new RemoteServiceError(`Refusing to send a bearer token over ${url.protocol} (use an https endpoint)`));
-    if (url.host !== this.endpoint.host) return Promise.reject(new RemoteServiceError(`Refusing to send a token to another host (${url.host})`));
+    if (url.protocol !== 'https:')
+      return Promise.reject(
+        new RemoteServiceError(`Refusing to send a bearer token over ${url.protocol} (use an https endpoint)`),
+      );
+    if (url.host !== this.endpoint.host)
+      return Promise.reject(new RemoteServiceError(`Refusing to send a token to another host (${url.host})`));
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     const body = req.json !== undefined ? Buffer.from(JSON.stringify(req.json)) : req.body;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body) {
-      headers['content-type'] = req.json !== undefined ? 'application/json' : (req.contentType ?? 'application/octet-stream');
+      headers['content-type'] =
+        req.json !== undefined ? 'application/json' : (req.contentType ?? 'application/octet-stream');
       headers['content-length'] = String(body.length);
     }
     return new Promise<RestResponse>((resolve, reject) => {
-      const r = httpsRequest(url, { method: req.method, headers, timeout: this.options.timeoutMs, ...(this.options.ca ? { ca: this.options.ca } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          if (text && /json/.test(String(res.headers['content-type']))) {
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              parsed = undefined;
+      const r = httpsRequest(
+        url,
+        {
+          method: req.method,
+          headers,
+          timeout: this.options.timeoutMs,
+          ...(this.options.ca ? { ca: this.options.ca } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            if (text && /json/.test(String(res.headers['content-type']))) {
+              try {
+                parsed = JSON.parse(text);
+              } catch {
+                parsed = undefined;
+              }
             }
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      });
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+          });
+        },
+      );
       r.on('timeout', () => r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
       r.on('error', reject);
       r.end(body);

@@ -20,7 +20,13 @@ export interface AzureSpeechToTextOptions {
 }
 
 interface FastTranscriptionResult {
-  phrases?: Array<{ channel?: number; offsetMilliseconds: number; durationMilliseconds: number; text: string; confidence?: number }>;
+  phrases?: Array<{
+    channel?: number;
+    offsetMilliseconds: number;
+    durationMilliseconds: number;
+    text: string;
+    confidence?: number;
+  }>;
 }
 
 export class AzureSpeechToText implements SpeechToText {
@@ -50,9 +56,13 @@ export class AzureSpeechToText implements SpeechToText {
     };
     const boundary = `----switchboard${randomUUID().replace(/-/g, '')}`;
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="audio.${container}"\r\nContent-Type: ${AUDIO_CONTENT_TYPES[container]}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="audio.${container}"\r\nContent-Type: ${AUDIO_CONTENT_TYPES[container]}\r\n\r\n`,
+      ),
       audio,
-      Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="definition"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(definition)}\r\n--${boundary}--\r\n`),
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="definition"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(definition)}\r\n--${boundary}--\r\n`,
+      ),
     ]);
     const { body: result } = await this.client.request({
       method: 'POST',

@@ -33,7 +33,9 @@ export const turnSchema = z.object({
 export const conversationSchema = z
   .object({
     schemaVersion: z.literal(CONVERSATION_SCHEMA_VERSION),
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-" (it names blobs)'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-" (it names blobs)'),
     source: z.enum(conversationSources),
     channel: z.string().min(1),
     startedAt: z.iso.datetime({ offset: true }),
@@ -45,12 +47,17 @@ export const conversationSchema = z
   .superRefine((c, ctx) => {
     const ids = new Set<string>();
     c.participants.forEach((p, i) => {
-      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['participants', i, 'id'], message: 'is a duplicate participant id' });
+      if (ids.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['participants', i, 'id'], message: 'is a duplicate participant id' });
       ids.add(p.id);
     });
     c.turns.forEach((t, i) => {
       if (!ids.has(t.participantId)) {
-        ctx.addIssue({ code: 'custom', path: ['turns', i, 'participantId'], message: 'names no participant in participants[]' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['turns', i, 'participantId'],
+          message: 'names no participant in participants[]',
+        });
       }
     });
   });
@@ -78,9 +85,13 @@ export function parseConversation(input: unknown, sourceName = 'conversation'): 
   const parsed = conversationSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new DeadLetterError('invalid_document', `${sourceName} is not a valid conversation:\n  - ${problems.join('\n  - ')}`, {
-      details: problems,
-    });
+    throw new DeadLetterError(
+      'invalid_document',
+      `${sourceName} is not a valid conversation:\n  - ${problems.join('\n  - ')}`,
+      {
+        details: problems,
+      },
+    );
   }
   return parsed.data;
 }
@@ -98,7 +109,10 @@ function parseJson(input: string | Buffer, sourceName: string): unknown {
   } catch (error) {
     // The parser's message quotes the offending text, which may be personal data: keep only the position.
     const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
-    throw new DeadLetterError('invalid_json', `${sourceName}: is not valid JSON${position ? ` (at character ${position})` : ''}`);
+    throw new DeadLetterError(
+      'invalid_json',
+      `${sourceName}: is not valid JSON${position ? ` (at character ${position})` : ''}`,
+    );
   }
 }
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CONVERSATION_SCHEMA_VERSION, parseConversation, type Conversation, type ConversationRole, type Participant, type Turn } from './conversation';
+import {
+  CONVERSATION_SCHEMA_VERSION,
+  parseConversation,
+  type Conversation,
+  type ConversationRole,
+  type Participant,
+  type Turn,
+} from './conversation';
 import { DeadLetterError } from './deadLetterError';
 
 // A chat export (`chat-exports/{threadId}.json`) is what the ACS chat SDK's listMessages returned for a
@@ -57,9 +64,13 @@ export function conversationFromChatExport(input: unknown, options: ChatExportOp
   const parsed = envelopeSchema.safeParse(Array.isArray(value) ? { messages: value } : value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new DeadLetterError('invalid_document', `${source} is not a list of chat messages:\n  - ${problems.join('\n  - ')}`, {
-      details: problems,
-    });
+    throw new DeadLetterError(
+      'invalid_document',
+      `${source} is not a list of chat messages:\n  - ${problems.join('\n  - ')}`,
+      {
+        details: problems,
+      },
+    );
   }
   const envelope = parsed.data;
   const declared = new Map((envelope.participants ?? []).map((p) => [p.id, p]));
@@ -84,12 +95,22 @@ export function conversationFromChatExport(input: unknown, options: ChatExportOp
       const role: ConversationRole =
         options.roles?.[id] ??
         known?.role ??
-        (/\bbot\b|assistant|virtual agent/i.test(displayName ?? '') ? 'bot' : [...participants.values()].some((p) => p.role === 'customer') ? 'agent' : 'customer');
+        (/\bbot\b|assistant|virtual agent/i.test(displayName ?? '')
+          ? 'bot'
+          : [...participants.values()].some((p) => p.role === 'customer')
+            ? 'agent'
+            : 'customer');
       participant = { id, role, ...(displayName ? { displayName } : {}) };
       participants.set(id, participant);
     }
-    const text = message.type === 'text' ? (message.content?.message ?? '') : htmlToText(message.content?.message ?? '');
-    turns.push({ participantId: id, role: participant.role, text, offsetMs: Math.max(0, time(message.createdOn) - started) });
+    const text =
+      message.type === 'text' ? (message.content?.message ?? '') : htmlToText(message.content?.message ?? '');
+    turns.push({
+      participantId: id,
+      role: participant.role,
+      text,
+      offsetMs: Math.max(0, time(message.createdOn) - started),
+    });
   }
 
   const last = turns[turns.length - 1];
@@ -103,7 +124,11 @@ export function conversationFromChatExport(input: unknown, options: ChatExportOp
       durationMs: last.offsetMs,
       participants: [...participants.values()],
       turns,
-      metadata: { threadId: envelope.threadId || options.threadId, messageCount: turns.length, ...(envelope.topic ? { topic: envelope.topic } : {}) },
+      metadata: {
+        threadId: envelope.threadId || options.threadId,
+        messageCount: turns.length,
+        ...(envelope.topic ? { topic: envelope.topic } : {}),
+      },
     },
     source,
   );
@@ -124,7 +149,12 @@ export function chatConversationId(threadId: string): string {
 }
 
 function safeId(threadId: string): string {
-  return threadId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'chat';
+  return (
+    threadId
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 128) || 'chat'
+  );
 }
 
 function htmlToText(html: string): string {

@@ -13,8 +13,16 @@ export interface InsightsDependencies {
 }
 
 /** The provider INSIGHTS_PROVIDER names: `local` (offline packages) or `azure` (Azure AI Language). */
-export function createInsightsProvider(settings: Config['insights'], deps: InsightsDependencies = {}): InsightsProvider {
+export function createInsightsProvider(
+  settings: Config['insights'],
+  deps: InsightsDependencies = {},
+): InsightsProvider {
   if (settings.provider === 'local') return new LocalInsightsProvider();
-  if (!settings.languageEndpoint) throw new ConfigError(['LANGUAGE_ENDPOINT: is required when INSIGHTS_PROVIDER=azure']);
-  return new AzureInsightsProvider({ endpoint: settings.languageEndpoint, credential: deps.credential ?? new DefaultAzureCredential(), ca: deps.ca });
+  if (!settings.languageEndpoint)
+    throw new ConfigError(['LANGUAGE_ENDPOINT: is required when INSIGHTS_PROVIDER=azure']);
+  return new AzureInsightsProvider({
+    endpoint: settings.languageEndpoint,
+    credential: deps.credential ?? new DefaultAzureCredential(),
+    ca: deps.ca,
+  });
 }

@@ -10,5 +10,9 @@ import type { SpeechToText } from './transcribe';
 export function createSpeechToText(settings: Config['insights'], deps: InsightsDependencies = {}): SpeechToText {
   if (settings.provider === 'local') return new PocketsphinxSpeechToText();
   if (!settings.speechEndpoint) throw new ConfigError(['SPEECH_ENDPOINT: is required when INSIGHTS_PROVIDER=azure']);
-  return new AzureSpeechToText({ endpoint: settings.speechEndpoint, credential: deps.credential ?? new DefaultAzureCredential(), ca: deps.ca });
+  return new AzureSpeechToText({
+    endpoint: settings.speechEndpoint,
+    credential: deps.credential ?? new DefaultAzureCredential(),
+    ca: deps.ca,
+  });
 }

@@ -2,11 +2,7 @@ import { ValidationError, type SwitchboardErrorOptions } from '../errors';
 
 /** Why an input can never be processed, whatever the retries: the lead maps these to `deadletter/`. */
 export type DeadLetterReason =
-  | 'invalid_json'
-  | 'invalid_document'
-  | 'unsupported_schema_version'
-  | 'empty_transcript'
-  | 'corrupt_audio';
+  'invalid_json' | 'invalid_document' | 'unsupported_schema_version' | 'empty_transcript' | 'corrupt_audio';
 
 /**
  * A poison input (as opposed to a transient failure): retrying cannot help, so the caller moves the input

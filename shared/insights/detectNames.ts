@@ -5,34 +5,214 @@ import wellKnownNamesList from '@dawn-analytics/redact-pii/dist/built-ins/well-k
 // compromise's people(), cue phrases ("my name is", "this is", "X speaking", "Mr."), and participants'
 // display names. Every detected name is then replaced everywhere in the conversation.
 
-const wellKnownNames = new Set((wellKnownNamesList as string[]).map((n) => n.toLowerCase()));
+const wellKnownNames = new Set(wellKnownNamesList.map((n) => n.toLowerCase()));
 
 /** Names that are also everyday words: replaced only where written with a capital or after a cue. */
 const AMBIGUOUS = new Set([
-  'bill', 'will', 'mark', 'may', 'june', 'april', 'august', 'rose', 'grace', 'hope', 'joy', 'faith', 'pat', 'rich',
-  'frank', 'sunny', 'dawn', 'summer', 'amber', 'ruby', 'chase', 'hunter', 'art', 'max', 'gene', 'sue', 'don', 'ray',
-  'guy', 'bob', 'lee', 'long', 'young', 'white', 'brown', 'green', 'black', 'gray', 'grey', 'price', 'cash', 'card',
-  'banks', 'bank', 'king', 'hall', 'page', 'miles', 'case', 'major', 'ward', 'rich', 'love', 'star', 'crystal', 'jade',
-  'iris', 'lily', 'holly', 'penny', 'victoria', 'virginia', 'georgia', 'carolina', 'jordan', 'paris', 'sydney',
+  'bill',
+  'will',
+  'mark',
+  'may',
+  'june',
+  'april',
+  'august',
+  'rose',
+  'grace',
+  'hope',
+  'joy',
+  'faith',
+  'pat',
+  'rich',
+  'frank',
+  'sunny',
+  'dawn',
+  'summer',
+  'amber',
+  'ruby',
+  'chase',
+  'hunter',
+  'art',
+  'max',
+  'gene',
+  'sue',
+  'don',
+  'ray',
+  'guy',
+  'bob',
+  'lee',
+  'long',
+  'young',
+  'white',
+  'brown',
+  'green',
+  'black',
+  'gray',
+  'grey',
+  'price',
+  'cash',
+  'card',
+  'banks',
+  'bank',
+  'king',
+  'hall',
+  'page',
+  'miles',
+  'case',
+  'major',
+  'ward',
+  'rich',
+  'love',
+  'star',
+  'crystal',
+  'jade',
+  'iris',
+  'lily',
+  'holly',
+  'penny',
+  'victoria',
+  'virginia',
+  'georgia',
+  'carolina',
+  'jordan',
+  'paris',
+  'sydney',
 ]);
 
 /** Words a cue phrase is often followed by that are never names. */
 const NOT_NAMES = new Set([
-  'a', 'an', 'the', 'about', 'calling', 'call', 'not', 'just', 'so', 'very', 'really', 'still', 'on', 'in', 'at', 'to',
-  'for', 'with', 'from', 'your', 'my', 'our', 'their', 'his', 'her', 'it', 'that', 'this', 'what', 'why', 'how', 'and',
-  'but', 'or', 'is', 'was', 'be', 'going', 'trying', 'looking', 'having', 'getting', 'sorry', 'afraid', 'glad', 'happy',
-  'sure', 'here', 'there', 'fine', 'good', 'great', 'ok', 'okay', 'all', 'also', 'now', 'again', 'speaking', 'customer',
-  'agent', 'support', 'billing', 'service', 'team', 'contoso', 'fabrikam', 'yes', 'no', 'hi', 'hello', 'thanks', 'thank',
-  'regarding', 'correct', 'right', 'done', 'back', 'new', 'frustrated', 'upset', 'confused', 'worried', 'disappointed',
-  'name', 'number', 'mr', 'mrs', 'ms', 'miss', 'dr', 'doctor', 'sir', 'madam', 'ma', 'am', 'i', 'we', 'you', 'he', 'she',
-  'they', 'one', 'email', 'mail', 'phone', 'text', 'because', 'if', 'when', 'then', 'well', 'only', 'actually', 'definitely', 'absolutely', 'unable',
+  'a',
+  'an',
+  'the',
+  'about',
+  'calling',
+  'call',
+  'not',
+  'just',
+  'so',
+  'very',
+  'really',
+  'still',
+  'on',
+  'in',
+  'at',
+  'to',
+  'for',
+  'with',
+  'from',
+  'your',
+  'my',
+  'our',
+  'their',
+  'his',
+  'her',
+  'it',
+  'that',
+  'this',
+  'what',
+  'why',
+  'how',
+  'and',
+  'but',
+  'or',
+  'is',
+  'was',
+  'be',
+  'going',
+  'trying',
+  'looking',
+  'having',
+  'getting',
+  'sorry',
+  'afraid',
+  'glad',
+  'happy',
+  'sure',
+  'here',
+  'there',
+  'fine',
+  'good',
+  'great',
+  'ok',
+  'okay',
+  'all',
+  'also',
+  'now',
+  'again',
+  'speaking',
+  'customer',
+  'agent',
+  'support',
+  'billing',
+  'service',
+  'team',
+  'contoso',
+  'fabrikam',
+  'yes',
+  'no',
+  'hi',
+  'hello',
+  'thanks',
+  'thank',
+  'regarding',
+  'correct',
+  'right',
+  'done',
+  'back',
+  'new',
+  'frustrated',
+  'upset',
+  'confused',
+  'worried',
+  'disappointed',
+  'name',
+  'number',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'dr',
+  'doctor',
+  'sir',
+  'madam',
+  'ma',
+  'am',
+  'i',
+  'we',
+  'you',
+  'he',
+  'she',
+  'they',
+  'one',
+  'email',
+  'mail',
+  'phone',
+  'text',
+  'because',
+  'if',
+  'when',
+  'then',
+  'well',
+  'only',
+  'actually',
+  'definitely',
+  'absolutely',
+  'unable',
 ]);
 
 const HONORIFIC = /^(?:mr|mrs|ms|miss|dr|sir|madam|prof)\.?$/i;
 const WORD = String.raw`(\p{L}[\p{L}'-]*)`;
-const STRONG_CUES = new RegExp(String.raw`\b(?:my name is|my name's|name is|name's|name was|it's spelled|mr\.?|mrs\.?|ms\.?|miss|dr\.?|me llamo|mi nombre es|se(?:ñ|n)or(?:a|ita)?|je m'appelle|ich heiße|ich heisse)\s+${WORD}(?:\s+${WORD})?`, 'giu');
-const WEAK_CUES = new RegExp(String.raw`\b(?:this is|it's|i'm|i am|speaking (?:with|to)|talking (?:with|to)|spoke (?:with|to)|ask for|asked for|thanks|thank you|hi|hello|hey|dear|bye|le atiende|habla)\s*,?\s+${WORD}(?:\s+${WORD})?`, 'giu');
-const RELATION_CUES = new RegExp(String.raw`\b(?:wife|husband|partner|son|daughter|mother|father|mom|dad|brother|sister|colleague|manager|supervisor|friend|neighbou?r|technician|rep|representative)\s*,?\s+${WORD}(?:\s+${WORD})?`, 'giu');
+const STRONG_CUES = new RegExp(
+  String.raw`\b(?:my name is|my name's|name is|name's|name was|it's spelled|mr\.?|mrs\.?|ms\.?|miss|dr\.?|me llamo|mi nombre es|se(?:ñ|n)or(?:a|ita)?|je m'appelle|ich heiße|ich heisse)\s+${WORD}(?:\s+${WORD})?`,
+  'giu',
+);
+const WEAK_CUES = new RegExp(
+  String.raw`\b(?:this is|it's|i'm|i am|speaking (?:with|to)|talking (?:with|to)|spoke (?:with|to)|ask for|asked for|thanks|thank you|hi|hello|hey|dear|bye|le atiende|habla)\s*,?\s+${WORD}(?:\s+${WORD})?`,
+  'giu',
+);
+const RELATION_CUES = new RegExp(
+  String.raw`\b(?:wife|husband|partner|son|daughter|mother|father|mom|dad|brother|sister|colleague|manager|supervisor|friend|neighbou?r|technician|rep|representative)\s*,?\s+${WORD}(?:\s+${WORD})?`,
+  'giu',
+);
 /** Two capitalised words mid-sentence ("... with Priya Raman") where one is a known first or last name. */
 const CAPITALISED_PAIR = /(?<![.!?]\s|^|\n)(?<!\p{L})(\p{Lu}[\p{Ll}'-]+)\s+(\p{Lu}[\p{Ll}'-]+)(?!\p{L})/gu;
 const TRAILING_CUES = new RegExp(String.raw`\b${WORD}(?:\s+${WORD})?\s+(?:speaking|here)\b`, 'gu');
@@ -58,7 +238,9 @@ function isPlainWord(lower: string): boolean {
   let plain = plainWordCache.get(lower);
   if (plain === undefined) {
     const term = nlp(lower);
-    plain = term.has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction|#Value)') && !term.has('#Person');
+    plain =
+      term.has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction|#Value)') &&
+      !term.has('#Person');
     if (plainWordCache.size < 10_000) plainWordCache.set(lower, plain);
   }
   return plain;
@@ -75,7 +257,13 @@ export function detectNames(texts: readonly string[], displayNames: readonly str
   };
   for (const name of displayNames) {
     for (const part of name.split(/[\s,]+/)) {
-      if (part.length >= 2 && !HONORIFIC.test(part) && !/\b(?:bot|assistant|agent)\b/i.test(part) && /^[\p{L}'-]+$/u.test(part)) add(part);
+      if (
+        part.length >= 2 &&
+        !HONORIFIC.test(part) &&
+        !/\b(?:bot|assistant|agent)\b/i.test(part) &&
+        /^[\p{L}'-]+$/u.test(part)
+      )
+        add(part);
     }
   }
   const joined = texts.join('\n');
@@ -88,7 +276,11 @@ export function detectNames(texts: readonly string[], displayNames: readonly str
     const plausible = terms.some((t) => /^\p{Lu}/u.test(t) || wellKnownNames.has(t.toLowerCase()));
     if (plausible) for (const t of terms) if (!NOT_NAMES.has(t.toLowerCase())) add(t);
   }
-  for (const [regex, strong] of [[STRONG_CUES, true], [WEAK_CUES, false], [RELATION_CUES, false]] as const) {
+  for (const [regex, strong] of [
+    [STRONG_CUES, true],
+    [WEAK_CUES, false],
+    [RELATION_CUES, false],
+  ] as const) {
     for (const match of joined.matchAll(regex)) {
       const first = candidate(match[1], strong);
       add(first);
@@ -98,7 +290,13 @@ export function detectNames(texts: readonly string[], displayNames: readonly str
   }
   for (const match of joined.matchAll(CAPITALISED_PAIR)) {
     const [first, second] = [match[1], match[2]].map((w) => w.toLowerCase());
-    if ((wellKnownNames.has(first) || wellKnownNames.has(second)) && !NOT_NAMES.has(first) && !NOT_NAMES.has(second) && !isPlainWord(first) && !isPlainWord(second)) {
+    if (
+      (wellKnownNames.has(first) || wellKnownNames.has(second)) &&
+      !NOT_NAMES.has(first) &&
+      !NOT_NAMES.has(second) &&
+      !isPlainWord(first) &&
+      !isPlainWord(second)
+    ) {
       add(match[1]);
       add(match[2]);
     }
@@ -114,7 +312,10 @@ export function detectNames(texts: readonly string[], displayNames: readonly str
   // The answer to "can I have your name?" starts with the name ("Hiroshi Tanaka, and the number is ...").
   texts.forEach((text, i) => {
     if (i + 1 < texts.length && ASKS_FOR_NAME.test(text)) {
-      const answer = /^\s*(?:(?:it's|its|yes|sure|yeah|ok|okay|it is|me|it's me|that's me|that would be)[\s,]+)?([\p{L}'-]+)(?:\s+([\p{L}'-]+))?(?:\s+([\p{L}'-]+))?\s*(?:[,.!]|$)/u.exec(texts[i + 1]);
+      const answer =
+        /^\s*(?:(?:it's|its|yes|sure|yeah|ok|okay|it is|me|it's me|that's me|that would be)[\s,]+)?([\p{L}'-]+)(?:\s+([\p{L}'-]+))?(?:\s+([\p{L}'-]+))?\s*(?:[,.!]|$)/u.exec(
+          texts[i + 1],
+        );
       if (answer) {
         const words = answer.slice(1).filter((w): w is string => !!w);
         // The whole reply is one to three words that are not everyday English: in answer to "who is the
@@ -126,7 +327,10 @@ export function detectNames(texts: readonly string[], displayNames: readonly str
   // A capitalised word right beside a detected name is part of it ("Hiroshi" in "Hiroshi Tanaka").
   if (found.size > 0) {
     const known = [...found.values()].map(escape).join('|');
-    const beside = new RegExp(String.raw`\b([A-Z][\p{Ll}'-]+)\s+(?:${known})\b|\b(?:${known})\s+([A-Z][\p{Ll}'-]+)\b`, 'gu');
+    const beside = new RegExp(
+      String.raw`\b([A-Z][\p{Ll}'-]+)\s+(?:${known})\b|\b(?:${known})\s+([A-Z][\p{Ll}'-]+)\b`,
+      'gu',
+    );
     for (const match of joined.matchAll(beside)) {
       const word = match[1] ?? match[2];
       if (!NOT_NAMES.has(word.toLowerCase()) && !HONORIFIC.test(word) && !isPlainWord(word.toLowerCase())) add(word);
@@ -144,7 +348,10 @@ function sentencesWorthTagging(texts: readonly string[]): string {
   for (const text of texts) {
     for (const sentence of text.split(/(?<=[.!?])\s+/)) {
       const words = sentence.split(/[\s,;:]+/).filter(Boolean);
-      const worth = words.some((w, i) => (i > 0 && /^\p{Lu}\p{Ll}/u.test(w)) || (/^\p{Ll}+$/u.test(w) && wellKnownNames.has(w) && !AMBIGUOUS.has(w)));
+      const worth = words.some(
+        (w, i) =>
+          (i > 0 && /^\p{Lu}\p{Ll}/u.test(w)) || (/^\p{Ll}+$/u.test(w) && wellKnownNames.has(w) && !AMBIGUOUS.has(w)),
+      );
       if (worth) kept.push(sentence);
     }
   }
@@ -153,7 +360,8 @@ function sentencesWorthTagging(texts: readonly string[]): string {
 
 const PLACEHOLDER_WORDS = new Set(['NAME', 'PHONE', 'EMAIL', 'CARD', 'ADDRESS', 'NUMBER', 'SSN', 'CREDENTIAL']);
 
-const ASKS_FOR_NAME = /\b(?:your|the account holder's|the)\s+(?:full\s+)?name\b|\bname on the (?:account|reservation|card|booking|policy)\b|\bwho am i speaking (?:with|to)\b|\bwho(?:'s| is) (?:the )?(?:member|account holder|policy holder|caller|patient|customer)\b|\bwho do i have on the line\b/i;
+const ASKS_FOR_NAME =
+  /\b(?:your|the account holder's|the)\s+(?:full\s+)?name\b|\bname on the (?:account|reservation|card|booking|policy)\b|\bwho am i speaking (?:with|to)\b|\bwho(?:'s| is) (?:the )?(?:member|account holder|policy holder|caller|patient|customer)\b|\bwho do i have on the line\b/i;
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -165,7 +373,9 @@ export function nameReplacer(names: readonly string[]): (text: string) => string
   // Longest first so "Johnson" is not cut to "[NAME]son"; \b keeps "Ann" out of "Annual".
   const byLength = [...names].sort((a, b) => b.length - a.length);
   const plain = byLength.filter((n) => !AMBIGUOUS.has(n.toLowerCase())).map(escape);
-  const ambiguous = byLength.filter((n) => AMBIGUOUS.has(n.toLowerCase())).map((n) => escape(n[0].toUpperCase() + n.slice(1).toLowerCase()));
+  const ambiguous = byLength
+    .filter((n) => AMBIGUOUS.has(n.toLowerCase()))
+    .map((n) => escape(n[0].toUpperCase() + n.slice(1).toLowerCase()));
   const passes = [
     plain.length ? new RegExp(String.raw`(?<![\p{L}\[])(?:${plain.join('|')})(?![\p{L}\]])`, 'giu') : undefined,
     ambiguous.length ? new RegExp(String.raw`(?<![\p{L}\[])(?:${ambiguous.join('|')})(?![\p{L}\]])`, 'gu') : undefined,

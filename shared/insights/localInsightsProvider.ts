@@ -1,7 +1,13 @@
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { Conversation } from './conversation';
-import { overallSentiment, sentimentLabel, type ConversationAnalysis, type InsightsProvider, type TurnSentiment } from './insightsProvider';
+import {
+  overallSentiment,
+  sentimentLabel,
+  type ConversationAnalysis,
+  type InsightsProvider,
+  type TurnSentiment,
+} from './insightsProvider';
 import { pickSummary, type RankedSentence } from './summaryRules';
 
 // Offline insights (local-ai.md): wink-nlp with its English lite model for sentences, extractive
@@ -11,12 +17,43 @@ type Wink = ReturnType<typeof winkNLP>;
 type Eld = { detect(text: string): { language: string } };
 
 const KEY_PHRASE_PATTERNS = [
-  { name: 'keyPhrase', patterns: ['[ADJ|NOUN|PROPN] [NOUN|PROPN]', '[NOUN|PROPN] [NOUN] [NOUN]', '[ADJ] [NOUN] [NOUN]', '[NOUN] [ADP] [NOUN]'] },
+  {
+    name: 'keyPhrase',
+    patterns: [
+      '[ADJ|NOUN|PROPN] [NOUN|PROPN]',
+      '[NOUN|PROPN] [NOUN] [NOUN]',
+      '[ADJ] [NOUN] [NOUN]',
+      '[NOUN] [ADP] [NOUN]',
+    ],
+  },
 ];
 /** Words that make a phrase about the call itself rather than its topic. */
 const GENERIC = new Set([
-  'thank', 'thanks', 'today', 'day', 'time', 'thing', 'things', 'something', 'anything', 'way', 'lot', 'bit', 'moment', 'help',
-  'minute', 'minutes', 'second', 'question', 'call', 'pleasure', 'problem', 'name', 'number', 'nothing', 'everything',
+  'thank',
+  'thanks',
+  'today',
+  'day',
+  'time',
+  'thing',
+  'things',
+  'something',
+  'anything',
+  'way',
+  'lot',
+  'bit',
+  'moment',
+  'help',
+  'minute',
+  'minutes',
+  'second',
+  'question',
+  'call',
+  'pleasure',
+  'problem',
+  'name',
+  'number',
+  'nothing',
+  'everything',
 ]);
 
 let shared: Promise<{ nlp: Wink; eld: Eld }> | undefined;
@@ -57,7 +94,9 @@ export class LocalInsightsProvider implements InsightsProvider {
   async analyze(conversation: Conversation): Promise<ConversationAnalysis> {
     const { nlp, eld } = await load();
     const its = nlp.its;
-    const turns = conversation.turns.map((t, turnIndex) => ({ ...t, turnIndex })).filter((t) => t.text.trim().length > 0);
+    const turns = conversation.turns
+      .map((t, turnIndex) => ({ ...t, turnIndex }))
+      .filter((t) => t.text.trim().length > 0);
 
     // Per turn: sentences (with their original, redacted text) and sentiment.
     const sentences: Array<Omit<RankedSentence, 'importance'>> = [];
@@ -69,7 +108,13 @@ export class LocalInsightsProvider implements InsightsProvider {
       const bySentence = doc.sentences().out(its.sentiment) as unknown as number[];
       const strongest = bySentence.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
       const score = Math.round((((doc.out(its.sentiment) as unknown as number) + strongest) / 2) * 1000) / 1000;
-      perTurn.push({ turnIndex: turn.turnIndex, participantId: turn.participantId, role: turn.role, label: sentimentLabel(score), score });
+      perTurn.push({
+        turnIndex: turn.turnIndex,
+        participantId: turn.participantId,
+        role: turn.role,
+        label: sentimentLabel(score),
+        score,
+      });
       for (const text of doc.sentences().out() as string[]) {
         sentences.push({ text: restorePlaceholders(text.trim()), role: turn.role, turnIndex: turn.turnIndex });
       }
@@ -78,7 +123,10 @@ export class LocalInsightsProvider implements InsightsProvider {
     // Whole call: extractive importance and key phrases need the full text in one document.
     const whole = nlp.readDoc(turns.map((t) => asSentences(forAnalysis(t.text))).join('\n'));
     const importance = whole.out(its.sentenceWiseImportance) as unknown as Array<{ index: number; importance: number }>;
-    const ranked: RankedSentence[] = sentences.map((s, i) => ({ ...s, importance: importance.length === sentences.length ? (importance[i]?.importance ?? 0) : 0 }));
+    const ranked: RankedSentence[] = sentences.map((s, i) => ({
+      ...s,
+      importance: importance.length === sentences.length ? (importance[i]?.importance ?? 0) : 0,
+    }));
 
     const counts = new Map<string, number>();
     whole.customEntities().each((entity: { out(f: unknown): unknown }) => {

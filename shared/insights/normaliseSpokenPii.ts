@@ -5,15 +5,41 @@
 // reading, which is how people say phone, card and account numbers.
 
 const DIGITS: Record<string, string> = {
-  zero: '0', oh: '0', o: '0', nought: '0', one: '1', two: '2', three: '3', four: '4', five: '5',
-  six: '6', seven: '7', eight: '8', nine: '9',
+  zero: '0',
+  oh: '0',
+  o: '0',
+  nought: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
 };
 const TEENS: Record<string, string> = {
-  ten: '10', eleven: '11', twelve: '12', thirteen: '13', fourteen: '14', fifteen: '15', sixteen: '16',
-  seventeen: '17', eighteen: '18', nineteen: '19',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  thirteen: '13',
+  fourteen: '14',
+  fifteen: '15',
+  sixteen: '16',
+  seventeen: '17',
+  eighteen: '18',
+  nineteen: '19',
 };
 const TENS: Record<string, string> = {
-  twenty: '2', thirty: '3', forty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9',
+  twenty: '2',
+  thirty: '3',
+  forty: '4',
+  fifty: '5',
+  sixty: '6',
+  seventy: '7',
+  eighty: '8',
+  ninety: '9',
 };
 const REPEAT: Record<string, number> = { double: 2, triple: 3 };
 /** Words that may sit between the digits of one spoken number without ending it. */
@@ -85,7 +111,15 @@ function readRun(tokens: string[], start: number): Run | undefined {
       afterHundred = false;
       // "forty two" is 42, "forty" alone is 40.
       const next = tokens[i + 2]?.toLowerCase();
-      if (tokens[i + 1] !== undefined && /^[\s-]+$/.test(tokens[i + 1]) && next && next in DIGITS && next !== 'oh' && next !== 'o' && next !== 'zero') {
+      if (
+        tokens[i + 1] !== undefined &&
+        /^[\s-]+$/.test(tokens[i + 1]) &&
+        next &&
+        next in DIGITS &&
+        next !== 'oh' &&
+        next !== 'o' &&
+        next !== 'zero'
+      ) {
         digits += TENS[word] + DIGITS[next];
         i += 2;
       } else {
@@ -131,10 +165,13 @@ const SPOKEN_EMAIL = new RegExp(String.raw`(?<![\w'])(${LETTERS}(?:${SEPARATOR}$
 
 function writtenNumberWords(part: string): string {
   // "forty two" -> 42, "seven" -> 7: numbers inside an address are written as digits.
-  return part.replace(/\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?\b|\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b/gi, (_m, tens?: string, unit?: string, single?: string) => {
-    if (single) return TEENS[single.toLowerCase()] ?? DIGITS[single.toLowerCase()];
-    return TENS[(tens as string).toLowerCase()] + (unit ? DIGITS[unit.toLowerCase()] : '0');
-  });
+  return part.replace(
+    /\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?\b|\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b/gi,
+    (_m, tens?: string, unit?: string, single?: string) => {
+      if (single) return TEENS[single.toLowerCase()] ?? DIGITS[single.toLowerCase()];
+      return TENS[(tens as string).toLowerCase()] + (unit ? DIGITS[unit.toLowerCase()] : '0');
+    },
+  );
 }
 
 function written(part: string): string {
@@ -148,6 +185,9 @@ function written(part: string): string {
 export function normaliseSpokenEmails(text: string): string {
   if (!/\bdot\b/i.test(text)) return text;
   return text
-    .replace(CUED_EMAIL, (_match, cue: string, local: string, domain: string) => `${cue}${written(local)}@${written(domain)}`)
+    .replace(
+      CUED_EMAIL,
+      (_match, cue: string, local: string, domain: string) => `${cue}${written(local)}@${written(domain)}`,
+    )
     .replace(SPOKEN_EMAIL, (_match, local: string, domain: string) => `${written(local)}@${written(domain)}`);
 }

@@ -42,7 +42,13 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(Object.assign(new Error(`${command} exited with ${signal ?? code}: ${Buffer.concat(err).toString('utf8').slice(-300)}`), { code: signal ?? code }));
+      else
+        reject(
+          Object.assign(
+            new Error(`${command} exited with ${signal ?? code}: ${Buffer.concat(err).toString('utf8').slice(-300)}`),
+            { code: signal ?? code },
+          ),
+        );
     });
   });
 }
@@ -52,12 +58,18 @@ function installed(command: string): Promise<boolean> {
 }
 
 /** Whether offline speech-to-text can run here, and if not, why and how to fix it. */
-export async function localSpeechToTextStatus(options: PocketsphinxOptions = {}): Promise<{ available: boolean; reason?: string }> {
-  return (await installed(options.command ?? 'pocketsphinx_continuous')) ? { available: true } : { available: false, reason: LOCAL_STT_UNAVAILABLE };
+export async function localSpeechToTextStatus(
+  options: PocketsphinxOptions = {},
+): Promise<{ available: boolean; reason?: string }> {
+  return (await installed(options.command ?? 'pocketsphinx_continuous'))
+    ? { available: true }
+    : { available: false, reason: LOCAL_STT_UNAVAILABLE };
 }
 
 /** Parses `pocketsphinx_continuous -time yes` output: a hypothesis line, then "word start end confidence" lines. */
-export function parsePocketsphinxOutput(stdout: string): Array<{ text: string; startMs: number; endMs: number; confidence: number }> {
+export function parsePocketsphinxOutput(
+  stdout: string,
+): Array<{ text: string; startMs: number; endMs: number; confidence: number }> {
   const utterances: Array<{ text: string; startMs: number; endMs: number; confidence: number }> = [];
   let words: Array<{ start: number; end: number; conf: number }> = [];
   let hypothesis = '';
@@ -87,7 +99,8 @@ export function parsePocketsphinxOutput(stdout: string): Array<{ text: string; s
   return utterances;
 }
 
-const isRecognisable = (info: WavInfo) => info.audioFormat === 1 && info.sampleRate === 16000 && info.bitsPerSample === 16;
+const isRecognisable = (info: WavInfo) =>
+  info.audioFormat === 1 && info.sampleRate === 16000 && info.bitsPerSample === 16;
 
 export class PocketsphinxSpeechToText implements SpeechToText {
   readonly name = 'pocketsphinx';
@@ -110,10 +123,20 @@ export class PocketsphinxSpeechToText implements SpeechToText {
       const turns: Turn[] = [];
       for (const channel of channels) {
         const file = await this.prepare(input, container, info, channel, dir, timeoutMs);
-        const stdout = await run(command, ['-infile', file, '-time', 'yes', '-logfn', '/dev/null', ...(this.options.extraArgs ?? [])], timeoutMs);
+        const stdout = await run(
+          command,
+          ['-infile', file, '-time', 'yes', '-logfn', '/dev/null', ...(this.options.extraArgs ?? [])],
+          timeoutMs,
+        );
         const who = participantForChannel(channel, options);
         for (const u of parsePocketsphinxOutput(stdout)) {
-          turns.push({ ...who, text: u.text, offsetMs: u.startMs, durationMs: Math.max(0, u.endMs - u.startMs), confidence: Math.min(1, Math.max(0, u.confidence)) });
+          turns.push({
+            ...who,
+            text: u.text,
+            offsetMs: u.startMs,
+            durationMs: Math.max(0, u.endMs - u.startMs),
+            confidence: Math.min(1, Math.max(0, u.confidence)),
+          });
         }
       }
       return turns.sort((a, b) => a.offsetMs - b.offsetMs);
@@ -123,21 +146,37 @@ export class PocketsphinxSpeechToText implements SpeechToText {
   }
 
   /** A 16 kHz mono 16-bit file for one channel: the input itself when it already is one, else via sox. */
-  private async prepare(input: string, container: AudioContainer, info: WavInfo | undefined, channel: number | undefined, dir: string, timeoutMs: number): Promise<string> {
+  private async prepare(
+    input: string,
+    container: AudioContainer,
+    info: WavInfo | undefined,
+    channel: number | undefined,
+    dir: string,
+    timeoutMs: number,
+  ): Promise<string> {
     if (channel === undefined && info && isRecognisable(info)) return input;
     const sox = this.options.soxCommand ?? 'sox';
     const what = info ? `${info.channels}-channel ${info.sampleRate} Hz audio` : `${container.toUpperCase()} audio`;
     if (!(await installed(sox))) {
-      throw new UnsupportedError(`Local speech-to-text needs sox to convert ${what} to 16 kHz mono: install it with \`apt-get install sox\`.`);
+      throw new UnsupportedError(
+        `Local speech-to-text needs sox to convert ${what} to 16 kHz mono: install it with \`apt-get install sox\`.`,
+      );
     }
     const output = join(dir, `channel-${channel ?? 'mixed'}.wav`);
     const remix = channel === undefined ? ['remix', '-'] : ['remix', String(channel + 1)];
     try {
-      await run(sox, [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output, ...remix], timeoutMs);
+      await run(
+        sox,
+        [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output, ...remix],
+        timeoutMs,
+      );
     } catch (error) {
       // sox reads MP3 and MP4 only with extra format packages; say which, without the file's content.
       if (container === 'mp3' || container === 'mp4') {
-        throw new UnsupportedError(`Local speech-to-text cannot decode ${container.toUpperCase()} audio: install \`apt-get install libsox-fmt-mp3\` (MP3) or record WAV.`, { cause: error });
+        throw new UnsupportedError(
+          `Local speech-to-text cannot decode ${container.toUpperCase()} audio: install \`apt-get install libsox-fmt-mp3\` (MP3) or record WAV.`,
+          { cause: error },
+        );
       }
       throw error;
     }

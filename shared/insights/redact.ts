@@ -9,7 +9,17 @@ import { normaliseSpokenPii } from './normaliseSpokenPii';
 // module adds what it lacks: spoken forms, card numbers checked with Luhn, international phone numbers,
 // account numbers, and names replaced everywhere in the conversation once detected.
 
-export const piiCategories = ['phone', 'email', 'card', 'name', 'address', 'accountNumber', 'ssn', 'credential', 'dateOfBirth'] as const;
+export const piiCategories = [
+  'phone',
+  'email',
+  'card',
+  'name',
+  'address',
+  'accountNumber',
+  'ssn',
+  'credential',
+  'dateOfBirth',
+] as const;
 export type PiiCategory = (typeof piiCategories)[number];
 export type RedactionCounts = Record<PiiCategory, number>;
 
@@ -70,7 +80,10 @@ const cardNumbers = fn((text) =>
 
 // A card's security code and expiry only mean something next to their cue words.
 const cardSecrets = fn((text) =>
-  text.replace(/\b((?:security |three digit |3 digit |verification )?code|cvv2?|cvc|expir(?:y|es|ation)(?: date)?)((?:\s+(?:is|was|of|number|date))*[\s:,]*)(\d{3,4}|\d{1,2}\s*\/\s*\d{2,4})\b/gi, (_m, cue: string, gap: string) => `${cue}${gap}${PLACEHOLDERS.card}`),
+  text.replace(
+    /\b((?:security |three digit |3 digit |verification )?code|cvv2?|cvc|expir(?:y|es|ation)(?: date)?)((?:\s+(?:is|was|of|number|date))*[\s:,]*)(\d{3,4}|\d{1,2}\s*\/\s*\d{2,4})\b/gi,
+    (_m, cue: string, gap: string) => `${cue}${gap}${PLACEHOLDERS.card}`,
+  ),
 );
 
 const internationalPhone = fn((text) =>
@@ -81,13 +94,19 @@ const internationalPhone = fn((text) =>
 );
 
 const socialSecurityInContext = fn((text) =>
-  text.replace(/\b(social(?: security)?(?: number)?|ssn)((?:\s+(?:is|was|number))*[\s:,]*)\d{9}\b/gi, (_m, cue: string, gap: string) => `${cue}${gap}${PLACEHOLDERS.ssn}`),
+  text.replace(
+    /\b(social(?: security)?(?: number)?|ssn)((?:\s+(?:is|was|number))*[\s:,]*)\d{9}\b/gi,
+    (_m, cue: string, gap: string) => `${cue}${gap}${PLACEHOLDERS.ssn}`,
+  ),
 );
 
 // Street types the library's address pattern lacks (UK and others), and UK postcodes.
 const moreStreetAddresses = fn((text) =>
   text
-    .replace(/\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,2}(?:Grove|Close|Crescent|Place|Terrace|Square|Row|Gardens|Park|Hill|Mews|Parkway|Highway|Hwy|Pl|Walk|Green|Rise|Vale|View|Heights)\b\.?/g, PLACEHOLDERS.address)
+    .replace(
+      /\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,2}(?:Grove|Close|Crescent|Place|Terrace|Square|Row|Gardens|Park|Hill|Mews|Parkway|Highway|Hwy|Pl|Walk|Green|Rise|Vale|View|Heights)\b\.?/g,
+      PLACEHOLDERS.address,
+    )
     .replace(/\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/g, PLACEHOLDERS.address),
 );
 
@@ -99,7 +118,10 @@ const afterPatterns: ISyncRedactor[] = [
   fn((text) =>
     text
       .replace(/(\[ADDRESS\][^.?!\d]{0,40}?)\b\d{5}(?:-\d{4})?\b/g, `$1${PLACEHOLDERS.address}`)
-      .replace(/\b(zip(?: code)?|post ?code|postal code)((?:\s+(?:is|was))*[\s:,]*)\d{5}(?:-\d{4})?\b/gi, `$1$2${PLACEHOLDERS.address}`),
+      .replace(
+        /\b(zip(?: code)?|post ?code|postal code)((?:\s+(?:is|was))*[\s:,]*)\d{5}(?:-\d{4})?\b/gi,
+        `$1$2${PLACEHOLDERS.address}`,
+      ),
   ),
   // Account, policy, order and member numbers: any remaining run of 6+ digits, or letters+digits ids.
   fn((text) =>
@@ -140,7 +162,8 @@ const patternRedactor = new SyncRedactor({
 // Dates are personal only as dates of birth: redacted in a turn that mentions birth, or that answers one.
 const BIRTH_CUE = /\b(?:date of birth|birth ?date|birthday|born|d\.?o\.?b\.?)\b/i;
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
-const ORDINAL_WORDS = 'first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth';
+const ORDINAL_WORDS =
+  'first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth';
 const DAY = String.raw`(?:\d{1,2}(?:st|nd|rd|th)?|(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|${ORDINAL_WORDS})`;
 const YEAR = String.raw`(?:19|20)\d{2}`;
 const DATE = new RegExp(
@@ -150,7 +173,9 @@ const DATE = new RegExp(
 
 /** Replaces dates in a turn about a date of birth (call only in that context). */
 export function redactDatesOfBirth(text: string): string {
-  return text.replace(DATE, (match) => (/^in\s/i.test(match) ? `in ${PLACEHOLDERS.dateOfBirth}` : PLACEHOLDERS.dateOfBirth));
+  return text.replace(DATE, (match) =>
+    /^in\s/i.test(match) ? `in ${PLACEHOLDERS.dateOfBirth}` : PLACEHOLDERS.dateOfBirth,
+  );
 }
 
 /** Redacts pattern PII (numbers, emails, addresses) from one text, spoken forms included. */
@@ -195,7 +220,9 @@ export function redactConversation(conversation: Conversation): RedactionResult 
   return {
     conversation: {
       ...conversation,
-      participants: conversation.participants.map((p) => (p.displayName === undefined ? p : { ...p, displayName: PLACEHOLDERS.name })),
+      participants: conversation.participants.map((p) =>
+        p.displayName === undefined ? p : { ...p, displayName: PLACEHOLDERS.name },
+      ),
       turns: conversation.turns.map((t, i) => ({ ...t, text: texts[i] })),
     },
     counts: subtractCounts(after, before),

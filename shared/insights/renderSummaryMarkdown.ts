@@ -17,7 +17,9 @@ function line(text: string): string {
 }
 
 export function renderSummaryMarkdown(doc: SummaryDocument): string {
-  const redacted = piiCategories.filter((c) => doc.redaction[c] > 0).map((c) => `${PLACEHOLDERS[c]} ×${doc.redaction[c]}`);
+  const redacted = piiCategories
+    .filter((c) => doc.redaction[c] > 0)
+    .map((c) => `${PLACEHOLDERS[c]} ×${doc.redaction[c]}`);
   const turns = doc.sentiment.perTurn;
   const trend = turns.length ? turns.map((t) => `${t.role[0].toUpperCase()}${ICON[t.label]}`).join(' ') : '_no turns_';
   const lines = [

@@ -27,8 +27,10 @@ const RESOLUTION_CUES = new RegExp(
 );
 const FOLLOW_UP_CUES =
   /\b(will|i'll|we'll|you'll|it'll|within|follow up|call you|call back|email you|text you|send you|tomorrow|next week|business days|by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday)|please (?:sign|keep|arrive|set|call|check)|should (?:appear|arrive)|expect)\b/i;
-const FILLER = /^(?:hi|hello|thanks?|thank you|okay|ok|great|perfect|sure|yes|no|bye|you're welcome|my pleasure)\b[^.?!]{0,12}[.?!]?$/i;
-const GREETING = /\b(thank you for calling|thanks for calling|how can i help|how may i help|what can i do for you|speaking\b|you've reached|welcome to|take it from here|happy to help)\b/i;
+const FILLER =
+  /^(?:hi|hello|thanks?|thank you|okay|ok|great|perfect|sure|yes|no|bye|you're welcome|my pleasure)\b[^.?!]{0,12}[.?!]?$/i;
+const GREETING =
+  /\b(thank you for calling|thanks for calling|how can i help|how may i help|what can i do for you|speaking\b|you've reached|welcome to|take it from here|happy to help)\b/i;
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
@@ -51,13 +53,18 @@ function best(candidates: RankedSentence[], score: (s: RankedSentence) => number
 export function tidySentence(text: string): string {
   const trimmed = text
     .trim()
-    .replace(/^(?:(?:hi|hello|hey|yeah|yes|so|ok|okay|well|um|uh|good (?:morning|afternoon|evening))\b(?:\s+\[NAME\])?[\s,!.]*)+/i, '');
+    .replace(
+      /^(?:(?:hi|hello|hey|yeah|yes|so|ok|okay|well|um|uh|good (?:morning|afternoon|evening))\b(?:\s+\[NAME\])?[\s,!.]*)+/i,
+      '',
+    );
   return trimmed ? trimmed[0].toUpperCase() + trimmed.slice(1) : trimmed;
 }
 
 export function pickSummary(sentences: readonly RankedSentence[], language: string): ConversationSummary {
   const english = language === 'en' || language === 'und';
-  const substantive = sentences.filter((s) => words(s.text) >= 4 && !FILLER.test(s.text.trim()) && !GREETING.test(s.text));
+  const substantive = sentences.filter(
+    (s) => words(s.text) >= 4 && !FILLER.test(s.text.trim()) && !GREETING.test(s.text),
+  );
   const customer = substantive.filter((s) => s.role === 'customer');
   const agent = substantive.filter((s) => s.role !== 'customer');
   const lastTurn = Math.max(1, ...sentences.map((s) => s.turnIndex));
@@ -74,7 +81,9 @@ export function pickSummary(sentences: readonly RankedSentence[], language: stri
   });
 
   // Resolution: an agent sentence after the issue saying what was done; later and more specific wins.
-  const resolutionPool = (agent.length > 0 ? agent : substantive).filter((s) => !issue || s.turnIndex > issue.turnIndex);
+  const resolutionPool = (agent.length > 0 ? agent : substantive).filter(
+    (s) => !issue || s.turnIndex > issue.turnIndex,
+  );
   const resolution = best(resolutionPool, (s) => {
     const cue = english ? (RESOLUTION_CUES.test(s.text) ? 1.5 : 0) : 0;
     const question = /\?$/.test(s.text.trim()) ? -1 : 0;

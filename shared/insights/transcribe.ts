@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { CONVERSATION_SCHEMA_VERSION, parseConversation, type Conversation, type ConversationRole, type Turn } from './conversation';
+import {
+  CONVERSATION_SCHEMA_VERSION,
+  parseConversation,
+  type Conversation,
+  type ConversationRole,
+  type Turn,
+} from './conversation';
 
 // The speech-to-text port: a WAV recording in, speaker turns out. A mixed (mono) recording gives one
 // turn stream (no diarisation); an unmixed, multi-channel one gives one stream per channel, each channel
@@ -22,7 +28,10 @@ export interface SpeechToText {
   transcribe(wav: Buffer | string, options?: TranscribeOptions): Promise<Turn[]>;
 }
 
-export function participantForChannel(channel: number | undefined, options: TranscribeOptions): { participantId: string; role: ConversationRole } {
+export function participantForChannel(
+  channel: number | undefined,
+  options: TranscribeOptions,
+): { participantId: string; role: ConversationRole } {
   if (channel === undefined) return { participantId: 'mixed', role: options.mixedRole ?? 'customer' };
   const roles = options.channelRoles ?? ['customer', 'agent'];
   return { participantId: `channel-${channel}`, role: roles[channel] ?? 'agent' };
@@ -42,7 +51,8 @@ export function conversationFromTranscription(input: {
   metadata?: Record<string, unknown>;
 }): Conversation {
   const participants = new Map<string, { id: string; role: ConversationRole }>();
-  for (const t of input.turns) if (!participants.has(t.participantId)) participants.set(t.participantId, { id: t.participantId, role: t.role });
+  for (const t of input.turns)
+    if (!participants.has(t.participantId)) participants.set(t.participantId, { id: t.participantId, role: t.role });
   return parseConversation(
     {
       schemaVersion: CONVERSATION_SCHEMA_VERSION,

@@ -15,8 +15,10 @@ export interface WavInfo {
 }
 
 export function readWavInfo(wav: Buffer, sourceName = 'audio'): WavInfo {
-  const corrupt = (why: string) => new DeadLetterError('corrupt_audio', `${sourceName}: not a usable WAV file (${why})`);
-  if (wav.length < 44 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') throw corrupt('no RIFF/WAVE header');
+  const corrupt = (why: string) =>
+    new DeadLetterError('corrupt_audio', `${sourceName}: not a usable WAV file (${why})`);
+  if (wav.length < 44 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE')
+    throw corrupt('no RIFF/WAVE header');
   let offset = 12;
   let fmt: Omit<WavInfo, 'dataOffset' | 'dataBytes' | 'durationMs'> | undefined;
   while (offset + 8 <= wav.length) {
@@ -32,7 +34,8 @@ export function readWavInfo(wav: Buffer, sourceName = 'audio'): WavInfo {
       };
     } else if (id === 'data') {
       if (!fmt) throw corrupt('data before fmt');
-      if (fmt.channels === 0 || fmt.sampleRate === 0 || fmt.bitsPerSample === 0) throw corrupt('zero channels, rate or sample size');
+      if (fmt.channels === 0 || fmt.sampleRate === 0 || fmt.bitsPerSample === 0)
+        throw corrupt('zero channels, rate or sample size');
       // Streamed recordings may carry a placeholder size (0 or 0xFFFFFFFF): trust the file length.
       const available = wav.length - offset - 8;
       const dataBytes = size === 0 || size > available ? available : size;
@@ -66,5 +69,8 @@ export function sniffAudio(audio: Buffer, sourceName = 'audio'): AudioContainer 
   if (audio.length >= 12 && ascii(4, 8) === 'ftyp') return 'mp4';
   if (audio.length >= 3 && ascii(0, 3) === 'ID3') return 'mp3';
   if (audio.length >= 2 && audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0) return 'mp3';
-  throw new DeadLetterError('corrupt_audio', `${sourceName}: not a recognised audio file (WAV, MP3, FLAC, OGG or MP4 expected)`);
+  throw new DeadLetterError(
+    'corrupt_audio',
+    `${sourceName}: not a recognised audio file (WAV, MP3, FLAC, OGG or MP4 expected)`,
+  );
 }

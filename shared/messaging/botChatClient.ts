@@ -9,7 +9,9 @@ import type { Config } from '../config';
  * identity in Azure) and is refreshed before it expires.
  */
 export function createBotChatClient(config: Config, botUserId: string): ChatClient {
-  const identity = config.acs.connectionString ? new CommunicationIdentityClient(config.acs.connectionString) : new CommunicationIdentityClient(config.acs.endpoint!, new DefaultAzureCredential());
+  const identity = config.acs.connectionString
+    ? new CommunicationIdentityClient(config.acs.connectionString)
+    : new CommunicationIdentityClient(config.acs.endpoint!, new DefaultAzureCredential());
   const endpoint = config.acs.endpoint ?? /endpoint=([^;]+)/i.exec(config.acs.connectionString ?? '')?.[1];
   if (!endpoint) throw new Error('No ACS endpoint for chat.');
   const credential = new AzureCommunicationTokenCredential({

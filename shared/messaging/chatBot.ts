@@ -25,9 +25,20 @@ export interface ChatBotDeps {
 const ESCALATE = /\b(agent|human|person|representative|someone real)\b/i;
 const CLOSE = /^\s*(bye|goodbye|that'?s all|no thanks?|thank you,? bye)\b/i;
 const ANSWERS: { when: RegExp; reply: string }[] = [
-  { when: /\b(hours?|open|closed?)\b/i, reply: 'We are open Monday to Friday 8am to 8pm and Saturday 9am to 1pm, New York time.' },
-  { when: /\b(bill|invoice|charge|payment|refund)\b/i, reply: 'I can help with billing. Could you tell me what looks wrong on your bill? Type "agent" at any time to reach a person.' },
-  { when: /\b(address|move|moving)\b/i, reply: 'You can change your address in the app under Profile. Type "agent" if you would like a person to do it for you.' },
+  {
+    when: /\b(hours?|open|closed?)\b/i,
+    reply: 'We are open Monday to Friday 8am to 8pm and Saturday 9am to 1pm, New York time.',
+  },
+  {
+    when: /\b(bill|invoice|charge|payment|refund)\b/i,
+    reply:
+      'I can help with billing. Could you tell me what looks wrong on your bill? Type "agent" at any time to reach a person.',
+  },
+  {
+    when: /\b(address|move|moving)\b/i,
+    reply:
+      'You can change your address in the app under Profile. Type "agent" if you would like a person to do it for you.',
+  },
 ];
 const FALLBACK = 'I can help with opening hours, billing and address changes. Type "agent" to talk to a person.';
 
@@ -38,7 +49,10 @@ const FALLBACK = 'I can help with opening hours, billing and address changes. Ty
  */
 export async function handleChatMessage(data: unknown, deps: ChatBotDeps): Promise<ChatOutcome> {
   const parsed = chatMessage.safeParse(data);
-  if (!parsed.success) throw new ValidationError(`ChatMessageReceivedInThread is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ValidationError(
+      `ChatMessageReceivedInThread is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`,
+    );
   const { threadId, messageBody } = parsed.data;
   const sender = parsed.data.senderCommunicationIdentifier.rawId;
   if (sender === deps.botUserId) return 'own-message';
@@ -47,13 +61,21 @@ export async function handleChatMessage(data: unknown, deps: ChatBotDeps): Promi
   const text = messageBody.replace(/<[^>]*>/g, ' ');
 
   if (ESCALATE.test(text) && deps.agentUserId) {
-    await thread.addParticipants({ participants: [{ id: { communicationUserId: deps.agentUserId }, displayName: 'Contoso agent' }] });
-    await thread.sendMessage({ content: 'I am connecting you with a colleague who will pick up this conversation.' }, { senderDisplayName: 'Contoso assistant' });
+    await thread.addParticipants({
+      participants: [{ id: { communicationUserId: deps.agentUserId }, displayName: 'Contoso agent' }],
+    });
+    await thread.sendMessage(
+      { content: 'I am connecting you with a colleague who will pick up this conversation.' },
+      { senderDisplayName: 'Contoso assistant' },
+    );
     await exportThread(threadId, deps);
     return 'escalated';
   }
   if (CLOSE.test(text)) {
-    await thread.sendMessage({ content: 'Thanks for chatting with Contoso. Goodbye!' }, { senderDisplayName: 'Contoso assistant' });
+    await thread.sendMessage(
+      { content: 'Thanks for chatting with Contoso. Goodbye!' },
+      { senderDisplayName: 'Contoso assistant' },
+    );
     await exportThread(threadId, deps);
     return 'closed';
   }

@@ -30,7 +30,10 @@ export class OptOutList {
 
   async optOut(phoneNumber: string, now = new Date()): Promise<void> {
     await this.ensureTable();
-    await this.table.upsertEntity({ partitionKey: 'optout', rowKey: this.key(phoneNumber), at: now.toISOString() }, 'Replace');
+    await this.table.upsertEntity(
+      { partitionKey: 'optout', rowKey: this.key(phoneNumber), at: now.toISOString() },
+      'Replace',
+    );
   }
 
   async optIn(phoneNumber: string): Promise<void> {

@@ -9,7 +9,10 @@ const KEYWORDS: Record<Exclude<SmsKeyword, 'none'>, string[]> = {
 
 /** A message that is just a keyword (any case, surrounding spaces and punctuation ignored). */
 export function smsKeyword(message: string): SmsKeyword {
-  const word = message.trim().toLowerCase().replace(/[^a-z]/g, '');
+  const word = message
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
   for (const [keyword, words] of Object.entries(KEYWORDS)) if (words.includes(word)) return keyword as SmsKeyword;
   return 'none';
 }

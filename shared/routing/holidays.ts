@@ -25,7 +25,11 @@ export function holidayDateError(date: string): string | undefined {
   return `"${date}" must be YYYY-MM-DD (one day) or MM-DD (every year)`;
 }
 
-export function isHoliday(holidays: readonly (string | HolidayEntry)[] | undefined, now: Date, timeZone: string): boolean {
+export function isHoliday(
+  holidays: readonly (string | HolidayEntry)[] | undefined,
+  now: Date,
+  timeZone: string,
+): boolean {
   if (!holidays || holidays.length === 0) return false;
   const local = DateTime.fromJSDate(now, { zone: timeZone });
   const day = local.toFormat('yyyy-MM-dd');

@@ -29,13 +29,19 @@ export class InsightsBlobs {
 
   async putJson(container: string, name: string, value: unknown, metadata: Record<string, string> = {}): Promise<void> {
     const body = JSON.stringify(value, null, 2);
-    await (await this.container(container)).getBlockBlobClient(name).upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' }, metadata });
+    await (
+      await this.container(container)
+    )
+      .getBlockBlobClient(name)
+      .upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' }, metadata });
   }
 
   async putSummary(summary: SummaryDocument, markdown: string, source: string): Promise<void> {
     const container = await this.container(Containers.summaries);
     // Markdown first, JSON last: the JSON's presence means the summary is complete.
-    await container.getBlockBlobClient(`${summary.id}.md`).upload(markdown, Buffer.byteLength(markdown), { blobHTTPHeaders: { blobContentType: 'text/markdown; charset=utf-8' } });
+    await container.getBlockBlobClient(`${summary.id}.md`).upload(markdown, Buffer.byteLength(markdown), {
+      blobHTTPHeaders: { blobContentType: 'text/markdown; charset=utf-8' },
+    });
     await this.putJson(Containers.summaries, `${summary.id}.json`, summary, { source: encodeURIComponent(source) });
   }
 

@@ -4,7 +4,14 @@ import { ValidationError } from '../errors';
 import { callIdFor } from '../calls/callIdFor';
 import { Containers, type InsightsBlobs } from './insightsBlobs';
 
-const chunkSchema = z.object({ documentId: z.string().min(1), index: z.number().int().min(0), contentLocation: z.string().url(), deleteLocation: z.string().url().optional() }).passthrough();
+const chunkSchema = z
+  .object({
+    documentId: z.string().min(1),
+    index: z.number().int().min(0),
+    contentLocation: z.string().url(),
+    deleteLocation: z.string().url().optional(),
+  })
+  .passthrough();
 const recordingFileSchema = z
   .object({
     recordingStorageInfo: z.object({ recordingChunks: z.array(chunkSchema).min(1) }),
@@ -26,9 +33,16 @@ export interface StoredChunk {
  * to the blob (never whole in memory), with its metadata. A redelivered event finds the chunk already
  * there (same documentId) and skips it. The ACS copy is deleted only after the blob is committed.
  */
-export async function storeRecording(subject: string, data: unknown, deps: { client: CallAutomationClient; blobs: InsightsBlobs; deleteSource: boolean }): Promise<StoredChunk[]> {
+export async function storeRecording(
+  subject: string,
+  data: unknown,
+  deps: { client: CallAutomationClient; blobs: InsightsBlobs; deleteSource: boolean },
+): Promise<StoredChunk[]> {
   const parsed = recordingFileSchema.safeParse(data);
-  if (!parsed.success) throw new ValidationError(`RecordingFileStatusUpdated is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ValidationError(
+      `RecordingFileStatusUpdated is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const serverCallId = /\/serverCallId\/([^/]+)/.exec(subject)?.[1];
   if (!serverCallId) throw new ValidationError('RecordingFileStatusUpdated subject has no serverCallId.');
   const callId = callIdFor(decodeURIComponent(serverCallId));
@@ -46,8 +60,10 @@ export async function storeRecording(subject: string, data: unknown, deps: { cli
       continue;
     }
     const audio = await recording.downloadStreaming(chunk.contentLocation);
-    await blob.uploadStream(audio as NodeJS.ReadableStream as import('node:stream').Readable, 4 * 1024 * 1024, 4, {
-      blobHTTPHeaders: { blobContentType: ext === 'wav' ? 'audio/wav' : ext === 'mp3' ? 'audio/mpeg' : 'application/octet-stream' },
+    await blob.uploadStream(audio as import('node:stream').Readable, 4 * 1024 * 1024, 4, {
+      blobHTTPHeaders: {
+        blobContentType: ext === 'wav' ? 'audio/wav' : ext === 'mp3' ? 'audio/mpeg' : 'application/octet-stream',
+      },
       metadata: {
         callid: callId,
         documentid: chunk.documentId,

@@ -11,11 +11,19 @@ export type SummarizeOutcome = { outcome: 'summarized'; id: string } | { outcome
  * can never be processed goes to `deadletter/` with the reason and the function succeeds, so the
  * pipeline carries on; transient failures (the AI service) throw, so the trigger retries.
  */
-export async function summarizeInput(kind: 'transcript' | 'chat-export', name: string, content: Buffer, deps: { provider: InsightsProvider; blobs: InsightsBlobs }): Promise<SummarizeOutcome> {
+export async function summarizeInput(
+  kind: 'transcript' | 'chat-export',
+  name: string,
+  content: Buffer,
+  deps: { provider: InsightsProvider; blobs: InsightsBlobs },
+): Promise<SummarizeOutcome> {
   const container = kind === 'transcript' ? Containers.transcripts : Containers.chatExports;
   const source = `${container}/${name}`;
   try {
-    const input = kind === 'chat-export' ? conversationFromChatExport(content, { threadId: name.replace(/\.json$/i, '') }) : content;
+    const input =
+      kind === 'chat-export'
+        ? conversationFromChatExport(content, { threadId: name.replace(/\.json$/i, '') })
+        : content;
     const { summary, markdown } = await summarizeConversation(input, deps.provider, { sourceName: source });
     await deps.blobs.putSummary(summary, markdown, source);
     return { outcome: 'summarized', id: summary.id };

@@ -29,7 +29,11 @@ export async function transcribeRecordingBlob(
     return { outcome: 'transcribed' };
   } catch (error) {
     // Unsupported: no local speech-to-text installed, or a format it cannot decode; both need a person.
-    const reason = isDeadLetterError(error) ? error.reason : error instanceof UnsupportedError ? 'stt_unavailable' : undefined;
+    const reason = isDeadLetterError(error)
+      ? error.reason
+      : error instanceof UnsupportedError
+        ? 'stt_unavailable'
+        : undefined;
     if (!reason) throw error;
     await deps.blobs.deadLetter(source, reason, (error as Error).message);
     return { outcome: 'dead-lettered', reason };

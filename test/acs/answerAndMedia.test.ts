@@ -13,9 +13,16 @@ describe('answering an inbound call and running media', () => {
   });
   after(() => fx.close());
 
-  async function answeredCall(): Promise<{ serverCallId: string; connection: CallConnection; callConnectionId: string }> {
+  async function answeredCall(): Promise<{
+    serverCallId: string;
+    connection: CallConnection;
+    callConnectionId: string;
+  }> {
     const placed = await fx.acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE, callerDisplayName: 'Caller' });
-    const incoming = await fx.eventGrid.waitForMatch('Microsoft.Communication.IncomingCall', (e) => e.data.serverCallId === placed.serverCallId);
+    const incoming = await fx.eventGrid.waitForMatch(
+      'Microsoft.Communication.IncomingCall',
+      (e) => e.data.serverCallId === placed.serverCallId,
+    );
     const result = await client.answerCall(String(incoming.data.incomingCallContext), fx.callbacks.url);
     const callConnectionId = result.callConnectionProperties.callConnectionId!;
     await fx.callbacks.waitFor('CallConnected', callConnectionId);
@@ -34,7 +41,11 @@ describe('answering an inbound call and running media', () => {
 
   it('plays text and reports PlayStarted then PlayCompleted', async () => {
     const { callConnectionId, connection } = await answeredCall();
-    await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Hello there', voiceName: 'en-US-NancyNeural' }], { operationContext: 'greet' });
+    await connection
+      .getCallMedia()
+      .playToAll([{ kind: 'textSource', text: 'Hello there', voiceName: 'en-US-NancyNeural' }], {
+        operationContext: 'greet',
+      });
     const done = await fx.callbacks.waitFor('PlayCompleted', callConnectionId);
     assert.equal(done.operationContext, 'greet');
     const kinds = fx.callbacks.kinds(callConnectionId);
@@ -43,12 +54,15 @@ describe('answering an inbound call and running media', () => {
 
   it('recognizes the digits the caller presses', async () => {
     const { callConnectionId, connection, serverCallId } = await answeredCall();
-    await connection.getCallMedia().startRecognizing({ phoneNumber: CALLER }, {
-      kind: 'callMediaRecognizeDtmfOptions',
-      maxTonesToCollect: 3,
-      playPrompt: { kind: 'textSource', text: 'Enter your code' },
-      operationContext: 'code',
-    });
+    await connection.getCallMedia().startRecognizing(
+      { phoneNumber: CALLER },
+      {
+        kind: 'callMediaRecognizeDtmfOptions',
+        maxTonesToCollect: 3,
+        playPrompt: { kind: 'textSource', text: 'Enter your code' },
+        operationContext: 'code',
+      },
+    );
     await fx.acs.control.waitForRequest('recognize', { callConnectionId });
     await fx.acs.control.pressDigits(serverCallId, '123');
     const done = await fx.callbacks.waitFor('RecognizeCompleted', callConnectionId);

@@ -24,7 +24,10 @@ describe('call connections', () => {
 
   async function ringing() {
     const placed = await fx.acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE });
-    const incoming = await fx.eventGrid.waitForMatch('Microsoft.Communication.IncomingCall', (e) => e.data.serverCallId === placed.serverCallId);
+    const incoming = await fx.eventGrid.waitForMatch(
+      'Microsoft.Communication.IncomingCall',
+      (e) => e.data.serverCallId === placed.serverCallId,
+    );
     return { serverCallId: placed.serverCallId, context: String(incoming.data.incomingCallContext), event: incoming };
   }
 
@@ -40,7 +43,11 @@ describe('call connections', () => {
   it('answers with 200 and the call properties, and refuses to answer the same call twice', async () => {
     const { context } = await ringing();
     const result = await client.answerCall(context, fx.callbacks.url);
-    assert.equal(result.callConnectionProperties.callbackUrl ?? (result.callConnectionProperties as { callbackUri?: string }).callbackUri, fx.callbacks.url);
+    assert.equal(
+      result.callConnectionProperties.callbackUrl ??
+        (result.callConnectionProperties as { callbackUri?: string }).callbackUri,
+      fx.callbacks.url,
+    );
     assert.ok(result.callConnectionProperties.callConnectionId);
     assert.ok(result.callConnectionProperties.serverCallId);
     await assert.rejects(client.answerCall(context, fx.callbacks.url), rejectsWith(400, '8523'));
@@ -54,11 +61,27 @@ describe('call connections', () => {
     const sockets = await new MediaSocketServer().start();
     after(() => sockets.close());
     const { callConnectionId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: sockets.url, audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true },
-      transcriptionOptions: { transportType: 'websocket', transportUrl: sockets.url, locale: 'en-US', startTranscription: true },
+      mediaStreamingOptions: {
+        transportType: 'websocket',
+        transportUrl: sockets.url,
+        audioChannelType: 'mixed',
+        contentType: 'audio',
+        startMediaStreaming: true,
+      },
+      transcriptionOptions: {
+        transportType: 'websocket',
+        transportUrl: sockets.url,
+        locale: 'en-US',
+        startTranscription: true,
+      },
     });
     await fx.callbacks.waitFor('TranscriptionStarted', callConnectionId);
-    assert.deepEqual(fx.callbacks.kinds(callConnectionId), ['CallConnected', 'ParticipantsUpdated', 'MediaStreamingStarted', 'TranscriptionStarted']);
+    assert.deepEqual(fx.callbacks.kinds(callConnectionId), [
+      'CallConnected',
+      'ParticipantsUpdated',
+      'MediaStreamingStarted',
+      'TranscriptionStarted',
+    ]);
     const started = await fx.callbacks.waitFor('MediaStreamingStarted', callConnectionId);
     assert.equal(started.mediaStreamingUpdate?.mediaStreamingStatus, 'mediaStreamingStarted');
   });
@@ -90,15 +113,27 @@ describe('call connections', () => {
     const connected = await fx.callbacks.waitFor('CallConnected', id);
     assert.equal(connected.operationContext, 'outbound');
     const updated = await fx.callbacks.waitFor('ParticipantsUpdated', id);
-    assert.ok(updated.participants.some((p) => p.identifier && 'phoneNumber' in p.identifier && p.identifier.phoneNumber === AGENT));
+    assert.ok(
+      updated.participants.some(
+        (p) => p.identifier && 'phoneNumber' in p.identifier && p.identifier.phoneNumber === AGENT,
+      ),
+    );
   });
 
   it('lets the callee of an outbound call answer a menu and hang up', async () => {
-    const result = await client.createCall({ targetParticipant: { phoneNumber: AGENT }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } }, fx.callbacks.url);
+    const result = await client.createCall(
+      { targetParticipant: { phoneNumber: AGENT }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } },
+      fx.callbacks.url,
+    );
     const id = result.callConnectionProperties.callConnectionId!;
     const serverCallId = result.callConnectionProperties.serverCallId!;
     await fx.callbacks.waitFor('CallConnected', id);
-    await result.callConnection.getCallMedia().startRecognizing({ phoneNumber: AGENT }, { kind: 'callMediaRecognizeDtmfOptions', maxTonesToCollect: 1, initialSilenceTimeoutInSeconds: 300 });
+    await result.callConnection
+      .getCallMedia()
+      .startRecognizing(
+        { phoneNumber: AGENT },
+        { kind: 'callMediaRecognizeDtmfOptions', maxTonesToCollect: 1, initialSilenceTimeoutInSeconds: 300 },
+      );
     await fx.acs.control.waitForRequest('recognize', { callConnectionId: id });
     await fx.acs.control.pressDigits(serverCallId, '1');
     assert.deepEqual((await fx.callbacks.waitFor('RecognizeCompleted', id)).dtmfResult?.tones, ['one']);
@@ -107,38 +142,68 @@ describe('call connections', () => {
   });
 
   it('creates a call to an ACS user', async () => {
-    const result = await client.createCall({ targetParticipant: { communicationUserId: '8:acs:someone' } }, fx.callbacks.url);
-    await fx.callbacks.waitFor('CallConnected', result.callConnectionProperties.callConnectionId!);
+    const result = await client.createCall(
+      { targetParticipant: { communicationUserId: '8:acs:someone' } },
+      fx.callbacks.url,
+    );
+    await fx.callbacks.waitFor('CallConnected', result.callConnectionProperties.callConnectionId);
   });
 
   it('creates a group call that connects when the first target answers', async () => {
-    const result = await client.createGroupCall([{ communicationUserId: '8:acs:a' }, { communicationUserId: '8:acs:b' }], fx.callbacks.url);
-    await fx.callbacks.waitFor('CallConnected', result.callConnectionProperties.callConnectionId!);
+    const result = await client.createGroupCall(
+      [{ communicationUserId: '8:acs:a' }, { communicationUserId: '8:acs:b' }],
+      fx.callbacks.url,
+    );
+    await fx.callbacks.waitFor('CallConnected', result.callConnectionProperties.callConnectionId);
   });
 
   it('reports CreateCallFailed when the callee rejects or never answers', async () => {
-    const rejected = await client.createCall({ targetParticipant: { phoneNumber: '+18005550199' }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } }, fx.callbacks.url);
-    const failed = await fx.callbacks.waitFor('CreateCallFailed', rejected.callConnectionProperties.callConnectionId!);
+    const rejected = await client.createCall(
+      { targetParticipant: { phoneNumber: '+18005550199' }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } },
+      fx.callbacks.url,
+    );
+    const failed = await fx.callbacks.waitFor('CreateCallFailed', rejected.callConnectionProperties.callConnectionId);
     assert.equal(failed.resultInformation?.code, 603);
-    const unanswered = await client.createCall({ targetParticipant: { phoneNumber: '+18005550198' }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } }, fx.callbacks.url);
-    const timedOut = await fx.callbacks.waitFor('CreateCallFailed', unanswered.callConnectionProperties.callConnectionId!);
+    const unanswered = await client.createCall(
+      { targetParticipant: { phoneNumber: '+18005550198' }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } },
+      fx.callbacks.url,
+    );
+    const timedOut = await fx.callbacks.waitFor(
+      'CreateCallFailed',
+      unanswered.callConnectionProperties.callConnectionId,
+    );
     assert.equal(timedOut.resultInformation?.code, 408);
   });
 
   it('refuses a PSTN call without a caller id, and an invalid number', async () => {
-    await assert.rejects(client.createCall({ targetParticipant: { phoneNumber: AGENT } }, fx.callbacks.url), rejectsWith(400, '8524'));
     await assert.rejects(
-      client.createCall({ targetParticipant: { phoneNumber: '0800 123' }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } }, fx.callbacks.url),
+      client.createCall({ targetParticipant: { phoneNumber: AGENT } }, fx.callbacks.url),
       rejectsWith(400, '8524'),
     );
-    await assert.rejects(client.createCall({ targetParticipant: { phoneNumber: AGENT }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } }, 'not a url'), rejectsWith(400));
+    await assert.rejects(
+      client.createCall(
+        { targetParticipant: { phoneNumber: '0800 123' }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } },
+        fx.callbacks.url,
+      ),
+      rejectsWith(400, '8524'),
+    );
+    await assert.rejects(
+      client.createCall(
+        { targetParticipant: { phoneNumber: AGENT }, sourceCallIdNumber: { phoneNumber: SUPPORT_LINE } },
+        'not a url',
+      ),
+      rejectsWith(400),
+    );
   });
 
   it('connects to a group call, and reports ConnectFailed for an unknown server call', async () => {
-    const group = await client.connectCall({ kind: 'groupCallLocator', id: '11111111-2222-3333-4444-555555555555' }, fx.callbacks.url);
-    await fx.callbacks.waitFor('CallConnected', group.callConnectionProperties.callConnectionId!);
+    const group = await client.connectCall(
+      { kind: 'groupCallLocator', id: '11111111-2222-3333-4444-555555555555' },
+      fx.callbacks.url,
+    );
+    await fx.callbacks.waitFor('CallConnected', group.callConnectionProperties.callConnectionId);
     const unknown = await client.connectCall({ kind: 'serverCallLocator', id: 'bm90LWEtY2FsbA' }, fx.callbacks.url);
-    await fx.callbacks.waitFor('ConnectFailed', unknown.callConnectionProperties.callConnectionId!);
+    await fx.callbacks.waitFor('ConnectFailed', unknown.callConnectionProperties.callConnectionId);
   });
 
   it('gets the properties of a connected call', async () => {
@@ -154,7 +219,10 @@ describe('call connections', () => {
     await connection.hangUp(false);
     await fx.callbacks.waitFor('CallDisconnected', callConnectionId);
     await assert.rejects(connection.getCallConnectionProperties(), rejectsWith(404, '8522'));
-    await assert.rejects(connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Hi' }]), rejectsWith(404, '8522'));
+    await assert.rejects(
+      connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Hi' }]),
+      rejectsWith(404, '8522'),
+    );
   });
 
   it('terminates the call for everyone', async () => {

@@ -15,7 +15,11 @@ describe('callbacks to the app', () => {
   let client: CallAutomationClient;
 
   before(async () => {
-    fx = await startFixture({ issuer: 'https://acscallautomation.communication.azure.com', immutableResourceId: 'a1b2c3d4-0000-4000-8000-000000000001', deliveryTimeoutMs: 300 });
+    fx = await startFixture({
+      issuer: 'https://acscallautomation.communication.azure.com',
+      immutableResourceId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      deliveryTimeoutMs: 300,
+    });
     client = new CallAutomationClient(fx.acs.connectionString);
   });
   after(() => fx.close());
@@ -64,9 +68,20 @@ describe('callbacks to the app', () => {
     await connection.hangUp(true);
     await fx.callbacks.waitFor('CallDisconnected', callConnectionId);
     const sent = (await fx.acs.control.timeline({ kind: 'callback', callConnectionId })).map((e) => e.type);
-    assert.deepEqual(sent, ['CallConnected', 'ParticipantsUpdated', 'PlayStarted', 'PlayCompleted', 'PlayStarted', 'PlayCompleted', 'CallDisconnected']);
+    assert.deepEqual(sent, [
+      'CallConnected',
+      'ParticipantsUpdated',
+      'PlayStarted',
+      'PlayCompleted',
+      'PlayStarted',
+      'PlayCompleted',
+      'CallDisconnected',
+    ]);
     assert.deepEqual(fx.callbacks.kinds(callConnectionId), sent, 'received in the order sent');
-    const contexts = fx.callbacks.events(callConnectionId).filter((e) => e.kind.startsWith('Play')).map((e) => (e as { operationContext?: string }).operationContext);
+    const contexts = fx.callbacks
+      .events(callConnectionId)
+      .filter((e) => e.kind.startsWith('Play'))
+      .map((e) => (e as { operationContext?: string }).operationContext);
     assert.deepEqual(contexts, ['first', 'first', 'second', 'second']);
   });
 
@@ -86,7 +101,11 @@ describe('callbacks to the app', () => {
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/callbacks`;
       const { callConnectionId } = await answerIncomingCall(fx, client, {}, url);
-      const delivery = await fx.acs.control.waitFor({ kind: 'callbackDelivery', type: 'CallConnected', callConnectionId });
+      const delivery = await fx.acs.control.waitFor({
+        kind: 'callbackDelivery',
+        type: 'CallConnected',
+        callConnectionId,
+      });
       assert.equal(delivery.status, 200);
       assert.ok(received.includes('CallConnected'));
     } finally {
@@ -103,7 +122,10 @@ describe('callbacks to the app', () => {
       const slow = await answerIncomingCall(fx, client, {}, stuckUrl);
       const healthy = await answerIncomingCall(fx, client);
       await fx.callbacks.waitFor('CallConnected', healthy.callConnectionId, 2_000);
-      const timedOut = await fx.acs.control.waitFor({ kind: 'callbackDelivery', callConnectionId: slow.callConnectionId }, 5_000);
+      const timedOut = await fx.acs.control.waitFor(
+        { kind: 'callbackDelivery', callConnectionId: slow.callConnectionId },
+        5_000,
+      );
       assert.equal(timedOut.error, 'timeout');
     } finally {
       stuck.closeAllConnections();
@@ -116,7 +138,10 @@ describe('callbacks to the app', () => {
     const other = new CallbackSink();
     await other.start();
     try {
-      await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Elsewhere' }], { operationCallbackUrl: other.url, operationContext: 'elsewhere' });
+      await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Elsewhere' }], {
+        operationCallbackUrl: other.url,
+        operationContext: 'elsewhere',
+      });
       const done = await other.waitFor('PlayCompleted', callConnectionId);
       assert.equal(done.operationContext, 'elsewhere');
       assert.ok(!fx.callbacks.kinds(callConnectionId).includes('PlayCompleted'));

@@ -35,7 +35,7 @@ describe('the control API and start-up contract', () => {
     await acs.control.pressDigits(call.serverCallId, '1').catch(() => undefined);
     const timeline = await acs.control.timeline({ serverCallId: call.serverCallId });
     assert.deepEqual(timeline.map((e) => e.kind).slice(0, 2), ['world', 'eventGrid']);
-    assert.ok(timeline.every((e, i) => i === 0 || e.seq > timeline[i - 1]!.seq));
+    assert.ok(timeline.every((e, i) => i === 0 || e.seq > timeline[i - 1].seq));
     assert.ok(timeline.every((e) => !Number.isNaN(Date.parse(e.time))));
   });
 
@@ -72,12 +72,20 @@ describe('the control API and start-up contract', () => {
   it('answers control errors as JSON and keeps serving after garbage', async () => {
     await assert.rejects(acs.control.placeCall({ from: 'nobody', to: SUPPORT_LINE }), /400/);
     await assert.rejects(acs.control.pressDigits('no-such-call', '1'), /404/);
-    const garbage = await send(new URL('/control/calls', acs.endpoint), 'POST', { 'content-type': 'application/json' }, '{"from":');
+    const garbage = await send(
+      new URL('/control/calls', acs.endpoint),
+      'POST',
+      { 'content-type': 'application/json' },
+      '{"from":',
+    );
     assert.equal(garbage.status, 400);
     const badEncoding = await send(new URL('/calling/callConnections/%E0%A4%A', acs.endpoint), 'GET', {});
     assert.ok(badEncoding.status === 401 || badEncoding.status === 404);
     const client = new CallAutomationClient(acs.connectionString);
-    await assert.rejects(client.getCallConnection('nope').getCallConnectionProperties(), (err: { statusCode?: number }) => err.statusCode === 404);
+    await assert.rejects(
+      client.getCallConnection('nope').getCallConnectionProperties(),
+      (err: { statusCode?: number }) => err.statusCode === 404,
+    );
     assert.deepEqual(await acs.control.timeline({ kind: 'error' }), []);
   });
 
@@ -88,7 +96,10 @@ describe('the control API and start-up contract', () => {
   it('runs standalone with `npm run acs` and writes its settings for other processes', async () => {
     const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
     const main = resolve(__dirname, '..', '..', 'sandbox', 'acs', 'main.js');
-    const child = spawn(process.execPath, [main], { env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the emulator did not start')), 15_000);
@@ -101,11 +112,20 @@ describe('the control API and start-up contract', () => {
         child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
       });
       const info = JSON.parse(readFileSync(infoFile, 'utf8')) as Record<string, string>;
-      assert.deepEqual(Object.keys(info).sort(), ['caCertPath', 'connectionString', 'controlUrl', 'endpoint', 'immutableResourceId', 'issuer', 'jwksUrl', 'proxyUrl']);
-      const identity = new CommunicationIdentityClient(info.connectionString!);
+      assert.deepEqual(Object.keys(info).sort(), [
+        'caCertPath',
+        'connectionString',
+        'controlUrl',
+        'endpoint',
+        'immutableResourceId',
+        'issuer',
+        'jwksUrl',
+        'proxyUrl',
+      ]);
+      const identity = new CommunicationIdentityClient(info.connectionString);
       const user = await identity.createUser();
       assert.match(user.communicationUserId, /^8:acs:/);
-      const control = new AcsControlClient(info.controlUrl!, { ca: readFileSync(info.caCertPath!, 'utf8') });
+      const control = new AcsControlClient(info.controlUrl, { ca: readFileSync(info.caCertPath, 'utf8') });
       assert.equal((await control.info()).endpoint, info.endpoint);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));

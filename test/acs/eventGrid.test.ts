@@ -11,9 +11,18 @@ import { CALLER, SUPPORT_LINE } from './support/fixtures';
 
 const INCOMING_CALL = 'Microsoft.Communication.IncomingCall';
 
-async function withEmulator(options: AcsEmulatorOptions, run: (acs: Awaited<ReturnType<typeof startAcsEmulator>>, sink: EventGridSink) => Promise<void>): Promise<void> {
+async function withEmulator(
+  options: AcsEmulatorOptions,
+  run: (acs: Awaited<ReturnType<typeof startAcsEmulator>>, sink: EventGridSink) => Promise<void>,
+): Promise<void> {
   const sink = await new EventGridSink().start();
-  const acs = await startAcsEmulator({ timeScale: 0.01, incomingCallTimeoutMs: 1_000_000, eventGridRetryDelaysMs: [1_000, 2_000], deliveryTimeoutMs: 2_000, ...options });
+  const acs = await startAcsEmulator({
+    timeScale: 0.01,
+    incomingCallTimeoutMs: 1_000_000,
+    eventGridRetryDelaysMs: [1_000, 2_000],
+    deliveryTimeoutMs: 2_000,
+    ...options,
+  });
   try {
     await run(acs, sink);
   } finally {
@@ -44,7 +53,12 @@ describe('Event Grid delivery', () => {
       const subscription = await acs.control.addSubscription({ endpoint: sink.url });
       assert.equal(subscription.validated, false);
       await acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE });
-      const dropped = await acs.control.waitFor({ kind: 'eventGridDelivery', type: INCOMING_CALL, subscriptionId: subscription.id, since: 0 });
+      const dropped = await acs.control.waitFor({
+        kind: 'eventGridDelivery',
+        type: INCOMING_CALL,
+        subscriptionId: subscription.id,
+        since: 0,
+      });
       assert.equal(dropped.error, 'subscription not validated');
       assert.equal(sink.events.length, 0);
     });
@@ -56,15 +70,25 @@ describe('Event Grid delivery', () => {
       sink.failNext = 2;
       await acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE });
       await sink.waitFor(INCOMING_CALL);
-      const attempts = (await acs.control.timeline({ kind: 'eventGridDelivery', type: INCOMING_CALL, subscriptionId: subscription.id })).map((e) => [e.attempt, e.status]);
-      assert.deepEqual(attempts, [[1, 500], [2, 500], [3, 200]]);
+      const attempts = (
+        await acs.control.timeline({ kind: 'eventGridDelivery', type: INCOMING_CALL, subscriptionId: subscription.id })
+      ).map((e) => [e.attempt, e.status]);
+      assert.deepEqual(attempts, [
+        [1, 500],
+        [2, 500],
+        [3, 200],
+      ]);
       assert.equal(sink.events[0]?.headers['aeg-delivery-count'], '2');
     });
   });
 
   it('gives up after maxDeliveryAttempts', async () => {
     await withEmulator({}, async (acs, sink) => {
-      const subscription = await acs.control.addSubscription({ endpoint: sink.url, eventTypes: [INCOMING_CALL], maxDeliveryAttempts: 3 });
+      const subscription = await acs.control.addSubscription({
+        endpoint: sink.url,
+        eventTypes: [INCOMING_CALL],
+        maxDeliveryAttempts: 3,
+      });
       sink.failNext = 100;
       sink.failStatus = 503;
       await acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE });
@@ -90,9 +114,14 @@ describe('Event Grid delivery', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const [event] = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ eventType: string; data: { validationCode: string } }>;
+        const [event] = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{
+          eventType: string;
+          data: { validationCode: string };
+        }>;
         if (event?.eventType === 'Microsoft.EventGrid.SubscriptionValidationEvent') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ validationResponse: event.data.validationCode }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ validationResponse: event.data.validationCode }));
         }
         // Notifications are never answered.
       });
@@ -101,7 +130,11 @@ describe('Event Grid delivery', () => {
     try {
       await withEmulator({ deliveryTimeoutMs: 200 }, async (acs) => {
         const endpoint = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/`;
-        const subscription = await acs.control.addSubscription({ endpoint, eventTypes: [INCOMING_CALL], maxDeliveryAttempts: 2 });
+        const subscription = await acs.control.addSubscription({
+          endpoint,
+          eventTypes: [INCOMING_CALL],
+          maxDeliveryAttempts: 2,
+        });
         await acs.control.placeCall({ from: CALLER, to: SUPPORT_LINE });
         const dropped = await waitForDropped(acs, subscription.id);
         assert.equal(dropped.error, 'timeout');

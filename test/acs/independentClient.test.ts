@@ -9,7 +9,11 @@ describe('an independent IVR app built only on the SDK', () => {
   let app: IvrTestApp;
 
   before(async () => {
-    acs = await startAcsEmulator({ timeScale: 0.01, incomingCallTimeoutMs: 1_000_000, immutableResourceId: 'b0b0b0b0-1111-4222-8333-444444444444' });
+    acs = await startAcsEmulator({
+      timeScale: 0.01,
+      incomingCallTimeoutMs: 1_000_000,
+      immutableResourceId: 'b0b0b0b0-1111-4222-8333-444444444444',
+    });
     app = await new IvrTestApp({
       ACS_CONNECTION_STRING: acs.connectionString,
       ACS_CALLBACK_JWKS_URL: acs.jwksUrl,
@@ -34,12 +38,22 @@ describe('an independent IVR app built only on the SDK', () => {
     await acs.control.waitForWorld('transferConnected', { serverCallId: call.serverCallId });
     const summary = await acs.control.getCall(call.serverCallId);
     assert.equal(summary.connectedTo?.rawId, `4:${AGENT}`);
-    const answers = await acs.control.timeline({ kind: 'request', operation: 'answerCall', serverCallId: call.serverCallId });
+    const answers = await acs.control.timeline({
+      kind: 'request',
+      operation: 'answerCall',
+      serverCallId: call.serverCallId,
+    });
     assert.equal(answers.length, 1, 'exactly one answer despite two IncomingCall deliveries');
-    const deliveries = await acs.control.timeline({ kind: 'eventGridDelivery', type: 'Microsoft.Communication.IncomingCall' });
+    const deliveries = await acs.control.timeline({
+      kind: 'eventGridDelivery',
+      type: 'Microsoft.Communication.IncomingCall',
+    });
     assert.equal(deliveries.filter((d) => d.status === 200).length, 2);
     const callbacks = await acs.control.timeline({ kind: 'callback', serverCallId: call.serverCallId });
-    assert.deepEqual(callbacks.map((c) => c.type), ['CallConnected', 'ParticipantsUpdated', 'RecognizeCompleted', 'CallTransferAccepted', 'CallDisconnected']);
+    assert.deepEqual(
+      callbacks.map((c) => c.type),
+      ['CallConnected', 'ParticipantsUpdated', 'RecognizeCompleted', 'CallTransferAccepted', 'CallDisconnected'],
+    );
     assert.equal(app.rejectedCallbacks, 0, 'every callback JWT verified against the JWKS');
   });
 
@@ -48,7 +62,16 @@ describe('an independent IVR app built only on the SDK', () => {
     await acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId });
     await acs.control.staySilent(call.serverCallId);
     await acs.control.waitForEvent('CallDisconnected', { serverCallId: call.serverCallId });
-    const types = (await acs.control.timeline({ kind: 'callback', serverCallId: call.serverCallId })).map((c) => c.type);
-    assert.deepEqual(types, ['CallConnected', 'ParticipantsUpdated', 'RecognizeFailed', 'PlayStarted', 'PlayCompleted', 'CallDisconnected']);
+    const types = (await acs.control.timeline({ kind: 'callback', serverCallId: call.serverCallId })).map(
+      (c) => c.type,
+    );
+    assert.deepEqual(types, [
+      'CallConnected',
+      'ParticipantsUpdated',
+      'RecognizeFailed',
+      'PlayStarted',
+      'PlayCompleted',
+      'CallDisconnected',
+    ]);
   });
 });

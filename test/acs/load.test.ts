@@ -18,16 +18,34 @@ describe('many calls at once', () => {
   it(`answers, plays to and hangs up ${CALLS} simultaneous calls, each with its own callbacks in order`, async () => {
     const started = Date.now();
     const calls = await Promise.all(
-      Array.from({ length: CALLS }, (_, i) => answerIncomingCall(fx, client, {}, fx.callbacks.url, `+1425555${String(1000 + i)}`)),
+      Array.from({ length: CALLS }, (_, i) =>
+        answerIncomingCall(fx, client, {}, fx.callbacks.url, `+1425555${String(1000 + i)}`),
+      ),
     );
-    await Promise.all(calls.map((c) => c.connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Hello' }], { operationContext: c.callConnectionId })));
+    await Promise.all(
+      calls.map((c) =>
+        c.connection
+          .getCallMedia()
+          .playToAll([{ kind: 'textSource', text: 'Hello' }], { operationContext: c.callConnectionId }),
+      ),
+    );
     await Promise.all(calls.map((c) => fx.callbacks.waitFor('PlayCompleted', c.callConnectionId)));
     await Promise.all(calls.map((c) => c.connection.hangUp(true)));
     await Promise.all(calls.map((c) => fx.callbacks.waitFor('CallDisconnected', c.callConnectionId)));
     for (const c of calls) {
-      assert.deepEqual(fx.callbacks.kinds(c.callConnectionId), ['CallConnected', 'ParticipantsUpdated', 'PlayStarted', 'PlayCompleted', 'CallDisconnected']);
+      assert.deepEqual(fx.callbacks.kinds(c.callConnectionId), [
+        'CallConnected',
+        'ParticipantsUpdated',
+        'PlayStarted',
+        'PlayCompleted',
+        'CallDisconnected',
+      ]);
       for (const e of fx.callbacks.events(c.callConnectionId).filter((e) => e.kind.startsWith('Play'))) {
-        assert.equal((e as { operationContext?: string }).operationContext, c.callConnectionId, 'no crossed wires between calls');
+        assert.equal(
+          (e as { operationContext?: string }).operationContext,
+          c.callConnectionId,
+          'no crossed wires between calls',
+        );
       }
     }
     const elapsed = Date.now() - started;

@@ -25,47 +25,92 @@ describe('media streaming and transcription WebSockets', () => {
     const { jwtVerify, createRemoteJWKSet } = await import('jose');
     const before = media.connections.length;
     const { serverCallId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: `${media.url}?call=a`, audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true, audioFormat: 'pcm16KMono' },
+      mediaStreamingOptions: {
+        transportType: 'websocket',
+        transportUrl: `${media.url}?call=a`,
+        audioChannelType: 'mixed',
+        contentType: 'audio',
+        startMediaStreaming: true,
+        audioFormat: 'pcm16KMono',
+      },
     });
     const connection = await media.until(() => media.connections[before]);
-    await jwtVerify(String(connection.headers.authorization).replace(/^Bearer /, ''), createRemoteJWKSet(new URL(fx.acs.jwksUrl)), {
-      issuer: fx.acs.issuer,
-      audience: fx.acs.immutableResourceId,
-      algorithms: ['RS256'],
-    });
-    const frames = await media.until(() => (audioFrames(connection).length >= 51 ? audioFrames(connection) : undefined), 5_000, '51 audio frames');
+    await jwtVerify(
+      String(connection.headers.authorization).replace(/^Bearer /, ''),
+      createRemoteJWKSet(new URL(fx.acs.jwksUrl)),
+      {
+        issuer: fx.acs.issuer,
+        audience: fx.acs.immutableResourceId,
+        algorithms: ['RS256'],
+      },
+    );
+    const frames = await media.until(
+      () => (audioFrames(connection).length >= 51 ? audioFrames(connection) : undefined),
+      5_000,
+      '51 audio frames',
+    );
     assert.equal(connection.frames[0]?.frame.kind, 'AudioMetadata');
     assert.equal(connection.frames[0]?.frame.audioMetadata.sampleRate, 16_000);
     assert.equal(connection.frames[0]?.frame.audioMetadata.encoding, 'PCM');
     for (const { frame } of frames) assert.equal(Buffer.from(frame.audioData.data, 'base64').length, 640);
-    const elapsed = frames[50]!.at - frames[0]!.at;
+    const elapsed = frames[50].at - frames[0].at;
     assert.ok(elapsed > 800 && elapsed < 1_600, `50 frames took ${elapsed} ms`);
     assert.equal(frames[0]?.frame.audioData.silent, true);
 
     await fx.acs.control.say(serverCallId, 'I would like to speak to someone about my bill');
     // The caller's words arrive as synthesized speech: well over half a second of non-silent frames.
-    await media.until(() => (audioFrames(connection).filter((f) => f.frame.audioData.silent === false).length >= 40 ? true : undefined), 10_000, 'a spoken sentence');
+    await media.until(
+      () => (audioFrames(connection).filter((f) => f.frame.audioData.silent === false).length >= 40 ? true : undefined),
+      10_000,
+      'a spoken sentence',
+    );
   });
 
   it('sends 960-byte unmixed frames with the speaker at 24 kHz', async () => {
     const before = media.connections.length;
     await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: `${media.url}?call=b`, audioChannelType: 'unmixed', contentType: 'audio', startMediaStreaming: true, audioFormat: 'pcm24KMono' },
+      mediaStreamingOptions: {
+        transportType: 'websocket',
+        transportUrl: `${media.url}?call=b`,
+        audioChannelType: 'unmixed',
+        contentType: 'audio',
+        startMediaStreaming: true,
+        audioFormat: 'pcm24KMono',
+      },
     });
     const connection = await media.until(() => media.connections[before]);
-    const [frame] = await media.until(() => (audioFrames(connection).length >= 1 ? audioFrames(connection) : undefined));
-    assert.equal(Buffer.from(frame!.frame.audioData.data, 'base64').length, 960);
-    assert.equal(frame!.frame.audioData.participantRawID, `4:${CALLER}`);
+    const [frame] = await media.until(() =>
+      audioFrames(connection).length >= 1 ? audioFrames(connection) : undefined,
+    );
+    assert.equal(Buffer.from(frame.frame.audioData.data, 'base64').length, 960);
+    assert.equal(frame.frame.audioData.participantRawID, `4:${CALLER}`);
   });
 
   it('accepts bidirectional audio from the app and stops streaming on request', async () => {
     const before = media.connections.length;
-    const { connection: call, serverCallId, callConnectionId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: `${media.url}?call=c`, audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: false, enableBidirectional: true },
+    const {
+      connection: call,
+      serverCallId,
+      callConnectionId,
+    } = await answerIncomingCall(fx, client, {
+      mediaStreamingOptions: {
+        transportType: 'websocket',
+        transportUrl: `${media.url}?call=c`,
+        audioChannelType: 'mixed',
+        contentType: 'audio',
+        startMediaStreaming: false,
+        enableBidirectional: true,
+      },
     });
     await call.getCallMedia().startMediaStreaming();
     const connection = await media.until(() => media.connections[before]);
-    connection.socket.send(JSON.stringify({ kind: 'audioData', audioData: { data: Buffer.alloc(640).toString('base64'), isSilent: false }, stopAudio: {} }));
+    connection.socket.send(
+      JSON.stringify({
+        kind: 'audioData',
+        audioData: { data: Buffer.alloc(640).toString('base64'), isSilent: false },
+        stopAudio: {},
+      }),
+    );
     connection.socket.send(JSON.stringify({ kind: 'stopAudio', stopAudio: {} }));
     const received = await fx.acs.control.waitForWorld('mediaAudioReceived', { serverCallId });
     assert.deepEqual(received.data, { bytes: 640 });
@@ -75,16 +120,25 @@ describe('media streaming and transcription WebSockets', () => {
     await fx.callbacks.waitFor('MediaStreamingStopped', callConnectionId);
   });
 
-  it('forwards the caller\'s keys as DtmfData when the stream asks for them', async () => {
+  it("forwards the caller's keys as DtmfData when the stream asks for them", async () => {
     const before = media.connections.length;
     const { serverCallId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: `${media.url}?call=d`, audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true, enableDtmfTones: true },
+      mediaStreamingOptions: {
+        transportType: 'websocket',
+        transportUrl: `${media.url}?call=d`,
+        audioChannelType: 'mixed',
+        contentType: 'audio',
+        startMediaStreaming: true,
+        enableDtmfTones: true,
+      },
     });
     const connection = await media.until(() => media.connections[before]);
     await fx.acs.control.waitForWorld('mediaStreamConnected', { serverCallId });
     await fx.acs.control.pressDigits(serverCallId, '4#');
     const keys = await media.until(() => {
-      const found = connection.frames.filter((f) => f.frame.kind === 'DtmfData').map((f) => f.frame.dtmfData.data as string);
+      const found = connection.frames
+        .filter((f) => f.frame.kind === 'DtmfData')
+        .map((f) => f.frame.dtmfData.data as string);
       return found.length >= 2 ? found : undefined;
     });
     assert.deepEqual(keys, ['4', '#']);
@@ -92,7 +146,13 @@ describe('media streaming and transcription WebSockets', () => {
 
   it('reports MediaStreamingFailed when the app socket cannot be reached', async () => {
     const { callConnectionId } = await answerIncomingCall(fx, client, {
-      mediaStreamingOptions: { transportType: 'websocket', transportUrl: 'ws://127.0.0.1:9/nothing', audioChannelType: 'mixed', contentType: 'audio', startMediaStreaming: true },
+      mediaStreamingOptions: {
+        transportType: 'websocket',
+        transportUrl: 'ws://127.0.0.1:9/nothing',
+        audioChannelType: 'mixed',
+        contentType: 'audio',
+        startMediaStreaming: true,
+      },
     });
     const failed = await fx.callbacks.waitFor('MediaStreamingFailed', callConnectionId);
     assert.equal(failed.mediaStreamingUpdate?.mediaStreamingStatus, 'mediaStreamingFailed');
@@ -101,7 +161,12 @@ describe('media streaming and transcription WebSockets', () => {
   it('transcribes what the caller says', async () => {
     const before = media.connections.length;
     const { serverCallId } = await answerIncomingCall(fx, client, {
-      transcriptionOptions: { transportType: 'websocket', transportUrl: `${media.url}?call=t`, locale: 'en-US', startTranscription: true },
+      transcriptionOptions: {
+        transportType: 'websocket',
+        transportUrl: `${media.url}?call=t`,
+        locale: 'en-US',
+        startTranscription: true,
+      },
     });
     const connection = await media.until(() => media.connections[before]);
     await media.until(() => connection.frames[0]);

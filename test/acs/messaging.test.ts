@@ -17,10 +17,16 @@ describe('SMS, Identity and Chat', () => {
   describe('SMS', () => {
     it('sends an SMS with 202 per recipient and a delivery report through Event Grid', async () => {
       const sms = new SmsClient(fx.acs.connectionString);
-      const [result] = await sms.send({ from: SUPPORT_LINE, to: [CALLER], message: 'Your code is ready' }, { enableDeliveryReport: true, tag: 'code' });
+      const [result] = await sms.send(
+        { from: SUPPORT_LINE, to: [CALLER], message: 'Your code is ready' },
+        { enableDeliveryReport: true, tag: 'code' },
+      );
       assert.equal(result?.successful, true);
       assert.equal(result?.httpStatusCode, 202);
-      const report = await fx.eventGrid.waitForMatch('Microsoft.Communication.SMSDeliveryReportReceived', (e) => e.data.messageId === result?.messageId);
+      const report = await fx.eventGrid.waitForMatch(
+        'Microsoft.Communication.SMSDeliveryReportReceived',
+        (e) => e.data.messageId === result?.messageId,
+      );
       assert.equal(report.data.deliveryStatus, 'Delivered');
       assert.equal(report.data.tag, 'code');
       const sent = await fx.acs.control.listSms();
@@ -30,21 +36,39 @@ describe('SMS, Identity and Chat', () => {
     it('reports a failed delivery to a number that rejects', async () => {
       await fx.acs.control.configureAgent('+14255550999', { kind: 'reject' });
       const sms = new SmsClient(fx.acs.connectionString);
-      const [result] = await sms.send({ from: SUPPORT_LINE, to: ['+14255550999'], message: 'Hello' }, { enableDeliveryReport: true });
-      const report = await fx.eventGrid.waitForMatch('Microsoft.Communication.SMSDeliveryReportReceived', (e) => e.data.messageId === result?.messageId);
+      const [result] = await sms.send(
+        { from: SUPPORT_LINE, to: ['+14255550999'], message: 'Hello' },
+        { enableDeliveryReport: true },
+      );
+      const report = await fx.eventGrid.waitForMatch(
+        'Microsoft.Communication.SMSDeliveryReportReceived',
+        (e) => e.data.messageId === result?.messageId,
+      );
       assert.equal(report.data.deliveryStatus, 'Failed');
     });
 
     it('reports an invalid recipient per recipient, and refuses a sender the resource does not own', async () => {
       const sms = new SmsClient(fx.acs.connectionString);
       const results = await sms.send({ from: SUPPORT_LINE, to: [CALLER, '12345'], message: 'Hi' });
-      assert.deepEqual(results.map((r) => [r.successful, r.httpStatusCode]), [[true, 202], [false, 400]]);
-      await assert.rejects(sms.send({ from: '+18005550999', to: [CALLER], message: 'Hi' }), (err: { statusCode?: number }) => err.statusCode === 400);
+      assert.deepEqual(
+        results.map((r) => [r.successful, r.httpStatusCode]),
+        [
+          [true, 202],
+          [false, 400],
+        ],
+      );
+      await assert.rejects(
+        sms.send({ from: '+18005550999', to: [CALLER], message: 'Hi' }),
+        (err: { statusCode?: number }) => err.statusCode === 400,
+      );
     });
 
     it('delivers an inbound SMS from the world as SMSReceived', async () => {
       const { messageId } = await fx.acs.control.receiveSms({ from: CALLER, to: SUPPORT_LINE, message: 'STOP' });
-      const received = await fx.eventGrid.waitForMatch('Microsoft.Communication.SMSReceived', (e) => e.data.messageId === messageId);
+      const received = await fx.eventGrid.waitForMatch(
+        'Microsoft.Communication.SMSReceived',
+        (e) => e.data.messageId === messageId,
+      );
       assert.equal(received.data.message, 'STOP');
       assert.equal(received.data.from, CALLER);
       assert.equal(received.subject, `/phonenumber/${SUPPORT_LINE}`);
@@ -54,7 +78,9 @@ describe('SMS, Identity and Chat', () => {
   describe('Identity', () => {
     it('creates a user and a token whose expiry the SDK decodes', async () => {
       const identity = new CommunicationIdentityClient(fx.acs.connectionString);
-      const { user, token, expiresOn } = await identity.createUserAndToken(['chat', 'voip'], { tokenExpiresInMinutes: 60 });
+      const { user, token, expiresOn } = await identity.createUserAndToken(['chat', 'voip'], {
+        tokenExpiresInMinutes: 60,
+      });
       assert.match(user.communicationUserId, /^8:acs:/);
       assert.ok(Math.abs(expiresOn.getTime() - Date.now() - 60 * 60_000) < 60_000);
       const credential = new AzureCommunicationTokenCredential(token);
@@ -67,8 +93,14 @@ describe('SMS, Identity and Chat', () => {
       const user = await identity.createUser();
       const token = await identity.getToken(user, ['chat']);
       assert.ok(token.token.split('.').length === 3);
-      await assert.rejects(identity.getToken(user, ['chat'], { tokenExpiresInMinutes: 5 }), (err: { statusCode?: number }) => err.statusCode === 400);
-      await assert.rejects(identity.getToken(user, ['teleport' as 'chat']), (err: { statusCode?: number }) => err.statusCode === 400);
+      await assert.rejects(
+        identity.getToken(user, ['chat'], { tokenExpiresInMinutes: 5 }),
+        (err: { statusCode?: number }) => err.statusCode === 400,
+      );
+      await assert.rejects(
+        identity.getToken(user, ['teleport' as 'chat']),
+        (err: { statusCode?: number }) => err.statusCode === 400,
+      );
     });
 
     it('deletes a user, after which it gets no tokens', async () => {
@@ -89,11 +121,17 @@ describe('SMS, Identity and Chat', () => {
     it('creates a thread, exchanges messages and read receipts between two users', async () => {
       const alice = await chatUser('Alice');
       const bot = await chatUser('Bot');
-      const { chatThread } = await alice.chat.createChatThread({ topic: 'Order 42' }, { participants: [{ id: bot.user, displayName: 'Bot' }] });
+      const { chatThread } = await alice.chat.createChatThread(
+        { topic: 'Order 42' },
+        { participants: [{ id: bot.user, displayName: 'Bot' }] },
+      );
       assert.ok(chatThread?.id.startsWith('19:'));
       const aliceThread = alice.chat.getChatThreadClient(chatThread!.id);
       const { id } = await aliceThread.sendMessage({ content: 'Where is my order?' }, { senderDisplayName: 'Alice' });
-      const event = await fx.eventGrid.waitForMatch('Microsoft.Communication.ChatMessageReceivedInThread', (e) => e.data.messageId === id);
+      const event = await fx.eventGrid.waitForMatch(
+        'Microsoft.Communication.ChatMessageReceivedInThread',
+        (e) => e.data.messageId === id,
+      );
       assert.equal(event.data.messageBody, 'Where is my order?');
       assert.equal(event.data.threadId, chatThread!.id);
       const botThread = bot.chat.getChatThreadClient(chatThread!.id);
@@ -128,10 +166,22 @@ describe('SMS, Identity and Chat', () => {
       const alice = await chatUser('Alice');
       const mallory = await chatUser('Mallory');
       const { chatThread } = await alice.chat.createChatThread({ topic: 'Private' });
-      await assert.rejects(mallory.chat.getChatThreadClient(chatThread!.id).sendMessage({ content: 'hi' }), (err: { statusCode?: number }) => err.statusCode === 403);
-      const fakeToken = ['eyJhbGciOiJub25lIn0', Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, sub: alice.user.communicationUserId })).toString('base64url'), ''].join('.');
+      await assert.rejects(
+        mallory.chat.getChatThreadClient(chatThread!.id).sendMessage({ content: 'hi' }),
+        (err: { statusCode?: number }) => err.statusCode === 403,
+      );
+      const fakeToken = [
+        'eyJhbGciOiJub25lIn0',
+        Buffer.from(
+          JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, sub: alice.user.communicationUserId }),
+        ).toString('base64url'),
+        '',
+      ].join('.');
       const forger = new ChatClient(fx.acs.endpoint, new AzureCommunicationTokenCredential(fakeToken));
-      await assert.rejects(forger.getChatThreadClient(chatThread!.id).sendMessage({ content: 'hi' }), (err: { statusCode?: number }) => err.statusCode === 401);
+      await assert.rejects(
+        forger.getChatThreadClient(chatThread!.id).sendMessage({ content: 'hi' }),
+        (err: { statusCode?: number }) => err.statusCode === 401,
+      );
     });
 
     it('refuses a revoked token', async () => {
@@ -139,17 +189,29 @@ describe('SMS, Identity and Chat', () => {
       const alice = await chatUser('Alice');
       const { chatThread } = await alice.chat.createChatThread({ topic: 'Revocation' });
       await identity.revokeTokens(alice.user);
-      await assert.rejects(alice.chat.getChatThreadClient(chatThread!.id).getProperties(), (err: { statusCode?: number }) => err.statusCode === 401);
+      await assert.rejects(
+        alice.chat.getChatThreadClient(chatThread!.id).getProperties(),
+        (err: { statusCode?: number }) => err.statusCode === 401,
+      );
     });
 
     it('lets a chat user from the world write into a thread (control API)', async () => {
       const alice = await chatUser('Alice');
       const bot = await chatUser('Bot');
-      const { chatThread } = await bot.chat.createChatThread({ topic: 'Support' }, { participants: [{ id: alice.user, displayName: 'Alice' }] });
-      const { id } = await fx.acs.control.sendChatMessage({ threadId: chatThread!.id, senderId: alice.user.communicationUserId, content: 'Hello?' });
+      const { chatThread } = await bot.chat.createChatThread(
+        { topic: 'Support' },
+        { participants: [{ id: alice.user, displayName: 'Alice' }] },
+      );
+      const { id } = await fx.acs.control.sendChatMessage({
+        threadId: chatThread!.id,
+        senderId: alice.user.communicationUserId,
+        content: 'Hello?',
+      });
       const toBot = await fx.eventGrid.waitForMatch(
         'Microsoft.Communication.ChatMessageReceived',
-        (e) => e.data.messageId === id && (e.data.recipientCommunicationIdentifier as { rawId: string }).rawId === bot.user.communicationUserId,
+        (e) =>
+          e.data.messageId === id &&
+          (e.data.recipientCommunicationIdentifier as { rawId: string }).rawId === bot.user.communicationUserId,
       );
       assert.equal(toBot.data.senderDisplayName, 'Alice');
       const message = await bot.chat.getChatThreadClient(chatThread!.id).getMessage(id);

@@ -23,14 +23,21 @@ describe('call recording', () => {
     fx = await startFixture();
     const proxy = new URL(fx.acs.proxyUrl);
     // The SDK only downloads from *.asm.skype.com: the standard pipeline proxy setting reaches the emulator.
-    client = new CallAutomationClient(fx.acs.connectionString, { proxyOptions: { host: `${proxy.protocol}//${proxy.hostname}`, port: Number(proxy.port) } });
+    client = new CallAutomationClient(fx.acs.connectionString, {
+      proxyOptions: { host: `${proxy.protocol}//${proxy.hostname}`, port: Number(proxy.port) },
+    });
   });
   after(() => fx.close());
 
   it('starts, pauses, resumes and stops with RecordingStateChanged, then publishes a WAV the SDK downloads', async () => {
     const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
     const recorder = client.getCallRecording();
-    const started = await recorder.start({ callLocator: { id: serverCallId, kind: 'serverCallLocator' }, recordingContent: 'audio', recordingChannel: 'mixed', recordingFormat: 'wav' });
+    const started = await recorder.start({
+      callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+      recordingContent: 'audio',
+      recordingChannel: 'mixed',
+      recordingFormat: 'wav',
+    });
     assert.equal(started.recordingState, 'active');
     await fx.callbacks.waitFor('RecordingStateChanged', callConnectionId);
     await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'This call is recorded.' }]);
@@ -41,10 +48,17 @@ describe('call recording', () => {
     await recorder.resume(started.recordingId);
     await recorder.stop(started.recordingId);
     const changes = await fx.callbacks.waitForCount('RecordingStateChanged', 4, callConnectionId);
-    assert.deepEqual(changes.map((e) => (e as { state?: string }).state), ['active', 'inactive', 'active', 'inactive']);
+    assert.deepEqual(
+      changes.map((e) => (e as { state?: string }).state),
+      ['active', 'inactive', 'active', 'inactive'],
+    );
 
     const updated = await fx.eventGrid.waitForMatch(FILE_UPDATED, (e) => String(e.subject).includes(serverCallId));
-    const chunk = (updated.data.recordingStorageInfo as { recordingChunks: Array<{ contentLocation: string; metadataLocation: string; deleteLocation: string }> }).recordingChunks[0]!;
+    const chunk = (
+      updated.data.recordingStorageInfo as {
+        recordingChunks: Array<{ contentLocation: string; metadataLocation: string; deleteLocation: string }>;
+      }
+    ).recordingChunks[0];
     assert.match(chunk.contentLocation, /^https:\/\/[^/]+\.asm\.skype\.com\//);
     assert.equal(updated.data.sessionEndReason, 'RecordingStopped');
 
@@ -54,7 +68,10 @@ describe('call recording', () => {
     assert.equal(wav.readUInt32LE(24), 16_000);
     assert.equal(wav.readUInt32LE(40), wav.length - 44);
     assert.ok(wav.length > 44 + 16_000, 'at least half a second of audio');
-    assert.ok(wav.subarray(44).some((b) => b !== 0), 'not only silence');
+    assert.ok(
+      wav.subarray(44).some((b) => b !== 0),
+      'not only silence',
+    );
 
     const part = await readAll(await recorder.downloadStreaming(chunk.contentLocation, { offset: 8, length: 4 }));
     assert.equal(part.toString('ascii'), 'WAVE', 'Range requests are honoured (206)');
@@ -75,8 +92,13 @@ describe('call recording', () => {
     await fx.callbacks.waitFor('PlayCompleted', callConnectionId);
     await fx.acs.control.say(serverCallId, 'I have a question about my bill.');
     await recorder.stop(recordingId);
-    const updated = await fx.eventGrid.waitForMatch(FILE_UPDATED, (e) => String(e.subject).includes(serverCallId), 20_000);
-    const chunk = (updated.data.recordingStorageInfo as { recordingChunks: Array<{ contentLocation: string }> }).recordingChunks[0]!;
+    const updated = await fx.eventGrid.waitForMatch(
+      FILE_UPDATED,
+      (e) => String(e.subject).includes(serverCallId),
+      20_000,
+    );
+    const chunk = (updated.data.recordingStorageInfo as { recordingChunks: Array<{ contentLocation: string }> })
+      .recordingChunks[0];
     const wav = await readAll(await recorder.downloadStreaming(chunk.contentLocation));
     const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
     const voicedMs = (samples.filter((v) => Math.abs(v) > 500).length / 16_000) * 1000;

@@ -21,11 +21,14 @@ describe('transport and authentication', () => {
     assert.match(acs.endpoint, /^https:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(acs.connectionString, `endpoint=${acs.endpoint};accesskey=${ACCESS_KEY}`);
     const client = new CallAutomationClient(acs.connectionString);
-    await assert.rejects(client.getCallConnection('no-such-call').getCallConnectionProperties(), (err: { statusCode?: number; code?: string }) => {
-      assert.equal(err.statusCode, 404);
-      assert.equal(err.code, '8522');
-      return true;
-    });
+    await assert.rejects(
+      client.getCallConnection('no-such-call').getCallConnectionProperties(),
+      (err: { statusCode?: number; code?: string }) => {
+        assert.equal(err.statusCode, 404);
+        assert.equal(err.code, '8522');
+        return true;
+      },
+    );
   });
 
   it('rejects an unsigned request with 401 Denied', async () => {
@@ -43,7 +46,11 @@ describe('transport and authentication', () => {
 
   it('rejects a stale request', async () => {
     const url = new URL(path, acs.endpoint);
-    const res = await send(url, 'GET', sign(ACCESS_KEY, 'GET', url, '', new Date(Date.now() - 60 * 60 * 1000).toUTCString()));
+    const res = await send(
+      url,
+      'GET',
+      sign(ACCESS_KEY, 'GET', url, '', new Date(Date.now() - 60 * 60 * 1000).toUTCString()),
+    );
     assert.equal(res.status, 401);
   });
 
@@ -57,7 +64,11 @@ describe('transport and authentication', () => {
   it('rejects a request whose query was changed after signing', async () => {
     const url = new URL(path, acs.endpoint);
     const headers = sign(ACCESS_KEY, 'GET', url, '');
-    const res = await send(new URL('/calling/callConnections/unknown-call?api-version=2020-01-01', acs.endpoint), 'GET', headers);
+    const res = await send(
+      new URL('/calling/callConnections/unknown-call?api-version=2020-01-01', acs.endpoint),
+      'GET',
+      headers,
+    );
     assert.equal(res.status, 401);
   });
 
@@ -70,7 +81,12 @@ describe('transport and authentication', () => {
   it('answers 400 for malformed JSON and keeps serving', async () => {
     const url = new URL('/calling/callConnections:answer?api-version=2026-03-12', acs.endpoint);
     const body = '{"incomingCallContext": ';
-    const res = await send(url, 'POST', { ...sign(ACCESS_KEY, 'POST', url, body), 'content-type': 'application/json' }, body);
+    const res = await send(
+      url,
+      'POST',
+      { ...sign(ACCESS_KEY, 'POST', url, body), 'content-type': 'application/json' },
+      body,
+    );
     assert.equal(res.status, 400);
     assert.equal((res.body as { error: { code: string } }).error.code, 'BadRequest');
     const again = await signedJson(ACCESS_KEY, acs.endpoint, 'GET', path);
@@ -80,20 +96,36 @@ describe('transport and authentication', () => {
   it('answers 415 for a body that is not JSON', async () => {
     const url = new URL('/calling/callConnections:answer?api-version=2026-03-12', acs.endpoint);
     const body = 'incomingCallContext=x';
-    const res = await send(url, 'POST', { ...sign(ACCESS_KEY, 'POST', url, body), 'content-type': 'application/x-www-form-urlencoded' }, body);
+    const res = await send(
+      url,
+      'POST',
+      { ...sign(ACCESS_KEY, 'POST', url, body), 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    );
     assert.equal(res.status, 415);
   });
 
   it('answers 413 for a body over 1 MB', async () => {
     const url = new URL('/calling/callConnections:answer?api-version=2026-03-12', acs.endpoint);
     const body = JSON.stringify({ incomingCallContext: 'x'.repeat(1024 * 1024 + 10) });
-    const res = await send(url, 'POST', { ...sign(ACCESS_KEY, 'POST', url, body), 'content-type': 'application/json' }, body);
+    const res = await send(
+      url,
+      'POST',
+      { ...sign(ACCESS_KEY, 'POST', url, body), 'content-type': 'application/json' },
+      body,
+    );
     assert.equal(res.status, 413);
     assert.equal((res.body as { error: { code: string } }).error.code, 'RequestEntityTooLarge');
   });
 
   it('answers 404 for an unknown operation and 405 for a wrong method', async () => {
-    const unknown = await signedJson(ACCESS_KEY, acs.endpoint, 'POST', '/calling/callConnections/abc:dance?api-version=1', {});
+    const unknown = await signedJson(
+      ACCESS_KEY,
+      acs.endpoint,
+      'POST',
+      '/calling/callConnections/abc:dance?api-version=1',
+      {},
+    );
     assert.equal(unknown.status, 404);
     const wrongMethod = await signedJson(ACCESS_KEY, acs.endpoint, 'PUT', path, {});
     assert.equal(wrongMethod.status, 405);
@@ -108,7 +140,12 @@ describe('transport and authentication', () => {
     assert.equal(bad.status, 400);
     assert.equal((bad.body as { error: { code: string } }).error.code, '8524');
     const url = new URL('/calling/callConnections?api-version=2026-03-12', acs.endpoint);
-    const res = await send(url, 'POST', { ...sign(ACCESS_KEY, 'POST', url, '[1,2]'), 'content-type': 'application/json' }, '[1,2]');
+    const res = await send(
+      url,
+      'POST',
+      { ...sign(ACCESS_KEY, 'POST', url, '[1,2]'), 'content-type': 'application/json' },
+      '[1,2]',
+    );
     assert.equal(res.status, 400);
   });
 
@@ -116,18 +153,43 @@ describe('transport and authentication', () => {
     const placed = await acs.control.placeCall({ from: '+14255550123', to: '+18005550100' });
     const body = { incomingCallContext: placed.incomingCallContext, callbackUri: 'http://127.0.0.1:9/callbacks' };
     const headers = { 'repeatability-request-id': randomUUID(), 'repeatability-first-sent': new Date().toUTCString() };
-    const first = await signedJson(ACCESS_KEY, acs.endpoint, 'POST', '/calling/callConnections:answer?api-version=2026-03-12', body, headers);
-    const second = await signedJson(ACCESS_KEY, acs.endpoint, 'POST', '/calling/callConnections:answer?api-version=2026-03-12', body, headers);
+    const first = await signedJson(
+      ACCESS_KEY,
+      acs.endpoint,
+      'POST',
+      '/calling/callConnections:answer?api-version=2026-03-12',
+      body,
+      headers,
+    );
+    const second = await signedJson(
+      ACCESS_KEY,
+      acs.endpoint,
+      'POST',
+      '/calling/callConnections:answer?api-version=2026-03-12',
+      body,
+      headers,
+    );
     assert.equal(first.status, 200);
     assert.equal(second.status, 200);
     assert.deepEqual(second.body, first.body);
-    const third = await signedJson(ACCESS_KEY, acs.endpoint, 'POST', '/calling/callConnections:answer?api-version=2026-03-12', body, { 'repeatability-request-id': randomUUID() });
+    const third = await signedJson(
+      ACCESS_KEY,
+      acs.endpoint,
+      'POST',
+      '/calling/callConnections:answer?api-version=2026-03-12',
+      body,
+      { 'repeatability-request-id': randomUUID() },
+    );
     assert.equal(third.status, 400, 'a new request id answering the same call is refused: already answered');
     assert.equal(second.headers['repeatability-result'], 'rejected');
     const callConnectionId = (first.body as { callConnectionId: string }).callConnectionId;
     assert.equal((await acs.control.getCall(placed.serverCallId)).callConnectionId, callConnectionId);
     await acs.control.waitForEvent('CallConnected', { callConnectionId });
-    assert.equal((await acs.control.timeline({ kind: 'callback', type: 'CallConnected', serverCallId: placed.serverCallId })).length, 1);
+    assert.equal(
+      (await acs.control.timeline({ kind: 'callback', type: 'CallConnected', serverCallId: placed.serverCallId }))
+        .length,
+      1,
+    );
   });
 
   it('serves the callback JWKS without authentication', async () => {

@@ -25,7 +25,11 @@ describe('the local host loading an app folder', () => {
   });
 
   it('refuses an entry point that throws while loading, naming the file', async () => {
-    const dir = tempApp({ 'host.json': '{"version":"2.0"}', 'package.json': '{"main":"broken.js"}', 'broken.js': 'throw new Error("syntax trouble")' });
+    const dir = tempApp({
+      'host.json': '{"version":"2.0"}',
+      'package.json': '{"main":"broken.js"}',
+      'broken.js': 'throw new Error("syntax trouble")',
+    });
     await assert.rejects(startHostProcess(dir, {}), /Failed to load .*broken\.js.*syntax trouble/s);
   });
 
@@ -40,7 +44,10 @@ describe('the local host loading an app folder', () => {
     });
     const host = await startHostProcess(dir, {});
     try {
-      assert.match(host.output(), /"fromQueue" uses trigger type "rabbitMQTrigger", which this local host does not run/);
+      assert.match(
+        host.output(),
+        /"fromQueue" uses trigger type "rabbitMQTrigger", which this local host does not run/,
+      );
       assert.equal(await (await fetch(`${host.url}/api/ping`)).text(), 'pong');
       const listing = (await (await fetch(`${host.url}/admin/functions`)).json()) as { name: string; error?: string }[];
       assert.ok(listing.find((f) => f.name === 'fromQueue')?.error);

@@ -71,11 +71,16 @@ describe('blob triggers on the local host', () => {
     await upload('good.txt', 'fine');
     await waitFor(() => processed('good.txt'), { what: 'the good blob' });
     const poison = new QueueClient(azurite.connectionString, 'webjobs-blobtrigger-poison');
-    const message = await waitFor(async () => {
-      if (!(await poison.exists())) return undefined;
-      const peeked = await poison.peekMessages({ numberOfMessages: 32 });
-      return peeked.peekedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString())).find((m) => m.BlobName === 'bad.txt');
-    }, { what: 'the poison message', timeoutMs: 30_000 });
+    const message = await waitFor(
+      async () => {
+        if (!(await poison.exists())) return undefined;
+        const peeked = await poison.peekMessages({ numberOfMessages: 32 });
+        return peeked.peekedMessageItems
+          .map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString()))
+          .find((m) => m.BlobName === 'bad.txt');
+      },
+      { what: 'the poison message', timeoutMs: 30_000 },
+    );
     assert.equal(message.ContainerName, 'uploads');
     assert.equal(message.FunctionId, 'onUpload');
     assert.equal(await processed('bad.txt'), 0);

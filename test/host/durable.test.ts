@@ -14,7 +14,10 @@ describe('Durable Functions on the local host', () => {
 
   before(async () => {
     azurite = await startAzurite();
-    host = await startHostProcess(fixture('host-app'), { AzureWebJobsStorage: azurite.connectionString, FIXTURE_TASKHUB: 'durabletests' });
+    host = await startHostProcess(fixture('host-app'), {
+      AzureWebJobsStorage: azurite.connectionString,
+      FIXTURE_TASKHUB: 'durabletests',
+    });
     api = durableApi(host.url);
   });
   after(async () => {
@@ -23,18 +26,38 @@ describe('Durable Functions on the local host', () => {
   });
 
   it('runs an activity, an external event raced against a timer, then an activity retried after failures', async () => {
-    assert.equal((await api.start('orderWorkflow', 'order-retry', { orderId: 'order-retry', sku: 'A1', quantity: 3, approvalTimeoutMs: 60_000, failCharges: 2 })).status, 202);
+    assert.equal(
+      (
+        await api.start('orderWorkflow', 'order-retry', {
+          orderId: 'order-retry',
+          sku: 'A1',
+          quantity: 3,
+          approvalTimeoutMs: 60_000,
+          failCharges: 2,
+        })
+      ).status,
+      202,
+    );
     await api.waitForStep('order-retry', 'awaiting-approval');
     assert.equal((await api.raise('order-retry', 'Approval', { approver: 'sam' })).status, 202);
     const done = await api.waitForEnd('order-retry');
     assert.equal(done.runtimeStatus, 'Completed');
-    assert.deepEqual(done.output, { status: 'approved', reserved: { sku: 'A1', held: 3 }, charged: { attempt: 3, approver: 'sam' } });
+    assert.deepEqual(done.output, {
+      status: 'approved',
+      reserved: { sku: 'A1', held: 3 },
+      charged: { attempt: 3, approver: 'sam' },
+    });
     assert.equal(await countRecords(azurite.connectionString, 'activity-runs', 'order-retry/reserveStock'), 1);
     assert.equal(await countRecords(azurite.connectionString, 'activity-runs', 'order-retry/chargeCard'), 3);
   });
 
   it('takes the durable timer branch when no event arrives in time', async () => {
-    await api.start('orderWorkflow', 'order-timeout', { orderId: 'order-timeout', sku: 'B2', quantity: 1, approvalTimeoutMs: 200 });
+    await api.start('orderWorkflow', 'order-timeout', {
+      orderId: 'order-timeout',
+      sku: 'B2',
+      quantity: 1,
+      approvalTimeoutMs: 200,
+    });
     const done = await api.waitForEnd('order-timeout');
     assert.equal(done.runtimeStatus, 'Completed');
     assert.equal(done.output.status, 'timed-out');
@@ -42,7 +65,12 @@ describe('Durable Functions on the local host', () => {
   });
 
   it('ignores an event raised after the timer won the race', async () => {
-    await api.start('orderWorkflow', 'order-late', { orderId: 'order-late', sku: 'B3', quantity: 1, approvalTimeoutMs: 100 });
+    await api.start('orderWorkflow', 'order-late', {
+      orderId: 'order-late',
+      sku: 'B3',
+      quantity: 1,
+      approvalTimeoutMs: 100,
+    });
     await api.waitForEnd('order-late');
     assert.equal((await api.raise('order-late', 'Approval', { approver: 'late' })).status, 410);
     assert.equal((await api.status('order-late'))?.output.status, 'timed-out');
@@ -66,7 +94,10 @@ describe('Durable Functions on the local host', () => {
     await api.start('nondeterministic', 'nondet-1', null);
     const done = await api.waitForEnd('nondet-1');
     assert.equal(done.runtimeStatus, 'Failed');
-    assert.match(String(done.output), /Non-deterministic orchestrator "nondeterministic".*CallActivity "reserveStock".*CallActivity "double"/);
+    assert.match(
+      String(done.output),
+      /Non-deterministic orchestrator "nondeterministic".*CallActivity "reserveStock".*CallActivity "double"/,
+    );
   });
 
   it('fails the orchestration with the activity error when an activity throws', async () => {
@@ -79,10 +110,18 @@ describe('Durable Functions on the local host', () => {
   it('answers 404 for an unknown instance, 409 for a running id and 400 for an unknown orchestrator', async () => {
     assert.equal(await api.status('nobody'), undefined);
     assert.equal((await api.raise('nobody', 'Approval', {})).status, 404);
-    await api.start('orderWorkflow', 'order-dupe', { orderId: 'order-dupe', sku: 'C', quantity: 1, approvalTimeoutMs: 60_000 });
+    await api.start('orderWorkflow', 'order-dupe', {
+      orderId: 'order-dupe',
+      sku: 'C',
+      quantity: 1,
+      approvalTimeoutMs: 60_000,
+    });
     assert.equal((await api.start('orderWorkflow', 'order-dupe', {})).status, 409);
     assert.equal((await api.start('noSuchOrchestrator', 'x-1', {})).status, 400);
-    const malformed = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/orderWorkflow/bad-json`, { method: 'POST', body: '{oops' });
+    const malformed = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/orderWorkflow/bad-json`, {
+      method: 'POST',
+      body: '{oops',
+    });
     assert.equal(malformed.status, 400);
   });
 });
@@ -104,12 +143,30 @@ describe('Durable Functions across a host crash', () => {
     host = await startHostProcess(fixture('host-app'), env);
     let api = durableApi(host.url);
     // One waits for an event, one has a timer due after the crash, one is inside a slow activity.
-    await api.start('orderWorkflow', 'crash-event', { orderId: 'crash-event', sku: 'D', quantity: 1, approvalTimeoutMs: 600_000 });
-    await api.start('orderWorkflow', 'crash-timer', { orderId: 'crash-timer', sku: 'E', quantity: 1, approvalTimeoutMs: 1_500 });
-    await api.start('orderWorkflow', 'crash-activity', { orderId: 'crash-activity', sku: 'F', quantity: 1, approvalTimeoutMs: 600_000, reserveDelayMs: 60_000 });
+    await api.start('orderWorkflow', 'crash-event', {
+      orderId: 'crash-event',
+      sku: 'D',
+      quantity: 1,
+      approvalTimeoutMs: 600_000,
+    });
+    await api.start('orderWorkflow', 'crash-timer', {
+      orderId: 'crash-timer',
+      sku: 'E',
+      quantity: 1,
+      approvalTimeoutMs: 1_500,
+    });
+    await api.start('orderWorkflow', 'crash-activity', {
+      orderId: 'crash-activity',
+      sku: 'F',
+      quantity: 1,
+      approvalTimeoutMs: 600_000,
+      reserveDelayMs: 60_000,
+    });
     await api.waitForStep('crash-event', 'awaiting-approval');
     await api.waitForStep('crash-timer', 'awaiting-approval');
-    await waitFor(() => countRecords(azurite.connectionString, 'activity-runs', 'crash-activity/reserveStock'), { what: 'the slow activity to start' });
+    await waitFor(() => countRecords(azurite.connectionString, 'activity-runs', 'crash-activity/reserveStock'), {
+      what: 'the slow activity to start',
+    });
 
     await host.stop('SIGKILL');
     host = await startHostProcess(fixture('host-app'), env);

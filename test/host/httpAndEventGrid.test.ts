@@ -18,7 +18,10 @@ describe('the local host serving HTTP and Event Grid triggers', () => {
 
   before(async () => {
     azurite = await startAzurite();
-    host = await startHostProcess(fixture('host-app'), { AzureWebJobsStorage: azurite.connectionString, FIXTURE_TASKHUB: 'httpeg' });
+    host = await startHostProcess(fixture('host-app'), {
+      AzureWebJobsStorage: azurite.connectionString,
+      FIXTURE_TASKHUB: 'httpeg',
+    });
   });
   after(async () => {
     await host?.stop();
@@ -31,7 +34,14 @@ describe('the local host serving HTTP and Event Grid triggers', () => {
       headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const event = (id: string, eventType: string, data: unknown = {}) => ({ id, eventType, subject: 'test', data, eventTime: new Date().toISOString(), dataVersion: '1.0' });
+  const event = (id: string, eventType: string, data: unknown = {}) => ({
+    id,
+    eventType,
+    subject: 'test',
+    data,
+    eventTime: new Date().toISOString(),
+    dataVersion: '1.0',
+  });
 
   it('serves an HTTP trigger at its route template with path parameters, query and body', async () => {
     const get = await fetch(`${host.url}/api/greet/Ada?lang=en`);
@@ -58,14 +68,25 @@ describe('the local host serving HTTP and Event Grid triggers', () => {
 
   it('answers the Event Grid subscription validation handshake with the validation code', async () => {
     const response = await eventGrid([
-      { id: 'v1', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', subject: '', data: { validationCode: 'code-123', validationUrl: 'https://example.invalid' }, eventTime: new Date().toISOString(), dataVersion: '1' },
+      {
+        id: 'v1',
+        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        subject: '',
+        data: { validationCode: 'code-123', validationUrl: 'https://example.invalid' },
+        eventTime: new Date().toISOString(),
+        dataVersion: '1',
+      },
     ]);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { validationResponse: 'code-123' });
   });
 
   it('delivers every event of an Event Grid batch to the function', async () => {
-    const response = await eventGrid([event('batch-1', 'Test.Note'), event('batch-2', 'Test.Note'), event('batch-3', 'Test.Note')]);
+    const response = await eventGrid([
+      event('batch-1', 'Test.Note'),
+      event('batch-2', 'Test.Note'),
+      event('batch-3', 'Test.Note'),
+    ]);
     assert.equal(response.status, 200);
     const log = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('event-log');
     const names: string[] = [];
@@ -96,12 +117,21 @@ describe('the local host serving HTTP and Event Grid triggers', () => {
     });
     assert.equal(start.status, 202);
     const statusUrl = ((await start.json()) as { statusQueryGetUri: string }).statusQueryGetUri;
-    await waitFor(async () => ((await (await fetch(statusUrl)).json()) as Status).customStatus?.step === 'awaiting-approval', { what: 'the approval wait' });
-    assert.equal((await eventGrid([event('approve-1', 'Test.Approval', { instanceId: 'eg-order', approver: 'dana' })])).status, 200);
-    const done = await waitFor(async () => {
-      const status = (await (await fetch(statusUrl)).json()) as Status;
-      return status.runtimeStatus === 'Completed' ? status : undefined;
-    }, { what: 'completion' });
+    await waitFor(
+      async () => ((await (await fetch(statusUrl)).json()) as Status).customStatus?.step === 'awaiting-approval',
+      { what: 'the approval wait' },
+    );
+    assert.equal(
+      (await eventGrid([event('approve-1', 'Test.Approval', { instanceId: 'eg-order', approver: 'dana' })])).status,
+      200,
+    );
+    const done = await waitFor(
+      async () => {
+        const status = (await (await fetch(statusUrl)).json()) as Status;
+        return status.runtimeStatus === 'Completed' ? status : undefined;
+      },
+      { what: 'completion' },
+    );
     assert.equal(done.output.status, 'approved');
     assert.equal(done.output.charged.approver, 'dana');
   });

@@ -28,17 +28,26 @@ describe('scenario files scripting callers against the app', () => {
     const result = await runScenario(loadScenario(fixture('scenarios', 'wrong-expectation.yaml')), sb.acs.control);
     assert.equal(result.passed, false);
     assert.equal(result.failure?.step, 5);
-    assert.match(result.failure!.message, /connected to \+18005550199, but it is connected to 4:\+18005550111/);
+    assert.match(result.failure.message, /connected to \+18005550199, but it is connected to 4:\+18005550111/);
   });
 
   it('refuses an invalid scenario file, naming the file, the step and the field', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sb-scenario-')), 'bad.yaml');
-    writeFileSync(path, 'name: bad\nfrom: "+14255550123"\nto: "12345"\nsteps:\n  - press: "1x"\n  - expect: { request: a, event: b }\n');
-    assert.throws(() => loadScenario(path), (error: Error) => {
-      assert.match(error.message, /bad\.yaml: field "to": must be an E\.164 number/);
-      assert.match(error.message, /bad\.yaml: step 1.*keypad keys|bad\.yaml: step 1/);
-      assert.match(error.message, /bad\.yaml: step 2.*exactly one of request, event, world, eventGrid|bad\.yaml: step 2/);
-      return true;
-    });
+    writeFileSync(
+      path,
+      'name: bad\nfrom: "+14255550123"\nto: "12345"\nsteps:\n  - press: "1x"\n  - expect: { request: a, event: b }\n',
+    );
+    assert.throws(
+      () => loadScenario(path),
+      (error: Error) => {
+        assert.match(error.message, /bad\.yaml: field "to": must be an E\.164 number/);
+        assert.match(error.message, /bad\.yaml: step 1.*keypad keys|bad\.yaml: step 1/);
+        assert.match(
+          error.message,
+          /bad\.yaml: step 2.*exactly one of request, event, world, eventGrid|bad\.yaml: step 2/,
+        );
+        return true;
+      },
+    );
   });
 });

@@ -1,24 +1,36 @@
 import { waitFor } from './waitFor';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- outputs differ per orchestrator
-export interface InstanceStatus { runtimeStatus: string; output: any; customStatus: any; input: unknown }
+export interface InstanceStatus {
+  runtimeStatus: string;
+  output: any;
+  customStatus: any;
+  input: unknown;
+}
 
 /** A client of the host's Durable HTTP API, the same API the durable-functions DurableClient calls. */
 export function durableApi(hostUrl: string) {
   const base = `${hostUrl}/runtime/webhooks/durabletask`;
   const api = {
     async start(orchestrator: string, instanceId: string, input: unknown): Promise<Response> {
-      return fetch(`${base}/orchestrators/${orchestrator}/${encodeURIComponent(instanceId)}`, { method: 'POST', body: JSON.stringify(input) });
+      return fetch(`${base}/orchestrators/${orchestrator}/${encodeURIComponent(instanceId)}`, {
+        method: 'POST',
+        body: JSON.stringify(input),
+      });
     },
     async status(instanceId: string): Promise<InstanceStatus | undefined> {
       const response = await fetch(`${base}/instances/${encodeURIComponent(instanceId)}`);
       return response.status === 404 ? undefined : ((await response.json()) as InstanceStatus);
     },
     async raise(instanceId: string, event: string, data: unknown): Promise<Response> {
-      return fetch(`${base}/instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}`, { method: 'POST', body: JSON.stringify(data) });
+      return fetch(`${base}/instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}`, {
+        method: 'POST',
+        body: JSON.stringify(data),
+      });
     },
     async waitForStep(instanceId: string, step: string) {
-      return waitFor(async () => (await api.status(instanceId))?.customStatus?.step === step, { what: `${instanceId} to reach ${step}` });
+      return waitFor(async () => (await api.status(instanceId))?.customStatus?.step === step, {
+        what: `${instanceId} to reach ${step}`,
+      });
     },
     async waitForEnd(instanceId: string, timeoutMs = 20_000) {
       return waitFor(

@@ -18,7 +18,12 @@ export interface SwitchboardSandbox {
  * Functions host as its own process, wired by settings only, with Event Grid subscriptions like Azure's.
  */
 export async function startSwitchboard(
-  options: { acs?: AcsEmulatorOptions; env?: Record<string, string>; flows?: string; envFromAcs?: (acs: AcsEmulator) => Promise<Record<string, string>> } = {},
+  options: {
+    acs?: AcsEmulatorOptions;
+    env?: Record<string, string>;
+    flows?: string;
+    envFromAcs?: (acs: AcsEmulator) => Promise<Record<string, string>>;
+  } = {},
 ): Promise<SwitchboardSandbox> {
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'test-acs-resource', ...options.acs });
@@ -29,7 +34,12 @@ export async function startSwitchboard(
     host = await startHostProcess(
       repoRoot,
       {
-        ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: `http://127.0.0.1:${port}`, flowsPath: options.flows ?? fixture('flows') }),
+        ...sandboxAppSettings({
+          azurite,
+          acs,
+          callbackBaseUrl: `http://127.0.0.1:${port}`,
+          flowsPath: options.flows ?? fixture('flows'),
+        }),
         TASKHUB_NAME: 'switchboardtest',
         ...options.env,
         ...acsEnv,

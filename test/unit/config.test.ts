@@ -21,7 +21,13 @@ describe('app settings', () => {
   });
 
   it('accept managed identity in Azure: an ACS endpoint and a storage account name, no secrets', () => {
-    const config = loadConfig({ ...sandbox, AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'stswitchboard', ACS_CONNECTION_STRING: undefined, ACS_ENDPOINT: 'https://acs.communication.azure.com' });
+    const config = loadConfig({
+      ...sandbox,
+      AzureWebJobsStorage: undefined,
+      AzureWebJobsStorage__accountName: 'stswitchboard',
+      ACS_CONNECTION_STRING: undefined,
+      ACS_ENDPOINT: 'https://acs.communication.azure.com',
+    });
     assert.deepEqual(config.storage, { connectionString: undefined, accountName: 'stswitchboard' });
     assert.equal(config.acs.endpoint, 'https://acs.communication.azure.com');
   });
@@ -32,7 +38,15 @@ describe('app settings', () => {
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         const text = error.details.join('\n');
-        for (const name of ['TASKHUB_NAME', 'CALLBACK_BASE_URL', 'ACS_IMMUTABLE_RESOURCE_ID', 'AzureWebJobsStorage', 'ACS_ENDPOINT', 'LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT']) {
+        for (const name of [
+          'TASKHUB_NAME',
+          'CALLBACK_BASE_URL',
+          'ACS_IMMUTABLE_RESOURCE_ID',
+          'AzureWebJobsStorage',
+          'ACS_ENDPOINT',
+          'LANGUAGE_ENDPOINT',
+          'SPEECH_ENDPOINT',
+        ]) {
           assert.match(text, new RegExp(`^${name}:`, 'm'), `${name} is not named`);
         }
         return true;

@@ -76,7 +76,9 @@ export class Call {
     private readonly callbacks: CallbackDispatcher,
     timing: MediaTiming,
   ) {
-    this.serverCallId = Buffer.from(`https://api.asm.skype.com/conv/emulator/${randomUUID()}?i=1&e=${Date.now()}`).toString('base64url');
+    this.serverCallId = Buffer.from(
+      `https://api.asm.skype.com/conv/emulator/${randomUUID()}?i=1&e=${Date.now()}`,
+    ).toString('base64url');
     this.media = new MediaSession(this, scheduler, timing);
   }
 
@@ -170,10 +172,18 @@ export class Call {
       answeredBy: this.direction === 'inbound' ? this.appIdentity?.communicationUser : undefined,
       answeredFor: this.direction === 'inbound' ? this.callee.phoneNumber : undefined,
       mediaStreamingSubscription: this.mediaStreaming
-        ? { id: this.correlationId, state: this.mediaStreaming.active ? 'active' : 'inactive', subscribedContentTypes: ['audio'] }
+        ? {
+            id: this.correlationId,
+            state: this.mediaStreaming.active ? 'active' : 'inactive',
+            subscribedContentTypes: ['audio'],
+          }
         : undefined,
       transcriptionSubscription: this.transcription
-        ? { id: this.correlationId, state: this.transcription.active ? 'active' : 'inactive', subscribedResultTypes: ['final'] }
+        ? {
+            id: this.correlationId,
+            state: this.transcription.active ? 'active' : 'inactive',
+            subscribedResultTypes: ['final'],
+          }
         : undefined,
     };
   }

@@ -23,16 +23,25 @@ function configureStreaming(call: Call, body: Record<string, unknown>): void {
 
 function connected(ctx: AcsContext, call: Call, operationContext?: string): void {
   call.state = 'connected';
-  call.emit('CallConnected', { operationContext, resultInformation: { code: 200, subCode: 0, message: 'Call connected.' } });
+  call.emit('CallConnected', {
+    operationContext,
+    resultInformation: { code: 200, subCode: 0, message: 'Call connected.' },
+  });
   call.participantsUpdated();
   if (call.mediaStreaming?.options.startMediaStreaming === true) {
     call.mediaStreaming.active = true;
-    call.emit('MediaStreamingStarted', { operationContext, ...mediaStreamingUpdate('mediaStreamingStarted', 'subscriptionStarted') });
+    call.emit('MediaStreamingStarted', {
+      operationContext,
+      ...mediaStreamingUpdate('mediaStreamingStarted', 'subscriptionStarted'),
+    });
     ctx.streams.startAudio(call, operationContext);
   }
   if (call.transcription?.options.startTranscription === true) {
     call.transcription.active = true;
-    call.emit('TranscriptionStarted', { operationContext, ...transcriptionUpdate('transcriptionStarted', 'subscriptionStarted') });
+    call.emit('TranscriptionStarted', {
+      operationContext,
+      ...transcriptionUpdate('transcriptionStarted', 'subscriptionStarted'),
+    });
     ctx.streams.startTranscription(call, operationContext);
   }
 }
@@ -87,7 +96,8 @@ export function callConnectionHandlers(ctx: AcsContext) {
 
     reject(req: RequestContext): Reply {
       const reason = optionalString(req.body, 'callRejectReason') ?? 'none';
-      if (!['none', 'busy', 'forbidden'].includes(reason)) throw acsErrors.invalidBody("'callRejectReason' must be none, busy or forbidden.");
+      if (!['none', 'busy', 'forbidden'].includes(reason))
+        throw acsErrors.invalidBody("'callRejectReason' must be none, busy or forbidden.");
       const call = ringingCall(ctx, req.body);
       call.state = 'disconnected';
       ctx.world.record('rejected', call, { reason });
@@ -98,15 +108,18 @@ export function callConnectionHandlers(ctx: AcsContext) {
       const body = req.body;
       const uri = callbackUri(body)!;
       const rawTargets = body.targets;
-      if (!Array.isArray(rawTargets) || rawTargets.length === 0) throw acsErrors.invalidBody("'targets' must list at least one participant.");
+      if (!Array.isArray(rawTargets) || rawTargets.length === 0)
+        throw acsErrors.invalidBody("'targets' must list at least one participant.");
       const targets = rawTargets.map((t, i) => parseIdentifier(t, `targets[${i}]`));
       const sourceNumber = (objectField(body, 'sourceCallerIdNumber') as { value?: unknown } | undefined)?.value;
-      if (sourceNumber !== undefined && !isE164(sourceNumber)) throw acsErrors.invalidPhoneNumber('sourceCallerIdNumber');
-      if (targets.some((t) => t.kind === 'phoneNumber') && sourceNumber === undefined) throw acsErrors.missingSourceCallerId();
+      if (sourceNumber !== undefined && !isE164(sourceNumber))
+        throw acsErrors.invalidPhoneNumber('sourceCallerIdNumber');
+      if (targets.some((t) => t.kind === 'phoneNumber') && sourceNumber === undefined)
+        throw acsErrors.missingSourceCallerId();
       const operationContext = optionalString(body, 'operationContext');
       const app = appIdentity(ctx);
       const caller = typeof sourceNumber === 'string' ? phoneIdentifier(sourceNumber) : app;
-      const call = ctx.world.newCall('outbound', caller, targets[0]!);
+      const call = ctx.world.newCall('outbound', caller, targets[0]);
       call.callbackUri = uri;
       call.appIdentity = app;
       call.sourceCallerIdNumber = typeof sourceNumber === 'string' ? phoneIdentifier(sourceNumber) : undefined;
@@ -148,12 +161,14 @@ export function callConnectionHandlers(ctx: AcsContext) {
       const operationContext = optionalString(body, 'operationContext');
       const serverCallId = typeof locator.serverCallId === 'string' ? locator.serverCallId : undefined;
       const groupId = locator.groupCallId ?? locator.roomId;
-      if (!serverCallId && typeof groupId !== 'string') throw acsErrors.invalidBody("'callLocator' needs a serverCallId, groupCallId or roomId.");
+      if (!serverCallId && typeof groupId !== 'string')
+        throw acsErrors.invalidBody("'callLocator' needs a serverCallId, groupCallId or roomId.");
       const existing = serverCallId ? ctx.calls.byServerCall(serverCallId) : undefined;
       const app = appIdentity(ctx);
-      const call = existing && !existing.callConnectionId && existing.state !== 'disconnected'
-        ? existing
-        : ctx.world.newCall('outbound', app, app);
+      const call =
+        existing && !existing.callConnectionId && existing.state !== 'disconnected'
+          ? existing
+          : ctx.world.newCall('outbound', app, app);
       call.callbackUri = uri;
       call.appIdentity = app;
       call.addParticipant(app);
@@ -163,7 +178,10 @@ export function callConnectionHandlers(ctx: AcsContext) {
       call.state = 'connecting';
       if (serverCallId && call !== existing) {
         call.after(CONNECT_DELAY_MS, () => {
-          call.emit('ConnectFailed', { operationContext, resultInformation: { code: 404, subCode: 8522, message: 'Call not found.' } });
+          call.emit('ConnectFailed', {
+            operationContext,
+            resultInformation: { code: 404, subCode: 8522, message: 'Call not found.' },
+          });
           call.state = 'disconnected';
         });
       } else {
@@ -173,11 +191,11 @@ export function callConnectionHandlers(ctx: AcsContext) {
     },
 
     get(req: RequestContext): Reply {
-      return { status: 200, body: ctx.calls.live(req.params[0]!).properties() };
+      return { status: 200, body: ctx.calls.live(req.params[0]).properties() };
     },
 
     hangUp(req: RequestContext): Reply {
-      const call = ctx.calls.live(req.params[0]!);
+      const call = ctx.calls.live(req.params[0]);
       ctx.world.record('appHungUp', call);
       call.state = call.state === 'connecting' ? 'disconnecting' : call.state;
       call.disconnect('The application hung up.');
@@ -185,7 +203,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
     },
 
     terminate(req: RequestContext): Reply {
-      const call = ctx.calls.live(req.params[0]!);
+      const call = ctx.calls.live(req.params[0]);
       ctx.world.record('terminated', call);
       call.disconnect('The call was terminated for everyone.');
       return { status: 204 };
@@ -193,9 +211,11 @@ export function callConnectionHandlers(ctx: AcsContext) {
 
     transfer(req: RequestContext): Reply {
       const body = req.body;
-      const call = ctx.calls.established(req.params[0]!);
+      const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.targetParticipant, 'targetParticipant');
-      const transferee = body.transferee ? parseIdentifier(body.transferee, 'transferee') : call.others()[0]?.identifier;
+      const transferee = body.transferee
+        ? parseIdentifier(body.transferee, 'transferee')
+        : call.others()[0]?.identifier;
       const operationContext = optionalString(body, 'operationContext');
       const operationCallbackUri = callbackUri(body, 'operationCallbackUri', false);
       call.state = 'transferring';
@@ -208,7 +228,11 @@ export function callConnectionHandlers(ctx: AcsContext) {
               operationContext,
               transferTarget: target,
               transferee,
-              resultInformation: { code: 202, subCode: 7015, message: 'The transfer operation completed successfully.' },
+              resultInformation: {
+                code: 202,
+                subCode: 7015,
+                message: 'The transfer operation completed successfully.',
+              },
             },
             operationCallbackUri,
           );
@@ -218,11 +242,25 @@ export function callConnectionHandlers(ctx: AcsContext) {
         },
         onReject: () => {
           call.state = 'connected';
-          call.emit('CallTransferFailed', { operationContext, resultInformation: { code: 603, subCode: 560603, message: 'The transfer target declined the call.' } }, operationCallbackUri);
+          call.emit(
+            'CallTransferFailed',
+            {
+              operationContext,
+              resultInformation: { code: 603, subCode: 560603, message: 'The transfer target declined the call.' },
+            },
+            operationCallbackUri,
+          );
         },
         onTimeout: () => {
           call.state = 'connected';
-          call.emit('CallTransferFailed', { operationContext, resultInformation: { code: 408, subCode: 560408, message: 'The transfer target did not answer.' } }, operationCallbackUri);
+          call.emit(
+            'CallTransferFailed',
+            {
+              operationContext,
+              resultInformation: { code: 408, subCode: 560408, message: 'The transfer target did not answer.' },
+            },
+            operationCallbackUri,
+          );
         },
       });
       return { status: 202, body: { operationContext } };

@@ -76,7 +76,12 @@ export class CallbackDispatcher {
     } catch {
       return;
     }
-    const result = await postJson(event.callbackUri, [cloudEvent], { authorization: `Bearer ${token}` }, this.settings.timeoutMs);
+    const result = await postJson(
+      event.callbackUri,
+      [cloudEvent],
+      { authorization: `Bearer ${token}` },
+      this.settings.timeoutMs,
+    );
     this.timeline.add({
       kind: 'callbackDelivery',
       type: event.type,

@@ -6,12 +6,29 @@ import type { Reply, RequestContext } from '../http/router';
 import { mediaStreamingUpdate, transcriptionUpdate } from './callConnectionHandlers';
 import { callbackUri, optionalString } from './requestFields';
 
-const TONE_WORDS = new Set(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'a', 'b', 'c', 'd', 'pound', 'asterisk']);
+const TONE_WORDS = new Set([
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'a',
+  'b',
+  'c',
+  'd',
+  'pound',
+  'asterisk',
+]);
 const RECOGNIZE_TYPES = ['dtmf', 'speech', 'choices', 'speechOrDtmf'];
 
 export function mediaHandlers(ctx: AcsContext) {
   const common = (req: RequestContext) => ({
-    call: ctx.calls.established(req.params[0]!),
+    call: ctx.calls.established(req.params[0]),
     operationContext: optionalString(req.body, 'operationContext'),
     operationCallbackUri: callbackUri(req.body, 'operationCallbackUri', false),
   });
@@ -31,7 +48,8 @@ export function mediaHandlers(ctx: AcsContext) {
     recognize(req: RequestContext): Reply {
       const { call, operationContext, operationCallbackUri } = common(req);
       const type = optionalString(req.body, 'recognizeInputType');
-      if (!type || !RECOGNIZE_TYPES.includes(type)) throw acsErrors.invalidBody("'recognizeInputType' must be dtmf, speech, choices or speechOrDtmf.");
+      if (!type || !RECOGNIZE_TYPES.includes(type))
+        throw acsErrors.invalidBody("'recognizeInputType' must be dtmf, speech, choices or speechOrDtmf.");
       const options = req.body.recognizeOptions as Record<string, unknown> | undefined;
       if (options?.targetParticipant) parseIdentifier(options.targetParticipant, 'recognizeOptions.targetParticipant');
       // ACS's documented limits: initial silence 0-300 s, inter-tone 1-60 s.
@@ -48,7 +66,7 @@ export function mediaHandlers(ctx: AcsContext) {
     },
 
     cancelAll(req: RequestContext): Reply {
-      ctx.calls.established(req.params[0]!).media.cancelAll();
+      ctx.calls.established(req.params[0]).media.cancelAll();
       return { status: 202 };
     },
 
@@ -63,9 +81,20 @@ export function mediaHandlers(ctx: AcsContext) {
       call.media.sendTones(tones.length, () => {
         if (known) {
           ctx.world.record('dtmfSent', call, { tones });
-          call.emit('SendDtmfTonesCompleted', { operationContext, resultInformation: { code: 200, subCode: 0, message: 'Tones sent.' } }, operationCallbackUri);
+          call.emit(
+            'SendDtmfTonesCompleted',
+            { operationContext, resultInformation: { code: 200, subCode: 0, message: 'Tones sent.' } },
+            operationCallbackUri,
+          );
         } else {
-          call.emit('SendDtmfTonesFailed', { operationContext, resultInformation: { code: 400, subCode: 8520, message: 'Participant not found in the call.' } }, operationCallbackUri);
+          call.emit(
+            'SendDtmfTonesFailed',
+            {
+              operationContext,
+              resultInformation: { code: 400, subCode: 8520, message: 'Participant not found in the call.' },
+            },
+            operationCallbackUri,
+          );
         }
       });
       return { status: 202, body: { operationContext } };
@@ -97,7 +126,11 @@ export function mediaHandlers(ctx: AcsContext) {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.mediaStreaming) throw acsErrors.mediaNotConfigured('Media streaming');
       call.mediaStreaming.active = true;
-      call.emit('MediaStreamingStarted', { operationContext, ...mediaStreamingUpdate('mediaStreamingStarted', 'subscriptionStarted') }, operationCallbackUri);
+      call.emit(
+        'MediaStreamingStarted',
+        { operationContext, ...mediaStreamingUpdate('mediaStreamingStarted', 'subscriptionStarted') },
+        operationCallbackUri,
+      );
       ctx.streams.startAudio(call, operationContext);
       return { status: 202 };
     },
@@ -107,7 +140,11 @@ export function mediaHandlers(ctx: AcsContext) {
       if (!call.mediaStreaming) throw acsErrors.mediaNotConfigured('Media streaming');
       call.mediaStreaming.active = false;
       ctx.streams.stopAudio(call);
-      call.emit('MediaStreamingStopped', { operationContext, ...mediaStreamingUpdate('mediaStreamingStopped', 'subscriptionStopped') }, operationCallbackUri);
+      call.emit(
+        'MediaStreamingStopped',
+        { operationContext, ...mediaStreamingUpdate('mediaStreamingStopped', 'subscriptionStopped') },
+        operationCallbackUri,
+      );
       return { status: 202 };
     },
 
@@ -117,7 +154,11 @@ export function mediaHandlers(ctx: AcsContext) {
       const locale = optionalString(req.body, 'locale');
       if (locale) call.transcription.options.locale = locale;
       call.transcription.active = true;
-      call.emit('TranscriptionStarted', { operationContext, ...transcriptionUpdate('transcriptionStarted', 'subscriptionStarted') }, operationCallbackUri);
+      call.emit(
+        'TranscriptionStarted',
+        { operationContext, ...transcriptionUpdate('transcriptionStarted', 'subscriptionStarted') },
+        operationCallbackUri,
+      );
       ctx.streams.startTranscription(call, operationContext);
       return { status: 202 };
     },
@@ -127,7 +168,11 @@ export function mediaHandlers(ctx: AcsContext) {
       if (!call.transcription) throw acsErrors.mediaNotConfigured('Transcription');
       call.transcription.active = false;
       ctx.streams.stopTranscription(call);
-      call.emit('TranscriptionStopped', { operationContext, ...transcriptionUpdate('transcriptionStopped', 'subscriptionStopped') }, operationCallbackUri);
+      call.emit(
+        'TranscriptionStopped',
+        { operationContext, ...transcriptionUpdate('transcriptionStopped', 'subscriptionStopped') },
+        operationCallbackUri,
+      );
       return { status: 202 };
     },
 
@@ -136,7 +181,11 @@ export function mediaHandlers(ctx: AcsContext) {
       if (!call.transcription) throw acsErrors.mediaNotConfigured('Transcription');
       const locale = optionalString(req.body, 'locale');
       if (locale) call.transcription.options.locale = locale;
-      call.emit('TranscriptionUpdated', { operationContext, ...transcriptionUpdate('transcriptionUpdated', 'subscriptionUpdated') }, operationCallbackUri);
+      call.emit(
+        'TranscriptionUpdated',
+        { operationContext, ...transcriptionUpdate('transcriptionUpdated', 'subscriptionUpdated') },
+        operationCallbackUri,
+      );
       return { status: 202 };
     },
   };
@@ -146,7 +195,14 @@ export function mediaHandlers(ctx: AcsContext) {
     const target = parseIdentifier(req.body.targetParticipant, 'targetParticipant');
     const participant = call.participants.get(target.rawId);
     if (!participant) {
-      call.emit('HoldFailed', { operationContext, resultInformation: { code: 400, subCode: 8520, message: 'Participant not found in the call.' } }, operationCallbackUri);
+      call.emit(
+        'HoldFailed',
+        {
+          operationContext,
+          resultInformation: { code: 400, subCode: 8520, message: 'Participant not found in the call.' },
+        },
+        operationCallbackUri,
+      );
     } else {
       participant.isOnHold = onHold;
       call.participantsUpdated();

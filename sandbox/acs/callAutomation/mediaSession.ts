@@ -27,8 +27,22 @@ interface Running extends Operation {
 }
 
 const TONES: Record<string, string> = {
-  '0': 'zero', '1': 'one', '2': 'two', '3': 'three', '4': 'four', '5': 'five', '6': 'six', '7': 'seven',
-  '8': 'eight', '9': 'nine', '*': 'asterisk', '#': 'pound', A: 'a', B: 'b', C: 'c', D: 'd',
+  '0': 'zero',
+  '1': 'one',
+  '2': 'two',
+  '3': 'three',
+  '4': 'four',
+  '5': 'five',
+  '6': 'six',
+  '7': 'seven',
+  '8': 'eight',
+  '9': 'nine',
+  '*': 'asterisk',
+  '#': 'pound',
+  A: 'a',
+  B: 'b',
+  C: 'c',
+  D: 'd',
 };
 
 /** "12#" -> ["one","two","pound"]; unknown characters are rejected. */
@@ -85,17 +99,32 @@ export class MediaSession {
 
   stopContinuousDtmf(operationContext?: string, callbackUri?: string): void {
     this.continuous = undefined;
-    this.call.emit('ContinuousDtmfRecognitionStopped', { operationContext, resultInformation: ok(0, 'Continuous DTMF recognition stopped.') }, callbackUri);
+    this.call.emit(
+      'ContinuousDtmfRecognitionStopped',
+      { operationContext, resultInformation: ok(0, 'Continuous DTMF recognition stopped.') },
+      callbackUri,
+    );
   }
 
   pressTones(tones: string[]): void {
-    this.call.audioLog.push({ kind: 'dtmf', at: Date.now(), durationMs: tones.length * 150, tones, participantRawId: this.call.remoteParty.rawId });
+    this.call.audioLog.push({
+      kind: 'dtmf',
+      at: Date.now(),
+      durationMs: tones.length * 150,
+      tones,
+      participantRawId: this.call.remoteParty.rawId,
+    });
     for (const tone of tones) {
       const c = this.continuous;
       if (c) {
         this.call.emit(
           'ContinuousDtmfRecognitionToneReceived',
-          { operationContext: c.operationContext, tone, sequenceId: ++c.sequenceId, resultInformation: ok(0, 'Tone received.') },
+          {
+            operationContext: c.operationContext,
+            tone,
+            sequenceId: ++c.sequenceId,
+            resultInformation: ok(0, 'Tone received.'),
+          },
           c.callbackUri,
         );
       }
@@ -104,7 +133,13 @@ export class MediaSession {
   }
 
   say(text: string): void {
-    this.call.audioLog.push({ kind: 'speech', at: Date.now(), durationMs: Math.max(400, text.split(/\s+/).length * 350), text, participantRawId: this.call.remoteParty.rawId });
+    this.call.audioLog.push({
+      kind: 'speech',
+      at: Date.now(),
+      durationMs: Math.max(400, text.split(/\s+/).length * 350),
+      text,
+      participantRawId: this.call.remoteParty.rawId,
+    });
     const op = this.current;
     if (!op || op.kind !== 'recognize') return;
     const type = String(op.body.recognizeInputType ?? '');
@@ -183,7 +218,8 @@ export class MediaSession {
         const ssml = String((s.ssml as Record<string, unknown> | undefined)?.ssmlText ?? '');
         const text = ssml.replace(/<[^>]*>/g, '').trim();
         if (!text) return { index, result: failed(8582, 'Action failed, text or SSML is empty.') };
-        if (!/^\s*<speak[\s>]/i.test(ssml)) return { index, result: failed(8565, 'Action failed, bad request to Cognitive Services; check SSML.', 500) };
+        if (!/^\s*<speak[\s>]/i.test(ssml))
+          return { index, result: failed(8565, 'Action failed, bad request to Cognitive Services; check SSML.', 500) };
         ms += Math.max(500, text.length * this.timing.playMsPerCharacter);
       } else if (kind === 'file') {
         const uri = String((s.file as Record<string, unknown> | undefined)?.uri ?? '');
@@ -196,7 +232,8 @@ export class MediaSession {
         if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
           return { index, result: failed(8536, 'Action failed, file could not be downloaded.') };
         }
-        if (!/\.(wav|mp3)$/i.test(url.pathname)) return { index, result: failed(8535, 'Action failed, file format is invalid.') };
+        if (!/\.(wav|mp3)$/i.test(url.pathname))
+          return { index, result: failed(8535, 'Action failed, file format is invalid.') };
         ms += this.timing.playFileMs;
       } else {
         return { index, result: failed(8535, 'Action failed, unknown play source.') };
@@ -213,7 +250,12 @@ export class MediaSession {
       return;
     }
     this.emit(op, 'PlayStarted', { resultInformation: ok(0, 'Action started.') });
-    this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms, text: spokenText(op.body.playSources) });
+    this.call.audioLog.push({
+      kind: 'prompt',
+      at: Date.now(),
+      durationMs: m.ms,
+      text: spokenText(op.body.playSources),
+    });
     const loop = (op.body.playOptions as { loop?: boolean } | undefined)?.loop === true;
     if (loop) return; // loops until cancelled or the call ends
     op.timer = this.call.after(m.ms, () => {
@@ -224,7 +266,11 @@ export class MediaSession {
 
   private startRecognize(op: Running): void {
     const opts = (op.body.recognizeOptions ?? {}) as Record<string, unknown>;
-    const prompts = Array.isArray(op.body.playPrompts) ? op.body.playPrompts : op.body.playPrompt ? [op.body.playPrompt] : [];
+    const prompts = Array.isArray(op.body.playPrompts)
+      ? op.body.playPrompts
+      : op.body.playPrompt
+        ? [op.body.playPrompt]
+        : [];
     const type = String(op.body.recognizeInputType ?? '');
     if (!['dtmf', 'speech', 'choices', 'speechOrDtmf'].includes(type)) {
       this.finishRecognize(op, 'RecognizeFailed', failed(8510, 'Action failed, unknown recognize input type.'));
@@ -237,9 +283,14 @@ export class MediaSession {
     if (prompts.length) {
       const m = this.measure(prompts);
       if ('result' in m) {
-        this.finishRecognize(op, 'RecognizeFailed', failed(8511, 'Action failed, encountered failure while trying to play the prompt.'), {
-          failedPlaySourceIndex: m.index,
-        });
+        this.finishRecognize(
+          op,
+          'RecognizeFailed',
+          failed(8511, 'Action failed, encountered failure while trying to play the prompt.'),
+          {
+            failedPlaySourceIndex: m.index,
+          },
+        );
         return;
       }
       op.phase = 'prompt';
@@ -337,7 +388,11 @@ function spokenText(sources: unknown): string | undefined {
 }
 
 function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function matchChoice(body: Record<string, unknown>, said: string): { label?: string; phrase: string } | undefined {

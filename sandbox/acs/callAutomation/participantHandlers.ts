@@ -10,13 +10,13 @@ import { callbackUri, optionalString, requiredString } from './requestFields';
 export function participantHandlers(ctx: AcsContext) {
   return {
     list(req: RequestContext): Reply {
-      const call = ctx.calls.live(req.params[0]!);
+      const call = ctx.calls.live(req.params[0]);
       return { status: 200, body: { value: [...call.participants.values()].map(wireParticipant) } };
     },
 
     get(req: RequestContext): Reply {
-      const call = ctx.calls.live(req.params[0]!);
-      const rawId = req.params[1]!;
+      const call = ctx.calls.live(req.params[0]);
+      const rawId = req.params[1];
       const participant = call.participants.get(rawId) ?? call.participants.get(identifierFromString(rawId).rawId);
       if (!participant) throw acsErrors.participantNotFound();
       return { status: 200, body: wireParticipant(participant) };
@@ -24,7 +24,7 @@ export function participantHandlers(ctx: AcsContext) {
 
     add(req: RequestContext): Reply {
       const body = req.body;
-      const call = ctx.calls.established(req.params[0]!);
+      const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.participantToAdd, 'participantToAdd');
       const operationContext = optionalString(body, 'operationContext');
       const operationCallbackUri = callbackUri(body, 'operationCallbackUri', false);
@@ -33,7 +33,11 @@ export function participantHandlers(ctx: AcsContext) {
       const timeoutMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : ctx.options.ringTimeoutMs;
       const failed = (code: number, subCode: number, message: string): void => {
         call.invites.delete(invitationId);
-        call.emit('AddParticipantFailed', { operationContext, invitationId, participant: target, resultInformation: { code, subCode, message } }, operationCallbackUri);
+        call.emit(
+          'AddParticipantFailed',
+          { operationContext, invitationId, participant: target, resultInformation: { code, subCode, message } },
+          operationCallbackUri,
+        );
       };
       const timer = ctx.world.ring(
         call,
@@ -44,7 +48,12 @@ export function participantHandlers(ctx: AcsContext) {
             call.addParticipant(target);
             call.emit(
               'AddParticipantSucceeded',
-              { operationContext, invitationId, participant: target, resultInformation: { code: 200, subCode: 0, message: 'Participant added.' } },
+              {
+                operationContext,
+                invitationId,
+                participant: target,
+                resultInformation: { code: 200, subCode: 0, message: 'Participant added.' },
+              },
               operationCallbackUri,
             );
             call.participantsUpdated();
@@ -54,7 +63,13 @@ export function participantHandlers(ctx: AcsContext) {
         },
         timeoutMs,
       );
-      call.invites.set(invitationId, { invitationId, target, operationContext, callbackUri: operationCallbackUri, timer });
+      call.invites.set(invitationId, {
+        invitationId,
+        target,
+        operationContext,
+        callbackUri: operationCallbackUri,
+        timer,
+      });
       return {
         status: 202,
         body: { participant: { identifier: target, isMuted: false, isOnHold: false }, operationContext, invitationId },
@@ -63,7 +78,7 @@ export function participantHandlers(ctx: AcsContext) {
 
     cancelAdd(req: RequestContext): Reply {
       const body = req.body;
-      const call = ctx.calls.established(req.params[0]!);
+      const call = ctx.calls.established(req.params[0]);
       const invitationId = requiredString(body, 'invitationId');
       const operationContext = optionalString(body, 'operationContext');
       const operationCallbackUri = callbackUri(body, 'operationCallbackUri', false);
@@ -71,10 +86,26 @@ export function participantHandlers(ctx: AcsContext) {
       if (invite) {
         invite.timer.cancel();
         call.invites.delete(invitationId);
-        call.emit('CancelAddParticipantSucceeded', { operationContext, invitationId, resultInformation: { code: 200, subCode: 0, message: 'Invitation cancelled.' } }, operationCallbackUri);
+        call.emit(
+          'CancelAddParticipantSucceeded',
+          {
+            operationContext,
+            invitationId,
+            resultInformation: { code: 200, subCode: 0, message: 'Invitation cancelled.' },
+          },
+          operationCallbackUri,
+        );
       } else {
         call.after(0, () =>
-          call.emit('CancelAddParticipantFailed', { operationContext, invitationId, resultInformation: { code: 400, subCode: 8523, message: 'Invitation not found or already answered.' } }, operationCallbackUri),
+          call.emit(
+            'CancelAddParticipantFailed',
+            {
+              operationContext,
+              invitationId,
+              resultInformation: { code: 400, subCode: 8523, message: 'Invitation not found or already answered.' },
+            },
+            operationCallbackUri,
+          ),
         );
       }
       return { status: 202, body: { invitationId, operationContext } };
@@ -82,23 +113,39 @@ export function participantHandlers(ctx: AcsContext) {
 
     remove(req: RequestContext): Reply {
       const body = req.body;
-      const call = ctx.calls.established(req.params[0]!);
+      const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.participantToRemove, 'participantToRemove');
       const operationContext = optionalString(body, 'operationContext');
       const operationCallbackUri = callbackUri(body, 'operationCallbackUri', false);
       if (call.participants.delete(target.rawId)) {
-        call.emit('RemoveParticipantSucceeded', { operationContext, participant: target, resultInformation: { code: 200, subCode: 0, message: 'Participant removed.' } }, operationCallbackUri);
+        call.emit(
+          'RemoveParticipantSucceeded',
+          {
+            operationContext,
+            participant: target,
+            resultInformation: { code: 200, subCode: 0, message: 'Participant removed.' },
+          },
+          operationCallbackUri,
+        );
         call.participantsUpdated();
         if (call.others().length === 0) call.after(0, () => call.disconnect('No participants left in the call.'));
       } else {
-        call.emit('RemoveParticipantFailed', { operationContext, participant: target, resultInformation: { code: 404, subCode: 8520, message: 'Participant not found in the call.' } }, operationCallbackUri);
+        call.emit(
+          'RemoveParticipantFailed',
+          {
+            operationContext,
+            participant: target,
+            resultInformation: { code: 404, subCode: 8520, message: 'Participant not found in the call.' },
+          },
+          operationCallbackUri,
+        );
       }
       return { status: 202, body: { operationContext } };
     },
 
     mute(req: RequestContext): Reply {
       const body = req.body;
-      const call = ctx.calls.established(req.params[0]!);
+      const call = ctx.calls.established(req.params[0]);
       const targets = Array.isArray(body.targetParticipants) ? body.targetParticipants : [];
       if (targets.length !== 1) throw acsErrors.invalidBody("'targetParticipants' must hold exactly one participant.");
       const target = parseIdentifier(targets[0], 'targetParticipants[0]');

@@ -66,22 +66,30 @@ export function sendChatMessage(
     transactionId: randomUUID(),
     threadId: thread.id,
   };
-  ctx.eventGrid.publish('Microsoft.Communication.ChatMessageReceivedInThread', `thread/${thread.id}/sender/${sender.rawId}`, base);
+  ctx.eventGrid.publish(
+    'Microsoft.Communication.ChatMessageReceivedInThread',
+    `thread/${thread.id}/sender/${sender.rawId}`,
+    base,
+  );
   for (const participant of thread.participants.values()) {
     const recipient = participant.communicationIdentifier;
     if (recipient.rawId === sender.rawId) continue;
-    ctx.eventGrid.publish('Microsoft.Communication.ChatMessageReceived', `thread/${thread.id}/sender/${sender.rawId}/recipient/${recipient.rawId}`, {
-      ...base,
-      recipientCommunicationIdentifier: recipient,
-      transactionId: randomUUID(),
-    });
+    ctx.eventGrid.publish(
+      'Microsoft.Communication.ChatMessageReceived',
+      `thread/${thread.id}/sender/${sender.rawId}/recipient/${recipient.rawId}`,
+      {
+        ...base,
+        recipientCommunicationIdentifier: recipient,
+        transactionId: randomUUID(),
+      },
+    );
   }
   return message;
 }
 
 export function chatRoutes(ctx: AcsContext): Route[] {
   const chats = ctx.chats;
-  const thread = (req: RequestContext): ChatThread => chats.forUser(req.params[0]!, req.userId!);
+  const thread = (req: RequestContext): ChatThread => chats.forUser(req.params[0], req.userId!);
   const message = (t: ChatThread, id: string): ChatMessageRecord => {
     const m = t.messages.find((x) => x.id === id && !x.deletedOn);
     if (!m) throw acsErrors.messageNotFound();
@@ -97,23 +105,44 @@ export function chatRoutes(ctx: AcsContext): Route[] {
       const invalidParticipants: unknown[] = [];
       t.participants.set(creator.rawId, { communicationIdentifier: creator });
       for (const p of participants) {
-        if (p.communicationIdentifier.kind === 'communicationUser' && !ctx.identities.exists(p.communicationIdentifier.rawId)) {
-          invalidParticipants.push({ code: '404', message: 'Identity not found.', target: p.communicationIdentifier.rawId });
+        if (
+          p.communicationIdentifier.kind === 'communicationUser' &&
+          !ctx.identities.exists(p.communicationIdentifier.rawId)
+        ) {
+          invalidParticipants.push({
+            code: '404',
+            message: 'Identity not found.',
+            target: p.communicationIdentifier.rawId,
+          });
           continue;
         }
         t.participants.set(p.communicationIdentifier.rawId, p);
       }
-      return { status: 201, body: { chatThread: threadProperties(t), invalidParticipants: invalidParticipants.length ? invalidParticipants : undefined } };
+      return {
+        status: 201,
+        body: {
+          chatThread: threadProperties(t),
+          invalidParticipants: invalidParticipants.length ? invalidParticipants : undefined,
+        },
+      };
     }),
     route('GET', /^\/chat\/threads$/, 'user', 'listChatThreads', (req) => ({
       status: 200,
-      body: { value: chats.listFor(req.userId!).map((t) => ({ id: t.id, topic: t.topic, lastMessageReceivedOn: t.lastMessageReceivedOn })) },
+      body: {
+        value: chats
+          .listFor(req.userId!)
+          .map((t) => ({ id: t.id, topic: t.topic, lastMessageReceivedOn: t.lastMessageReceivedOn })),
+      },
     })),
-    route('GET', new RegExp(`^${THREAD}$`), 'user', 'getChatThreadProperties', (req) => ({ status: 200, body: threadProperties(thread(req)) })),
+    route('GET', new RegExp(`^${THREAD}$`), 'user', 'getChatThreadProperties', (req) => ({
+      status: 200,
+      body: threadProperties(thread(req)),
+    })),
     route('PATCH', new RegExp(`^${THREAD}$`), 'user', 'updateChatThread', (req) => {
       const t = thread(req);
       if (typeof req.body.topic === 'string') t.topic = req.body.topic;
-      if (req.body.metadata && typeof req.body.metadata === 'object') t.metadata = req.body.metadata as Record<string, string>;
+      if (req.body.metadata && typeof req.body.metadata === 'object')
+        t.metadata = req.body.metadata as Record<string, string>;
       return { status: 204 };
     }),
     route('DELETE', new RegExp(`^${THREAD}$`), 'user', 'deleteChatThread', (req) => {
@@ -151,17 +180,17 @@ export function chatRoutes(ctx: AcsContext): Route[] {
     }),
     route('GET', new RegExp(`^${THREAD}/messages/([^/]+)$`), 'user', 'getChatMessage', (req) => ({
       status: 200,
-      body: message(thread(req), req.params[1]!),
+      body: message(thread(req), req.params[1]),
     })),
     route('PATCH', new RegExp(`^${THREAD}/messages/([^/]+)$`), 'user', 'updateChatMessage', (req) => {
-      const m = message(thread(req), req.params[1]!);
+      const m = message(thread(req), req.params[1]);
       if (m.senderCommunicationIdentifier.rawId !== req.userId) throw acsErrors.forbidden();
       if (typeof req.body.content === 'string') m.content = { message: req.body.content };
       m.editedOn = new Date().toISOString();
       return { status: 204 };
     }),
     route('DELETE', new RegExp(`^${THREAD}/messages/([^/]+)$`), 'user', 'deleteChatMessage', (req) => {
-      const m = message(thread(req), req.params[1]!);
+      const m = message(thread(req), req.params[1]);
       if (m.senderCommunicationIdentifier.rawId !== req.userId) throw acsErrors.forbidden();
       m.deletedOn = new Date().toISOString();
       return { status: 204 };
@@ -172,7 +201,8 @@ export function chatRoutes(ctx: AcsContext): Route[] {
     })),
     route('POST', new RegExp(`^${THREAD}/participants/:add$`), 'user', 'addChatParticipants', (req) => {
       const t = thread(req);
-      for (const p of participantsOf(req.body.participants, 'participants')) t.participants.set(p.communicationIdentifier.rawId, p);
+      for (const p of participantsOf(req.body.participants, 'participants'))
+        t.participants.set(p.communicationIdentifier.rawId, p);
       return { status: 201, body: {} };
     }),
     route('POST', new RegExp(`^${THREAD}/participants/:remove$`), 'user', 'removeChatParticipant', (req) => {
@@ -186,7 +216,11 @@ export function chatRoutes(ctx: AcsContext): Route[] {
       const id = req.body.chatMessageId;
       if (typeof id !== 'string') throw acsErrors.invalidBody("'chatMessageId' is required.");
       message(t, id);
-      t.readReceipts.push({ senderCommunicationIdentifier: userIdentifier(req.userId!), chatMessageId: id, readOn: new Date().toISOString() });
+      t.readReceipts.push({
+        senderCommunicationIdentifier: userIdentifier(req.userId!),
+        chatMessageId: id,
+        readOn: new Date().toISOString(),
+      });
       return { status: 200 };
     }),
     route('GET', new RegExp(`^${THREAD}/readReceipts$`), 'user', 'listChatReadReceipts', (req) => ({

@@ -74,22 +74,22 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
     })),
     route('GET', new RegExp(`^${CALL}$`), 'none', 'control.getCall', (req) => ({
       status: 200,
-      body: callSummary(world.find(req.params[0]!)),
+      body: callSummary(world.find(req.params[0])),
     })),
     route('POST', new RegExp(`^${CALL}/digits$`), 'none', 'control.pressDigits', (req) => {
-      world.pressDigits(req.params[0]!, str(req, 'digits'));
+      world.pressDigits(req.params[0], str(req, 'digits'));
       return { status: 202 };
     }),
     route('POST', new RegExp(`^${CALL}/say$`), 'none', 'control.say', (req) => {
-      world.say(req.params[0]!, str(req, 'text'));
+      world.say(req.params[0], str(req, 'text'));
       return { status: 202 };
     }),
     route('POST', new RegExp(`^${CALL}/silence$`), 'none', 'control.staySilent', (req) => {
-      world.staySilent(req.params[0]!);
+      world.staySilent(req.params[0]);
       return { status: 202 };
     }),
     route('POST', new RegExp(`^${CALL}/hangup$`), 'none', 'control.hangUp', (req) => {
-      world.hangUp(req.params[0]!, typeof req.body.participant === 'string' ? req.body.participant : undefined);
+      world.hangUp(req.params[0], typeof req.body.participant === 'string' ? req.body.participant : undefined);
       return { status: 202 };
     }),
     route('PUT', /^\/control\/agents\/default$/, 'none', 'control.defaultAgent', (req) => {
@@ -97,7 +97,7 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
       return { status: 204 };
     }),
     route('PUT', /^\/control\/agents\/([^/]+)$/, 'none', 'control.configureAgent', (req) => {
-      world.configureAgent(req.params[0]!, behaviourOf(req.body));
+      world.configureAgent(req.params[0], behaviourOf(req.body));
       return { status: 204 };
     }),
     route('POST', /^\/control\/subscriptions$/, 'none', 'control.addSubscription', async (req) => {
@@ -109,8 +109,9 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
       try {
         subscription = await ctx.eventGrid.add({
           endpoint: str(req, 'endpoint'),
-          eventTypes: eventTypes as string[] | undefined,
-          maxDeliveryAttempts: req.body.maxDeliveryAttempts === undefined ? undefined : Number(req.body.maxDeliveryAttempts),
+          eventTypes: eventTypes,
+          maxDeliveryAttempts:
+            req.body.maxDeliveryAttempts === undefined ? undefined : Number(req.body.maxDeliveryAttempts),
           id: typeof req.body.id === 'string' ? req.body.id : undefined,
         });
       } catch (err) {
@@ -124,14 +125,17 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
       body: { value: ctx.eventGrid.list() },
     })),
     route('DELETE', /^\/control\/subscriptions\/([^/]+)$/, 'none', 'control.removeSubscription', (req) => {
-      if (!ctx.eventGrid.remove(req.params[0]!)) throw acsErrors.unknownOperation('DELETE', 'subscription');
+      if (!ctx.eventGrid.remove(req.params[0])) throw acsErrors.unknownOperation('DELETE', 'subscription');
       return { status: 204 };
     }),
     route('POST', /^\/control\/sms$/, 'none', 'control.receiveSms', (req) => ({
       status: 201,
       body: { messageId: receiveSms(ctx, str(req, 'from'), str(req, 'to'), str(req, 'message')) },
     })),
-    route('GET', /^\/control\/sms$/, 'none', 'control.listSms', () => ({ status: 200, body: { value: ctx.sms.messages } })),
+    route('GET', /^\/control\/sms$/, 'none', 'control.listSms', () => ({
+      status: 200,
+      body: { value: ctx.sms.messages },
+    })),
     route('POST', /^\/control\/chat\/messages$/, 'none', 'control.chatMessage', (req) => {
       const senderId = str(req, 'senderId');
       const thread = ctx.chats.forUser(str(req, 'threadId'), senderId);
@@ -147,7 +151,8 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
     route('GET', /^\/control\/timeline\/wait$/, 'none', 'control.waitTimeline', async (req) => {
       const timeoutMs = Math.min(Number(req.url.searchParams.get('timeoutMs') ?? 10_000), 120_000);
       const entry = await ctx.timeline.waitFor(timelineFilter(req.url.searchParams), timeoutMs);
-      if (!entry) return { status: 408, body: { error: { code: 'Timeout', message: 'No matching timeline entry in time.' } } };
+      if (!entry)
+        return { status: 408, body: { error: { code: 'Timeout', message: 'No matching timeline entry in time.' } } };
       return { status: 200, body: entry };
     }),
   ];

@@ -86,7 +86,11 @@ export class EventGridPublisher {
     for (const subscription of this.subscriptions.values()) {
       if (subscription.eventTypes && !subscription.eventTypes.includes(eventType)) continue;
       void this.deliver(subscription, event, 1);
-      if (eventType === INCOMING_CALL && !subscription.eventTypes && this.settings.duplicateIncomingCallWhenUnfiltered) {
+      if (
+        eventType === INCOMING_CALL &&
+        !subscription.eventTypes &&
+        this.settings.duplicateIncomingCallWhenUnfiltered
+      ) {
         void this.deliver(subscription, { ...event, id: randomUUID() }, 1);
       }
     }

@@ -35,10 +35,11 @@ export function verifyHmac(
   if (!auth) throw acsErrors.unauthenticated('The request is not signed.');
   const m = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(auth);
   if (!m) throw acsErrors.unauthenticated('The Authorization header is not an HMAC-SHA256 signature.');
-  if (m[1]!.toLowerCase() !== 'x-ms-date;host;x-ms-content-sha256') {
+  if (m[1].toLowerCase() !== 'x-ms-date;host;x-ms-content-sha256') {
     throw acsErrors.unauthenticated('SignedHeaders must be x-ms-date;host;x-ms-content-sha256.');
   }
-  if (!date || !claimedHash || !host) throw acsErrors.unauthenticated('x-ms-date, host and x-ms-content-sha256 are required.');
+  if (!date || !claimedHash || !host)
+    throw acsErrors.unauthenticated('x-ms-date, host and x-ms-content-sha256 are required.');
   const when = Date.parse(date);
   if (Number.isNaN(when) || Math.abs(Date.now() - when) > maxSkewMs) {
     throw acsErrors.unauthenticated('The request date is outside the allowed clock skew.');
@@ -46,7 +47,7 @@ export function verifyHmac(
   if (claimedHash !== contentHash(body)) throw acsErrors.unauthenticated('The content hash does not match the body.');
   const url = new URL(path, `https://${host}`);
   const expected = Buffer.from(signRequest(accessKey, method, url, date, claimedHash));
-  const actual = Buffer.from(m[2]!);
+  const actual = Buffer.from(m[2]);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw acsErrors.unauthenticated('The signature does not match.');
   }

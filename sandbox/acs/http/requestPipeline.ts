@@ -30,7 +30,11 @@ export class RequestPipeline {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const started = Date.now();
     this.process(req)
-      .catch((err: unknown) => ({ reply: errorReply(toAcsError(err)), operation: undefined, callConnectionId: undefined }))
+      .catch((err: unknown) => ({
+        reply: errorReply(toAcsError(err)),
+        operation: undefined,
+        callConnectionId: undefined,
+      }))
       .then(({ reply, operation, callConnectionId: fromPath }) => {
         const path = (req.url ?? '/').split('?')[0];
         if (!path?.startsWith('/control')) {
@@ -53,13 +57,17 @@ export class RequestPipeline {
       .catch(() => res.destroy());
   }
 
-  private async process(req: IncomingMessage): Promise<{ reply: Reply; operation?: string; callConnectionId?: string }> {
+  private async process(
+    req: IncomingMessage,
+  ): Promise<{ reply: Reply; operation?: string; callConnectionId?: string }> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'https://localhost');
     const rawBody = await readBody(req, this.settings.maxBodyBytes);
     const found = this.router.match(method, url.pathname);
     if (!('route' in found)) {
-      throw found.methodMismatch ? acsErrors.methodNotAllowed(method) : acsErrors.unknownOperation(method, url.pathname);
+      throw found.methodMismatch
+        ? acsErrors.methodNotAllowed(method)
+        : acsErrors.unknownOperation(method, url.pathname);
     }
     const { route, params } = found;
     const ctx: RequestContext = { method, url, params, headers: req.headers, rawBody, body: {} };
@@ -71,11 +79,12 @@ export class RequestPipeline {
         const auth = headerValue(req.headers, 'authorization') ?? '';
         const m = /^Bearer (.+)$/i.exec(auth);
         if (!m) throw acsErrors.invalidToken('A bearer token is required.');
-        ctx.userId = await this.settings.verifyUserToken(m[1]!);
+        ctx.userId = await this.settings.verifyUserToken(m[1]);
       }
       if (rawBody.length > 0) {
         const type = headerValue(req.headers, 'content-type') ?? '';
-        if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw acsErrors.unsupportedMediaType(type.split(';')[0] ?? '');
+        if (!/^application\/([\w.+-]+\+)?json\b/i.test(type))
+          throw acsErrors.unsupportedMediaType(type.split(';')[0] ?? '');
         let parsed: unknown;
         try {
           parsed = JSON.parse(rawBody.toString('utf8'));
@@ -95,7 +104,11 @@ export class RequestPipeline {
       return { reply: { ...reply, headers }, operation: route.operation, callConnectionId };
     } catch (err) {
       if (!(err instanceof AcsError)) {
-        this.timeline.add({ kind: 'error', type: route.operation, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error' });
+        this.timeline.add({
+          kind: 'error',
+          type: route.operation,
+          error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error',
+        });
       }
       return { reply: errorReply(toAcsError(err)), operation: route.operation, callConnectionId };
     }
@@ -146,7 +159,11 @@ function send(res: ServerResponse, reply: Reply): void {
     return;
   }
   if (Buffer.isBuffer(reply.body)) {
-    res.writeHead(reply.status, { 'content-type': 'application/octet-stream', ...headers, 'content-length': String(reply.body.length) });
+    res.writeHead(reply.status, {
+      'content-type': 'application/octet-stream',
+      ...headers,
+      'content-length': String(reply.body.length),
+    });
     res.end(reply.body);
     return;
   }

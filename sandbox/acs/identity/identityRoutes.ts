@@ -20,16 +20,16 @@ export function identityRoutes(ctx: AcsContext): Route[] {
       return { status: 201, body: { identity: { id } } };
     }),
     route('DELETE', /^\/identities\/([^/]+)$/, 'hmac', 'deleteIdentity', (req) => {
-      ids.delete(req.params[0]!);
+      ids.delete(req.params[0]);
       return { status: 204 };
     }),
     route('POST', /^\/identities\/([^/]+)\/:revokeAccessTokens$/, 'hmac', 'revokeAccessTokens', (req) => {
-      ids.revoke(req.params[0]!);
+      ids.revoke(req.params[0]);
       return { status: 204 };
     }),
     route('POST', /^\/identities\/([^/]+)\/:issueAccessToken$/, 'hmac', 'issueAccessToken', async (req) => ({
       status: 200,
-      body: await ids.issue(req.params[0]!, req.body.scopes, req.body.expiresInMinutes),
+      body: await ids.issue(req.params[0], req.body.scopes, req.body.expiresInMinutes),
     })),
   ];
 }

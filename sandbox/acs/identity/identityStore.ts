@@ -47,7 +47,17 @@ export class IdentityStore {
     }
     const minutes = expiresInMinutes === undefined || expiresInMinutes === null ? 1440 : Number(expiresInMinutes);
     if (!Number.isInteger(minutes) || minutes < 60 || minutes > 1440) throw acsErrors.invalidTokenLifetime();
-    const token = await this.signer.sign({ skypeid: id.replace(/^8:/, ''), scp: 1792, csi: String(Math.floor(Date.now() / 1000)), acsScope: scopes.join(','), resourceId: this.resourceId, sub: id }, minutes * 60);
+    const token = await this.signer.sign(
+      {
+        skypeid: id.replace(/^8:/, ''),
+        scp: 1792,
+        csi: String(Math.floor(Date.now() / 1000)),
+        acsScope: scopes.join(','),
+        resourceId: this.resourceId,
+        sub: id,
+      },
+      minutes * 60,
+    );
     return { token, expiresOn: new Date(Date.now() + minutes * 60_000).toISOString() };
   }
 

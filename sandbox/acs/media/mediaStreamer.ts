@@ -11,8 +11,22 @@ import type { TokenSigner } from '../tokenSigner';
 
 const FRAME_MS = 20;
 const TONE_DIGITS: Record<string, string> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
-  asterisk: '*', pound: '#', a: 'A', b: 'B', c: 'C', d: 'D',
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  asterisk: '*',
+  pound: '#',
+  a: 'A',
+  b: 'B',
+  c: 'C',
+  d: 'D',
 };
 
 export interface StreamSettings {
@@ -23,10 +37,22 @@ export interface StreamSettings {
 }
 
 const DTMF_HZ: Record<string, [number, number]> = {
-  one: [697, 1209], two: [697, 1336], three: [697, 1477], a: [697, 1633],
-  four: [770, 1209], five: [770, 1336], six: [770, 1477], b: [770, 1633],
-  seven: [852, 1209], eight: [852, 1336], nine: [852, 1477], c: [852, 1633],
-  asterisk: [941, 1209], zero: [941, 1336], pound: [941, 1477], d: [941, 1633],
+  one: [697, 1209],
+  two: [697, 1336],
+  three: [697, 1477],
+  a: [697, 1633],
+  four: [770, 1209],
+  five: [770, 1336],
+  six: [770, 1477],
+  b: [770, 1633],
+  seven: [852, 1209],
+  eight: [852, 1336],
+  nine: [852, 1477],
+  c: [852, 1633],
+  asterisk: [941, 1209],
+  zero: [941, 1336],
+  pound: [941, 1477],
+  d: [941, 1633],
 };
 
 /** Nearest-sample resampling between 16 and 24 kHz (telephone audio; quality is not the point). */
@@ -44,7 +70,9 @@ function dtmfSamples(tones: string[], sampleRate: number): Int16Array {
   tones.forEach((t, k) => {
     const [low, high] = DTMF_HZ[t] ?? [0, 0];
     for (let i = 0; i < Math.round(sampleRate * 0.1); i++) {
-      out[k * per + i] = Math.round(6_000 * (Math.sin((2 * Math.PI * low * i) / sampleRate) + Math.sin((2 * Math.PI * high * i) / sampleRate)));
+      out[k * per + i] = Math.round(
+        6_000 * (Math.sin((2 * Math.PI * low * i) / sampleRate) + Math.sin((2 * Math.PI * high * i) / sampleRate)),
+      );
     }
   });
   return out;
@@ -52,7 +80,11 @@ function dtmfSamples(tones: string[], sampleRate: number): Int16Array {
 
 /** Opens the socket with a fresh JWT; resolves once open, or rejects. The message listener is attached
  * before the handshake: frames the app sends right away may arrive in the same read as the upgrade. */
-async function connect(url: string, settings: StreamSettings, onMessage: (raw: WebSocket.RawData) => void = () => undefined): Promise<WebSocket> {
+async function connect(
+  url: string,
+  settings: StreamSettings,
+  onMessage: (raw: WebSocket.RawData) => void = () => undefined,
+): Promise<WebSocket> {
   const token = await settings.signer.sign({ iss: settings.issuer, aud: settings.audience }, 300);
   const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 5_000 });
   ws.on('message', onMessage);
@@ -66,7 +98,12 @@ async function connect(url: string, settings: StreamSettings, onMessage: (raw: W
 }
 
 /** Streams the call's audio to `options.transportUrl` until stopped or the call ends. */
-export function startAudioStream(call: Call, options: Record<string, unknown>, settings: StreamSettings, onFailure: (why: string) => void): { stop(): void } {
+export function startAudioStream(
+  call: Call,
+  options: Record<string, unknown>,
+  settings: StreamSettings,
+  onFailure: (why: string) => void,
+): { stop(): void } {
   const sampleRate = options.audioFormat === 'pcm24KMono' ? 24_000 : 16_000;
   const samplesPerFrame = (sampleRate * FRAME_MS) / 1000;
   const unmixed = options.audioChannelType === 'unmixed';
@@ -88,7 +125,7 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
     const frame = new Int16Array(samplesPerFrame);
     let filled = 0;
     while (filled < samplesPerFrame && queue.length) {
-      const head = queue[0]!;
+      const head = queue[0];
       const n = Math.min(samplesPerFrame - filled, head.length);
       frame.set(head.subarray(0, n), filled);
       filled += n;
@@ -124,16 +161,24 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
     if (stopped || !ws || ws.readyState !== WebSocket.OPEN) return;
     const now = Date.now();
     for (; logIndex < call.audioLog.length; logIndex++) {
-      const event = call.audioLog[logIndex]!;
+      const event = call.audioLog[logIndex];
       if (event.participantRawId) hear(event);
       if (event.kind === 'dtmf' && options.enableDtmfTones === true) {
-        for (const t of event.tones ?? []) ws.send(JSON.stringify({ kind: 'DtmfData', dtmfData: { data: TONE_DIGITS[t] ?? t, participantRawID: event.participantRawId } }));
+        for (const t of event.tones ?? [])
+          ws.send(
+            JSON.stringify({
+              kind: 'DtmfData',
+              dtmfData: { data: TONE_DIGITS[t] ?? t, participantRawID: event.participantRawId },
+            }),
+          );
       }
     }
     // Catch up if the event loop was late: the app gets 50 frames per second on average.
     const due = Math.floor((now - start) / FRAME_MS) + 1;
     while (framesSent < due) {
-      const speakers = unmixed ? [...call.participants.values()].filter((p) => p.identifier.rawId !== call.appIdentity?.rawId).slice(0, 4) : [undefined];
+      const speakers = unmixed
+        ? [...call.participants.values()].filter((p) => p.identifier.rawId !== call.appIdentity?.rawId).slice(0, 4)
+        : [undefined];
       for (const speaker of speakers) {
         const rawId = speaker?.identifier.rawId;
         const audio = takeFrame(unmixed ? (rawId ?? '') : '');
@@ -141,7 +186,12 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
         ws.send(
           JSON.stringify({
             kind: 'AudioData',
-            audioData: { data: data.toString('base64'), timestamp: new Date().toISOString(), participantRawID: rawId, silent: !audio },
+            audioData: {
+              data: data.toString('base64'),
+              timestamp: new Date().toISOString(),
+              participantRawID: rawId,
+              silent: !audio,
+            },
           }),
         );
       }
@@ -158,8 +208,18 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
         const pcm = Buffer.from(frame.audioData.data, 'base64');
         const bytes = pcm.length;
         const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + (bytes - (bytes % 2))));
-        call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: (bytes / 2 / sampleRate) * 1000, pcm: resample(samples, sampleRate, SAMPLE_RATE) });
-        settings.timeline.add({ kind: 'world', type: 'mediaAudioReceived', serverCallId: call.serverCallId, data: { bytes } });
+        call.audioLog.push({
+          kind: 'prompt',
+          at: Date.now(),
+          durationMs: (bytes / 2 / sampleRate) * 1000,
+          pcm: resample(samples, sampleRate, SAMPLE_RATE),
+        });
+        settings.timeline.add({
+          kind: 'world',
+          type: 'mediaAudioReceived',
+          serverCallId: call.serverCallId,
+          data: { bytes },
+        });
       } else if (frame.kind === 'stopAudio') {
         settings.timeline.add({ kind: 'world', type: 'mediaStopAudio', serverCallId: call.serverCallId });
       }
@@ -174,8 +234,18 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
         return;
       }
       ws = socket;
-      settings.timeline.add({ kind: 'world', type: 'mediaStreamConnected', serverCallId: call.serverCallId, callConnectionId: call.callConnectionId });
-      socket.send(JSON.stringify({ kind: 'AudioMetadata', audioMetadata: { subscriptionId, encoding: 'PCM', sampleRate, channels: 1, length: samplesPerFrame * 2 } }));
+      settings.timeline.add({
+        kind: 'world',
+        type: 'mediaStreamConnected',
+        serverCallId: call.serverCallId,
+        callConnectionId: call.callConnectionId,
+      });
+      socket.send(
+        JSON.stringify({
+          kind: 'AudioMetadata',
+          audioMetadata: { subscriptionId, encoding: 'PCM', sampleRate, channels: 1, length: samplesPerFrame * 2 },
+        }),
+      );
       tick(Date.now());
     })
     .catch((err: Error) => {
@@ -185,7 +255,12 @@ export function startAudioStream(call: Call, options: Record<string, unknown>, s
 }
 
 /** Sends live transcription of what the callers say to `options.transportUrl`. */
-export function startTranscriptionStream(call: Call, options: Record<string, unknown>, settings: StreamSettings, onFailure: (why: string) => void): { stop(): void } {
+export function startTranscriptionStream(
+  call: Call,
+  options: Record<string, unknown>,
+  settings: StreamSettings,
+  onFailure: (why: string) => void,
+): { stop(): void } {
   let ws: WebSocket | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -208,12 +283,17 @@ export function startTranscriptionStream(call: Call, options: Record<string, unk
       socket.send(
         JSON.stringify({
           kind: 'TranscriptionMetadata',
-          transcriptionMetadata: { subscriptionId: randomUUID(), locale: options.locale ?? 'en-US', callConnectionId: call.callConnectionId, correlationId: call.correlationId },
+          transcriptionMetadata: {
+            subscriptionId: randomUUID(),
+            locale: options.locale ?? 'en-US',
+            callConnectionId: call.callConnectionId,
+            correlationId: call.correlationId,
+          },
         }),
       );
       timer = setInterval(() => {
         for (; logIndex < call.audioLog.length; logIndex++) {
-          const event = call.audioLog[logIndex]!;
+          const event = call.audioLog[logIndex];
           if (event.kind !== 'speech' || !event.text) continue;
           const duration = event.durationMs * 10_000; // ticks of 100 ns
           const words = event.text.split(/\s+/).filter(Boolean);
@@ -226,7 +306,11 @@ export function startTranscriptionStream(call: Call, options: Record<string, unk
                 confidence: 0.92,
                 offset: offsetTicks,
                 duration,
-                words: words.map((text, i) => ({ text, offset: offsetTicks + Math.floor((duration * i) / words.length), duration: Math.floor(duration / words.length) })),
+                words: words.map((text, i) => ({
+                  text,
+                  offset: offsetTicks + Math.floor((duration * i) / words.length),
+                  duration: Math.floor(duration / words.length),
+                })),
                 participantRawID: event.participantRawId,
                 resultStatus: 'Final',
               },

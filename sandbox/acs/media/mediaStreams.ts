@@ -29,15 +29,25 @@ export class MediaStreams {
   startAudio(call: Call, operationContext?: string): void {
     const state = call.mediaStreaming;
     if (!state || state.socket || this.closed) return;
-    state.socket = this.track(startAudioStream(call, state.options, this.settings, (why) => {
-      state.socket = undefined;
-      state.active = false;
-      call.emit('MediaStreamingFailed', {
-        operationContext,
-        mediaStreamingUpdate: { contentType: 'Audio', mediaStreamingStatus: 'mediaStreamingFailed', mediaStreamingStatusDetails: 'streamConnectionInterrupted' },
-        resultInformation: { code: 500, subCode: 8581, message: `Media streaming failed: could not connect to the transport URL (${why}).` },
-      });
-    }));
+    state.socket = this.track(
+      startAudioStream(call, state.options, this.settings, (why) => {
+        state.socket = undefined;
+        state.active = false;
+        call.emit('MediaStreamingFailed', {
+          operationContext,
+          mediaStreamingUpdate: {
+            contentType: 'Audio',
+            mediaStreamingStatus: 'mediaStreamingFailed',
+            mediaStreamingStatusDetails: 'streamConnectionInterrupted',
+          },
+          resultInformation: {
+            code: 500,
+            subCode: 8581,
+            message: `Media streaming failed: could not connect to the transport URL (${why}).`,
+          },
+        });
+      }),
+    );
     call.onEnd.push(() => this.stopAudio(call));
   }
 
@@ -49,15 +59,24 @@ export class MediaStreams {
   startTranscription(call: Call, operationContext?: string): void {
     const state = call.transcription;
     if (!state || state.socket || this.closed) return;
-    state.socket = this.track(startTranscriptionStream(call, state.options, this.settings, (why) => {
-      state.socket = undefined;
-      state.active = false;
-      call.emit('TranscriptionFailed', {
-        operationContext,
-        transcriptionUpdate: { transcriptionStatus: 'transcriptionFailed', transcriptionStatusDetails: 'streamConnectionInterrupted' },
-        resultInformation: { code: 500, subCode: 8581, message: `Transcription failed: could not connect to the transport URL (${why}).` },
-      });
-    }));
+    state.socket = this.track(
+      startTranscriptionStream(call, state.options, this.settings, (why) => {
+        state.socket = undefined;
+        state.active = false;
+        call.emit('TranscriptionFailed', {
+          operationContext,
+          transcriptionUpdate: {
+            transcriptionStatus: 'transcriptionFailed',
+            transcriptionStatusDetails: 'streamConnectionInterrupted',
+          },
+          resultInformation: {
+            code: 500,
+            subCode: 8581,
+            message: `Transcription failed: could not connect to the transport URL (${why}).`,
+          },
+        });
+      }),
+    );
     call.onEnd.push(() => this.stopTranscription(call));
   }
 

@@ -28,7 +28,10 @@ export class PstnWorld {
   private readonly agents = new Map<string, AgentBehaviour>();
   private ctx!: AcsContext;
 
-  constructor(agents: Record<string, AgentBehaviour>, private defaultBehaviour: AgentBehaviour) {
+  constructor(
+    agents: Record<string, AgentBehaviour>,
+    private defaultBehaviour: AgentBehaviour,
+  ) {
     for (const [key, behaviour] of Object.entries(agents)) this.agents.set(key, behaviour);
   }
 
@@ -48,7 +51,12 @@ export class PstnWorld {
     return this.agents.get(lookupKey(target)) ?? this.agents.get(target.rawId) ?? this.defaultBehaviour;
   }
 
-  newCall(direction: 'inbound' | 'outbound', caller: IdentifierModel, callee: IdentifierModel, displayName?: string): Call {
+  newCall(
+    direction: 'inbound' | 'outbound',
+    caller: IdentifierModel,
+    callee: IdentifierModel,
+    displayName?: string,
+  ): Call {
     const o = this.ctx.options;
     return new Call(direction, caller, callee, displayName, this.ctx.scheduler, this.ctx.callbacks, {
       playMsPerCharacter: o.playMsPerCharacter,
@@ -57,7 +65,12 @@ export class PstnWorld {
   }
 
   /** Rings `target` for `call`; exactly one outcome fires unless the returned handle is cancelled. */
-  ring(call: Call, target: IdentifierModel, outcome: RingOutcome, timeoutMs = this.ctx.options.ringTimeoutMs): TimerHandle {
+  ring(
+    call: Call,
+    target: IdentifierModel,
+    outcome: RingOutcome,
+    timeoutMs = this.ctx.options.ringTimeoutMs,
+  ): TimerHandle {
     const behaviour = this.behaviourOf(target);
     if (behaviour.kind === 'answer') {
       const delay = behaviour.afterMs ?? this.ctx.options.answerDelayMs;
@@ -82,7 +95,10 @@ export class PstnWorld {
       serverCallId: call.serverCallId,
       callerDisplayName: request.callerDisplayName ?? '',
       incomingCallContext: call.incomingCallContext,
-      customContext: { sipHeaders: request.customContext?.sipHeaders ?? {}, voipHeaders: request.customContext?.voipHeaders ?? {} },
+      customContext: {
+        sipHeaders: request.customContext?.sipHeaders ?? {},
+        voipHeaders: request.customContext?.voipHeaders ?? {},
+      },
       correlationId: call.correlationId,
     });
     call.after(request.ringTimeoutMs ?? this.ctx.options.incomingCallTimeoutMs, () => {

@@ -11,7 +11,9 @@ const MAX_SYNTHESIZED = 30;
 export type RecordingState = 'active' | 'inactive';
 
 export class Recording {
-  readonly recordingId = Buffer.from(JSON.stringify({ platformEndpointId: randomUUID(), resourceSpecificId: randomUUID() })).toString('base64');
+  readonly recordingId = Buffer.from(
+    JSON.stringify({ platformEndpointId: randomUUID(), resourceSpecificId: randomUUID() }),
+  ).toString('base64');
   readonly documentId = `0-eus-d${Math.floor(Math.random() * 20)}-${randomUUID().replace(/-/g, '')}`;
   readonly startedAt = new Date();
   state: RecordingState = 'inactive';
@@ -61,7 +63,8 @@ export class Recording {
     for (const interval of this.intervals) {
       const to = interval.to ?? Date.now();
       for (const event of this.call.audioLog) {
-        if (event.at >= interval.from && event.at <= to) sounds.push({ event, offsetMs: (before + event.at - interval.from) / (this.timeScale || 1) });
+        if (event.at >= interval.from && event.at <= to)
+          sounds.push({ event, offsetMs: (before + event.at - interval.from) / (this.timeScale || 1) });
       }
       before += to - interval.from;
     }

@@ -64,7 +64,14 @@ function stop(ctx: AcsContext, recording: Recording, reason: string): void {
 }
 
 function stateReply(recording: Recording): Reply {
-  return { status: 200, body: { recordingId: recording.recordingId, recordingState: recording.state, recordingKind: 'AzureCommunicationServices' } };
+  return {
+    status: 200,
+    body: {
+      recordingId: recording.recordingId,
+      recordingState: recording.state,
+      recordingKind: 'AzureCommunicationServices',
+    },
+  };
 }
 
 export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Route[] {
@@ -80,7 +87,8 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
           : undefined;
       if (!call || !call.isConnected) throw acsErrors.callNotFound();
       const contentType = optionalString(body, 'recordingContentType') ?? 'audio';
-      if (!['audio', 'audioVideo'].includes(contentType)) throw acsErrors.invalidBody("'recordingContentType' must be audio or audioVideo.");
+      if (!['audio', 'audioVideo'].includes(contentType))
+        throw acsErrors.invalidBody("'recordingContentType' must be audio or audioVideo.");
       const stateCallbackUri = optionalString(body, 'recordingStateCallbackUri');
       const recording = new Recording(
         call,
@@ -100,9 +108,11 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
       }
       return stateReply(recording);
     }),
-    route('GET', /^\/calling\/recordings\/([^/:]+)$/, 'hmac', 'getRecordingState', (req) => stateReply(recordings.get(req.params[0]!))),
+    route('GET', /^\/calling\/recordings\/([^/:]+)$/, 'hmac', 'getRecordingState', (req) =>
+      stateReply(recordings.get(req.params[0])),
+    ),
     route('POST', /^\/calling\/recordings\/([^/:]+):pause$/, 'hmac', 'pauseRecording', (req) => {
-      const recording = recordings.get(req.params[0]!);
+      const recording = recordings.get(req.params[0]);
       if (recording.state === 'active') {
         recording.deactivate();
         stateChanged(recording);
@@ -110,7 +120,7 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
       return { status: 202 };
     }),
     route('POST', /^\/calling\/recordings\/([^/:]+):resume$/, 'hmac', 'resumeRecording', (req) => {
-      const recording = recordings.get(req.params[0]!);
+      const recording = recordings.get(req.params[0]);
       if (recording.state === 'inactive') {
         recording.activate();
         stateChanged(recording);
@@ -118,16 +128,17 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
       return { status: 202 };
     }),
     route('DELETE', /^\/calling\/recordings\/([^/:]+)$/, 'hmac', 'stopRecording', (req) => {
-      stop(ctx, recordings.get(req.params[0]!), 'RecordingStopped');
+      stop(ctx, recordings.get(req.params[0]), 'RecordingStopped');
       return { status: 204 };
     }),
     route('GET', /^\/v1\/objects\/([^/]+)\/content\/audio$/, 'hmac', 'downloadRecording', (req): Reply => {
-      const file = recordings.document(req.params[0]!).file!;
+      const file = recordings.document(req.params[0]).file!;
       const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
       if (!range) return { status: 200, body: file, headers: { 'content-type': 'audio/wav' } };
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), file.length - 1) : file.length - 1;
-      if (start >= file.length || start > end) return { status: 416, body: acsErrors.invalidBody('Range not satisfiable.').toBody() };
+      if (start >= file.length || start > end)
+        return { status: 416, body: acsErrors.invalidBody('Range not satisfiable.').toBody() };
       return {
         status: 206,
         body: file.subarray(start, end + 1),
@@ -135,7 +146,7 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
       };
     }),
     route('GET', /^\/v1\/objects\/([^/]+)\/content\/acsmetadata$/, 'hmac', 'downloadRecordingMetadata', (req) => {
-      const recording = recordings.document(req.params[0]!);
+      const recording = recordings.document(req.params[0]);
       return {
         status: 200,
         body: {
@@ -145,13 +156,18 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
           chunkIndex: 0,
           chunkStartTime: recording.startedAt.toISOString(),
           chunkDuration: recording.durationMs,
-          recordingInfo: { contentType: 'audio', channelType: 'mixed', format: 'wav', audioConfiguration: { sampleRate: '16000', bitRate: '256000', channels: '1' } },
+          recordingInfo: {
+            contentType: 'audio',
+            channelType: 'mixed',
+            format: 'wav',
+            audioConfiguration: { sampleRate: '16000', bitRate: '256000', channels: '1' },
+          },
           participants: [...recording.call.participants.values()].map((p) => ({ participantId: p.identifier.rawId })),
         },
       };
     }),
     route('DELETE', /^\/v1\/objects\/([^/]+)$/, 'hmac', 'deleteRecording', (req) => {
-      recordings.document(req.params[0]!).deleted = true;
+      recordings.document(req.params[0]).deleted = true;
       return { status: 200 };
     }),
   ];

@@ -14,7 +14,7 @@ export function decodeWav(file: Buffer): Int16Array | undefined {
   if (file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE') return undefined;
   let rate = SAMPLE_RATE;
   let channels = 1;
-  for (let at = 12; at + 8 <= file.length; ) {
+  for (let at = 12; at + 8 <= file.length;) {
     const id = file.toString('ascii', at, at + 4);
     const size = file.readUInt32LE(at + 4);
     if (id === 'fmt ') {
@@ -57,7 +57,12 @@ async function runFliteWasi(text: string, voice: Voice, dir: string, name: strin
     const module = await wasmModule;
     if (!module) return false;
     const { WASI } = await import('node:wasi');
-    const wasi = new WASI({ version: 'preview1', args: ['flite', '-voice', voice, '-t', text, '-o', `/out/${name}`], preopens: { '/out': dir }, returnOnExit: true });
+    const wasi = new WASI({
+      version: 'preview1',
+      args: ['flite', '-voice', voice, '-t', text, '-o', `/out/${name}`],
+      preopens: { '/out': dir },
+      returnOnExit: true,
+    });
     const instance = await wasm.instantiate(module, wasi.getImportObject());
     return wasi.start(instance) === 0;
   } catch {

@@ -6,10 +6,22 @@ export const SAMPLE_RATE = 16_000;
 const MAX_MS = 10 * 60 * 1000;
 
 const DTMF: Record<string, [number, number]> = {
-  one: [697, 1209], two: [697, 1336], three: [697, 1477], a: [697, 1633],
-  four: [770, 1209], five: [770, 1336], six: [770, 1477], b: [770, 1633],
-  seven: [852, 1209], eight: [852, 1336], nine: [852, 1477], c: [852, 1633],
-  asterisk: [941, 1209], zero: [941, 1336], pound: [941, 1477], d: [941, 1633],
+  one: [697, 1209],
+  two: [697, 1336],
+  three: [697, 1477],
+  a: [697, 1633],
+  four: [770, 1209],
+  five: [770, 1336],
+  six: [770, 1477],
+  b: [770, 1633],
+  seven: [852, 1209],
+  eight: [852, 1336],
+  nine: [852, 1477],
+  c: [852, 1633],
+  asterisk: [941, 1209],
+  zero: [941, 1336],
+  pound: [941, 1477],
+  d: [941, 1633],
 };
 
 /** One placed sound: start and length in simulated ms from the start of the recording. */
@@ -19,14 +31,18 @@ export interface PlacedSound {
 }
 
 /** `speech` holds synthesized voices for prompts and caller phrases (by event); tones stand in for the rest. */
-export function renderWav(durationMs: number, sounds: PlacedSound[], speech: Map<AudioEvent, Int16Array> = new Map()): Buffer {
+export function renderWav(
+  durationMs: number,
+  sounds: PlacedSound[],
+  speech: Map<AudioEvent, Int16Array> = new Map(),
+): Buffer {
   const total = Math.max(1, Math.round((Math.min(durationMs, MAX_MS) * SAMPLE_RATE) / 1000));
   const samples = new Int16Array(total);
   const write = (startMs: number, lengthMs: number, sample: (t: number) => number): void => {
     const from = Math.max(0, Math.round((startMs * SAMPLE_RATE) / 1000));
     const to = Math.min(total, from + Math.round((lengthMs * SAMPLE_RATE) / 1000));
     for (let i = from; i < to; i++) {
-      const value = samples[i]! + sample((i - from) / SAMPLE_RATE) * 32767;
+      const value = samples[i] + sample((i - from) / SAMPLE_RATE) * 32767;
       samples[i] = Math.max(-32768, Math.min(32767, Math.round(value)));
     }
   };
@@ -35,7 +51,7 @@ export function renderWav(durationMs: number, sounds: PlacedSound[], speech: Map
     if (voice) {
       const from = Math.round((offsetMs * SAMPLE_RATE) / 1000);
       for (let i = 0; i < voice.length && from + i < total; i++) {
-        samples[from + i] = Math.max(-32768, Math.min(32767, samples[from + i]! + voice[i]!));
+        samples[from + i] = Math.max(-32768, Math.min(32767, samples[from + i] + voice[i]));
       }
     } else if (event.kind === 'prompt') {
       write(offsetMs, event.durationMs, (t) => 0.15 * Math.sin(2 * Math.PI * 440 * t));
@@ -44,7 +60,11 @@ export function renderWav(durationMs: number, sounds: PlacedSound[], speech: Map
     } else {
       (event.tones ?? []).forEach((tone, i) => {
         const [low, high] = DTMF[tone] ?? [0, 0];
-        write(offsetMs + i * 150, 100, (t) => 0.2 * (Math.sin(2 * Math.PI * low * t) + Math.sin(2 * Math.PI * high * t)));
+        write(
+          offsetMs + i * 150,
+          100,
+          (t) => 0.2 * (Math.sin(2 * Math.PI * low * t) + Math.sin(2 * Math.PI * high * t)),
+        );
       });
     }
   }

@@ -10,11 +10,12 @@ const DELIVERY_DELAY_MS = 1_000;
 export function smsRoutes(ctx: AcsContext): Route[] {
   return [
     route('POST', /^\/sms$/, 'hmac', 'sendSms', (req) => {
-      const { from, smsRecipients, message, smsSendOptions } = req.body as Record<string, unknown>;
+      const { from, smsRecipients, message, smsSendOptions } = req.body;
       if (!isE164(from)) throw acsErrors.invalidSender();
       const owned = ctx.options.phoneNumbers;
       if (owned.length > 0 && !owned.includes(from)) throw acsErrors.invalidSender();
-      if (!Array.isArray(smsRecipients) || smsRecipients.length === 0) throw acsErrors.invalidBody("'smsRecipients' must list at least one recipient.");
+      if (!Array.isArray(smsRecipients) || smsRecipients.length === 0)
+        throw acsErrors.invalidBody("'smsRecipients' must list at least one recipient.");
       if (typeof message !== 'string' || message.length === 0) throw acsErrors.invalidBody("'message' is required.");
       if (message.length > 2048) throw acsErrors.invalidBody("'message' is longer than 2048 characters.");
       const options = (smsSendOptions ?? {}) as { enableDeliveryReport?: boolean; tag?: string };
@@ -25,7 +26,8 @@ export function smsRoutes(ctx: AcsContext): Route[] {
           return { to, httpStatusCode: 400, successful: false, errorMessage: 'Invalid To phone number format.' };
         }
         const earlier = ctx.sms.repeated(recipient.repeatabilityRequestId);
-        if (earlier) return { to, messageId: earlier, httpStatusCode: 202, repeatabilityResult: 'accepted', successful: true };
+        if (earlier)
+          return { to, messageId: earlier, httpStatusCode: 202, repeatabilityResult: 'accepted', successful: true };
         const messageId = `Outgoing_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomUUID().replace(/-/g, '')}_noam`;
         ctx.sms.remember(recipient.repeatabilityRequestId, messageId);
         const sentAt = new Date().toISOString();
@@ -43,12 +45,20 @@ export function smsRoutes(ctx: AcsContext): Route[] {
               deliveryStatus: delivered ? 'Delivered' : 'Failed',
               deliveryStatusDetails: delivered ? 'No error.' : 'The recipient handset rejected the message.',
               receivedTimestamp: now,
-              deliveryAttempts: [{ timestamp: now, segmentsSucceeded: delivered ? 1 : 0, segmentsFailed: delivered ? 0 : 1 }],
+              deliveryAttempts: [
+                { timestamp: now, segmentsSucceeded: delivered ? 1 : 0, segmentsFailed: delivered ? 0 : 1 },
+              ],
               tag: options.tag,
             });
           });
         }
-        return { to, messageId, httpStatusCode: 202, repeatabilityResult: recipient.repeatabilityRequestId ? 'accepted' : undefined, successful: true };
+        return {
+          to,
+          messageId,
+          httpStatusCode: 202,
+          repeatabilityResult: recipient.repeatabilityRequestId ? 'accepted' : undefined,
+          successful: true,
+        };
       });
       return { status: 202, body: { value } };
     }),

@@ -19,7 +19,9 @@ export const ActionType = {
   ReleaseEntities: 14,
 } as const;
 
-export const ACTION_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ActionType).map(([k, v]) => [v, k]));
+export const ACTION_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(ActionType).map(([k, v]) => [v, k]),
+);
 
 export interface Action {
   actionType: number;
@@ -62,7 +64,8 @@ export function flattenActions(actions: unknown): Action[] {
     leaves.push(action);
   };
   const groups = Array.isArray(actions) ? (actions as unknown[]) : [];
-  for (const group of groups) for (const action of Array.isArray(group) ? (group as Action[]) : [group as Action]) visit(action);
+  for (const group of groups)
+    for (const action of Array.isArray(group) ? (group as Action[]) : [group as Action]) visit(action);
   return leaves;
 }
 
@@ -79,6 +82,9 @@ export function describe(sig: Signature): string {
 export function retryDelayMs(options: RetryOptions, failures: number): number {
   const coefficient = options.backoffCoefficient && options.backoffCoefficient > 0 ? options.backoffCoefficient : 1;
   const delay = options.firstRetryIntervalInMilliseconds * Math.pow(coefficient, failures - 1);
-  const max = options.maxRetryIntervalInMilliseconds && options.maxRetryIntervalInMilliseconds > 0 ? options.maxRetryIntervalInMilliseconds : Infinity;
+  const max =
+    options.maxRetryIntervalInMilliseconds && options.maxRetryIntervalInMilliseconds > 0
+      ? options.maxRetryIntervalInMilliseconds
+      : Infinity;
   return Math.min(delay, max);
 }

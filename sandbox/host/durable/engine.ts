@@ -1,9 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { AppFunction } from '../appLoader';
 import type { Invoker } from '../invoker';
-import { ActionType, describe, flattenActions, retryDelayMs, signatureOf, type Action, type RetryOptions, type Signature } from './actions';
+import {
+  ActionType,
+  describe,
+  flattenActions,
+  retryDelayMs,
+  signatureOf,
+  type Action,
+  type RetryOptions,
+  type Signature,
+} from './actions';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './historyEvent';
-import { DurableStore, InstanceExistsError, type InstanceRecord, type RuntimeStatus, type StoredMessage } from './store';
+import {
+  DurableStore,
+  InstanceExistsError,
+  type InstanceRecord,
+  type RuntimeStatus,
+  type StoredMessage,
+} from './store';
 
 // Runs Durable Functions orchestrations for the local host. The durable-functions library's own
 // orchestrator code does the replay; this engine feeds it the history it persists in Table storage,
@@ -113,7 +128,12 @@ export class DurableEngine {
   // ---- client operations -------------------------------------------------------------------------
 
   /** Starts an orchestration; 'exists' if an instance with that id is pending or running. */
-  async startNew(name: string, instanceId: string, inputJson: string | undefined, parent?: { instanceId: string; taskId: number; generation: number }): Promise<'created' | 'exists'> {
+  async startNew(
+    name: string,
+    instanceId: string,
+    inputJson: string | undefined,
+    parent?: { instanceId: string; taskId: number; generation: number },
+  ): Promise<'created' | 'exists'> {
     const fn = this.invoker.function(name);
     if (!fn || fn.trigger.type !== 'orchestrationTrigger') throw new Error(`No orchestrator function named "${name}".`);
     const cached = this.instances.get(instanceId)?.record;
@@ -139,7 +159,16 @@ export class DurableEngine {
     const start = this.startMessage(record, inputJson);
     // The first episode runs now and its commit creates the instance: one storage transaction, and no
     // read unless the id is taken. Events raised meanwhile queue behind it.
-    const instance: Instance = { record, host: emptyHost(), history: [], queue: [], busy: true, timers: new Map(), answered: new Set(), creating: true };
+    const instance: Instance = {
+      record,
+      host: emptyHost(),
+      history: [],
+      queue: [],
+      busy: true,
+      timers: new Map(),
+      answered: new Set(),
+      creating: true,
+    };
     this.instances.set(instanceId, instance);
     try {
       await this.runEpisode(instance, start, false);
@@ -158,7 +187,11 @@ export class DurableEngine {
     return 'created';
   }
 
-  async raiseEvent(instanceId: string, eventName: string, dataJson: string | undefined): Promise<'accepted' | 'not-found' | 'gone'> {
+  async raiseEvent(
+    instanceId: string,
+    eventName: string,
+    dataJson: string | undefined,
+  ): Promise<'accepted' | 'not-found' | 'gone'> {
     const instance = await this.load(instanceId);
     if (!instance) return 'not-found';
     if (TERMINAL.includes(instance.record.status)) return 'gone';
@@ -184,7 +217,10 @@ export class DurableEngine {
     return 'accepted';
   }
 
-  async status(instanceId: string, options: { showHistory?: boolean; showInput?: boolean } = {}): Promise<OrchestrationStatus | undefined> {
+  async status(
+    instanceId: string,
+    options: { showHistory?: boolean; showInput?: boolean } = {},
+  ): Promise<OrchestrationStatus | undefined> {
     const cached = this.instances.get(instanceId);
     const record = cached?.record ?? (await this.store.getInstance(instanceId));
     if (!record) return undefined;
@@ -193,7 +229,9 @@ export class DurableEngine {
     return toStatus(record, options.showInput !== false, history);
   }
 
-  async list(filter: { runtimeStatus?: string[]; createdFrom?: Date; createdTo?: Date } = {}): Promise<OrchestrationStatus[]> {
+  async list(
+    filter: { runtimeStatus?: string[]; createdFrom?: Date; createdTo?: Date } = {},
+  ): Promise<OrchestrationStatus[]> {
     const result: OrchestrationStatus[] = [];
     for await (const stored of this.store.listInstances()) {
       const record = this.instances.get(stored.instanceId)?.record ?? stored;
@@ -222,7 +260,9 @@ export class DurableEngine {
       event: historyEvent(EventType.ExecutionStarted, {
         Name: record.name,
         Input: inputJson ?? null,
-        ParentInstance: record.parentInstanceId ? { OrchestrationInstance: { InstanceId: record.parentInstanceId }, TaskScheduleId: record.parentTaskId } : undefined,
+        ParentInstance: record.parentInstanceId
+          ? { OrchestrationInstance: { InstanceId: record.parentInstanceId }, TaskScheduleId: record.parentTaskId }
+          : undefined,
       }),
     };
   }
@@ -295,7 +335,10 @@ export class DurableEngine {
       }
     } catch (error) {
       // Storage trouble: keep the message and try again shortly; nothing was committed.
-      this.log('error', `Orchestration ${instance.record.instanceId}: episode not committed, retrying: ${(error as Error).message}`);
+      this.log(
+        'error',
+        `Orchestration ${instance.record.instanceId}: episode not committed, retrying: ${(error as Error).message}`,
+      );
       setTimeout(() => void this.drain(instance), 1_000).unref();
     } finally {
       instance.busy = false;
@@ -328,7 +371,11 @@ export class DurableEngine {
     const fn = this.invoker.function(record.name);
     let outcome: { state?: OrchestratorState; failure?: string };
     if (!fn) outcome = { failure: `The orchestrator function "${record.name}" does not exist in this app.` };
-    else outcome = await this.replay(fn, instance, [...instance.history.map((e) => ({ ...e, IsPlayed: true })), ...newEvents]);
+    else
+      outcome = await this.replay(fn, instance, [
+        ...instance.history.map((e) => ({ ...e, IsPlayed: true })),
+        ...newEvents,
+      ]);
 
     const scheduled: HistoryEvent[] = [];
     const effects: (() => void)[] = [];
@@ -339,10 +386,19 @@ export class DurableEngine {
     if (state && !failure) {
       failure = this.schedule(instance, host, message, flattenActions(state.actions), scheduled, effects, now);
     }
-    const customStatusJson = state?.customStatus === undefined ? record.customStatusJson : JSON.stringify(state.customStatus);
+    const customStatusJson =
+      state?.customStatus === undefined ? record.customStatusJson : JSON.stringify(state.customStatus);
 
     if (failure) {
-      await this.finish(instance, consumed, [...newEvents, ...scheduled], 'Failed', JSON.stringify(failure), now, customStatusJson);
+      await this.finish(
+        instance,
+        consumed,
+        [...newEvents, ...scheduled],
+        'Failed',
+        JSON.stringify(failure),
+        now,
+        customStatusJson,
+      );
       return;
     }
     if (state!.isDone) {
@@ -352,7 +408,15 @@ export class DurableEngine {
         return;
       }
       const outputJson = state!.output === undefined ? undefined : JSON.stringify(state!.output);
-      await this.finish(instance, consumed, [...newEvents, ...scheduled], 'Completed', outputJson, now, customStatusJson);
+      await this.finish(
+        instance,
+        consumed,
+        [...newEvents, ...scheduled],
+        'Completed',
+        outputJson,
+        now,
+        customStatusJson,
+      );
       return;
     }
 
@@ -374,7 +438,11 @@ export class DurableEngine {
     this.onEpisode?.(record.instanceId, next.status);
   }
 
-  private async replay(fn: AppFunction, instance: Instance, history: HistoryEvent[]): Promise<{ state?: OrchestratorState; failure?: string }> {
+  private async replay(
+    fn: AppFunction,
+    instance: Instance,
+    history: HistoryEvent[],
+  ): Promise<{ state?: OrchestratorState; failure?: string }> {
     const record = instance.record;
     const bindingInfo = {
       history,
@@ -411,7 +479,15 @@ export class DurableEngine {
    * Checks the replayed actions against what history already holds, then numbers and schedules the new
    * ones in the library's order. Returns a failure message for nondeterminism or unsupported actions.
    */
-  private schedule(instance: Instance, host: HostState, message: StoredMessage, leaves: Action[], scheduled: HistoryEvent[], effects: (() => void)[], now: Date): string | undefined {
+  private schedule(
+    instance: Instance,
+    host: HostState,
+    message: StoredMessage,
+    leaves: Action[],
+    scheduled: HistoryEvent[],
+    effects: (() => void)[],
+    now: Date,
+  ): string | undefined {
     const { instanceId, generation } = instance.record;
     for (let i = 0; i < Math.min(host.sigs.length, leaves.length); i++) {
       const expected = host.sigs[i];
@@ -447,7 +523,17 @@ export class DurableEngine {
         const attemptId = host.nextId++;
         retry.attemptId = attemptId;
         host.attemptOf[attemptId] = retryId;
-        this.scheduleTask(instance, retry.kind, retry.name, retry.inputJson, attemptId, retry.instanceId, scheduled, effects, now);
+        this.scheduleTask(
+          instance,
+          retry.kind,
+          retry.name,
+          retry.inputJson,
+          attemptId,
+          retry.instanceId,
+          scheduled,
+          effects,
+          now,
+        );
       }
     }
 
@@ -460,10 +546,27 @@ export class DurableEngine {
           sig.id = host.nextId++;
           const inputJson = serializeInput(action.input);
           if (action.actionType === ActionType.CallActivityWithRetry) {
-            host.retries[sig.id] = { kind: 'activity', name: action.functionName!, inputJson, options: action.retryOptions!, failures: 0, attemptId: sig.id };
+            host.retries[sig.id] = {
+              kind: 'activity',
+              name: action.functionName!,
+              inputJson,
+              options: action.retryOptions!,
+              failures: 0,
+              attemptId: sig.id,
+            };
             host.attemptOf[sig.id] = sig.id;
           }
-          this.scheduleTask(instance, 'activity', action.functionName!, inputJson, sig.id, undefined, scheduled, effects, now);
+          this.scheduleTask(
+            instance,
+            'activity',
+            action.functionName!,
+            inputJson,
+            sig.id,
+            undefined,
+            scheduled,
+            effects,
+            now,
+          );
           break;
         }
         case ActionType.CallSubOrchestrator:
@@ -472,10 +575,28 @@ export class DurableEngine {
           const inputJson = action.input === undefined ? undefined : JSON.stringify(action.input);
           const childId = action.instanceId || `${instanceId}:${sig.id}`;
           if (action.actionType === ActionType.CallSubOrchestratorWithRetry) {
-            host.retries[sig.id] = { kind: 'orchestration', name: action.functionName!, inputJson, options: action.retryOptions!, failures: 0, attemptId: sig.id, instanceId: childId };
+            host.retries[sig.id] = {
+              kind: 'orchestration',
+              name: action.functionName!,
+              inputJson,
+              options: action.retryOptions!,
+              failures: 0,
+              attemptId: sig.id,
+              instanceId: childId,
+            };
             host.attemptOf[sig.id] = sig.id;
           }
-          this.scheduleTask(instance, 'orchestration', action.functionName!, inputJson, sig.id, childId, scheduled, effects, now);
+          this.scheduleTask(
+            instance,
+            'orchestration',
+            action.functionName!,
+            inputJson,
+            sig.id,
+            childId,
+            scheduled,
+            effects,
+            now,
+          );
           break;
         }
         case ActionType.CreateTimer: {
@@ -500,7 +621,12 @@ export class DurableEngine {
     // Timers the orchestrator cancelled since (e.g. the losing side of a Task.any race) never fire.
     leaves.forEach((action, index) => {
       const id = host.sigs[index]?.id;
-      if (action.actionType === ActionType.CreateTimer && action.isCanceled && id !== undefined && !host.canceled.includes(id)) {
+      if (
+        action.actionType === ActionType.CreateTimer &&
+        action.isCanceled &&
+        id !== undefined &&
+        !host.canceled.includes(id)
+      ) {
         host.canceled.push(id);
         effects.push(() => {
           clearTimeout(instance.timers.get(id));
@@ -511,19 +637,43 @@ export class DurableEngine {
     return undefined;
   }
 
-  private scheduleTask(instance: Instance, kind: 'activity' | 'orchestration', name: string, inputJson: string | undefined, taskId: number, childId: string | undefined, scheduled: HistoryEvent[], effects: (() => void)[], now: Date): void {
+  private scheduleTask(
+    instance: Instance,
+    kind: 'activity' | 'orchestration',
+    name: string,
+    inputJson: string | undefined,
+    taskId: number,
+    childId: string | undefined,
+    scheduled: HistoryEvent[],
+    effects: (() => void)[],
+    now: Date,
+  ): void {
     const { instanceId, generation } = instance.record;
     if (kind === 'activity') {
       scheduled.push(historyEvent(EventType.TaskScheduled, { Name: name, Input: inputJson ?? null }, taskId, now));
       effects.push(() => this.runActivity(instanceId, generation, taskId, name, inputJson));
     } else {
       const child = childId!;
-      scheduled.push(historyEvent(EventType.SubOrchestrationInstanceCreated, { Name: name, InstanceId: child, Input: inputJson ?? null }, taskId, now));
+      scheduled.push(
+        historyEvent(
+          EventType.SubOrchestrationInstanceCreated,
+          { Name: name, InstanceId: child, Input: inputJson ?? null },
+          taskId,
+          now,
+        ),
+      );
       effects.push(() => void this.startChild(instanceId, generation, taskId, name, child, inputJson));
     }
   }
 
-  private async startChild(parentId: string, generation: number, taskId: number, name: string, childId: string, inputJson: string | undefined): Promise<void> {
+  private async startChild(
+    parentId: string,
+    generation: number,
+    taskId: number,
+    name: string,
+    childId: string,
+    inputJson: string | undefined,
+  ): Promise<void> {
     try {
       const result = await this.startNew(name, childId, inputJson, { instanceId: parentId, taskId, generation });
       if (result === 'exists') await this.notifyParentIfDone(childId);
@@ -532,7 +682,10 @@ export class DurableEngine {
         id: `sub-${generation}-${taskId}`,
         seq: nextSeq(),
         gen: generation,
-        event: historyEvent(EventType.SubOrchestrationInstanceFailed, { TaskScheduledId: taskId, ...failureFields(error) }),
+        event: historyEvent(EventType.SubOrchestrationInstanceFailed, {
+          TaskScheduledId: taskId,
+          ...failureFields(error),
+        }),
       });
     }
   }
@@ -548,44 +701,76 @@ export class DurableEngine {
     const taskId = child.parentTaskId;
     const event =
       child.status === 'Completed'
-        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, { TaskScheduledId: taskId, Result: child.outputJson ?? 'null' })
+        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, {
+            TaskScheduledId: taskId,
+            Result: child.outputJson ?? 'null',
+          })
         : historyEvent(EventType.SubOrchestrationInstanceFailed, {
             TaskScheduledId: taskId,
-            ...failureFields(new Error(`Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${parse(child.outputJson) ?? ''}`)),
+            ...failureFields(
+              new Error(
+                `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${parse(child.outputJson) ?? ''}`,
+              ),
+            ),
           });
-    await this.deliver(child.parentInstanceId, { id: `sub-${child.parentGeneration ?? 0}-${taskId}`, seq: nextSeq(), gen: child.parentGeneration ?? 0, event });
+    await this.deliver(child.parentInstanceId, {
+      id: `sub-${child.parentGeneration ?? 0}-${taskId}`,
+      seq: nextSeq(),
+      gen: child.parentGeneration ?? 0,
+      event,
+    });
   }
 
   private armTimer(instance: Instance, generation: number, timerId: number, fireAt: Date): void {
     if (this.stopping) return;
     const delay = Math.max(0, fireAt.getTime() - Date.now());
     // setTimeout holds at most ~24.8 days; longer timers re-arm.
-    const handle = setTimeout(() => {
-      instance.timers.delete(timerId);
-      if (fireAt.getTime() > Date.now()) return this.armTimer(instance, generation, timerId, fireAt);
-      void this.deliver(instance.record.instanceId, {
-        id: `timer-${generation}-${timerId}`,
-        seq: nextSeq(),
-        gen: generation,
-        event: historyEvent(EventType.TimerFired, { TimerId: timerId, FireAt: fireAt.toISOString() }),
-      }).catch((error) => this.log('error', `Timer delivery failed: ${(error as Error).message}`));
-    }, Math.min(delay, 2 ** 31 - 1));
+    const handle = setTimeout(
+      () => {
+        instance.timers.delete(timerId);
+        if (fireAt.getTime() > Date.now()) return this.armTimer(instance, generation, timerId, fireAt);
+        void this.deliver(instance.record.instanceId, {
+          id: `timer-${generation}-${timerId}`,
+          seq: nextSeq(),
+          gen: generation,
+          event: historyEvent(EventType.TimerFired, { TimerId: timerId, FireAt: fireAt.toISOString() }),
+        }).catch((error) => this.log('error', `Timer delivery failed: ${(error as Error).message}`));
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
     handle.unref?.();
     instance.timers.set(timerId, handle);
   }
 
-  private runActivity(instanceId: string, generation: number, taskId: number, name: string, inputJson: string | undefined): void {
+  private runActivity(
+    instanceId: string,
+    generation: number,
+    taskId: number,
+    name: string,
+    inputJson: string | undefined,
+  ): void {
     const run = async () => {
       let event: HistoryEvent;
       try {
         const fn = this.invoker.function(name);
-        if (!fn || fn.trigger.type !== 'activityTrigger') throw new Error(`Activity function "${name}" does not exist in this app.`);
-        const { result } = await this.invoker.invoke(fn, { trigger: inputJson === undefined ? undefined : { json: inputJson } });
-        event = historyEvent(EventType.TaskCompleted, { TaskScheduledId: taskId, Result: result === undefined ? 'null' : JSON.stringify(result) });
+        if (!fn || fn.trigger.type !== 'activityTrigger')
+          throw new Error(`Activity function "${name}" does not exist in this app.`);
+        const { result } = await this.invoker.invoke(fn, {
+          trigger: inputJson === undefined ? undefined : { json: inputJson },
+        });
+        event = historyEvent(EventType.TaskCompleted, {
+          TaskScheduledId: taskId,
+          Result: result === undefined ? 'null' : JSON.stringify(result),
+        });
       } catch (error) {
         event = historyEvent(EventType.TaskFailed, { TaskScheduledId: taskId, ...failureFields(error) });
       }
-      await this.deliverWithRetry(instanceId, { id: `task-${generation}-${taskId}`, seq: nextSeq(), gen: generation, event });
+      await this.deliverWithRetry(instanceId, {
+        id: `task-${generation}-${taskId}`,
+        seq: nextSeq(),
+        gen: generation,
+        event,
+      });
     };
     const startOne = () => {
       this.activitiesRunning++;
@@ -604,7 +789,10 @@ export class DurableEngine {
         return await this.deliver(instanceId, message);
       } catch (error) {
         if (attempt >= 5 || this.stopping) {
-          this.log('error', `Could not record the outcome of task ${message.id} for ${instanceId}: ${(error as Error).message}`);
+          this.log(
+            'error',
+            `Could not record the outcome of task ${message.id} for ${instanceId}: ${(error as Error).message}`,
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -612,7 +800,15 @@ export class DurableEngine {
     }
   }
 
-  private async finish(instance: Instance, consumed: string | undefined, events: HistoryEvent[], status: RuntimeStatus, outputJson: string | undefined, now: Date, customStatusJson: string | undefined): Promise<void> {
+  private async finish(
+    instance: Instance,
+    consumed: string | undefined,
+    events: HistoryEvent[],
+    status: RuntimeStatus,
+    outputJson: string | undefined,
+    now: Date,
+    customStatusJson: string | undefined,
+  ): Promise<void> {
     const record = instance.record;
     const done: InstanceRecord = {
       ...record,
@@ -622,21 +818,34 @@ export class DurableEngine {
       lastUpdatedTime: now.toISOString(),
       episode: record.episode + 1,
     };
-    const closing = historyEvent(EventType.ExecutionCompleted, { OrchestrationStatus: status, Result: outputJson ?? null }, -1, now);
+    const closing = historyEvent(
+      EventType.ExecutionCompleted,
+      { OrchestrationStatus: status, Result: outputJson ?? null },
+      -1,
+      now,
+    );
     const all = [...events, closing];
     await this.store.commitEpisode({ ...done, episode: record.episode }, all, consumed, [], instance.creating);
     instance.record = done;
     instance.history.push(...all);
     for (const timer of instance.timers.values()) clearTimeout(timer);
     instance.timers.clear();
-    if (status === 'Failed') this.log('warn', `Orchestration ${record.name} (${record.instanceId}) failed: ${parse(outputJson)}`);
+    if (status === 'Failed')
+      this.log('warn', `Orchestration ${record.name} (${record.instanceId}) failed: ${parse(outputJson)}`);
     this.onEpisode?.(record.instanceId, status);
     // Finished instances live in storage only; memory stays bounded however many calls a day brings.
     if (instance.queue.length === 0) this.instances.delete(record.instanceId);
     await this.notifyParent(done);
   }
 
-  private async continueAsNew(instance: Instance, message: StoredMessage, consumed: string | undefined, action: Action, now: Date, customStatusJson: string | undefined): Promise<void> {
+  private async continueAsNew(
+    instance: Instance,
+    message: StoredMessage,
+    consumed: string | undefined,
+    action: Action,
+    now: Date,
+    customStatusJson: string | undefined,
+  ): Promise<void> {
     const record = instance.record;
     const inputJson = serializeInput(action.input);
     const next: InstanceRecord = {
@@ -650,9 +859,19 @@ export class DurableEngine {
       hostJson: JSON.stringify(emptyHost()),
     };
     const start = this.startMessage(next, inputJson);
-    const closing = [historyEvent(EventType.OrchestratorStarted, {}, -1, now), { ...message.event, IsPlayed: false }, historyEvent(EventType.ContinueAsNew, { Result: inputJson ?? null }, -1, now)];
+    const closing = [
+      historyEvent(EventType.OrchestratorStarted, {}, -1, now),
+      { ...message.event, IsPlayed: false },
+      historyEvent(EventType.ContinueAsNew, { Result: inputJson ?? null }, -1, now),
+    ];
     // The old generation's last episode and the new generation's start commit together.
-    await this.store.commitEpisode({ ...next, generation: record.generation, episode: record.episode }, closing, consumed, [start], instance.creating);
+    await this.store.commitEpisode(
+      { ...next, generation: record.generation, episode: record.episode },
+      closing,
+      consumed,
+      [start],
+      instance.creating,
+    );
     for (const timer of instance.timers.values()) clearTimeout(timer);
     instance.timers.clear();
     instance.record = next;
@@ -669,16 +888,31 @@ export class DurableEngine {
     const answered = new Set<number>();
     const events = [...instance.history, ...instance.queue.map((m) => m.event)];
     for (const e of events) {
-      if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed) answered.add(e.TaskScheduledId as number);
-      if (e.EventType === EventType.SubOrchestrationInstanceCompleted || e.EventType === EventType.SubOrchestrationInstanceFailed) answered.add(e.TaskScheduledId as number);
+      if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed)
+        answered.add(e.TaskScheduledId as number);
+      if (
+        e.EventType === EventType.SubOrchestrationInstanceCompleted ||
+        e.EventType === EventType.SubOrchestrationInstanceFailed
+      )
+        answered.add(e.TaskScheduledId as number);
       if (e.EventType === EventType.TimerFired) answered.add(e.TimerId as number);
     }
     const { instanceId, generation } = instance.record;
     for (const e of instance.history) {
       if (answered.has(e.EventId)) continue;
-      if (e.EventType === EventType.TaskScheduled) this.runActivity(instanceId, generation, e.EventId, String(e.Name), (e.Input as string | null) ?? undefined);
-      if (e.EventType === EventType.TimerCreated && !instance.host.canceled.includes(e.EventId)) this.armTimer(instance, generation, e.EventId, new Date(String(e.FireAt)));
-      if (e.EventType === EventType.SubOrchestrationInstanceCreated) void this.startChild(instanceId, generation, e.EventId, String(e.Name), String(e.InstanceId), (e.Input as string | null) ?? undefined);
+      if (e.EventType === EventType.TaskScheduled)
+        this.runActivity(instanceId, generation, e.EventId, String(e.Name), (e.Input as string | null) ?? undefined);
+      if (e.EventType === EventType.TimerCreated && !instance.host.canceled.includes(e.EventId))
+        this.armTimer(instance, generation, e.EventId, new Date(String(e.FireAt)));
+      if (e.EventType === EventType.SubOrchestrationInstanceCreated)
+        void this.startChild(
+          instanceId,
+          generation,
+          e.EventId,
+          String(e.Name),
+          String(e.InstanceId),
+          (e.Input as string | null) ?? undefined,
+        );
     }
     void this.drain(instance);
   }
@@ -719,7 +953,7 @@ function toStatus(record: InstanceRecord, showInput: boolean, history?: HistoryE
     instanceId: record.instanceId,
     createdTime: record.createdTime,
     lastUpdatedTime: record.lastUpdatedTime,
-    input: showInput ? parse(record.inputJson) ?? null : null,
+    input: showInput ? (parse(record.inputJson) ?? null) : null,
     output: parse(record.outputJson) ?? null,
     runtimeStatus: record.status,
     customStatus: parse(record.customStatusJson) ?? null,

@@ -29,7 +29,12 @@ export interface HistoryEvent {
   [field: string]: unknown;
 }
 
-export function historyEvent(type: number, fields: Record<string, unknown> = {}, eventId = -1, at = new Date()): HistoryEvent {
+export function historyEvent(
+  type: number,
+  fields: Record<string, unknown> = {},
+  eventId = -1,
+  at = new Date(),
+): HistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: at.toISOString(), ...fields };
 }
 
@@ -46,7 +51,7 @@ export function failureFields(error: unknown): { Reason: string; Details: string
   // wrapActivityHandler may put serialized failure details (with custom properties) in the message.
   try {
     const parsed = JSON.parse(err.message) as Partial<FailureDetails>;
-    if (parsed && typeof parsed.ErrorMessage === 'string') details = { ...details, ...parsed } as FailureDetails;
+    if (parsed && typeof parsed.ErrorMessage === 'string') details = { ...details, ...parsed };
   } catch {
     // a plain message
   }

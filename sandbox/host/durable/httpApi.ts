@@ -36,12 +36,20 @@ export function durableClientData(baseUrl: string, taskHub: string) {
 function managementPayload(baseUrl: string, taskHub: string, instanceId: string) {
   const urls = durableClientData(baseUrl, taskHub).managementUrls;
   const payload: Record<string, string> = { id: instanceId };
-  for (const [key, value] of Object.entries(urls)) if (key !== 'id') payload[key] = value.replace('INSTANCEID', encodeURIComponent(instanceId));
+  for (const [key, value] of Object.entries(urls))
+    if (key !== 'id') payload[key] = value.replace('INSTANCEID', encodeURIComponent(instanceId));
   return payload;
 }
 
 /** The subset of the Durable extension's HTTP API the library's DurableClient calls. */
-export async function handleDurableApi(req: IncomingMessage, res: ServerResponse, url: URL, engine: DurableEngine, baseUrl: string, taskHub: string): Promise<void> {
+export async function handleDurableApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  engine: DurableEngine,
+  baseUrl: string,
+  taskHub: string,
+): Promise<void> {
   const path = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
   const method = req.method ?? 'GET';
   let bodyText = '';
@@ -59,7 +67,8 @@ export async function handleDurableApi(req: IncomingMessage, res: ServerResponse
     if (path[0] === 'orchestrators' && path[1] && method === 'POST') {
       const instanceId = path[2] || randomUUID().replace(/-/g, '');
       const result = await engine.startNew(path[1], instanceId, jsonOrUndefined(bodyText));
-      if (result === 'exists') return sendError(res, 409, `An instance with ID "${instanceId}" is already pending or running.`);
+      if (result === 'exists')
+        return sendError(res, 409, `An instance with ID "${instanceId}" is already pending or running.`);
       const payload = managementPayload(baseUrl, taskHub, instanceId);
       return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri });
     }
@@ -70,20 +79,33 @@ export async function handleDurableApi(req: IncomingMessage, res: ServerResponse
           const runtimeStatus = url.searchParams.get('runtimeStatus')?.split(',').filter(Boolean);
           const from = url.searchParams.get('createdTimeFrom');
           const to = url.searchParams.get('createdTimeTo');
-          return sendJson(res, 200, await engine.list({ runtimeStatus, createdFrom: from ? new Date(from) : undefined, createdTo: to ? new Date(to) : undefined }));
+          return sendJson(
+            res,
+            200,
+            await engine.list({
+              runtimeStatus,
+              createdFrom: from ? new Date(from) : undefined,
+              createdTo: to ? new Date(to) : undefined,
+            }),
+          );
         }
         return sendError(res, 405, 'Use GET on instances/.');
       }
       const action = path[2];
       if (!action && method === 'GET') {
-        const status = await engine.status(instanceId, { showHistory: url.searchParams.get('showHistory') === 'true', showInput: url.searchParams.get('showInput') !== 'false' });
+        const status = await engine.status(instanceId, {
+          showHistory: url.searchParams.get('showHistory') === 'true',
+          showInput: url.searchParams.get('showInput') !== 'false',
+        });
         if (!status) return sendError(res, 404, `No instance with ID "${instanceId}".`);
         const running = status.runtimeStatus === 'Running' || status.runtimeStatus === 'Pending';
         return sendJson(res, running ? 202 : 200, status);
       }
       if (!action && method === 'DELETE') {
         const deleted = await engine.purge(instanceId);
-        return deleted ? sendJson(res, 200, { instancesDeleted: deleted }) : sendError(res, 404, `No instance with ID "${instanceId}".`);
+        return deleted
+          ? sendJson(res, 200, { instancesDeleted: deleted })
+          : sendError(res, 404, `No instance with ID "${instanceId}".`);
       }
       if (action === 'raiseEvent' && path[3] && method === 'POST') {
         const outcome = await engine.raiseEvent(instanceId, path[3], jsonOrUndefined(bodyText));
@@ -100,7 +122,8 @@ export async function handleDurableApi(req: IncomingMessage, res: ServerResponse
     return sendError(res, 404, `Unknown durable API path: ${url.pathname}`);
   } catch (error) {
     if (error instanceof SyntaxError) return sendError(res, 400, `The body is not valid JSON: ${error.message}`);
-    if ((error as Error).message?.startsWith('No orchestrator function')) return sendError(res, 400, (error as Error).message);
+    if ((error as Error).message?.startsWith('No orchestrator function'))
+      return sendError(res, 400, (error as Error).message);
     throw error;
   }
 }

@@ -63,16 +63,22 @@ function unpack(entity: Record<string, unknown>, field: string): string | undefi
 
 /** Table keys may not contain / \ # ? or control characters. */
 export function encodeKey(value: string): string {
-  return value.replace(/[\\/#?%\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return value.replace(
+    /[\\/#?%\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
-const historyKey = (gen: number, episode: number) => `h-${String(gen).padStart(6, '0')}-${String(episode).padStart(8, '0')}`;
+const historyKey = (gen: number, episode: number) =>
+  `h-${String(gen).padStart(6, '0')}-${String(episode).padStart(8, '0')}`;
 
 export class DurableStore {
   private readonly table: TableClient;
 
   constructor(connectionString: string, taskHub: string) {
-    this.table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, { allowInsecureConnection: true });
+    this.table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, {
+      allowInsecureConnection: true,
+    });
   }
 
   async init(): Promise<void> {
@@ -99,7 +105,9 @@ export class DurableStore {
     const history: HistoryEvent[] = [];
     const messages: StoredMessage[] = [];
     const prefix = `h-${String(instance.generation).padStart(6, '0')}-`;
-    const entities = this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${encodeKey(instance.instanceId).replace(/'/g, "''")}'` } });
+    const entities = this.table.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${encodeKey(instance.instanceId).replace(/'/g, "''")}'` },
+    });
     for await (const entity of entities) {
       const rowKey = entity.rowKey ?? '';
       if (rowKey.startsWith(prefix)) history.push(...(JSON.parse(unpack(entity, 'events') ?? '[]') as HistoryEvent[]));
@@ -133,12 +141,19 @@ export class DurableStore {
    * One episode, atomically: its history events, the consumed message gone, the new state. With
    * `createState` the state row must not exist yet (a new instance's first episode): InstanceExistsError if it does.
    */
-  async commitEpisode(record: InstanceRecord, events: HistoryEvent[], consumedMessageId: string | undefined, added: StoredMessage[] = [], createState = false): Promise<void> {
+  async commitEpisode(
+    record: InstanceRecord,
+    events: HistoryEvent[],
+    consumedMessageId: string | undefined,
+    added: StoredMessage[] = [],
+    createState = false,
+  ): Promise<void> {
     const pk = encodeKey(record.instanceId);
     const history: TableEntity = { partitionKey: pk, rowKey: historyKey(record.generation, record.episode) };
     pack(history, 'events', JSON.stringify(events));
     const actions: TransactionAction[] = [['upsert', history, 'Replace']];
-    if (consumedMessageId !== undefined) actions.push(['delete', { partitionKey: pk, rowKey: `m-${encodeKey(consumedMessageId)}` }]);
+    if (consumedMessageId !== undefined)
+      actions.push(['delete', { partitionKey: pk, rowKey: `m-${encodeKey(consumedMessageId)}` }]);
     for (const message of added) actions.push(['upsert', messageEntity(record.instanceId, message), 'Replace']);
     actions.push(createState ? ['create', stateEntity(record)] : ['upsert', stateEntity(record), 'Replace']);
     try {
@@ -152,11 +167,15 @@ export class DurableStore {
   async purge(instanceId: string): Promise<number> {
     const pk = encodeKey(instanceId);
     const keys: string[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${pk.replace(/'/g, "''")}'`, select: ['RowKey'] } })) {
+    for await (const entity of this.table.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${pk.replace(/'/g, "''")}'`, select: ['RowKey'] },
+    })) {
       keys.push(entity.rowKey as string);
     }
     for (let i = 0; i < keys.length; i += 100) {
-      await this.table.submitTransaction(keys.slice(i, i + 100).map((rowKey) => ['delete', { partitionKey: pk, rowKey }] as TransactionAction));
+      await this.table.submitTransaction(
+        keys.slice(i, i + 100).map((rowKey) => ['delete', { partitionKey: pk, rowKey }] as TransactionAction),
+      );
     }
     return keys.includes('state') ? 1 : 0;
   }

@@ -82,8 +82,11 @@ export class BlobTriggerListener {
     for (const watch of this.watches) {
       await watch.container.createIfNotExists();
       await watch.receipts.createTable();
-      for await (const receipt of watch.receipts.listEntities<Receipt>({ queryOptions: { filter: `PartitionKey eq '${encodeKey(watch.fn.name)}'` } })) {
-        if (receipt.status === 'done' || receipt.status === 'poisoned') watch.done.set(receipt.rowKey, receipt.blobEtag);
+      for await (const receipt of watch.receipts.listEntities<Receipt>({
+        queryOptions: { filter: `PartitionKey eq '${encodeKey(watch.fn.name)}'` },
+      })) {
+        if (receipt.status === 'done' || receipt.status === 'poisoned')
+          watch.done.set(receipt.rowKey, receipt.blobEtag);
       }
     }
     if (this.watches.length) this.schedule(0);
@@ -115,7 +118,10 @@ export class BlobTriggerListener {
             void this.process(watch, blob.name, key, etag, params);
           }
         } catch (error) {
-          this.log('warn', `Blob trigger ${watch.fn.name}: listing ${watch.container.containerName} failed: ${(error as Error).message}`);
+          this.log(
+            'warn',
+            `Blob trigger ${watch.fn.name}: listing ${watch.container.containerName} failed: ${(error as Error).message}`,
+          );
         }
       }
     } finally {
@@ -124,7 +130,13 @@ export class BlobTriggerListener {
     }
   }
 
-  private async process(watch: Watch, blobName: string, key: string, etag: string, params: Record<string, string>): Promise<void> {
+  private async process(
+    watch: Watch,
+    blobName: string,
+    key: string,
+    etag: string,
+    params: Record<string, string>,
+  ): Promise<void> {
     const flightKey = `${watch.fn.name}|${key}`;
     this.inFlight.add(flightKey);
     try {
@@ -136,29 +148,65 @@ export class BlobTriggerListener {
         const props = await blob.getProperties();
         if (normalizeEtag(props.etag) !== etag) {
           // Overwritten meanwhile: release the receipt; the next scan takes the new version.
-          await watch.receipts.upsertEntity({ ...receipt, etag: undefined, leaseUntil: 0, attempts: receipt.attempts - 1 }, 'Replace');
+          await watch.receipts.upsertEntity(
+            { ...receipt, etag: undefined, leaseUntil: 0, attempts: receipt.attempts - 1 },
+            'Replace',
+          );
           return;
         }
         const triggerMetadata: Record<string, { string?: string; json?: string }> = {
           BlobTrigger: { string: `${watch.container.containerName}/${blobName}` },
           Uri: { string: blob.url },
-          Properties: { json: JSON.stringify({ contentType: props.contentType, contentLength: props.contentLength, eTag: props.etag, lastModified: props.lastModified, createdOn: props.createdOn }) },
+          Properties: {
+            json: JSON.stringify({
+              contentType: props.contentType,
+              contentLength: props.contentLength,
+              eTag: props.etag,
+              lastModified: props.lastModified,
+              createdOn: props.createdOn,
+            }),
+          },
           Metadata: { json: JSON.stringify(props.metadata ?? {}) },
         };
         for (const [name, value] of Object.entries(params)) triggerMetadata[name] = { string: value };
-        await this.invoker.invoke(watch.fn, { trigger: { bytes: content }, triggerMetadata, retryContext: { retryCount: receipt.attempts - 1, maxRetryCount: MAX_ATTEMPTS - 1 } });
+        await this.invoker.invoke(watch.fn, {
+          trigger: { bytes: content },
+          triggerMetadata,
+          retryContext: { retryCount: receipt.attempts - 1, maxRetryCount: MAX_ATTEMPTS - 1 },
+        });
         await watch.receipts.upsertEntity({ ...receipt, etag: undefined, status: 'done', error: '' }, 'Replace');
         watch.done.set(key, etag);
       } catch (error) {
         const poisoned = receipt.attempts >= MAX_ATTEMPTS;
         const message = (error as Error).message ?? String(error);
-        this.log(poisoned ? 'error' : 'warn', `Blob trigger ${watch.fn.name} failed (attempt ${receipt.attempts} of ${MAX_ATTEMPTS}): ${message}`);
-        await watch.receipts.upsertEntity({ ...receipt, etag: undefined, status: poisoned ? 'poisoned' : 'failed', leaseUntil: Date.now() + 500 * receipt.attempts, error: message.slice(0, 1000) }, 'Replace');
+        this.log(
+          poisoned ? 'error' : 'warn',
+          `Blob trigger ${watch.fn.name} failed (attempt ${receipt.attempts} of ${MAX_ATTEMPTS}): ${message}`,
+        );
+        await watch.receipts.upsertEntity(
+          {
+            ...receipt,
+            etag: undefined,
+            status: poisoned ? 'poisoned' : 'failed',
+            leaseUntil: Date.now() + 500 * receipt.attempts,
+            error: message.slice(0, 1000),
+          },
+          'Replace',
+        );
         if (poisoned) {
           watch.done.set(key, etag);
           await watch.poison.createIfNotExists();
           await watch.poison.sendMessage(
-            Buffer.from(JSON.stringify({ Type: 'BlobTrigger', FunctionId: watch.fn.name, BlobType: 'BlockBlob', ContainerName: watch.container.containerName, BlobName: blobName, ETag: etag })).toString('base64'),
+            Buffer.from(
+              JSON.stringify({
+                Type: 'BlobTrigger',
+                FunctionId: watch.fn.name,
+                BlobType: 'BlockBlob',
+                ContainerName: watch.container.containerName,
+                BlobName: blobName,
+                ETag: etag,
+              }),
+            ).toString('base64'),
           );
         }
       }
@@ -180,7 +228,14 @@ export class BlobTriggerListener {
       if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     }
     if (!existing) {
-      const receipt: Receipt = { partitionKey: pk, rowKey: key, blobEtag: etag, status: 'processing', attempts: 1, leaseUntil: now + LEASE_MS };
+      const receipt: Receipt = {
+        partitionKey: pk,
+        rowKey: key,
+        blobEtag: etag,
+        status: 'processing',
+        attempts: 1,
+        leaseUntil: now + LEASE_MS,
+      };
       try {
         await watch.receipts.createEntity(receipt);
         return receipt;
@@ -195,7 +250,14 @@ export class BlobTriggerListener {
       return undefined;
     }
     if (sameVersion && existing.leaseUntil > now) return undefined; // in progress elsewhere, or backing off
-    const receipt: Receipt = { partitionKey: pk, rowKey: key, blobEtag: etag, status: 'processing', attempts: sameVersion ? existing.attempts + 1 : 1, leaseUntil: now + LEASE_MS };
+    const receipt: Receipt = {
+      partitionKey: pk,
+      rowKey: key,
+      blobEtag: etag,
+      status: 'processing',
+      attempts: sameVersion ? existing.attempts + 1 : 1,
+      leaseUntil: now + LEASE_MS,
+    };
     try {
       await watch.receipts.updateEntity(receipt, 'Replace', { etag: existing.etag });
       return receipt;
@@ -236,7 +298,8 @@ export function compileBlobPattern(pattern: string): { regex: RegExp; names: str
     const close = rest.indexOf('}', open);
     if (close < 0) throw new Error(`Blob path pattern "${pattern}" has an unclosed "{".`);
     const name = rest.slice(open + 1, close);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Blob path pattern "${pattern}" has an invalid parameter "{${name}}".`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new Error(`Blob path pattern "${pattern}" has an invalid parameter "{${name}}".`);
     names.push(name);
     rest = rest.slice(close + 1);
     // The last parameter takes the rest of the name (sub-folders included), as in the Functions host.

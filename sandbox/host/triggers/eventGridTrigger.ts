@@ -9,17 +9,29 @@ const MAX_BATCH = 1024 * 1024; // Event Grid's limit for one delivery
  * subscription-validation handshake (EventGrid schema) or the CloudEvents OPTIONS handshake, then each
  * event of the batch to the function. Any failure answers 500 so Event Grid delivers again.
  */
-export async function handleEventGrid(req: IncomingMessage, res: ServerResponse, url: URL, invoker: Invoker, log: (m: string) => void): Promise<void> {
+export async function handleEventGrid(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  invoker: Invoker,
+  log: (m: string) => void,
+): Promise<void> {
   const name = url.searchParams.get('functionName');
   if (req.method === 'OPTIONS') {
     const origin = req.headers['webhook-request-origin'];
-    res.writeHead(200, { 'WebHook-Allowed-Origin': typeof origin === 'string' ? origin : '*', 'WebHook-Allowed-Rate': '*' }).end();
+    res
+      .writeHead(200, {
+        'WebHook-Allowed-Origin': typeof origin === 'string' ? origin : '*',
+        'WebHook-Allowed-Rate': '*',
+      })
+      .end();
     return;
   }
   if (req.method !== 'POST') return sendError(res, 405, 'Event Grid delivers with POST.');
   if (!name) return sendError(res, 400, 'Missing the functionName query parameter.');
   const fn = invoker.function(name);
-  if (!fn || fn.trigger.type !== 'eventGridTrigger') return sendError(res, 404, `No Event Grid function named "${name}".`);
+  if (!fn || fn.trigger.type !== 'eventGridTrigger')
+    return sendError(res, 404, `No Event Grid function named "${name}".`);
 
   let events: unknown[];
   try {
@@ -32,8 +44,17 @@ export async function handleEventGrid(req: IncomingMessage, res: ServerResponse,
   }
   for (const [index, event] of events.entries()) {
     const e = event as Record<string, unknown> | null;
-    if (!e || typeof e !== 'object' || typeof e.id !== 'string' || (typeof e.eventType !== 'string' && typeof e.type !== 'string')) {
-      return sendError(res, 400, `Event ${index} is not an Event Grid event: it needs an "id" and an "eventType" (or a CloudEvents "type").`);
+    if (
+      !e ||
+      typeof e !== 'object' ||
+      typeof e.id !== 'string' ||
+      (typeof e.eventType !== 'string' && typeof e.type !== 'string')
+    ) {
+      return sendError(
+        res,
+        400,
+        `Event ${index} is not an Event Grid event: it needs an "id" and an "eventType" (or a CloudEvents "type").`,
+      );
     }
   }
   const first = events[0] as Record<string, unknown> | undefined;

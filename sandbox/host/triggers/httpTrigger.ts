@@ -27,20 +27,34 @@ export class HttpTriggerRouter {
     for (const fn of functions) {
       if (fn.trigger.type !== 'httpTrigger' || fn.error) continue;
       const template = typeof fn.trigger.route === 'string' && fn.trigger.route ? fn.trigger.route : fn.name;
-      const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : undefined;
-      this.routes.push({ fn, route: compileRoute(template), methods, authLevel: String(fn.trigger.authLevel ?? 'function').toLowerCase() });
+      const methods = Array.isArray(fn.trigger.methods)
+        ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase())
+        : undefined;
+      this.routes.push({
+        fn,
+        route: compileRoute(template),
+        methods,
+        authLevel: String(fn.trigger.authLevel ?? 'function').toLowerCase(),
+      });
     }
     // Literal routes win over parameterised ones, as in ASP.NET routing.
     this.routes.sort((a, b) => paramCount(a.route.template) - paramCount(b.route.template));
   }
 
   list(): { name: string; route: string; methods: string[]; authLevel: string }[] {
-    return this.routes.map((r) => ({ name: r.fn.name, route: `/${this.routePrefix}/${r.route.template}`.replace(/\/+/g, '/'), methods: r.methods ?? ['*'], authLevel: r.authLevel }));
+    return this.routes.map((r) => ({
+      name: r.fn.name,
+      route: `/${this.routePrefix}/${r.route.template}`.replace(/\/+/g, '/'),
+      methods: r.methods ?? ['*'],
+      authLevel: r.authLevel,
+    }));
   }
 
   /** True when the path belongs to this router (whether or not a function answers it). */
   owns(pathname: string): boolean {
-    return this.routePrefix === '' || pathname === `/${this.routePrefix}` || pathname.startsWith(`/${this.routePrefix}/`);
+    return (
+      this.routePrefix === '' || pathname === `/${this.routePrefix}` || pathname.startsWith(`/${this.routePrefix}/`)
+    );
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -54,7 +68,11 @@ export class HttpTriggerRouter {
         continue;
       }
       if (!this.authorized(candidate.authLevel, req, url)) {
-        sendError(res, 401, `Function "${candidate.fn.name}" requires a function key (authLevel ${candidate.authLevel}).`);
+        sendError(
+          res,
+          401,
+          `Function "${candidate.fn.name}" requires a function key (authLevel ${candidate.authLevel}).`,
+        );
         return;
       }
       await this.invoke(candidate.fn, params, req, res, url);
@@ -69,7 +87,13 @@ export class HttpTriggerRouter {
     return req.headers['x-functions-key'] === this.functionKey || url.searchParams.get('code') === this.functionKey;
   }
 
-  private async invoke(fn: AppFunction, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async invoke(
+    fn: AppFunction,
+    params: Record<string, string>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(req, MAX_BODY);
@@ -78,7 +102,8 @@ export class HttpTriggerRouter {
       return;
     }
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [key, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
     const http: RpcHttpData = {
       method: req.method ?? 'GET',
       url: url.href,
@@ -87,9 +112,16 @@ export class HttpTriggerRouter {
       params,
       body: { bytes: body },
     };
-    const { response } = await this.invoker.invoke(fn, { trigger: { http }, triggerMetadata: { Query: { json: JSON.stringify(http.query) }, Headers: { json: JSON.stringify(headers) } } });
-    const [returnName] = Object.entries(fn.metadata.bindings).find(([, b]) => b.direction === 'out' && String(b.type).toLowerCase() === 'http') ?? [];
-    const output = returnName === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === returnName)?.data;
+    const { response } = await this.invoker.invoke(fn, {
+      trigger: { http },
+      triggerMetadata: { Query: { json: JSON.stringify(http.query) }, Headers: { json: JSON.stringify(headers) } },
+    });
+    const [returnName] =
+      Object.entries(fn.metadata.bindings).find(
+        ([, b]) => b.direction === 'out' && String(b.type).toLowerCase() === 'http',
+      ) ?? [];
+    const output =
+      returnName === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === returnName)?.data;
     writeHttpResponse(res, output ?? undefined);
   }
 }
@@ -106,7 +138,16 @@ function writeHttpResponse(res: ServerResponse, data: RpcTypedData | undefined):
     return;
   }
   const headers: Record<string, string | string[]> = { ...(http.headers ?? {}) };
-  const cookies = (http.cookies ?? []) as { name: string; value: string; path?: string; domain?: string; maxAge?: number; httpOnly?: boolean; secure?: boolean; sameSite?: number }[];
+  const cookies = (http.cookies ?? []) as {
+    name: string;
+    value: string;
+    path?: string;
+    domain?: string;
+    maxAge?: number;
+    httpOnly?: boolean;
+    secure?: boolean;
+    sameSite?: number;
+  }[];
   if (cookies.length) {
     headers['set-cookie'] = cookies.map((c) => {
       let cookie = `${c.name}=${c.value}`;
@@ -118,7 +159,11 @@ function writeHttpResponse(res: ServerResponse, data: RpcTypedData | undefined):
       return cookie;
     });
   }
-  const body = http.body?.bytes ? Buffer.from(http.body.bytes) : http.body?.string != null ? Buffer.from(http.body.string) : undefined;
+  const body = http.body?.bytes
+    ? Buffer.from(http.body.bytes)
+    : http.body?.string != null
+      ? Buffer.from(http.body.string)
+      : undefined;
   res.writeHead(Number(http.statusCode ?? 200), headers);
   res.end(body);
 }

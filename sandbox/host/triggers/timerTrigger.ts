@@ -20,13 +20,27 @@ export class TimerTriggerScheduler {
       let last: Date | undefined;
       const fire = (next: Date | null) => {
         const now = new Date();
-        const payload = { Schedule: { AdjustForDST: true }, ScheduleStatus: { Last: (last ?? now).toISOString(), Next: next?.toISOString(), LastUpdated: now.toISOString() }, IsPastDue: false };
+        const payload = {
+          Schedule: { AdjustForDST: true },
+          ScheduleStatus: {
+            Last: (last ?? now).toISOString(),
+            Next: next?.toISOString(),
+            LastUpdated: now.toISOString(),
+          },
+          IsPastDue: false,
+        };
         last = now;
-        this.invoker.invoke(fn, { trigger: { json: JSON.stringify(payload) } }).catch((error) => this.log('error', `Timer function ${fn.name} failed: ${(error as Error).message}`));
+        this.invoker
+          .invoke(fn, { trigger: { json: JSON.stringify(payload) } })
+          .catch((error) => this.log('error', `Timer function ${fn.name} failed: ${(error as Error).message}`));
       };
       const timeSpan = /^(\d+\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(schedule);
       if (timeSpan) {
-        const ms = ((Number(timeSpan[1] ?? 0) * 24 + Number(timeSpan[2])) * 3600 + Number(timeSpan[3]) * 60 + Number(timeSpan[4])) * 1000;
+        const ms =
+          ((Number(timeSpan[1] ?? 0) * 24 + Number(timeSpan[2])) * 3600 +
+            Number(timeSpan[3]) * 60 +
+            Number(timeSpan[4])) *
+          1000;
         const handle = setInterval(() => fire(new Date(Date.now() + ms)), ms);
         handle.unref();
         this.stops.push(() => clearInterval(handle));

@@ -25,7 +25,12 @@ export class CallbackSink {
         try {
           const text = Buffer.concat(chunks).toString('utf8');
           const raw = JSON.parse(text) as unknown[];
-          this.received.push({ event: parseCallAutomationEvent(text), raw, headers: req.headers, path: req.url ?? '/' });
+          this.received.push({
+            event: parseCallAutomationEvent(text),
+            raw,
+            headers: req.headers,
+            path: req.url ?? '/',
+          });
           for (const wake of [...this.waiters]) wake();
           res.writeHead(200).end();
         } catch {
@@ -43,7 +48,9 @@ export class CallbackSink {
   }
 
   events(callConnectionId?: string): CallAutomationEvent[] {
-    return this.received.map((r) => r.event).filter((e) => !callConnectionId || e.callConnectionId === callConnectionId);
+    return this.received
+      .map((r) => r.event)
+      .filter((e) => !callConnectionId || e.callConnectionId === callConnectionId);
   }
 
   /** The first callback of this kind (for this call) that satisfies `predicate`, already received or to come. */
@@ -54,15 +61,30 @@ export class CallbackSink {
     predicate: (e: Extract<CallAutomationEvent, { kind: K }>) => boolean = () => true,
   ): Promise<Extract<CallAutomationEvent, { kind: K }>> {
     type E = Extract<CallAutomationEvent, { kind: K }>;
-    return this.until(() => this.events(callConnectionId).find((e) => e.kind === kind && predicate(e as E)) as E | undefined, timeoutMs, `a ${kind} callback`, callConnectionId);
+    return this.until(
+      () => this.events(callConnectionId).find((e) => e.kind === kind && predicate(e as E)) as E | undefined,
+      timeoutMs,
+      `a ${kind} callback`,
+      callConnectionId,
+    );
   }
 
   /** Waits until `count` callbacks of this kind arrived for the call; returns them in order. */
-  waitForCount(kind: CallAutomationEvent['kind'], count: number, callConnectionId?: string, timeoutMs = 10_000): Promise<CallAutomationEvent[]> {
-    return this.until(() => {
-      const found = this.events(callConnectionId).filter((e) => e.kind === kind);
-      return found.length >= count ? found : undefined;
-    }, timeoutMs, `${count} ${kind} callbacks`, callConnectionId);
+  waitForCount(
+    kind: CallAutomationEvent['kind'],
+    count: number,
+    callConnectionId?: string,
+    timeoutMs = 10_000,
+  ): Promise<CallAutomationEvent[]> {
+    return this.until(
+      () => {
+        const found = this.events(callConnectionId).filter((e) => e.kind === kind);
+        return found.length >= count ? found : undefined;
+      },
+      timeoutMs,
+      `${count} ${kind} callbacks`,
+      callConnectionId,
+    );
   }
 
   private until<T>(check: () => T | undefined, timeoutMs: number, what: string, callConnectionId?: string): Promise<T> {
@@ -71,7 +93,9 @@ export class CallbackSink {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        reject(new Error(`No ${what} within ${timeoutMs} ms (got ${this.kinds(callConnectionId).join(', ') || 'none'})`));
+        reject(
+          new Error(`No ${what} within ${timeoutMs} ms (got ${this.kinds(callConnectionId).join(', ') || 'none'})`),
+        );
       }, timeoutMs);
       const wake = (): void => {
         const result = check();

@@ -54,7 +54,11 @@ export class EventGridSink {
   }
 
   /** The first event of the type that satisfies `predicate`, already received or to come. */
-  async waitForMatch(eventType: string, predicate: (e: EventGridEnvelope) => boolean, timeoutMs = 10_000): Promise<EventGridEnvelope> {
+  async waitForMatch(
+    eventType: string,
+    predicate: (e: EventGridEnvelope) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<EventGridEnvelope> {
     const find = () => this.ofType(eventType).find(predicate);
     const found = find();
     if (found) return found;
@@ -80,7 +84,9 @@ export class EventGridSink {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        reject(new Error(`Only ${this.ofType(eventType).length} of ${count} ${eventType} events within ${timeoutMs} ms`));
+        reject(
+          new Error(`Only ${this.ofType(eventType).length} of ${count} ${eventType} events within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       const wake = (): void => {
         if (this.ofType(eventType).length < count) return;

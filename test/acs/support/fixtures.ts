@@ -25,7 +25,20 @@ export async function startFixture(options: AcsEmulatorOptions = {}): Promise<Fi
     deliveryTimeoutMs: 2_000,
     eventGridRetryDelaysMs: [1_000, 2_000],
     ...options,
-    subscriptions: [{ endpoint: eventGrid.url, eventTypes: ['Microsoft.Communication.IncomingCall', 'Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived', 'Microsoft.Communication.ChatMessageReceivedInThread', 'Microsoft.Communication.ChatMessageReceived', 'Microsoft.Communication.RecordingFileStatusUpdated'] }, ...(options.subscriptions ?? [])],
+    subscriptions: [
+      {
+        endpoint: eventGrid.url,
+        eventTypes: [
+          'Microsoft.Communication.IncomingCall',
+          'Microsoft.Communication.SMSReceived',
+          'Microsoft.Communication.SMSDeliveryReportReceived',
+          'Microsoft.Communication.ChatMessageReceivedInThread',
+          'Microsoft.Communication.ChatMessageReceived',
+          'Microsoft.Communication.RecordingFileStatusUpdated',
+        ],
+      },
+      ...(options.subscriptions ?? []),
+    ],
   });
   return {
     acs,
@@ -54,7 +67,10 @@ export async function answerIncomingCall(
   from = CALLER,
 ): Promise<AnsweredCall> {
   const placed = await fx.acs.control.placeCall({ from, to: SUPPORT_LINE, callerDisplayName: 'Test caller' });
-  const incoming = await fx.eventGrid.waitForMatch('Microsoft.Communication.IncomingCall', (e) => e.data.serverCallId === placed.serverCallId);
+  const incoming = await fx.eventGrid.waitForMatch(
+    'Microsoft.Communication.IncomingCall',
+    (e) => e.data.serverCallId === placed.serverCallId,
+  );
   const result = await client.answerCall(String(incoming.data.incomingCallContext), callbackUrl, options);
   const callConnectionId = result.callConnectionProperties.callConnectionId!;
   // Delivered (not only sent), so tests that count callbacks start from a settled call.

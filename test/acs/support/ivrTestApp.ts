@@ -84,7 +84,7 @@ export class IvrTestApp {
       return { status: 401 };
     }
     const event = parseCallAutomationEvent(body);
-    const connection = this.client.getCallConnection(event.callConnectionId!);
+    const connection = this.client.getCallConnection(event.callConnectionId);
     if (event.kind === 'CallConnected') {
       const caller = (await connection.getCallConnectionProperties()).source!;
       await connection.getCallMedia().startRecognizing(caller, {
@@ -98,7 +98,9 @@ export class IvrTestApp {
     } else if (event.kind === 'RecognizeCompleted' && event.dtmfResult?.tones?.[0] === DtmfTone.One) {
       await connection.transferCallToParticipant({ phoneNumber: this.env.TRANSFER_TARGET });
     } else if (event.kind === 'RecognizeCompleted' || event.kind === 'RecognizeFailed') {
-      await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Goodbye.' }], { operationContext: 'goodbye' });
+      await connection
+        .getCallMedia()
+        .playToAll([{ kind: 'textSource', text: 'Goodbye.' }], { operationContext: 'goodbye' });
     } else if (event.kind === 'PlayCompleted' && event.operationContext === 'goodbye') {
       await connection.hangUp(true);
     }

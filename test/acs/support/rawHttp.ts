@@ -9,7 +9,13 @@ export interface RawResponse {
   body: unknown;
 }
 
-export function sign(accessKey: string, method: string, url: URL, body: string, date = new Date().toUTCString()): Record<string, string> {
+export function sign(
+  accessKey: string,
+  method: string,
+  url: URL,
+  body: string,
+  date = new Date().toUTCString(),
+): Record<string, string> {
   const hash = createHash('sha256').update(body).digest('base64');
   const query = url.searchParams.toString();
   const stringToSign = `${method}\n${url.pathname}${query ? `?${query}` : ''}\n${date};${url.host};${hash}`;
@@ -21,7 +27,12 @@ export function sign(accessKey: string, method: string, url: URL, body: string, 
   };
 }
 
-export function send(url: URL, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+export function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -43,7 +54,14 @@ export function send(url: URL, method: string, headers: Record<string, string>, 
 }
 
 /** A correctly signed JSON request. */
-export function signedJson(accessKey: string, endpoint: string, method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<RawResponse> {
+export function signedJson(
+  accessKey: string,
+  endpoint: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<RawResponse> {
   const url = new URL(path, endpoint);
   const text = body === undefined ? '' : JSON.stringify(body);
   const headers = { ...sign(accessKey, method, url, text), ...extraHeaders };

@@ -22,7 +22,12 @@ describe('calls under attack and under duplicate delivery', () => {
     await sb?.stop();
   });
 
-  const claims = () => ({ iss: sb.acs.issuer, aud: sb.acs.immutableResourceId, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 });
+  const claims = () => ({
+    iss: sb.acs.issuer,
+    aud: sb.acs.immutableResourceId,
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 300,
+  });
   const forgedEvent = (serverCallId: string, callConnectionId: string) =>
     JSON.stringify([
       {
@@ -31,7 +36,14 @@ describe('calls under attack and under duplicate delivery', () => {
         type: 'Microsoft.Communication.RecognizeCompleted',
         specversion: '1.0',
         time: new Date().toISOString(),
-        data: { callConnectionId, serverCallId, operationContext: 'menu:1', recognitionType: 'dtmf', dtmfResult: { tones: ['two'] }, resultInformation: { code: 200, subCode: 8531 } },
+        data: {
+          callConnectionId,
+          serverCallId,
+          operationContext: 'menu:1',
+          recognitionType: 'dtmf',
+          dtmfResult: { tones: ['two'] },
+          resultInformation: { code: 200, subCode: 8531 },
+        },
       },
     ]);
 
@@ -40,8 +52,13 @@ describe('calls under attack and under duplicate delivery', () => {
     const payload = b64url(JSON.stringify(claims()));
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const wrongKey = rsaSign('sha256', Buffer.from(`${header('RS256')}.${payload}`), privateKey);
-    const publicPem = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-    const hs256 = createHmac('sha256', publicPem).update(`${header('HS256')}.${payload}`).digest();
+    const publicPem = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'pem',
+    });
+    const hs256 = createHmac('sha256', publicPem)
+      .update(`${header('HS256')}.${payload}`)
+      .digest();
     return {
       'no token': undefined,
       'not a JWT': 'Bearer not-a-token',
@@ -54,7 +71,8 @@ describe('calls under attack and under duplicate delivery', () => {
   it('refuses forged callbacks with 401 and the call goes on as the caller chooses', async () => {
     const call = await sb.acs.control.placeCall({ from: CALLER, to: MAIN_LINE });
     const recognize = await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
-    const callConnectionId = recognize.callConnectionId ?? (await sb.acs.control.getCall(call.serverCallId)).callConnectionId!;
+    const callConnectionId =
+      recognize.callConnectionId ?? (await sb.acs.control.getCall(call.serverCallId)).callConnectionId!;
     const url = `${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}/events`;
     for (const [name, authorization] of Object.entries(forgedTokens())) {
       const response = await fetch(url, {
@@ -66,16 +84,25 @@ describe('calls under attack and under duplicate delivery', () => {
     }
     // The forged "press 2" changed nothing: the caller's own 1 goes to billing.
     await sb.acs.control.pressDigits(call.serverCallId, '1');
-    const done = await waitFor(async () => {
-      const state = (await (await fetch(`${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}`)).json()) as { state: string; history: string[] };
-      return state.state === 'Completed' ? state : undefined;
-    }, { what: 'the call to finish' });
+    const done = await waitFor(
+      async () => {
+        const state = (await (await fetch(`${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}`)).json()) as {
+          state: string;
+          history: string[];
+        };
+        return state.state === 'Completed' ? state : undefined;
+      },
+      { what: 'the call to finish' },
+    );
     assert.deepEqual(done.history.slice(0, 3), ['welcome', 'menu', 'billing']);
   });
 
   it('answers a call exactly once when IncomingCall arrives five times at once and twice from an unfiltered subscription', async () => {
-    for (const subscription of await sb.acs.control.listSubscriptions()) await sb.acs.control.removeSubscription(subscription.id);
-    await sb.acs.control.addSubscription({ endpoint: `${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall` });
+    for (const subscription of await sb.acs.control.listSubscriptions())
+      await sb.acs.control.removeSubscription(subscription.id);
+    await sb.acs.control.addSubscription({
+      endpoint: `${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`,
+    });
     const since = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
     const call = await sb.acs.control.placeCall({ from: CALLER, to: MAIN_LINE });
     const summary = await sb.acs.control.getCall(call.serverCallId);
@@ -96,12 +123,27 @@ describe('calls under attack and under duplicate delivery', () => {
       },
     };
     const deliveries = await Promise.all(
-      Array.from({ length: 5 }, () => fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]) })),
+      Array.from({ length: 5 }, () =>
+        fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+          body: JSON.stringify([event]),
+        }),
+      ),
     );
-    assert.ok(deliveries.every((d) => d.status === 200 || d.status === 500), 'deliveries are acknowledged or retried, never crash the host');
+    assert.ok(
+      deliveries.every((d) => d.status === 200 || d.status === 500),
+      'deliveries are acknowledged or retried, never crash the host',
+    );
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
-    const incoming = (await sb.acs.control.timeline({ kind: 'eventGridDelivery', type: 'Microsoft.Communication.IncomingCall', since })).filter((d) => (d.attempt ?? 1) === 1);
-    const answers = await sb.acs.control.timeline({ kind: 'request', operation: 'answerCall', serverCallId: call.serverCallId });
+    const incoming = (
+      await sb.acs.control.timeline({ kind: 'eventGridDelivery', type: 'Microsoft.Communication.IncomingCall', since })
+    ).filter((d) => (d.attempt ?? 1) === 1);
+    const answers = await sb.acs.control.timeline({
+      kind: 'request',
+      operation: 'answerCall',
+      serverCallId: call.serverCallId,
+    });
     assert.equal(answers.length, 1, `${answers.length} answers for one call`);
     assert.equal(incoming.length, 2, 'ACS sends an unfiltered subscription two IncomingCall events');
     await sb.acs.control.hangUp(call.serverCallId);
@@ -111,7 +153,16 @@ describe('calls under attack and under duplicate delivery', () => {
     const response = await fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([{ id: 'bad-1', eventType: 'Microsoft.Communication.IncomingCall', subject: 'x', eventTime: new Date().toISOString(), dataVersion: '1', data: { to: {} } }]),
+      body: JSON.stringify([
+        {
+          id: 'bad-1',
+          eventType: 'Microsoft.Communication.IncomingCall',
+          subject: 'x',
+          eventTime: new Date().toISOString(),
+          dataVersion: '1',
+          data: { to: {} },
+        },
+      ]),
     });
     assert.equal(response.status, 200, 'a malformed event is dropped, not retried forever');
     assert.match(sb.host.output(), /incoming call event rejected/);

@@ -41,7 +41,10 @@ describe('a caller on the main line', () => {
 
   before(async () => {
     // Time runs 20x fast in the PSTN world: prompts, silence timeouts and a 1 s ring for unanswered transfers.
-    sb = await startSwitchboard({ acs: { timeScale: 0.05, ringTimeoutMs: 20_000, answerDelayMs: 100 }, flows: flowsWithAfterHoursLine() });
+    sb = await startSwitchboard({
+      acs: { timeScale: 0.05, ringTimeoutMs: 20_000, answerDelayMs: 100 },
+      flows: flowsWithAfterHoursLine(),
+    });
   });
   after(async () => {
     await sb?.stop();
@@ -49,13 +52,18 @@ describe('a caller on the main line', () => {
 
   const callState = async (serverCallId: string) => {
     const response = await fetch(`${sb.host.url}/api/calls/${callIdFor(serverCallId)}`);
-    return response.status === 200 ? ((await response.json()) as { state: string; outcome?: string; currentStep?: string; history: string[] }) : undefined;
+    return response.status === 200
+      ? ((await response.json()) as { state: string; outcome?: string; currentStep?: string; history: string[] })
+      : undefined;
   };
   const finished = (serverCallId: string) =>
-    waitFor(async () => {
-      const state = await callState(serverCallId);
-      return state && state.state !== 'Running' && state.state !== 'Pending' ? state : undefined;
-    }, { what: 'the call to finish', timeoutMs: 30_000 });
+    waitFor(
+      async () => {
+        const state = await callState(serverCallId);
+        return state && state.state !== 'Running' && state.state !== 'Pending' ? state : undefined;
+      },
+      { what: 'the call to finish', timeoutMs: 30_000 },
+    );
 
   it('is answered, hears the menu, presses 1 and is transferred to billing', async () => {
     const call = await sb.acs.control.placeCall({ from: CALLER, to: MAIN_LINE });
@@ -85,7 +93,11 @@ describe('a caller on the main line', () => {
     assert.equal(done.outcome, 'transferred');
     assert.deepEqual(done.history.slice(0, 3), ['welcome', 'menu', 'agent']);
     assert.equal((await sb.acs.control.getCall(call.serverCallId)).connectedTo?.rawId, '4:+18005550133');
-    const recognizes = await sb.acs.control.timeline({ kind: 'request', operation: 'recognize', serverCallId: call.serverCallId });
+    const recognizes = await sb.acs.control.timeline({
+      kind: 'request',
+      operation: 'recognize',
+      serverCallId: call.serverCallId,
+    });
     assert.equal(recognizes.length, 2, 'one prompt and one retry');
   });
 
@@ -109,7 +121,10 @@ describe('a caller on the main line', () => {
       await sb.acs.control.waitForRequest('startRecording', {}, 20_000);
       await sb.acs.control.hangUp(call.serverCallId);
       const done = await finished(call.serverCallId);
-      assert.ok(done.history.includes('busy') && done.history.includes('voicemail'), `history: ${done.history.join(' > ')}`);
+      assert.ok(
+        done.history.includes('busy') && done.history.includes('voicemail'),
+        `history: ${done.history.join(' > ')}`,
+      );
     } finally {
       await sb.acs.control.configureAgent('+18005550111', { kind: 'answer' });
     }
@@ -140,7 +155,11 @@ describe('a caller on the main line', () => {
     const second = await sb.acs.control.placeCall({ from: '+14255550124', to: capped });
     // The redirect names no call connection; it is the next one after the second call rings.
     await sb.acs.control.waitForRequest('redirectCall', { since }, 15_000);
-    assert.equal((await sb.acs.control.timeline({ kind: 'request', operation: 'answerCall', serverCallId: second.serverCallId })).length, 0);
+    assert.equal(
+      (await sb.acs.control.timeline({ kind: 'request', operation: 'answerCall', serverCallId: second.serverCallId }))
+        .length,
+      0,
+    );
     await sb.acs.control.pressDigits(first.serverCallId, '1');
     assert.equal((await finished(first.serverCallId)).state, 'Completed');
     const third = await sb.acs.control.placeCall({ from: '+14255550125', to: capped });
@@ -154,4 +173,3 @@ describe('a caller on the main line', () => {
     assert.equal(await callState(call.serverCallId), undefined, 'no orchestration for a rejected call');
   });
 });
-

@@ -15,13 +15,20 @@ describe('live transcription for a flow that asks for it', () => {
     // A stand-in for the media bridge: records what ACS connects with and sends.
     bridge = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     bridge.on('connection', (socket: WebSocket, request) => {
-      const connection = { url: request.url ?? '', authorization: request.headers.authorization, messages: [] as unknown[] };
+      const connection = {
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        messages: [] as unknown[],
+      };
       connections.push(connection);
       socket.on('message', (data) => connection.messages.push(JSON.parse(data.toString())));
     });
     await new Promise((resolve) => bridge.once('listening', resolve));
     const port = (bridge.address() as AddressInfo).port;
-    sb = await startSwitchboard({ acs: { timeScale: 0.05, ringTimeoutMs: 20_000, answerDelayMs: 100 }, env: { MEDIA_BRIDGE_URL: `ws://127.0.0.1:${port}/media` } });
+    sb = await startSwitchboard({
+      acs: { timeScale: 0.05, ringTimeoutMs: 20_000, answerDelayMs: 100 },
+      env: { MEDIA_BRIDGE_URL: `ws://127.0.0.1:${port}/media` },
+    });
   });
   after(async () => {
     await sb?.stop();
@@ -32,13 +39,22 @@ describe('live transcription for a flow that asks for it', () => {
     const call = await sb.acs.control.placeCall({ from: '+14255550123', to: '+18005550600' });
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
     await sb.acs.control.say(call.serverCallId, 'I would like to change my address');
-    const connection = await waitFor(() => connections.find((c) => c.url.includes('kind=transcription')), { what: 'the transcription connection' });
+    const connection = await waitFor(() => connections.find((c) => c.url.includes('kind=transcription')), {
+      what: 'the transcription connection',
+    });
     assert.match(connection.url, /callId=/);
-    await verifyCallbackToken(connection.authorization, { jwksUrl: sb.acs.jwksUrl, issuer: sb.acs.issuer, audience: sb.acs.immutableResourceId });
-    const kinds = await waitFor(() => {
-      const seen = connection.messages.map((m) => (m as { kind?: string }).kind);
-      return seen.includes('TranscriptionData') ? seen : undefined;
-    }, { what: 'transcription data' });
+    await verifyCallbackToken(connection.authorization, {
+      jwksUrl: sb.acs.jwksUrl,
+      issuer: sb.acs.issuer,
+      audience: sb.acs.immutableResourceId,
+    });
+    const kinds = await waitFor(
+      () => {
+        const seen = connection.messages.map((m) => (m as { kind?: string }).kind);
+        return seen.includes('TranscriptionData') ? seen : undefined;
+      },
+      { what: 'transcription data' },
+    );
     assert.equal(kinds[0], 'TranscriptionMetadata');
     await sb.acs.control.hangUp(call.serverCallId);
   });

@@ -19,8 +19,14 @@ describe('outbound calls', () => {
     await sb?.stop();
   });
 
-  const post = (path: string, body: unknown) => fetch(`${sb.host.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const callView = async (callId: string) => (await (await fetch(`${sb.host.url}/api/calls/${callId}`)).json()) as CallView;
+  const post = (path: string, body: unknown) =>
+    fetch(`${sb.host.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const callView = async (callId: string) =>
+    (await (await fetch(`${sb.host.url}/api/calls/${callId}`)).json()) as CallView;
 
   it('places an appointment reminder that the callee confirms with 1', async () => {
     const response = await post('/api/calls', { to: '+14255550188', flow: 'reminder' });
@@ -30,10 +36,13 @@ describe('outbound calls', () => {
     const callee = (await sb.acs.control.listCalls()).find((c) => c.callConnectionId === recognize.callConnectionId);
     assert.ok(callee, 'the emulator knows the outbound call');
     await sb.acs.control.pressDigits(callee.serverCallId, '1');
-    const done = await waitFor(async () => {
-      const view = await callView(callId);
-      return view.state === 'Completed' ? view : undefined;
-    }, { what: 'the reminder call to finish' });
+    const done = await waitFor(
+      async () => {
+        const view = await callView(callId);
+        return view.state === 'Completed' ? view : undefined;
+      },
+      { what: 'the reminder call to finish' },
+    );
     assert.equal(done.outcome, 'completed');
     assert.deepEqual(done.history, ['remind', 'confirmed']);
   });
@@ -49,8 +58,17 @@ describe('outbound calls', () => {
   it('runs a campaign of 20 contacts, retrying the 3 who do not answer, with a result for each', async () => {
     const noAnswer = ['+14255550901', '+14255550902', '+14255550903'];
     for (const number of noAnswer) await sb.acs.control.configureAgent(number, { kind: 'noAnswer' });
-    const contacts = Array.from({ length: 20 }, (_, i) => ({ to: i < 3 ? noAnswer[i] : `+1425555${String(1000 + i)}` }));
-    const started = await post('/api/campaigns', { flow: 'reminder', contacts, concurrency: 5, maxAttempts: 2, retryDelaySeconds: 0.1, ringTimeoutSeconds: 5 });
+    const contacts = Array.from({ length: 20 }, (_, i) => ({
+      to: i < 3 ? noAnswer[i] : `+1425555${String(1000 + i)}`,
+    }));
+    const started = await post('/api/campaigns', {
+      flow: 'reminder',
+      contacts,
+      concurrency: 5,
+      maxAttempts: 2,
+      retryDelaySeconds: 0.1,
+      ringTimeoutSeconds: 5,
+    });
     assert.equal(started.status, 202);
     const { status } = (await started.json()) as { status: string };
 
@@ -60,13 +78,20 @@ describe('outbound calls', () => {
       async () => {
         for (const call of await sb.acs.control.listCalls()) {
           if (call.direction !== 'outbound' || pressed.has(call.serverCallId) || !call.callConnectionId) continue;
-          const recognizing = await sb.acs.control.timeline({ kind: 'request', operation: 'recognize', callConnectionId: call.callConnectionId });
+          const recognizing = await sb.acs.control.timeline({
+            kind: 'request',
+            operation: 'recognize',
+            callConnectionId: call.callConnectionId,
+          });
           if (recognizing.length) {
             pressed.add(call.serverCallId);
             await sb.acs.control.pressDigits(call.serverCallId, '1');
           }
         }
-        const campaign = (await (await fetch(status)).json()) as { runtimeStatus: string; output: { results: { status: string; attempts: number; to: string }[] } };
+        const campaign = (await (await fetch(status)).json()) as {
+          runtimeStatus: string;
+          output: { results: { status: string; attempts: number; to: string }[] };
+        };
         return campaign.runtimeStatus === 'Completed' ? campaign.output.results : undefined;
       },
       { what: 'the campaign to finish', timeoutMs: 90_000, intervalMs: 100 },
@@ -74,9 +99,17 @@ describe('outbound calls', () => {
     assert.equal(result.length, 20);
     const unanswered = result.filter((r) => r.status === 'no-answer');
     assert.equal(unanswered.length, 3);
-    assert.ok(unanswered.every((r) => r.attempts === 2), 'each unanswered contact was tried twice');
-    assert.ok(result.filter((r) => r.status !== 'no-answer').every((r) => r.status === 'completed' && r.attempts === 1));
-    assert.ok(result.every((r) => /^\+\*+\d{2}$/.test(r.to)), 'numbers are masked in the results');
+    assert.ok(
+      unanswered.every((r) => r.attempts === 2),
+      'each unanswered contact was tried twice',
+    );
+    assert.ok(
+      result.filter((r) => r.status !== 'no-answer').every((r) => r.status === 'completed' && r.attempts === 1),
+    );
+    assert.ok(
+      result.every((r) => /^\+\*+\d{2}$/.test(r.to)),
+      'numbers are masked in the results',
+    );
   });
 
   it('lets server-side logic start, pause, resume and stop a call recording by serverCallId', async () => {
@@ -86,7 +119,10 @@ describe('outbound calls', () => {
     assert.equal(started.status, 201);
     const { recordingId, state } = (await started.json()) as { recordingId: string; state: string };
     assert.equal(state, 'active');
-    assert.equal(((await (await post(`/api/recordings/${recordingId}/pause`, {})).json()) as { recordingId: string }).recordingId, recordingId);
+    assert.equal(
+      ((await (await post(`/api/recordings/${recordingId}/pause`, {})).json()) as { recordingId: string }).recordingId,
+      recordingId,
+    );
     const paused = (await (await fetch(`${sb.host.url}/api/recordings/${recordingId}`)).json()) as { state: string };
     assert.equal(paused.state, 'inactive');
     assert.equal((await post(`/api/recordings/${recordingId}/resume`, {})).status, 200);

@@ -17,13 +17,25 @@ const validSettings = {
 describe('the app starting up', () => {
   it('refuses to start with a wrong flow file, naming the file, the step and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-badflow-'));
-    writeFileSync(join(dir, 'support.yaml'), 'flows:\n  support:\n    numbers: ["+18005550100"]\n    start: menu\n    steps:\n      menu: { ask: "Press 1", choices: [{ label: a, dtmf: "11", next: bye }] }\n      bye: { hangup: true }\n');
-    await assert.rejects(startHostProcess(repoRoot, { ...validSettings, FLOWS_PATH: dir }), /support\.yaml: flow "support", step "menu", field "choices\[0\]\.dtmf"/);
+    writeFileSync(
+      join(dir, 'support.yaml'),
+      'flows:\n  support:\n    numbers: ["+18005550100"]\n    start: menu\n    steps:\n      menu: { ask: "Press 1", choices: [{ label: a, dtmf: "11", next: bye }] }\n      bye: { hangup: true }\n',
+    );
+    await assert.rejects(
+      startHostProcess(repoRoot, { ...validSettings, FLOWS_PATH: dir }),
+      /support\.yaml: flow "support", step "menu", field "choices\[0\]\.dtmf"/,
+    );
   });
 
   it('refuses to start with wrong settings, naming every one that is wrong', async () => {
     await assert.rejects(
-      startHostProcess(repoRoot, { ...validSettings, CALLBACK_BASE_URL: 'not a url', INSIGHTS_PROVIDER: 'cloud', ACS_CONNECTION_STRING: '', FLOWS_PATH: join(repoRoot, 'flows') }),
+      startHostProcess(repoRoot, {
+        ...validSettings,
+        CALLBACK_BASE_URL: 'not a url',
+        INSIGHTS_PROVIDER: 'cloud',
+        ACS_CONNECTION_STRING: '',
+        FLOWS_PATH: join(repoRoot, 'flows'),
+      }),
       (error: Error) => {
         assert.match(error.message, /CALLBACK_BASE_URL: must be an absolute/);
         assert.match(error.message, /INSIGHTS_PROVIDER/);

@@ -7,7 +7,11 @@ import { RemoteServiceError } from '../../../shared/errors';
 import { AzureInsightsProvider, BATCH_LIMITS } from '../../../shared/insights/azureInsightsProvider';
 import type { Conversation } from '../../../shared/insights/conversation';
 import { summarizeConversation } from '../../../shared/insights/pipeline';
-import { startFakeLanguageService, type FakeLanguageService, type RecordedRequest } from '../../../sandbox/ai/fakeLanguageService';
+import {
+  startFakeLanguageService,
+  type FakeLanguageService,
+  type RecordedRequest,
+} from '../../../sandbox/ai/fakeLanguageService';
 
 const TOKEN = 'token-for-tests';
 
@@ -86,25 +90,40 @@ describe('Azure insights provider against the fake Language service', () => {
     assert.deepEqual(pii.map(documentsOf), [5, 5, 5, 5, 5, 5]);
     assert.equal(to(fake, /\/languages$/).length, 1);
     assert.ok(to(fake, /\/keyPhrases$/).every((r) => documentsOf(r) <= BATCH_LIMITS.keyPhrases));
-    assert.ok(fake.requests.every((r) => r.status < 400), 'the fake accepted every request');
-    assert.equal(pii[0].query.piiCategories?.split(',').includes('CreditCardNumber'), true, 'PII categories are filtered');
+    assert.ok(
+      fake.requests.every((r) => r.status < 400),
+      'the fake accepted every request',
+    );
+    assert.equal(
+      pii[0].query.piiCategories?.split(',').includes('CreditCardNumber'),
+      true,
+      'PII categories are filtered',
+    );
   });
 
   test('the fake rejects an over-limit batch like the real service', async () => {
-    const client = new TextAnalyticsClient(fake.url, credential, { retryOptions: { maxRetries: 0 }, tlsOptions: { ca: fake.ca } } as never);
+    const client = new TextAnalyticsClient(fake.url, credential, {
+      retryOptions: { maxRetries: 0 },
+      tlsOptions: { ca: fake.ca },
+    });
     await assert.rejects(
       client.analyzeSentiment(Array.from({ length: 11 }, (_, i) => `turn ${i}`)),
-      (e: { statusCode?: number; response?: { bodyAsText?: string } }) => e.statusCode === 400 && /InvalidDocumentBatch.*Max 10 records/.test(e.response?.bodyAsText ?? ''),
+      (e: { statusCode?: number; response?: { bodyAsText?: string } }) =>
+        e.statusCode === 400 && /InvalidDocumentBatch.*Max 10 records/.test(e.response?.bodyAsText ?? ''),
     );
   });
 
   test('the fake refuses requests without a bearer token', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL('/text/analytics/v3.1/sentiment', fake.url);
-      const r = request(url, { method: 'POST', ca: fake.ca, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const r = request(
+        url,
+        { method: 'POST', ca: fake.ca, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       r.on('error', reject);
       r.end(JSON.stringify({ documents: [{ id: '1', text: 'hello' }] }));
     });
@@ -115,8 +134,14 @@ describe('Azure insights provider against the fake Language service', () => {
     fake.throttleNext(1, { retryAfterSeconds: 1, path: /\/languages$/ });
     await provider().analyze(conversation(2));
     const languages = to(fake, /\/languages$/);
-    assert.deepEqual(languages.map((r) => r.status), [429, 200]);
-    assert.ok(languages[1].at - languages[0].at >= 950, `retried after ${Math.round(languages[1].at - languages[0].at)} ms`);
+    assert.deepEqual(
+      languages.map((r) => r.status),
+      [429, 200],
+    );
+    assert.ok(
+      languages[1].at - languages[0].at >= 950,
+      `retried after ${Math.round(languages[1].at - languages[0].at)} ms`,
+    );
   });
 
   test('honours Retry-After on the summarization job and then polls it to completion', async () => {
@@ -124,14 +149,27 @@ describe('Azure insights provider against the fake Language service', () => {
     const analysis = await provider().analyze(conversation(4));
     assert.deepEqual(sleeps.slice(0, 2), [7000, 7000]);
     const submits = to(fake, /analyze-conversations\/jobs$/);
-    assert.deepEqual(submits.map((r) => r.status), [429, 429, 202]);
+    assert.deepEqual(
+      submits.map((r) => r.status),
+      [429, 429, 202],
+    );
     assert.equal(submits[2].query['api-version'], '2024-11-01');
-    const body = submits[2].body as { analysisInput: { conversations: Array<{ conversationItems: Array<{ role: string; text: string }> }> }; tasks: Array<{ kind: string; parameters: { summaryAspects: string[] } }> };
+    const body = submits[2].body as {
+      analysisInput: { conversations: Array<{ conversationItems: Array<{ role: string; text: string }> }> };
+      tasks: Array<{ kind: string; parameters: { summaryAspects: string[] } }>;
+    };
     assert.equal(body.tasks[0].kind, 'ConversationalSummarizationTask');
     assert.deepEqual(body.tasks[0].parameters.summaryAspects, ['issue', 'resolution', 'follow-up tasks']);
-    assert.deepEqual(body.analysisInput.conversations[0].conversationItems.map((i) => i.role), ['Customer', 'Agent', 'Customer', 'Agent']);
+    assert.deepEqual(
+      body.analysisInput.conversations[0].conversationItems.map((i) => i.role),
+      ['Customer', 'Agent', 'Customer', 'Agent'],
+    );
     const polls = to(fake, /analyze-conversations\/jobs\/[0-9a-f-]+$/);
-    assert.deepEqual(polls.map((r) => r.status), [200, 200], 'one running poll, then succeeded');
+    assert.deepEqual(
+      polls.map((r) => r.status),
+      [200, 200],
+      'one running poll, then succeeded',
+    );
     assert.match(analysis.summary.issue, /charged twice/);
     assert.match(analysis.summary.resolution, /refunded the duplicate payment/);
     assert.deepEqual(analysis.summary.followUps, ['You will get a confirmation email today.']);
@@ -139,11 +177,17 @@ describe('Azure insights provider against the fake Language service', () => {
 
   test('gives up after bounded retries with a retryable RemoteServiceError', async () => {
     fake.throttleNext(10, { retryAfterSeconds: 2, path: /analyze-conversations\/jobs$/ });
-    await assert.rejects(provider({ maxRetries: 2 }).analyze(conversation(2)), (e: unknown) => e instanceof RemoteServiceError && e.retryable && e.status === 429 && !/charged/.test(e.message));
+    await assert.rejects(
+      provider({ maxRetries: 2 }).analyze(conversation(2)),
+      (e: unknown) => e instanceof RemoteServiceError && e.retryable && e.status === 429 && !/charged/.test(e.message),
+    );
     assert.equal(to(fake, /analyze-conversations\/jobs$/).length, 3);
     fake.reset();
     fake.failNext(1, 400, { path: /analyze-conversations\/jobs$/ });
-    await assert.rejects(provider().analyze(conversation(2)), (e: unknown) => e instanceof RemoteServiceError && !e.retryable && e.status === 400);
+    await assert.rejects(
+      provider().analyze(conversation(2)),
+      (e: unknown) => e instanceof RemoteServiceError && !e.retryable && e.status === 400,
+    );
   });
 
   test('adds what the service finds as PII to the redaction, before any other analysis', async () => {
@@ -152,7 +196,10 @@ describe('Azure insights provider against the fake Language service', () => {
     const analysis = await provider().analyze(input);
     assert.equal(analysis.additionalRedactions?.name, 1);
     const later = fake.requests.filter((r) => !/pii$/.test(r.path));
-    assert.ok(later.length > 0 && later.every((r) => !JSON.stringify(r.body ?? '').includes('Zed')), 'only the PII call saw the name');
+    assert.ok(
+      later.length > 0 && later.every((r) => !JSON.stringify(r.body ?? '').includes('Zed')),
+      'only the PII call saw the name',
+    );
   });
 
   test('runs the whole pipeline with the Azure provider', async () => {

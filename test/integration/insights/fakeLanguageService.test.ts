@@ -8,7 +8,9 @@ import { AzureInsightsProvider } from '../../../shared/insights/azureInsightsPro
 import { summarizeConversation } from '../../../shared/insights/pipeline';
 import { startFakeLanguageService, type FakeLanguageService } from '../../../sandbox/ai/fakeLanguageService';
 
-const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const credential: TokenCredential = {
+  getToken: async (): Promise<AccessToken> => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
 
 describe('fake Language service', () => {
   let fake: FakeLanguageService;
@@ -25,7 +27,11 @@ describe('fake Language service', () => {
       path: 'language/analyze-text/jobs',
       query: { 'api-version': '2023-04-01' },
       json: {
-        analysisInput: { documents: [{ id: '1', language: 'en', text: 'The bill was wrong. The agent refunded it. A letter follows.' }] },
+        analysisInput: {
+          documents: [
+            { id: '1', language: 'en', text: 'The bill was wrong. The agent refunded it. A letter follows.' },
+          ],
+        },
         tasks: [{ kind: 'ExtractiveSummarization', taskName: 's', parameters: { sentenceCount: 2 } }],
       },
       expect: [202],
@@ -33,35 +39,74 @@ describe('fake Language service', () => {
     const location = String(submitted.headers['operation-location']);
     assert.match(location, /\/language\/analyze-text\/jobs\/[0-9a-f-]+\?api-version=2023-04-01$/);
     const states: string[] = [];
-    let body: { status: string; tasks: { items: Array<{ kind: string; results: { documents: Array<{ sentences: Array<{ text: string }> }> } }> } };
+    let body: {
+      status: string;
+      tasks: { items: Array<{ kind: string; results: { documents: Array<{ sentences: Array<{ text: string }> }> } }> };
+    };
     do {
       body = (await client.request({ method: 'GET', path: location })).body as typeof body;
       states.push(body.status);
     } while (body.status !== 'succeeded');
     assert.deepEqual(states, ['running', 'running', 'succeeded']);
     assert.equal(body.tasks.items[0].kind, 'ExtractiveSummarizationLROResults');
-    assert.deepEqual(body.tasks.items[0].results.documents[0].sentences.map((s) => s.text), ['The bill was wrong.', 'The agent refunded it.']);
+    assert.deepEqual(
+      body.tasks.items[0].results.documents[0].sentences.map((s) => s.text),
+      ['The bill was wrong.', 'The agent refunded it.'],
+    );
   });
 
   test('rejects jobs over the document limit and unknown api versions with 400', async () => {
     const documents = Array.from({ length: 26 }, (_, i) => ({ id: String(i), language: 'en', text: 'hello' }));
     await assert.rejects(
-      client.request({ method: 'POST', path: 'language/analyze-text/jobs', query: { 'api-version': '2023-04-01' }, json: { analysisInput: { documents }, tasks: [{ kind: 'ExtractiveSummarization' }] } }),
+      client.request({
+        method: 'POST',
+        path: 'language/analyze-text/jobs',
+        query: { 'api-version': '2023-04-01' },
+        json: { analysisInput: { documents }, tasks: [{ kind: 'ExtractiveSummarization' }] },
+      }),
       (e: unknown) => e instanceof RemoteServiceError && e.status === 400 && /InvalidDocumentBatch/.test(e.message),
     );
-    await assert.rejects(client.request({ method: 'GET', path: 'language/analyze-text/jobs/0000', query: { 'api-version': '1999-01-01' } }), (e: unknown) => e instanceof RemoteServiceError && e.status === 400);
+    await assert.rejects(
+      client.request({
+        method: 'GET',
+        path: 'language/analyze-text/jobs/0000',
+        query: { 'api-version': '1999-01-01' },
+      }),
+      (e: unknown) => e instanceof RemoteServiceError && e.status === 400,
+    );
   });
 
   test('summarises a chat export end to end through the Azure provider', async () => {
     const exported = {
       threadId: '19:thread@thread.v2',
       messages: [
-        { id: '2', type: 'text', sequenceId: '2', createdOn: '2025-03-14T10:01:00Z', senderDisplayName: 'Agent Grace', sender: { communicationUserId: '8:acs:a' }, content: { message: 'I have refunded the charge to your card.' } },
-        { id: '1', type: 'text', sequenceId: '1', createdOn: '2025-03-14T10:00:00Z', senderDisplayName: 'Tom Becker', sender: { communicationUserId: '8:acs:c' }, content: { message: 'I was charged twice for my order, call me on 415 555 0132.' } },
+        {
+          id: '2',
+          type: 'text',
+          sequenceId: '2',
+          createdOn: '2025-03-14T10:01:00Z',
+          senderDisplayName: 'Agent Grace',
+          sender: { communicationUserId: '8:acs:a' },
+          content: { message: 'I have refunded the charge to your card.' },
+        },
+        {
+          id: '1',
+          type: 'text',
+          sequenceId: '1',
+          createdOn: '2025-03-14T10:00:00Z',
+          senderDisplayName: 'Tom Becker',
+          sender: { communicationUserId: '8:acs:c' },
+          content: { message: 'I was charged twice for my order, call me on 415 555 0132.' },
+        },
       ],
     };
     const conversation = conversationFromChatExport(exported, { threadId: 'fallback' });
-    const provider = new AzureInsightsProvider({ endpoint: fake.url, credential, ca: fake.ca, summarizer: { pollIntervalMs: 1 } });
+    const provider = new AzureInsightsProvider({
+      endpoint: fake.url,
+      credential,
+      ca: fake.ca,
+      summarizer: { pollIntervalMs: 1 },
+    });
     const { summary, markdown } = await summarizeConversation(conversation, provider);
     assert.equal(summary.source, 'chat');
     assert.equal(summary.redaction.phone, 1);

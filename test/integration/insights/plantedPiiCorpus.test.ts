@@ -16,7 +16,9 @@ test('no planted personal data reaches any summary of the labelled corpus, and r
   for (const conversation of conversations) {
     const planted = items.filter((i) => i.transcriptId === conversation.id);
     assert.ok(planted.length > 0, `${conversation.id} has labels`);
-    const redactedText = redactConversation(conversation).conversation.turns.map((t) => t.text).join('\n');
+    const redactedText = redactConversation(conversation)
+      .conversation.turns.map((t) => t.text)
+      .join('\n');
     const { summary, markdown } = await summarizeConversation(conversation, provider);
     const output = `${JSON.stringify(summary)}\n${markdown}`;
     for (const item of planted) {
@@ -36,9 +38,16 @@ test('no planted personal data reaches any summary of the labelled corpus, and r
     }
   }
 
-  const rows = [...recall.entries()].sort().map(([k, r]) => `  ${k.padEnd(24)} ${r.found}/${r.total} (${((100 * r.found) / r.total).toFixed(0)}%)`);
-  const total = [...recall.values()].reduce((a, r) => ({ found: a.found + r.found, total: a.total + r.total }), { found: 0, total: 0 });
+  const rows = [...recall.entries()]
+    .sort()
+    .map(([k, r]) => `  ${k.padEnd(24)} ${r.found}/${r.total} (${((100 * r.found) / r.total).toFixed(0)}%)`);
+  const total = [...recall.values()].reduce((a, r) => ({ found: a.found + r.found, total: a.total + r.total }), {
+    found: 0,
+    total: 0,
+  });
   const sets = [...bySet.entries()].map(([set, r]) => `  ${`${set} set`.padEnd(24)} ${r.found}/${r.total}`);
-  console.log(`Redaction recall of planted PII over ${conversations.length} transcripts:\n${rows.join('\n')}\n  ${'all'.padEnd(24)} ${total.found}/${total.total}\n${sets.join('\n')}`);
+  console.log(
+    `Redaction recall of planted PII over ${conversations.length} transcripts:\n${rows.join('\n')}\n  ${'all'.padEnd(24)} ${total.found}/${total.total}\n${sets.join('\n')}`,
+  );
   assert.deepEqual(leaked, [], 'planted PII found in summaries');
 });

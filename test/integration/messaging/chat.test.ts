@@ -29,7 +29,12 @@ describe('the chat bot', () => {
     const chat = new ChatClient(sb.acs.endpoint, new AzureCommunicationTokenCredential(customer.token));
     const created = await chat.createChatThread(
       { topic: 'Help' },
-      { participants: [{ id: { communicationUserId: customer.user.communicationUserId }, displayName: 'Customer' }, { id: { communicationUserId: bot }, displayName: 'Contoso assistant' }] },
+      {
+        participants: [
+          { id: { communicationUserId: customer.user.communicationUserId }, displayName: 'Customer' },
+          { id: { communicationUserId: bot }, displayName: 'Contoso assistant' },
+        ],
+      },
     );
     threadId = created.chatThread!.id;
     thread = chat.getChatThreadClient(threadId);
@@ -49,19 +54,28 @@ describe('the chat bot', () => {
 
   it('answers a question in the thread as its own identity', async () => {
     await thread.sendMessage({ content: 'Hi, what are your opening hours?' }, { senderDisplayName: 'Customer' });
-    const replies = await waitFor(async () => ((await botMessages()).length ? botMessages() : undefined), { what: "the bot's reply" });
+    const replies = await waitFor(async () => ((await botMessages()).length ? botMessages() : undefined), {
+      what: "the bot's reply",
+    });
     assert.match(replies[0], /open Monday to Friday/);
   });
 
   it('hands over to a person on request, exports the thread, and it is summarised with the phone number redacted', async () => {
-    await thread.sendMessage({ content: 'I need an agent, call me on 425 555 0199 please' }, { senderDisplayName: 'Customer' });
-    const summary = await waitFor(async () => {
-      const response = await fetch(`${sb.host.url}/api/summaries/${chatConversationId(threadId)}`);
-      return response.status === 200 ? response.text() : undefined;
-    }, { what: 'the summary of the exported thread', timeoutMs: 30_000 });
+    await thread.sendMessage(
+      { content: 'I need an agent, call me on 425 555 0199 please' },
+      { senderDisplayName: 'Customer' },
+    );
+    const summary = await waitFor(
+      async () => {
+        const response = await fetch(`${sb.host.url}/api/summaries/${chatConversationId(threadId)}`);
+        return response.status === 200 ? response.text() : undefined;
+      },
+      { what: 'the summary of the exported thread', timeoutMs: 30_000 },
+    );
     assert.ok(!summary.includes('0199'), 'the phone number is redacted');
     const participants: string[] = [];
-    for await (const p of thread.listParticipants()) participants.push((p.id as { communicationUserId: string }).communicationUserId);
+    for await (const p of thread.listParticipants())
+      participants.push((p.id as { communicationUserId: string }).communicationUserId);
     assert.ok(participants.includes(agent), 'the agent joined the thread');
     // It never answers itself: one reply per customer message, however its own messages come back as events.
     assert.equal((await botMessages()).length, 2);

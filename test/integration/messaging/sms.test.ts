@@ -16,13 +16,22 @@ describe('SMS compliance keywords and the opt-out list', () => {
     await sb?.stop();
   });
 
-  const sentTo = async (number: string, text: RegExp) => (await sb.acs.control.listSms()).filter((m) => m.direction === 'outbound' && m.to === number && text.test(m.message)).length;
+  const sentTo = async (number: string, text: RegExp) =>
+    (await sb.acs.control.listSms()).filter(
+      (m) => m.direction === 'outbound' && m.to === number && text.test(m.message),
+    ).length;
   const callAndFinish = async (from: string) => {
     const call = await sb.acs.control.placeCall({ from, to: LINE });
-    return waitFor(async () => {
-      const view = (await (await fetch(`${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}`)).json()) as { state: string; history: string[] };
-      return view.state === 'Completed' ? view : undefined;
-    }, { what: 'the call to finish' });
+    return waitFor(
+      async () => {
+        const view = (await (await fetch(`${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}`)).json()) as {
+          state: string;
+          history: string[];
+        };
+        return view.state === 'Completed' ? view : undefined;
+      },
+      { what: 'the call to finish' },
+    );
   };
 
   it('answers HELP with the help text', async () => {

@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { UnauthorizedError } from '../../../shared/errors';
-import { CallbackTokenError, type CallbackTokenOptions, verifyCallbackToken } from '../../../shared/acs/verifyCallbackToken';
+import {
+  CallbackTokenError,
+  type CallbackTokenOptions,
+  verifyCallbackToken,
+} from '../../../shared/acs/verifyCallbackToken';
 
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 type Key = Awaited<ReturnType<Jose['generateKeyPair']>>;
@@ -27,7 +31,9 @@ async function jwksServer(keys: { key: Key; kid: string }[]) {
   let fetches = 0;
   const server: Server = createServer(async (_req, res) => {
     fetches += 1;
-    const jwks = await Promise.all(served.map(async ({ key, kid }) => ({ ...(await jose.exportJWK(key.publicKey)), kid, alg: 'RS256', use: 'sig' })));
+    const jwks = await Promise.all(
+      served.map(async ({ key, kid }) => ({ ...(await jose.exportJWK(key.publicKey)), kid, alg: 'RS256', use: 'sig' })),
+    );
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: jwks }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,7 +50,12 @@ async function jwksServer(keys: { key: Key; kid: string }[]) {
   return { options, served, fetches: () => fetches };
 }
 
-async function sign(key: Key, kid: string, claims: Record<string, unknown> = {}, opts: { exp?: number | string; iss?: string; aud?: string } = {}) {
+async function sign(
+  key: Key,
+  kid: string,
+  claims: Record<string, unknown> = {},
+  opts: { exp?: number | string; iss?: string; aud?: string } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new jose.SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
@@ -94,7 +105,10 @@ describe('verifyCallbackToken', () => {
 
   it('rejects an expired token', async () => {
     const { options } = await jwksServer([{ key: k1, kid: 'k1' }]);
-    await rejects(verifyCallbackToken(await sign(k1, 'k1', {}, { exp: Math.floor(Date.now() / 1000) - 600 }), options), 'expired');
+    await rejects(
+      verifyCallbackToken(await sign(k1, 'k1', {}, { exp: Math.floor(Date.now() / 1000) - 600 }), options),
+      'expired',
+    );
   });
 
   it('rejects a token that is not valid yet', async () => {
@@ -105,12 +119,18 @@ describe('verifyCallbackToken', () => {
 
   it('rejects a token for another audience', async () => {
     const { options } = await jwksServer([{ key: k1, kid: 'k1' }]);
-    await rejects(verifyCallbackToken(await sign(k1, 'k1', {}, { aud: 'some-other-resource' }), options), 'wrong-audience');
+    await rejects(
+      verifyCallbackToken(await sign(k1, 'k1', {}, { aud: 'some-other-resource' }), options),
+      'wrong-audience',
+    );
   });
 
   it('rejects a token from another issuer', async () => {
     const { options } = await jwksServer([{ key: k1, kid: 'k1' }]);
-    await rejects(verifyCallbackToken(await sign(k1, 'k1', {}, { iss: 'https://evil.example' }), options), 'wrong-issuer');
+    await rejects(
+      verifyCallbackToken(await sign(k1, 'k1', {}, { iss: 'https://evil.example' }), options),
+      'wrong-issuer',
+    );
   });
 
   it('rejects a token without an expiry', async () => {
@@ -184,7 +204,12 @@ describe('verifyCallbackToken', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
-    const options: CallbackTokenOptions = { jwksUrl: `http://127.0.0.1:${port}/keys`, issuer: ISSUER, audience: AUDIENCE, timeoutMs: 2000 };
+    const options: CallbackTokenOptions = {
+      jwksUrl: `http://127.0.0.1:${port}/keys`,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      timeoutMs: 2000,
+    };
     await assert.rejects(verifyCallbackToken(await sign(k1, 'k1'), options), (error: unknown) => {
       assert.ok(error instanceof CallbackTokenError);
       assert.equal(error.reason, 'keys-unavailable');

@@ -18,12 +18,18 @@ import * as x509 from '@peculiar/x509';
 
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 
-const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-const pem = (der: ArrayBuffer, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+};
+const pem = (der: ArrayBuffer, label: string) =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
 
 async function selfSignedCertificate() {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
     name: 'CN=switchboard test CA',
@@ -33,11 +39,17 @@ async function selfSignedCertificate() {
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: pem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
+  return {
+    certPem: cert.toString('pem'),
+    keyPem: pem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY'),
+  };
 }
 
 const CHILD = `
@@ -79,7 +91,10 @@ describe('verifyCallbackToken over HTTPS', () => {
       JWKS_URL: `https://127.0.0.1:${(server.address() as AddressInfo).port}/calling/keys`,
     };
     const run = async (extra: Record<string, string>) => {
-      const { stdout } = await promisify(execFile)(process.execPath, ['-e', CHILD], { env: { ...env, ...extra }, timeout: 30_000 });
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', CHILD], {
+        env: { ...env, ...extra },
+        timeout: 30_000,
+      });
       return JSON.parse(stdout.trim());
     };
     assert.deepEqual(await run({ NODE_EXTRA_CA_CERTS: caPath }), { ok: true, sub: 'acs' });

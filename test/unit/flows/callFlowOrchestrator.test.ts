@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ActivityNames } from '../../../shared/flows/activityNames';
 import { RETRYABLE_MARKER } from '../../../shared/flows/activityTypes';
-import { type CallFlowInput, type CallFlowOutput, callFlowOrchestrator } from '../../../shared/flows/callFlowOrchestrator';
+import {
+  type CallFlowInput,
+  type CallFlowOutput,
+  callFlowOrchestrator,
+} from '../../../shared/flows/callFlowOrchestrator';
 import { CallEvents } from '../../../shared/flows/callEventNames';
 import type { FlowSet } from '../../../shared/flows/flowSchema';
 import { loadFlows } from '../../../shared/flows/loadFlows';
@@ -35,7 +39,20 @@ type Turn =
   | { stale: string; then: Turn }
   | { failWith: number };
 
-const TONE: Record<string, string> = { '0': 'zero', '1': 'one', '2': 'two', '3': 'three', '4': 'four', '5': 'five', '6': 'six', '7': 'seven', '8': 'eight', '9': 'nine', '#': 'pound', '*': 'asterisk' };
+const TONE: Record<string, string> = {
+  '0': 'zero',
+  '1': 'one',
+  '2': 'two',
+  '3': 'three',
+  '4': 'four',
+  '5': 'five',
+  '6': 'six',
+  '7': 'seven',
+  '8': 'eight',
+  '9': 'nine',
+  '#': 'pound',
+  '*': 'asterisk',
+};
 
 interface Script {
   turns?: Turn[];
@@ -79,22 +96,46 @@ function acs(script: Script) {
       if (turn === undefined) throw new Error('the script has no more caller turns');
       if (turn === 'nothing') return;
       if (turn === 'hangup') return raise(CallEvents.callDisconnected, {});
-      if (turn === 'silence') return raise(CallEvents.recognizeFailed, { operationContext: ctx, resultInformation: { code: 400, subCode: 8510, message: 'silence' } });
+      if (turn === 'silence')
+        return raise(CallEvents.recognizeFailed, {
+          operationContext: ctx,
+          resultInformation: { code: 400, subCode: 8510, message: 'silence' },
+        });
       if ('stale' in turn) {
-        raise(CallEvents.recognizeCompleted, { operationContext: turn.stale, recognitionType: 'dtmf', dtmfResult: { tones: ['nine'] } });
+        raise(CallEvents.recognizeCompleted, {
+          operationContext: turn.stale,
+          recognitionType: 'dtmf',
+          dtmfResult: { tones: ['nine'] },
+        });
         return recognizeTurn(turn.then);
       }
       if ('failWith' in turn) {
-        return raise(CallEvents.recognizeFailed, { operationContext: ctx, resultInformation: { code: 400, subCode: turn.failWith } });
+        return raise(CallEvents.recognizeFailed, {
+          operationContext: ctx,
+          resultInformation: { code: 400, subCode: turn.failWith },
+        });
       }
       if ('press' in turn) {
         const tones = [...turn.press].map((k) => TONE[k]);
-        return raise(CallEvents.recognizeCompleted, { operationContext: ctx, recognitionType: 'dtmf', dtmfResult: { tones }, resultInformation: { code: 200, subCode: 8514 } });
+        return raise(CallEvents.recognizeCompleted, {
+          operationContext: ctx,
+          recognitionType: 'dtmf',
+          dtmfResult: { tones },
+          resultInformation: { code: 200, subCode: 8514 },
+        });
       }
       if ('choose' in turn) {
-        return raise(CallEvents.recognizeCompleted, { operationContext: ctx, recognitionType: 'choices', choiceResult: { label: turn.choose, recognizedPhrase: turn.choose } });
+        return raise(CallEvents.recognizeCompleted, {
+          operationContext: ctx,
+          recognitionType: 'choices',
+          choiceResult: { label: turn.choose, recognizedPhrase: turn.choose },
+        });
       }
-      return raise(CallEvents.recognizeCompleted, { operationContext: ctx, recognitionType: 'speech', speechResult: { speech: turn.speak, confidence: 0.9 } });
+      return raise(CallEvents.recognizeCompleted, {
+        operationContext: ctx,
+        recognitionType: 'speech',
+        speechResult: { speech: turn.speak, confidence: 0.9 },
+      });
     };
     switch (call.name) {
       case ActivityNames.play:
@@ -106,11 +147,18 @@ function acs(script: Script) {
       case ActivityNames.transfer: {
         const how = transfers.shift() ?? 'accept';
         if (how === 'accept') tools.raise(CallEvents.callTransferAccepted, { operationContext: ctx });
-        if (how === 'fail') tools.raise(CallEvents.callTransferFailed, { operationContext: ctx, resultInformation: { code: 487, subCode: 0 } });
+        if (how === 'fail')
+          tools.raise(CallEvents.callTransferFailed, {
+            operationContext: ctx,
+            resultInformation: { code: 487, subCode: 0 },
+          });
         return null;
       }
       case ActivityNames.addParticipant:
-        tools.raise(script.addParticipant === 'fail' ? CallEvents.addParticipantFailed : CallEvents.addParticipantSucceeded, { operationContext: ctx });
+        tools.raise(
+          script.addParticipant === 'fail' ? CallEvents.addParticipantFailed : CallEvents.addParticipantSucceeded,
+          { operationContext: ctx },
+        );
         return null;
       case ActivityNames.startMediaStreaming:
         if (script.agent === 'fail') {
@@ -118,7 +166,9 @@ function acs(script: Script) {
           return null;
         }
         tools.raise(CallEvents.mediaStreamingStarted, { operationContext: ctx });
-        tools.raise(script.agent === 'ended' ? CallEvents.voiceAgentEnded : CallEvents.voiceAgentHandoff, { reason: 'caller-asked-for-person' });
+        tools.raise(script.agent === 'ended' ? CallEvents.voiceAgentEnded : CallEvents.voiceAgentHandoff, {
+          reason: 'caller-asked-for-person',
+        });
         return null;
       case ActivityNames.startRecording:
         return { recordingId: 'rec-1' };
@@ -137,7 +187,10 @@ async function runCall(input: CallFlowInput, script: Script, start?: Date) {
   return { driver, output, names: driver.calls.map((c) => c.name), calls: driver.calls };
 }
 
-const textOf = (call: ActivityCall) => (call.input.sources ?? call.input.prompts).map((s: { text?: string; ssml?: string; url?: string }) => s.text ?? s.ssml ?? s.url);
+const textOf = (call: ActivityCall) =>
+  (call.input.sources ?? call.input.prompts).map(
+    (s: { text?: string; ssml?: string; url?: string }) => s.text ?? s.ssml ?? s.url,
+  );
 
 describe('the call-flow orchestration', () => {
   it('schedules the first prompt raced against its outcome events and a hang-up (prepared history)', async () => {
@@ -155,7 +208,14 @@ describe('the call-flow orchestration', () => {
     assert.deepEqual(play.input, {
       callConnectionId: 'conn-1',
       operationContext: 'welcome:1',
-      sources: [{ kind: 'text', text: 'Thanks for calling Contoso. This call may be recorded for quality.', voiceName: 'en-US-AvaMultilingualNeural', locale: 'en-US' }],
+      sources: [
+        {
+          kind: 'text',
+          text: 'Thanks for calling Contoso. This call may be recorded for quality.',
+          voiceName: 'en-US-AvaMultilingualNeural',
+          locale: 'en-US',
+        },
+      ],
     });
     assert.deepEqual(
       waits.map((w) => w.externalEventName),
@@ -179,12 +239,23 @@ describe('the call-flow orchestration', () => {
     const second = state.actions[0][1];
     const timer = (second.compoundActions ?? []).find((a) => a.actionType === 5);
     assert.ok(timer, 'a durable timer is part of the race');
-    assert.equal(new Date(timer.fireAt as string).toISOString(), '2026-11-18T15:05:01.000Z', 'five minutes after the request, by orchestration time');
+    assert.equal(
+      new Date(timer.fireAt as string).toISOString(),
+      '2026-11-18T15:05:01.000Z',
+      'five minutes after the request, by orchestration time',
+    );
   });
 
   it('routes key 1 to billing, collects the account number and transfers with an announcement', async () => {
-    const { output, names, calls, driver } = await runCall(callInput('mainLine'), { turns: [{ press: '1' }, { press: '12345678#' }] });
-    assert.deepEqual(output, { outcome: 'transferred', lastStep: 'billing', stepsTaken: 5, variables: { department: 'billing', accountNumber: '********' } });
+    const { output, names, calls, driver } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '1' }, { press: '12345678#' }],
+    });
+    assert.deepEqual(output, {
+      outcome: 'transferred',
+      lastStep: 'billing',
+      stepsTaken: 5,
+      variables: { department: 'billing', accountNumber: '********' },
+    });
     assert.deepEqual(names, ['ca.play', 'ca.recognize', 'ca.recognize', 'ca.play', 'ca.transfer']);
     const menu = calls[1].input;
     assert.equal(menu.inputType, 'speechOrDtmf');
@@ -195,13 +266,20 @@ describe('the call-flow orchestration', () => {
     const account = calls[2].input;
     assert.deepEqual(account.dtmf, { maxTones: 8, stopTones: ['pound'], interToneTimeoutSeconds: 4 });
     assert.deepEqual(textOf(calls[3]), ['Connecting you to billing.']);
-    assert.deepEqual(calls[4].input, { callConnectionId: 'conn-1', operationContext: 'billing:5', target: '+18005550111', sourceCallerId: '+18005550100' });
+    assert.deepEqual(calls[4].input, {
+      callConnectionId: 'conn-1',
+      operationContext: 'billing:5',
+      target: '+18005550111',
+      sourceCallerId: '+18005550100',
+    });
     const statuses = JSON.stringify(driver.customStatuses);
     assert.ok(!statuses.includes('12345678'), 'custom status never shows the digits');
   });
 
   it('re-prompts after a silent caller, then transfers', async () => {
-    const { output, calls } = await runCall(callInput('mainLine'), { turns: ['silence', { press: '1' }, { press: '87654321' }] });
+    const { output, calls } = await runCall(callInput('mainLine'), {
+      turns: ['silence', { press: '1' }, { press: '87654321' }],
+    });
     assert.equal(output.outcome, 'transferred');
     const [first, second] = calls.filter((c) => c.name === ActivityNames.recognize);
     assert.equal(textOf(first).length, 1);
@@ -210,12 +288,17 @@ describe('the call-flow orchestration', () => {
   });
 
   it('plays the no-match prompt after a wrong key, then understands "sales" by speech', async () => {
-    const { output, calls } = await runCall(callInput('mainLine'), { turns: [{ press: '9' }, { speak: 'Sales, please.' }] });
+    const { output, calls } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '9' }, { speak: 'Sales, please.' }],
+    });
     assert.deepEqual(output.variables, { department: 'sales' });
     const reprompt = calls.filter((c) => c.name === ActivityNames.recognize)[1];
     assert.equal(textOf(reprompt)[0], "Sorry, I didn't get that.");
     const transfer = calls.find((c) => c.name === ActivityNames.transfer);
-    assert.equal(transfer?.input.target, '8:acs:00000000-0000-0000-0000-000000000001_00000000-0000-0000-0000-000000000002');
+    assert.equal(
+      transfer?.input.target,
+      '8:acs:00000000-0000-0000-0000-000000000001_00000000-0000-0000-0000-000000000002',
+    );
     assert.equal(transfer?.input.sourceCallerId, undefined, 'no PSTN caller id for an ACS user');
   });
 
@@ -226,10 +309,22 @@ describe('the call-flow orchestration', () => {
   });
 
   it('after silence three times hands the caller to the voice agent, which hands over to a person', async () => {
-    const { output, calls } = await runCall(callInput('mainLine'), { turns: ['silence', 'silence', 'silence'], agent: 'handoff' });
+    const { output, calls } = await runCall(callInput('mainLine'), {
+      turns: ['silence', 'silence', 'silence'],
+      agent: 'handoff',
+    });
     assert.deepEqual(
       calls.map((c) => c.name),
-      ['ca.play', 'ca.recognize', 'ca.recognize', 'ca.recognize', 'ca.startMediaStreaming', 'ca.stopMediaStreaming', 'ca.play', 'ca.transfer'],
+      [
+        'ca.play',
+        'ca.recognize',
+        'ca.recognize',
+        'ca.recognize',
+        'ca.startMediaStreaming',
+        'ca.stopMediaStreaming',
+        'ca.play',
+        'ca.transfer',
+      ],
     );
     const start = calls[4].input;
     assert.equal(start.agent.flowName, 'mainLine');
@@ -255,7 +350,16 @@ describe('the call-flow orchestration', () => {
       transfer: ['no-answer'],
       hangUpDuring: { name: ActivityNames.startRecording },
     });
-    assert.deepEqual(names, ['ca.play', 'ca.recognize', 'ca.recognize', 'ca.play', 'ca.transfer', 'ca.play', 'ca.play', 'ca.startRecording']);
+    assert.deepEqual(names, [
+      'ca.play',
+      'ca.recognize',
+      'ca.recognize',
+      'ca.play',
+      'ca.transfer',
+      'ca.play',
+      'ca.play',
+      'ca.startRecording',
+    ]);
     assert.deepEqual(textOf(calls[5]), ['Our billing team is busy right now. Please leave a message after the tone.']);
     assert.equal(calls[7].input.serverCallId, 'server-1');
     assert.equal(output.outcome, 'caller-hung-up');
@@ -263,8 +367,20 @@ describe('the call-flow orchestration', () => {
   });
 
   it('falls back at once when the transfer fails, and adds a participant on the sales fallback', async () => {
-    const { output, names, calls } = await runCall(callInput('mainLine'), { turns: [{ press: '2' }], transfer: ['fail'] });
-    assert.deepEqual(names, ['ca.play', 'ca.recognize', 'ca.play', 'ca.transfer', 'ca.play', 'ca.addParticipant', 'ca.play', 'ca.hangUp']);
+    const { output, names, calls } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '2' }],
+      transfer: ['fail'],
+    });
+    assert.deepEqual(names, [
+      'ca.play',
+      'ca.recognize',
+      'ca.play',
+      'ca.transfer',
+      'ca.play',
+      'ca.addParticipant',
+      'ca.play',
+      'ca.hangUp',
+    ]);
     assert.deepEqual(calls[4].input.sources, [{ kind: 'file', url: 'https://contoso.example/audio/please-hold.wav' }]);
     assert.equal(calls[5].input.target, '+18005550122');
     assert.equal(calls[5].input.invitationTimeoutSeconds, 30);
@@ -282,7 +398,10 @@ describe('the call-flow orchestration', () => {
   });
 
   it('goes to the fallback step when adding a participant fails', async () => {
-    const { output, names } = await runCall(callInput('mainLine', { startStep: 'salesCallback' }), { addParticipant: 'fail', hangUpDuring: { name: ActivityNames.startRecording } });
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'salesCallback' }), {
+      addParticipant: 'fail',
+      hangUpDuring: { name: ActivityNames.startRecording },
+    });
     assert.deepEqual(names, ['ca.play', 'ca.addParticipant', 'ca.play', 'ca.startRecording']);
     assert.equal(output.lastStep, 'voicemail');
   });
@@ -317,7 +436,10 @@ describe('the call-flow orchestration', () => {
   });
 
   it('does not lose a callback that arrives before the activity result', async () => {
-    const { output } = await runCall(callInput('mainLine'), { turns: [{ press: '1' }, { press: '11223344' }], early: true });
+    const { output } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '1' }, { press: '11223344' }],
+      early: true,
+    });
     assert.equal(output.outcome, 'transferred');
   });
 
@@ -328,7 +450,10 @@ describe('the call-flow orchestration', () => {
   });
 
   it('retries a request ACS calls retryable after a durable backoff, with the same operation context', async () => {
-    const { output, calls, driver } = await runCall(callInput('mainLine'), { unavailable: { [ActivityNames.play]: 2 }, turns: ['hangup'] });
+    const { output, calls, driver } = await runCall(callInput('mainLine'), {
+      unavailable: { [ActivityNames.play]: 2 },
+      turns: ['hangup'],
+    });
     const plays = calls.filter((c) => c.name === ActivityNames.play);
     assert.equal(plays.length, 3);
     assert.deepEqual(new Set(plays.map((p) => p.input.operationContext)), new Set(['welcome:1']));
@@ -337,7 +462,9 @@ describe('the call-flow orchestration', () => {
   });
 
   it('gives up on a retryable request after two retries and takes the error path', async () => {
-    const { output, names } = await runCall(callInput('mainLine', { startStep: 'followUp' }), { unavailable: { [ActivityNames.sendSms]: 3 } });
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'followUp' }), {
+      unavailable: { [ActivityNames.sendSms]: 3 },
+    });
     assert.deepEqual(names, ['sms.send', 'sms.send', 'sms.send', 'ca.play', 'ca.hangUp']);
     assert.equal(output.outcome, 'completed');
   });
@@ -350,7 +477,15 @@ describe('the call-flow orchestration', () => {
 
   it('after hours records a voicemail to its limit, texts the caller and says goodbye', async () => {
     const { output, names, calls } = await runCall(callInput('mainLine', { startStep: 'afterHours' }), {});
-    assert.deepEqual(names, ['ca.play', 'ca.play', 'ca.startRecording', 'ca.stopRecording', 'sms.send', 'ca.play', 'ca.hangUp']);
+    assert.deepEqual(names, [
+      'ca.play',
+      'ca.play',
+      'ca.startRecording',
+      'ca.stopRecording',
+      'sms.send',
+      'ca.play',
+      'ca.hangUp',
+    ]);
     assert.deepEqual(calls[3].input, { recordingId: 'rec-1' });
     assert.deepEqual(calls[4].input, {
       from: '+18005550100',
@@ -362,7 +497,9 @@ describe('the call-flow orchestration', () => {
   });
 
   it('continues past the SMS step when texting fails', async () => {
-    const { output, names } = await runCall(callInput('mainLine', { startStep: 'followUp' }), { failing: { [ActivityNames.sendSms]: 1 } });
+    const { output, names } = await runCall(callInput('mainLine', { startStep: 'followUp' }), {
+      failing: { [ActivityNames.sendSms]: 1 },
+    });
     assert.deepEqual(names, ['sms.send', 'ca.play', 'ca.hangUp']);
     assert.equal(output.outcome, 'completed');
   });
@@ -383,14 +520,19 @@ describe('the call-flow orchestration', () => {
   });
 
   it('outbound reminder: pressing 1 confirms and texts the confirmation', async () => {
-    const input = callInput('appointmentReminder', { variables: { patientName: 'Ada', appointmentTime: 'Monday at 10 AM' } });
+    const input = callInput('appointmentReminder', {
+      variables: { patientName: 'Ada', appointmentTime: 'Monday at 10 AM' },
+    });
     const { output, calls } = await runCall(input, { turns: [{ press: '1' }] });
     assert.deepEqual(textOf(calls[0]), [
       'Hello Ada, this is Contoso Clinic with a reminder of your appointment on Monday at 10 AM.',
       'To confirm, press 1. To reschedule, press 2.',
     ]);
     assert.equal(calls[0].input.inputType, 'dtmf');
-    assert.equal(calls.find((c) => c.name === ActivityNames.sendSms)?.input.message, 'Contoso Clinic: your appointment on Monday at 10 AM is confirmed. Reply STOP to opt out.');
+    assert.equal(
+      calls.find((c) => c.name === ActivityNames.sendSms)?.input.message,
+      'Contoso Clinic: your appointment on Monday at 10 AM is confirmed. Reply STOP to opt out.',
+    );
     assert.equal(output.variables.reminderAnswer, 'confirm');
     assert.equal(output.outcome, 'completed');
   });
@@ -403,18 +545,25 @@ describe('the call-flow orchestration', () => {
   it('outbound reminder: nobody answers the prompt, the recognizer never reports, the durable timer ends each attempt', async () => {
     const { output, driver } = await runCall(callInput('appointmentReminder'), { turns: ['nothing', 'nothing'] });
     assert.equal(output.lastStep, 'noAnswer');
-    assert.ok(driver.history.some((e) => e.EventType === 11), 'a TimerFired event drove the retry');
+    assert.ok(
+      driver.history.some((e) => e.EventType === 11),
+      'a TimerFired event drove the retry',
+    );
   });
 
   it('re-asks for digits that are too short, then stores them', async () => {
-    const { output, calls } = await runCall(callInput('mainLine', { startStep: 'accountNumber' }), { turns: [{ press: '123#' }, { press: '12345678#' }] });
+    const { output, calls } = await runCall(callInput('mainLine', { startStep: 'accountNumber' }), {
+      turns: [{ press: '123#' }, { press: '12345678#' }],
+    });
     const second = calls.filter((c) => c.name === ActivityNames.recognize)[1];
     assert.equal(textOf(second)[0], "That doesn't look like an account number.");
     assert.equal(output.variables.accountNumber, '********');
   });
 
   it('replays its finished history to the same decisions and output (determinism)', async () => {
-    const { driver, output } = await runCall(callInput('mainLine'), { turns: ['silence', { press: '1' }, { press: '12345678' }] });
+    const { driver, output } = await runCall(callInput('mainLine'), {
+      turns: ['silence', { press: '1' }, { press: '12345678' }],
+    });
     const again = await replay(callFlowOrchestrator, driver.history, callInput('mainLine'));
     assert.equal(again.isDone, true);
     assert.deepEqual(again.output, output);
@@ -450,7 +599,8 @@ describe('the call-flow orchestration', () => {
 `,
       'timed.yaml',
     );
-    const at = async (iso: string) => (await runCall(callInput('timed', { flow: timed.flows.timed }), {}, new Date(iso))).output.lastStep;
+    const at = async (iso: string) =>
+      (await runCall(callInput('timed', { flow: timed.flows.timed }), {}, new Date(iso))).output.lastStep;
     assert.equal(await at('2026-11-18T15:00:00Z'), 'open'); // 10:00 Wednesday
     assert.equal(await at('2026-11-18T23:00:00Z'), 'closed'); // 18:00
     assert.equal(await at('2026-12-25T15:00:00Z'), 'holiday');

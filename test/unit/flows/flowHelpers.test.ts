@@ -25,7 +25,10 @@ describe('recognition', () => {
     assert.equal(matchChoice(menu, { dtmfResult: { tones: ['two'] } })?.label, 'sales');
     assert.equal(matchChoice(menu, { dtmfResult: { tones: ['asterisk'] } })?.label, 'star');
     assert.equal(matchChoice(menu, { choiceResult: { label: 'Billing' } })?.label, 'billing');
-    assert.equal(matchChoice(menu, { speechResult: { speech: 'I have a question about my INVOICE.' } })?.label, 'billing');
+    assert.equal(
+      matchChoice(menu, { speechResult: { speech: 'I have a question about my INVOICE.' } })?.label,
+      'billing',
+    );
     assert.equal(matchChoice(menu, { speechResult: { speech: "I'd like to buy something" } })?.label, 'sales');
     assert.equal(matchChoice(menu, { speechResult: { speech: 'invoiced' } }), undefined, 'whole words only');
     assert.equal(matchChoice(menu, { dtmfResult: { tones: ['nine'] } }), undefined);
@@ -45,7 +48,16 @@ describe('prompts', () => {
     const vars = { name: 'Ada <3' };
     assert.equal(interpolate('Hi {{ name }}, {{missing}}!', vars), 'Hi Ada <3, !');
     assert.deepEqual(
-      toPlaySources([{ text: 'Hi {{name}}', voice: 'v2' }, { ssml: '<speak>{{name}}</speak>' }, { audio: 'https://x.example/a.wav' }, 'Bye'], { voice: { name: 'v1', locale: 'en-GB' } }, vars),
+      toPlaySources(
+        [
+          { text: 'Hi {{name}}', voice: 'v2' },
+          { ssml: '<speak>{{name}}</speak>' },
+          { audio: 'https://x.example/a.wav' },
+          'Bye',
+        ],
+        { voice: { name: 'v1', locale: 'en-GB' } },
+        vars,
+      ),
       [
         { kind: 'text', text: 'Hi Ada <3', voiceName: 'v2', locale: 'en-GB' },
         { kind: 'ssml', ssml: '<speak>Ada &#60;3</speak>' },
@@ -56,7 +68,11 @@ describe('prompts', () => {
   });
 
   it('mask every digit of variables shown in status', () => {
-    assert.deepEqual(maskVariables({ account: '12345678', label: 'billing', phone: '+1 212 555' }), { account: '********', label: 'billing', phone: '+* *** ***' });
+    assert.deepEqual(maskVariables({ account: '12345678', label: 'billing', phone: '+1 212 555' }), {
+      account: '********',
+      label: 'billing',
+      phone: '+* *** ***',
+    });
   });
 });
 
@@ -88,6 +104,9 @@ describe('branch conditions', () => {
 
   it('combine with all, any and not', () => {
     assert.equal(evaluateCondition({ all: [{ open: true }, { not: { caller: { startsWith: '+1' } } }] }, facts), true);
-    assert.equal(evaluateCondition({ any: [{ open: false }, { variable: 'department', equals: 'sales' }] }, facts), false);
+    assert.equal(
+      evaluateCondition({ any: [{ open: false }, { variable: 'department', equals: 'sales' }] }, facts),
+      false,
+    );
   });
 });

@@ -97,19 +97,39 @@ describe('the flow language', () => {
       flowWith(`      menu2:
         ask: "x"
         choices: [{ label: a, dtmf: "1", next: bye }, { label: b, dtmf: "12", next: bye }]
-`).replace('next: menu }', 'next: menu2 }').replace('onFail: bye', 'onFail: bye\n      menuX: { say: x }'),
+`)
+        .replace('next: menu }', 'next: menu2 }')
+        .replace('onFail: bye', 'onFail: bye\n      menuX: { say: x }'),
     );
-    assert.ok(problems.includes('flows/x.yaml: flow "support", step "menu2", field "choices[1].dtmf": must be one key: 0-9, *, # or A-D'), problems.join('\n'));
+    assert.ok(
+      problems.includes(
+        'flows/x.yaml: flow "support", step "menu2", field "choices[1].dtmf": must be one key: 0-9, *, # or A-D',
+      ),
+      problems.join('\n'),
+    );
   });
 
   it('rejects unknown fields by name', () => {
-    const problems = problemsOf(flowWith('      extra: { say: hi, nxt: bye }\n').replace('next: menu }', 'next: extra }').replace('hangup: true }', 'hangup: true }\n'));
-    assert.ok(problems.some((p) => p === 'flows/x.yaml: flow "support", step "extra", field "nxt": is not a known field'), problems.join('\n'));
+    const problems = problemsOf(
+      flowWith('      extra: { say: hi, nxt: bye }\n')
+        .replace('next: menu }', 'next: extra }')
+        .replace('hangup: true }', 'hangup: true }\n'),
+    );
+    assert.ok(
+      problems.some((p) => p === 'flows/x.yaml: flow "support", step "extra", field "nxt": is not a known field'),
+      problems.join('\n'),
+    );
   });
 
   it('rejects a step that does two things or nothing', () => {
-    const problems = problemsOf(flowWith('      two: { say: hi, transfer: "+18005550111" }\n      none: { next: bye }\n'));
-    assert.ok(problems.includes('flows/x.yaml: flow "support", step "two": does more than one thing (say, transfer): split it into steps'));
+    const problems = problemsOf(
+      flowWith('      two: { say: hi, transfer: "+18005550111" }\n      none: { next: bye }\n'),
+    );
+    assert.ok(
+      problems.includes(
+        'flows/x.yaml: flow "support", step "two": does more than one thing (say, transfer): split it into steps',
+      ),
+    );
     assert.ok(problems.some((p) => p.startsWith('flows/x.yaml: flow "support", step "none": does nothing')));
   });
 
@@ -131,38 +151,75 @@ describe('the flow language', () => {
 
   it('rejects unreachable steps', () => {
     const problems = problemsOf(flowWith('      orphan: { say: "Nobody hears this", next: bye }\n'));
-    assert.deepEqual(problems, ['flows/x.yaml: flow "support", step "orphan": is unreachable: no step leads here from "welcome"']);
+    assert.deepEqual(problems, [
+      'flows/x.yaml: flow "support", step "orphan": is unreachable: no step leads here from "welcome"',
+    ]);
   });
 
   it('rejects a start that does not exist', () => {
     const problems = problemsOf(flowWith('').replace('start: welcome', 'start: hello'));
-    assert.ok(problems.includes('flows/x.yaml: flow "support", field "start": refers to step "hello", which does not exist'));
+    assert.ok(
+      problems.includes('flows/x.yaml: flow "support", field "start": refers to step "hello", which does not exist'),
+    );
   });
 
   it('validates E.164 numbers in numbers, transfers and block lists', () => {
     const problems = problemsOf(
-      flowWith('', '    blockList: ["1900"]\n').replace('["+18005550100"]', '["18005550100"]').replace('"+18005550111"', '"+0123"'),
+      flowWith('', '    blockList: ["1900"]\n')
+        .replace('["+18005550100"]', '["18005550100"]')
+        .replace('"+18005550111"', '"+0123"'),
     );
-    assert.ok(problems.includes('flows/x.yaml: flow "support", field "numbers[0]": must be an E.164 phone number: "+", country code, up to 15 digits'), problems.join('\n'));
+    assert.ok(
+      problems.includes(
+        'flows/x.yaml: flow "support", field "numbers[0]": must be an E.164 phone number: "+", country code, up to 15 digits',
+      ),
+      problems.join('\n'),
+    );
     assert.ok(problems.some((p) => p.startsWith('flows/x.yaml: flow "support", field "blockList[0]":')));
-    assert.ok(problems.some((p) => p.startsWith('flows/x.yaml: flow "support", step "billing", field "transfer": must be an E.164 phone number')));
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith('flows/x.yaml: flow "support", step "billing", field "transfer": must be an E.164 phone number'),
+      ),
+    );
   });
 
   it('validates time zones, opening hours and holidays', () => {
     const problems = problemsOf(
-      flowWith('', '    hours: { timeZone: America/Gotham, open: "Mon-Fri 8am-6pm", holidays: ["2026-02-30", "Christmas"] }\n'),
+      flowWith(
+        '',
+        '    hours: { timeZone: America/Gotham, open: "Mon-Fri 8am-6pm", holidays: ["2026-02-30", "Christmas"] }\n',
+      ),
     );
-    assert.ok(problems.includes('flows/x.yaml: flow "support", field "hours.timeZone": "America/Gotham" is not an IANA time zone (e.g. America/New_York)'));
-    assert.ok(problems.some((p) => p.startsWith('flows/x.yaml: flow "support", field "hours.open": "8am-6pm" must be a time range')));
-    assert.ok(problems.includes('flows/x.yaml: flow "support", field "hours.holidays[0]": "2026-02-30" is not a real date'));
-    assert.ok(problems.some((p) => p.startsWith('flows/x.yaml: flow "support", field "hours.holidays[1]": "Christmas" must be')));
+    assert.ok(
+      problems.includes(
+        'flows/x.yaml: flow "support", field "hours.timeZone": "America/Gotham" is not an IANA time zone (e.g. America/New_York)',
+      ),
+    );
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith('flows/x.yaml: flow "support", field "hours.open": "8am-6pm" must be a time range'),
+      ),
+    );
+    assert.ok(
+      problems.includes('flows/x.yaml: flow "support", field "hours.holidays[0]": "2026-02-30" is not a real date'),
+    );
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith('flows/x.yaml: flow "support", field "hours.holidays[1]": "Christmas" must be'),
+      ),
+    );
   });
 
   it('rejects a menu that uses one key twice', () => {
     const problems = problemsOf(
-      flowWith('').replace('- { label: billing, dtmf: "1", next: billing }', '- { label: billing, dtmf: "1", next: billing }\n          - { label: sales, dtmf: "1", next: bye }'),
+      flowWith('').replace(
+        '- { label: billing, dtmf: "1", next: billing }',
+        '- { label: billing, dtmf: "1", next: billing }\n          - { label: sales, dtmf: "1", next: bye }',
+      ),
     );
-    assert.deepEqual(problems, ['flows/x.yaml: flow "support", step "menu", field "choices[1].dtmf": key 1 is already used by choices[0]']);
+    assert.deepEqual(problems, [
+      'flows/x.yaml: flow "support", step "menu", field "choices[1].dtmf": key 1 is already used by choices[0]',
+    ]);
   });
 
   it('checks branch conditions', () => {
@@ -174,9 +231,16 @@ describe('the flow language', () => {
           - { when: { time: { open: "Mon 09:00-10:00" } }, next: bye }
           - { when: { weather: sunny }, next: bye }
         otherwise: bye
-`).replace('next: menu }', 'next: route }').replace('onFail: bye', 'onFail: bye\n      x: { say: y, next: menu }'),
+`)
+        .replace('next: menu }', 'next: route }')
+        .replace('onFail: bye', 'onFail: bye\n      x: { say: y, next: menu }'),
     );
-    assert.ok(problems.includes('flows/x.yaml: flow "support", step "route", field "branch[3].when": must be one of {variable, equals|in|startsWith|matches|exists}, {caller: test}, {dialled: test}, {time: {open}}, {open}, {holiday}, {all: [...]}, {any: [...]}, {not: ...}'), problems.join('\n'));
+    assert.ok(
+      problems.includes(
+        'flows/x.yaml: flow "support", step "route", field "branch[3].when": must be one of {variable, equals|in|startsWith|matches|exists}, {caller: test}, {dialled: test}, {time: {open}}, {open}, {holiday}, {all: [...]}, {any: [...]}, {not: ...}',
+      ),
+      problems.join('\n'),
+    );
   });
 
   it('checks conditions once the step parses', () => {
@@ -198,17 +262,27 @@ describe('the flow language', () => {
 
   it('checks collect lengths', () => {
     const problems = problemsOf(
-      flowWith('      account: { collect: { into: account, prompt: "Enter it", minLength: 9, maxLength: 8 }, next: bye }\n').replace(
-        'next: menu }',
-        'next: account }',
-      ).replace('onFail: bye', 'onFail: bye\n      z: { say: y, next: menu }'),
+      flowWith(
+        '      account: { collect: { into: account, prompt: "Enter it", minLength: 9, maxLength: 8 }, next: bye }\n',
+      )
+        .replace('next: menu }', 'next: account }')
+        .replace('onFail: bye', 'onFail: bye\n      z: { say: y, next: menu }'),
     );
-    assert.ok(problems.includes('flows/x.yaml: flow "support", step "account", field "collect.minLength": is more than maxLength'), problems.join('\n'));
+    assert.ok(
+      problems.includes(
+        'flows/x.yaml: flow "support", step "account", field "collect.minLength": is more than maxLength',
+      ),
+      problems.join('\n'),
+    );
   });
 
   it('rejects a say that both hangs up and goes on', () => {
-    const problems = problemsOf(flowWith('').replace('bye: { say: Goodbye, hangup: true }', 'bye: { say: Goodbye, hangup: true, next: welcome }'));
-    assert.deepEqual(problems, ['flows/x.yaml: flow "support", step "bye", field "next": cannot be used with hangup: true']);
+    const problems = problemsOf(
+      flowWith('').replace('bye: { say: Goodbye, hangup: true }', 'bye: { say: Goodbye, hangup: true, next: welcome }'),
+    );
+    assert.deepEqual(problems, [
+      'flows/x.yaml: flow "support", step "bye", field "next": cannot be used with hangup: true',
+    ]);
   });
 
   it('reports YAML syntax errors with the line', () => {
@@ -217,11 +291,15 @@ describe('the flow language', () => {
   });
 
   it('reports a file without flows', () => {
-    assert.deepEqual(problemsOf('hello: world\n'), ['flows/x.yaml: field "flows": is required: a map of flow name to flow']);
+    assert.deepEqual(problemsOf('hello: world\n'), [
+      'flows/x.yaml: field "flows": is required: a map of flow name to flow',
+    ]);
   });
 
   it('reports every problem in one pass, even with a broken flow header', () => {
-    const problems = problemsOf(flowWith('').replace('start: welcome', 'start: 42').replace('"+18005550111"', '"nope"'));
+    const problems = problemsOf(
+      flowWith('').replace('start: welcome', 'start: 42').replace('"+18005550111"', '"nope"'),
+    );
     assert.equal(problems.length, 2, problems.join('\n'));
   });
 });
@@ -241,20 +319,24 @@ describe('loadFlows', () => {
 
   it('rejects a number answered by flows in two files, naming the file', () => {
     const sub = mkdtempSync(join(dir, 'dup-'));
-    const flow = (name: string) => `flows:\n  ${name}:\n    numbers: ["+18005550100"]\n    start: s\n    steps:\n      s: { hangup: true }\n`;
+    const flow = (name: string) =>
+      `flows:\n  ${name}:\n    numbers: ["+18005550100"]\n    start: s\n    steps:\n      s: { hangup: true }\n`;
     writeFileSync(join(sub, 'a.yaml'), flow('first'));
     writeFileSync(join(sub, 'b.yaml'), flow('second'));
     assert.throws(
       () => loadFlows(sub),
       (error: unknown) =>
         error instanceof ValidationError &&
-        error.details.includes(`${join(sub, 'b.yaml')}: flow "second", field "numbers[0]": +18005550100 is already answered by flow "first"`),
+        error.details.includes(
+          `${join(sub, 'b.yaml')}: flow "second", field "numbers[0]": +18005550100 is already answered by flow "first"`,
+        ),
     );
   });
 
   it('rejects the same flow name in two files', () => {
     const sub = mkdtempSync(join(dir, 'name-'));
-    const flow = (n: string) => `flows:\n  same:\n    numbers: ["${n}"]\n    start: s\n    steps:\n      s: { hangup: true }\n`;
+    const flow = (n: string) =>
+      `flows:\n  same:\n    numbers: ["${n}"]\n    start: s\n    steps:\n      s: { hangup: true }\n`;
     writeFileSync(join(sub, 'a.yml'), flow('+18005550100'));
     writeFileSync(join(sub, 'b.yml'), flow('+18005550101'));
     assert.throws(() => loadFlows(sub), /b\.yml: flow "same": is already defined in .*a\.yml/);
@@ -263,7 +345,10 @@ describe('loadFlows', () => {
   it('collects the problems of every file', () => {
     const sub = mkdtempSync(join(dir, 'bad-'));
     writeFileSync(join(sub, 'a.yaml'), 'flows:\n  a:\n    start: s\n    steps:\n      s: { hangup: false }\n');
-    writeFileSync(join(sub, 'b.yaml'), 'flows:\n  b:\n    start: s\n    steps:\n      s: { hangup: true }\n      t: { hangup: true }\n');
+    writeFileSync(
+      join(sub, 'b.yaml'),
+      'flows:\n  b:\n    start: s\n    steps:\n      s: { hangup: true }\n      t: { hangup: true }\n',
+    );
     assert.throws(
       () => loadFlows(sub),
       (error: unknown) =>
@@ -274,7 +359,10 @@ describe('loadFlows', () => {
   });
 
   it('says so when the path does not exist', () => {
-    assert.throws(() => loadFlows(join(dir, 'missing')), (error: unknown) => error instanceof ValidationError && /no such flow file or folder/.test(error.message));
+    assert.throws(
+      () => loadFlows(join(dir, 'missing')),
+      (error: unknown) => error instanceof ValidationError && /no such flow file or folder/.test(error.message),
+    );
   });
 
   it('rejects an empty folder', () => {

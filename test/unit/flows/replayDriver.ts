@@ -42,7 +42,12 @@ export interface OrchestratorState {
   error?: string;
 }
 
-export type HistoryEvent = Record<string, unknown> & { EventType: number; EventId: number; Timestamp: string; IsPlayed: boolean };
+export type HistoryEvent = Record<string, unknown> & {
+  EventType: number;
+  EventId: number;
+  Timestamp: string;
+  IsPlayed: boolean;
+};
 
 export interface ActivityCall {
   name: string;
@@ -60,10 +65,17 @@ export interface WorldTools {
 export type World = (call: ActivityCall, tools: WorldTools) => unknown;
 
 const flatten = (actions: Action[]): Action[] =>
-  actions.flatMap((a) => (a.actionType === ActionType.WhenAny || a.actionType === ActionType.WhenAll ? flatten(a.compoundActions ?? []) : [a]));
+  actions.flatMap((a) =>
+    a.actionType === ActionType.WhenAny || a.actionType === ActionType.WhenAll ? flatten(a.compoundActions ?? []) : [a],
+  );
 
 /** Replays a history once and returns the orchestrator's state (what a host would receive). */
-export async function replay(fn: unknown, history: readonly HistoryEvent[], input: unknown, instanceId = 'call-1'): Promise<OrchestratorState> {
+export async function replay(
+  fn: unknown,
+  history: readonly HistoryEvent[],
+  input: unknown,
+  instanceId = 'call-1',
+): Promise<OrchestratorState> {
   const handler = new Orchestrator(fn).listen();
   const trigger = JSON.parse(
     JSON.stringify({
@@ -108,7 +120,13 @@ export class ReplayDriver {
   }
 
   private event(type: number, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
-    return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: new Date(this.clock).toISOString(), ...fields };
+    return {
+      EventType: type,
+      EventId: eventId,
+      IsPlayed: false,
+      Timestamp: new Date(this.clock).toISOString(),
+      ...fields,
+    };
   }
 
   /** Timers neither fired nor cancelled (a finished orchestration must leave none). */
@@ -125,7 +143,9 @@ export class ReplayDriver {
   async run(maxEpisodes = 300): Promise<unknown> {
     if (this.history.length === 0) {
       this.history.push(this.event(EventType.OrchestratorStarted));
-      this.history.push(this.event(EventType.ExecutionStarted, { Name: 'callFlow', Input: JSON.stringify(this.input), Version: '' }));
+      this.history.push(
+        this.event(EventType.ExecutionStarted, { Name: 'callFlow', Input: JSON.stringify(this.input), Version: '' }),
+      );
     }
     for (let episode = 0; episode < maxEpisodes; episode++) {
       const state = await replay(this.fn, this.history, this.input);
@@ -180,7 +200,10 @@ export class ReplayDriver {
           raise: (name, data) => after.push({ name, data }),
           raiseFirst: (name, data) => before.push({ name, data }),
         });
-        outcome = this.event(EventType.TaskCompleted, { TaskScheduledId: first.id, Result: JSON.stringify(result ?? null) });
+        outcome = this.event(EventType.TaskCompleted, {
+          TaskScheduledId: first.id,
+          Result: JSON.stringify(result ?? null),
+        });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         outcome = this.event(EventType.TaskFailed, { TaskScheduledId: first.id, Reason: message, Details: '' });
@@ -194,14 +217,19 @@ export class ReplayDriver {
       return this.event(EventType.EventRaised, { Name: e.name, Input: JSON.stringify(e.data ?? null) });
     }
     const raised = this.queue.shift();
-    if (raised) return this.event(EventType.EventRaised, { Name: raised.name, Input: JSON.stringify(raised.data ?? null) });
-    const due = [...this.timers.entries()].filter(([, t]) => !t.canceled && !t.fired).sort((a, b) => a[1].fireAt - b[1].fireAt)[0];
+    if (raised)
+      return this.event(EventType.EventRaised, { Name: raised.name, Input: JSON.stringify(raised.data ?? null) });
+    const due = [...this.timers.entries()]
+      .filter(([, t]) => !t.canceled && !t.fired)
+      .sort((a, b) => a[1].fireAt - b[1].fireAt)[0];
     if (due) {
       const [id, timer] = due;
       timer.fired = true;
       this.clock = Math.max(this.clock, timer.fireAt);
       return this.event(EventType.TimerFired, { TimerId: id, FireAt: new Date(timer.fireAt).toISOString() });
     }
-    throw new Error(`orchestration is waiting for something that will never happen; last actions: ${JSON.stringify(this.actions)}`);
+    throw new Error(
+      `orchestration is waiting for something that will never happen; last actions: ${JSON.stringify(this.actions)}`,
+    );
   }
 }

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
@@ -97,10 +106,16 @@ function registeredEventGridFunctions(): string[] {
 }
 
 /** Runs the postdeploy hook with a fake `azd` on PATH that records its arguments. */
-function runPostdeployHook(env: Record<string, string>, provisionExitCode = 0): { status: number | null; calls: string[]; output: string } {
+function runPostdeployHook(
+  env: Record<string, string>,
+  provisionExitCode = 0,
+): { status: number | null; calls: string[]; output: string } {
   const bin = mkdtempSync(join(tmpdir(), 'fake-azd-'));
   const log = join(bin, 'calls.log');
-  writeFileSync(join(bin, 'azd'), `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1" = provision ] && exit ${provisionExitCode}\nexit 0\n`);
+  writeFileSync(
+    join(bin, 'azd'),
+    `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1" = provision ] && exit ${provisionExitCode}\nexit 0\n`,
+  );
   chmodSync(join(bin, 'azd'), 0o755);
   try {
     const result = spawnSync('sh', ['infra/hooks/enable-event-subscriptions.sh'], {
@@ -127,24 +142,39 @@ describe('azd infrastructure', () => {
 
     it('connects host storage with the managed identity instead of a connection string', () => {
       const names = appSettingNames();
-      for (const name of ['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId']) {
+      for (const name of [
+        'AzureWebJobsStorage__accountName',
+        'AzureWebJobsStorage__credential',
+        'AzureWebJobsStorage__clientId',
+      ]) {
         assert.ok(names.includes(name), `${name} is missing`);
       }
-      assert.ok(!names.includes('AzureWebJobsStorage'), 'AzureWebJobsStorage (a connection string) must not be set in Azure');
+      assert.ok(
+        !names.includes('AzureWebJobsStorage'),
+        'AzureWebJobsStorage (a connection string) must not be set in Azure',
+      );
       assert.match(functionApp, /AzureWebJobsStorage__credential:\s*'managedidentity'/);
     });
 
     it('names the user-assigned identity for DefaultAzureCredential and Application Insights', () => {
       const names = appSettingNames();
-      assert.ok(names.includes('AZURE_CLIENT_ID'), 'AZURE_CLIENT_ID is missing: DefaultAzureCredential would not find the identity');
+      assert.ok(
+        names.includes('AZURE_CLIENT_ID'),
+        'AZURE_CLIENT_ID is missing: DefaultAzureCredential would not find the identity',
+      );
       assert.match(functionApp, /AZURE_CLIENT_ID:\s*identityClientId/);
-      assert.match(functionApp, /APPLICATIONINSIGHTS_AUTHENTICATION_STRING:\s*'ClientId=\$\{identityClientId\};Authorization=AAD'/);
+      assert.match(
+        functionApp,
+        /APPLICATIONINSIGHTS_AUTHENTICATION_STRING:\s*'ClientId=\$\{identityClientId\};Authorization=AAD'/,
+      );
     });
 
     it('covers every setting in local.settings.sample.json, so local and Azure stay in step', () => {
       const sample = JSON.parse(read('local.settings.sample.json')) as { Values: Record<string, string> };
       // The worker runtime comes from functionAppConfig on Flex Consumption; AzureWebJobsStorage is identity-based.
-      const expected = Object.keys(sample.Values).filter((name) => !['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'].includes(name));
+      const expected = Object.keys(sample.Values).filter(
+        (name) => !['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'].includes(name),
+      );
       const names = appSettingNames();
       const missing = expected.filter((name) => !names.includes(name));
       assert.deepEqual(missing, [], `in local.settings.sample.json but not in Azure: ${missing.join(', ')}`);
@@ -170,8 +200,16 @@ describe('azd infrastructure', () => {
 
     it('never reads or writes an access key, SAS or connection string', () => {
       // The App Insights connection string is an identifier, not a secret (its local auth is disabled).
-      const allowed = /APPLICATIONINSIGHTS_CONNECTION_STRING|applicationInsightsConnectionString|applicationInsights\.properties\.ConnectionString/g;
-      const forbidden = [/listKeys\s*\(/i, /list[A-Za-z]*Keys\b/i, /connection_?string/i, /AccountKey/i, /SharedAccessSignature/i, /accesskey\s*=/i];
+      const allowed =
+        /APPLICATIONINSIGHTS_CONNECTION_STRING|applicationInsightsConnectionString|applicationInsights\.properties\.ConnectionString/g;
+      const forbidden = [
+        /listKeys\s*\(/i,
+        /list[A-Za-z]*Keys\b/i,
+        /connection_?string/i,
+        /AccountKey/i,
+        /SharedAccessSignature/i,
+        /accesskey\s*=/i,
+      ];
       for (const file of files) {
         const text = read(file).replace(allowed, '');
         for (const pattern of forbidden) {
@@ -189,7 +227,10 @@ describe('azd infrastructure', () => {
 
   describe('azd wiring', () => {
     it('declares the api service as a TypeScript function app and the tag azd deploys to', () => {
-      const azureYaml = parseYaml(read('azure.yaml')) as { name: string; services: Record<string, Record<string, string>> };
+      const azureYaml = parseYaml(read('azure.yaml')) as {
+        name: string;
+        services: Record<string, Record<string, string>>;
+      };
       assert.equal(azureYaml.name, 'switchboard');
       assert.deepEqual(Object.keys(azureYaml.services), ['api']);
       assert.equal(azureYaml.services.api.language, 'ts');
@@ -217,10 +258,14 @@ describe('azd infrastructure', () => {
       const passed = Object.keys((JSON.parse(read('infra/main.parameters.json')) as { parameters: object }).parameters);
       const declared = [...mainBicep.matchAll(/^param (\w+) (\w+)( = .*)?$/gm)];
       for (const name of passed) {
-        assert.ok(declared.some((d) => d[1] === name), `main.parameters.json passes ${name}, which main.bicep does not declare`);
+        assert.ok(
+          declared.some((d) => d[1] === name),
+          `main.parameters.json passes ${name}, which main.bicep does not declare`,
+        );
       }
       for (const [, name, , fallback] of declared) {
-        if (fallback === undefined) assert.ok(passed.includes(name), `main.bicep requires ${name} but main.parameters.json does not pass it`);
+        if (fallback === undefined)
+          assert.ok(passed.includes(name), `main.bicep requires ${name} but main.parameters.json does not pass it`);
       }
     });
 
@@ -228,7 +273,10 @@ describe('azd infrastructure', () => {
       assert.match(mainBicep, /^targetScope = 'subscription'$/m);
       assert.match(read('infra/abbreviations.json'), /"resourcesResourceGroups":\s*"rg-"/);
       assert.match(mainBicep, /name: '\$\{abbrs\.resourcesResourceGroups\}\$\{environmentName\}'/);
-      assert.match(mainBicep, /resourceToken = toLower\(uniqueString\(subscription\(\)\.id, environmentName, location\)\)/);
+      assert.match(
+        mainBicep,
+        /resourceToken = toLower\(uniqueString\(subscription\(\)\.id, environmentName, location\)\)/,
+      );
     });
 
     it('finds every module main.bicep references', () => {
@@ -240,7 +288,14 @@ describe('azd infrastructure', () => {
     it('outputs UPPER_SNAKE names, including the ones scripts and the README rely on', () => {
       const outputs = [...mainBicep.matchAll(/^output (\w+) /gm)].map((m) => m[1]);
       for (const name of outputs) assert.match(name, /^[A-Z][A-Z0-9_]*$/, `output ${name} is not UPPER_SNAKE`);
-      for (const name of ['AZURE_FUNCTION_APP_NAME', 'AZURE_FUNCTION_URL', 'ACS_ENDPOINT', 'AI_ENDPOINT', 'STORAGE_ACCOUNT_NAME', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) {
+      for (const name of [
+        'AZURE_FUNCTION_APP_NAME',
+        'AZURE_FUNCTION_URL',
+        'ACS_ENDPOINT',
+        'AI_ENDPOINT',
+        'STORAGE_ACCOUNT_NAME',
+        'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      ]) {
         assert.ok(outputs.includes(name), `output ${name} is missing`);
       }
     });
@@ -283,14 +338,16 @@ describe('azd infrastructure', () => {
     for (const [name, eventTypes] of Object.entries(EVENT_GRID_FUNCTIONS)) {
       it(`subscribes ${name} to ${eventTypes.join(' and ')}`, () => {
         const entry = subscriptionEntry(name);
-        for (const eventType of eventTypes) assert.ok(entry.includes(`'${eventType}'`), `${name} does not receive ${eventType}`);
+        for (const eventType of eventTypes)
+          assert.ok(entry.includes(`'${eventType}'`), `${name} does not receive ${eventType}`);
       });
     }
 
     it('subscribes every Event Grid function the app registers', () => {
       const registered = registeredEventGridFunctions();
       assert.ok(registered.includes('incomingCall'));
-      for (const name of registered) assert.ok(name in EVENT_GRID_FUNCTIONS, `functions/ registers ${name} but nothing subscribes it`);
+      for (const name of registered)
+        assert.ok(name in EVENT_GRID_FUNCTIONS, `functions/ registers ${name} but nothing subscribes it`);
     });
 
     it('defaults to all four Event Grid functions when EVENT_GRID_FUNCTIONS is unset', () => {
@@ -322,7 +379,10 @@ describe('azd infrastructure', () => {
       assert.match(mainBicep, /^param deployEventSubscriptions bool = false$/m);
       const azureYaml = parseYaml(read('azure.yaml')) as { hooks: Record<string, Record<string, { run: string }>> };
       const hook = azureYaml.hooks.postdeploy;
-      for (const [os, script] of [['posix', 'infra/hooks/enable-event-subscriptions.sh'], ['windows', 'infra/hooks/enable-event-subscriptions.ps1']]) {
+      for (const [os, script] of [
+        ['posix', 'infra/hooks/enable-event-subscriptions.sh'],
+        ['windows', 'infra/hooks/enable-event-subscriptions.ps1'],
+      ]) {
         assert.equal(hook[os].run, `./${script}`);
         const text = read(script);
         assert.match(text, /azd env set DEPLOY_EVENT_SUBSCRIPTIONS true/);
@@ -351,7 +411,10 @@ describe('azd infrastructure', () => {
       });
 
       it('provisions again when the deployed code registers a function that has no subscription yet', () => {
-        const run = runPostdeployHook({ DEPLOY_EVENT_SUBSCRIPTIONS: 'true', EVENT_GRID_FUNCTIONS: 'incomingCall,retiredFunction' });
+        const run = runPostdeployHook({
+          DEPLOY_EVENT_SUBSCRIPTIONS: 'true',
+          EVENT_GRID_FUNCTIONS: 'incomingCall,retiredFunction',
+        });
         assert.equal(run.status, 0, run.output);
         assert.deepEqual(run.calls.slice(-1), ['provision --no-prompt']);
       });
@@ -399,9 +462,16 @@ describe('azd infrastructure', () => {
       ]) {
         assert.ok(roleAssignments.includes(`'${roleId}'`), `role-assignments.bicep does not grant ${roleId}`);
       }
-      assert.doesNotMatch(roleAssignments, /b24988ac-6180-42a0-ab88-20f7382dd24c/, 'Contributor is broader than the app needs');
+      assert.doesNotMatch(
+        roleAssignments,
+        /b24988ac-6180-42a0-ab88-20f7382dd24c/,
+        'Contributor is broader than the app needs',
+      );
       assert.match(mainBicep, /principalId: identity\.outputs\.principalId/);
-      assert.match(mainBicep, /module developerRoles 'modules\/role-assignments\.bicep' = if \(!empty\(principalId\)\)/);
+      assert.match(
+        mainBicep,
+        /module developerRoles 'modules\/role-assignments\.bicep' = if \(!empty\(principalId\)\)/,
+      );
     });
   });
 });

@@ -9,7 +9,10 @@ function rejects(input: unknown, reason: string, pattern: RegExp) {
   assert.throws(
     () => parseConversation(input, 'transcripts/x.json'),
     (error: unknown) => {
-      assert.ok(error instanceof DeadLetterError && error instanceof ValidationError, 'a DeadLetterError (a ValidationError)');
+      assert.ok(
+        error instanceof DeadLetterError && error instanceof ValidationError,
+        'a DeadLetterError (a ValidationError)',
+      );
       assert.equal(error.reason, reason);
       assert.equal(error.code, 'validation');
       assert.equal(error.retryable, false);
@@ -33,13 +36,28 @@ describe('conversation document', () => {
   });
 
   test('rejects invalid JSON as invalid_json without quoting the content', () => {
-    rejects('{"schemaVersion": 1, "turns": [ my card is 4111', 'invalid_json', /transcripts\/x\.json: is not valid JSON/);
-    assert.throws(() => parseConversation('{"a": 4111111111111111', 'x'), (e: Error) => !e.message.includes('4111'));
+    rejects(
+      '{"schemaVersion": 1, "turns": [ my card is 4111',
+      'invalid_json',
+      /transcripts\/x\.json: is not valid JSON/,
+    );
+    assert.throws(
+      () => parseConversation('{"a": 4111111111111111', 'x'),
+      (e: Error) => !e.message.includes('4111'),
+    );
   });
 
   test('rejects an unsupported schema version with the version it found', () => {
-    rejects({ ...sampleConversation(), schemaVersion: 2 }, 'unsupported_schema_version', /schemaVersion 2 is not supported; expected 1/);
-    rejects({ ...sampleConversation(), schemaVersion: undefined }, 'unsupported_schema_version', /schemaVersion is missing/);
+    rejects(
+      { ...sampleConversation(), schemaVersion: 2 },
+      'unsupported_schema_version',
+      /schemaVersion 2 is not supported; expected 1/,
+    );
+    rejects(
+      { ...sampleConversation(), schemaVersion: undefined },
+      'unsupported_schema_version',
+      /schemaVersion is missing/,
+    );
   });
 
   test('names each wrong field of an invalid document', () => {
@@ -47,7 +65,10 @@ describe('conversation document', () => {
     (bad.turns[1] as { role: string }).role = 'caller';
     (bad as { startedAt: string }).startedAt = 'yesterday';
     rejects(bad, 'invalid_document', /startedAt: Invalid ISO datetime\n\s+- turns\.1\.role: Invalid option/);
-    assert.throws(() => parseConversation(bad), (e: DeadLetterError) => e.details.length === 2);
+    assert.throws(
+      () => parseConversation(bad),
+      (e: DeadLetterError) => e.details.length === 2,
+    );
   });
 
   test('rejects a turn whose participant is not listed', () => {
@@ -62,13 +83,27 @@ describe('conversation document', () => {
 
   test('treats a transcript whose turns have no text as empty_transcript', () => {
     const silent = sampleConversation({ turns: [{ participantId: 'c', role: 'customer', text: '  ', offsetMs: 0 }] });
-    assert.throws(() => assertHasSpeech(silent), (e: unknown) => isDeadLetterError(e) && e.reason === 'empty_transcript');
+    assert.throws(
+      () => assertHasSpeech(silent),
+      (e: unknown) => isDeadLetterError(e) && e.reason === 'empty_transcript',
+    );
     assert.throws(() => assertHasSpeech(sampleConversation({ turns: [] })), DeadLetterError);
   });
 
   test('publishes a JSON Schema that names the required fields and the enums', () => {
-    const schema = conversationJsonSchema() as { required: string[]; properties: Record<string, { enum?: string[]; const?: number }> };
-    assert.deepEqual(schema.required.sort(), ['channel', 'id', 'participants', 'schemaVersion', 'source', 'startedAt', 'turns']);
+    const schema = conversationJsonSchema() as {
+      required: string[];
+      properties: Record<string, { enum?: string[]; const?: number }>;
+    };
+    assert.deepEqual(schema.required.sort(), [
+      'channel',
+      'id',
+      'participants',
+      'schemaVersion',
+      'source',
+      'startedAt',
+      'turns',
+    ]);
     assert.deepEqual(schema.properties.source.enum, ['recording', 'live-transcript', 'chat']);
     assert.equal(schema.properties.schemaVersion.const, 1);
   });

@@ -19,7 +19,10 @@ describe('local insights provider', () => {
     const { summary } = await provider.analyze(byId('call-001-double-charge'));
     assert.match(summary.issue, /charged twice/);
     assert.match(summary.resolution, /refunded the duplicate payment/);
-    assert.ok(summary.followUps.some((f) => /three to five business days|confirmation email/.test(f)), summary.followUps.join(' | '));
+    assert.ok(
+      summary.followUps.some((f) => /three to five business days|confirmation email/.test(f)),
+      summary.followUps.join(' | '),
+    );
   });
 
   test('fills issue, resolution and follow-ups for most calls of the corpus', async () => {
@@ -37,7 +40,10 @@ describe('local insights provider', () => {
     const conversation = byId('call-017-angry-escalation');
     const { sentiment } = await provider.analyze(conversation);
     assert.equal(sentiment.perTurn.length, conversation.turns.length);
-    assert.deepEqual(sentiment.perTurn.map((t) => t.turnIndex), conversation.turns.map((_, i) => i));
+    assert.deepEqual(
+      sentiment.perTurn.map((t) => t.turnIndex),
+      conversation.turns.map((_, i) => i),
+    );
     for (const t of sentiment.perTurn) {
       assert.ok(t.score >= -1 && t.score <= 1);
       assert.ok(['positive', 'neutral', 'negative'].includes(t.label));
@@ -51,7 +57,10 @@ describe('local insights provider', () => {
   test('extracts topical key phrases without placeholders', async () => {
     const { keyPhrases } = await provider.analyze(byId('call-006-lost-card'));
     assert.ok(keyPhrases.length >= 3 && keyPhrases.length <= 8, keyPhrases.join(', '));
-    assert.ok(keyPhrases.some((k) => /card|fraud/.test(k)), keyPhrases.join(', '));
+    assert.ok(
+      keyPhrases.some((k) => /card|fraud/.test(k)),
+      keyPhrases.join(', '),
+    );
     assert.ok(keyPhrases.every((k) => !/\[|xx[a-z]+x/.test(k)));
   });
 

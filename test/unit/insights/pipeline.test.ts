@@ -30,7 +30,12 @@ class RecordingProvider implements InsightsProvider {
 const withPii = sampleConversation({
   turns: [
     { participantId: 'a', role: 'agent', text: 'This is Sarah, how can I help?', offsetMs: 0 },
-    { participantId: 'c', role: 'customer', text: 'my name is daniel okafor, card four five three nine one four eight eight zero three four three six four six seven', offsetMs: 1000 },
+    {
+      participantId: 'c',
+      role: 'customer',
+      text: 'my name is daniel okafor, card four five three nine one four eight eight zero three four three six four six seven',
+      offsetMs: 1000,
+    },
   ],
 });
 
@@ -45,17 +50,27 @@ describe('insights pipeline', () => {
 
   test('scrubs values a provider echoes back into its summary', async () => {
     const provider = new RecordingProvider({
-      summary: { issue: 'Daniel Okafor called from 415 555 0132', resolution: 'mailed daniel@example.com', followUps: ['call Okafor back'] },
+      summary: {
+        issue: 'Daniel Okafor called from 415 555 0132',
+        resolution: 'mailed daniel@example.com',
+        followUps: ['call Okafor back'],
+      },
       keyPhrases: ['okafor account', 'card update'],
     });
     const { summary, markdown } = await summarizeConversation(withPii, provider, { now });
-    assert.deepEqual(summary.summary, { issue: '[NAME] called from [PHONE]', resolution: 'mailed [EMAIL]', followUps: ['call [NAME] back'] });
+    assert.deepEqual(summary.summary, {
+      issue: '[NAME] called from [PHONE]',
+      resolution: 'mailed [EMAIL]',
+      followUps: ['call [NAME] back'],
+    });
     assert.deepEqual(summary.keyPhrases, ['card update']);
     assert.doesNotMatch(markdown, /okafor|daniel|0132/i);
   });
 
   test('builds the summary document with ids, versions, times and redaction counts', async () => {
-    const { summary, markdown } = await summarizeConversation(JSON.stringify(withPii), new LocalInsightsProvider(), { now });
+    const { summary, markdown } = await summarizeConversation(JSON.stringify(withPii), new LocalInsightsProvider(), {
+      now,
+    });
     assert.equal(summary.id, 'call-123');
     assert.equal(summary.source, 'recording');
     assert.equal(summary.schemaVersion, 1);
@@ -79,7 +94,11 @@ describe('insights pipeline', () => {
       [{ ...withPii, source: 'fax' }, 'invalid_document'],
     ];
     for (const [input, reason] of cases) {
-      await assert.rejects(summarizeConversation(input, provider, { sourceName: 'transcripts/x.json' }), (e: unknown) => e instanceof DeadLetterError && e.reason === reason && e.message.startsWith('transcripts/x.json'));
+      await assert.rejects(
+        summarizeConversation(input, provider, { sourceName: 'transcripts/x.json' }),
+        (e: unknown) =>
+          e instanceof DeadLetterError && e.reason === reason && e.message.startsWith('transcripts/x.json'),
+      );
     }
     assert.equal(provider.seen.length, 0, 'the provider is never called for poison input');
   });

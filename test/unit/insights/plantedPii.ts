@@ -18,7 +18,9 @@ export interface PlantedItem {
 export const corpusDir = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'transcripts');
 
 export function loadCorpus(): { conversations: Conversation[]; items: PlantedItem[] } {
-  const files = readdirSync(corpusDir).filter((f) => f.endsWith('.json') && f !== 'labels.json').sort();
+  const files = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.json') && f !== 'labels.json')
+    .sort();
   const conversations = files.map((f) => JSON.parse(readFileSync(join(corpusDir, f), 'utf8')) as Conversation);
   const items = (JSON.parse(readFileSync(join(corpusDir, 'labels.json'), 'utf8')) as { items: PlantedItem[] }).items;
   return { conversations, items };

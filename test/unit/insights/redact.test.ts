@@ -10,7 +10,12 @@ function turns(...texts: Array<[role: 'customer' | 'agent', text: string]>) {
       { id: 'c', role: 'customer' },
       { id: 'a', role: 'agent' },
     ],
-    turns: texts.map(([role, text], i) => ({ participantId: role === 'customer' ? 'c' : 'a', role, text, offsetMs: i * 1000 })),
+    turns: texts.map(([role, text], i) => ({
+      participantId: role === 'customer' ? 'c' : 'a',
+      role,
+      text,
+      offsetMs: i * 1000,
+    })),
   });
 }
 
@@ -26,7 +31,10 @@ describe('spoken forms', () => {
   });
 
   test('writes spoken email addresses as addresses', () => {
-    assert.equal(normaliseSpokenPii('send it to john dot smith at example dot com please'), 'send it to john.smith@example.com please');
+    assert.equal(
+      normaliseSpokenPii('send it to john dot smith at example dot com please'),
+      'send it to john.smith@example.com please',
+    );
     assert.equal(normaliseSpokenPii("it's ingrid underscore j at proton dot me"), "it's ingrid_j@proton.me");
     assert.equal(normaliseSpokenPii("it's ola adeyemi forty two at yahoo dot com"), "it's olaadeyemi42@yahoo.com");
     assert.equal(normaliseSpokenPii('look at the bill dot'), 'look at the bill dot');
@@ -41,8 +49,14 @@ describe('pattern redaction', () => {
   });
 
   test('finds numbers and emails that speech-to-text wrote as words', () => {
-    assert.equal(redactPatterns('my number is six one seven five five five zero one four eight'), 'my number is [PHONE]');
-    assert.equal(redactPatterns('it is four five five six seven three seven five eight six eight nine nine eight five five'), 'it is [CARD]');
+    assert.equal(
+      redactPatterns('my number is six one seven five five five zero one four eight'),
+      'my number is [PHONE]',
+    );
+    assert.equal(
+      redactPatterns('it is four five five six seven three seven five eight six eight nine nine eight five five'),
+      'it is [CARD]',
+    );
     assert.equal(redactPatterns('mail me at emily dot zhang at outlook dot com'), 'mail me at [EMAIL]');
   });
 
@@ -55,8 +69,14 @@ describe('pattern redaction', () => {
   test('redacts account numbers, social security numbers and addresses but not amounts or years', () => {
     assert.equal(redactPatterns('policy POL-88213407, member 58302917'), 'policy [NUMBER], member [NUMBER]');
     assert.equal(redactPatterns('SSN 532-48-1937'), 'SSN [SSN]');
-    assert.equal(redactPatterns('I live at 1847 Larkspur Lane, zip code 97201'), 'I live at [ADDRESS], zip code [ADDRESS]');
-    assert.equal(redactPatterns('I paid 84 dollars on March 3rd 2024, about 1200 in total'), 'I paid 84 dollars on March 3rd 2024, about 1200 in total');
+    assert.equal(
+      redactPatterns('I live at 1847 Larkspur Lane, zip code 97201'),
+      'I live at [ADDRESS], zip code [ADDRESS]',
+    );
+    assert.equal(
+      redactPatterns('I paid 84 dollars on March 3rd 2024, about 1200 in total'),
+      'I paid 84 dollars on March 3rd 2024, about 1200 in total',
+    );
     assert.equal(redactPatterns('write to 14 Elm Grove, Leeds LS6 2AB'), 'write to [ADDRESS], Leeds [ADDRESS]');
   });
 });
@@ -70,16 +90,21 @@ describe('conversation redaction', () => {
         ['agent', 'Thanks Mr. Okafor. Daniel, can you confirm your email?'],
       ),
     );
-    assert.deepEqual(conversation.turns.map((t) => t.text), [
-      'Contoso, this is [NAME] speaking.',
-      'hi [NAME], my name is [NAME].',
-      'Thanks Mr. [NAME]. [NAME], can you confirm your email?',
-    ]);
+    assert.deepEqual(
+      conversation.turns.map((t) => t.text),
+      [
+        'Contoso, this is [NAME] speaking.',
+        'hi [NAME], my name is [NAME].',
+        'Thanks Mr. [NAME]. [NAME], can you confirm your email?',
+      ],
+    );
   });
 
   test('uses display names and redacts them from participants', () => {
     const { conversation } = redactConversation(
-      sampleConversation({ turns: [{ participantId: 'a', role: 'agent', text: 'You are speaking with Mitchell in billing.', offsetMs: 0 }] }),
+      sampleConversation({
+        turns: [{ participantId: 'a', role: 'agent', text: 'You are speaking with Mitchell in billing.', offsetMs: 0 }],
+      }),
     );
     assert.equal(conversation.turns[0].text, 'You are speaking with [NAME] in billing.');
     assert.equal(conversation.participants.find((p) => p.id === 'a')?.displayName, '[NAME]');
@@ -87,12 +112,16 @@ describe('conversation redaction', () => {
 
   test('counts redactions per category without returning any value', () => {
     const result = redactConversation(
-      turns(['customer', 'I am Priya Raman, call me on 415 555 0132 or 415 555 0133, mail priya@example.com'], ['agent', 'Thanks Priya.']),
+      turns(
+        ['customer', 'I am Priya Raman, call me on 415 555 0132 or 415 555 0133, mail priya@example.com'],
+        ['agent', 'Thanks Priya.'],
+      ),
     );
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(result.counts).filter(([, n]) => n > 0)),
-      { phone: 2, email: 1, name: 2 },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(result.counts).filter(([, n]) => n > 0)), {
+      phone: 2,
+      email: 1,
+      name: 2,
+    });
     assert.doesNotMatch(JSON.stringify(result.counts), /Priya|415|example/);
   });
 
@@ -105,12 +134,18 @@ describe('conversation redaction', () => {
         ['customer', 'I was born on 04/07/1979, by the way.'],
       ),
     );
-    assert.deepEqual(conversation.turns.map((t) => t.text).slice(1), ['[DOB]', 'Thanks. Your appointment is on March 12th 2025.', 'I was born on [DOB], by the way.']);
+    assert.deepEqual(conversation.turns.map((t) => t.text).slice(1), [
+      '[DOB]',
+      'Thanks. Your appointment is on March 12th 2025.',
+      'I was born on [DOB], by the way.',
+    ]);
     assert.equal(counts.dateOfBirth, 2);
   });
 
   test('takes a short answer to "who is the member?" as a name', () => {
-    const { conversation } = redactConversation(turns(['agent', "Who's the member?"], ['customer', 'me, olumide adeyemi.'], ['agent', 'Thanks Olumide.']));
+    const { conversation } = redactConversation(
+      turns(['agent', "Who's the member?"], ['customer', 'me, olumide adeyemi.'], ['agent', 'Thanks Olumide.']),
+    );
     assert.deepEqual(conversation.turns.map((t) => t.text).slice(1), ['me, [NAME].', 'Thanks [NAME].']);
   });
 

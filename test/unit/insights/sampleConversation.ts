@@ -15,7 +15,13 @@ export function sampleConversation(overrides: Partial<Conversation> = {}): Conve
     ],
     turns: [
       { participantId: 'a', role: 'agent', text: 'Contoso, how can I help?', offsetMs: 0 },
-      { participantId: 'c', role: 'customer', text: 'I was charged twice this month.', offsetMs: 1500, confidence: 0.9 },
+      {
+        participantId: 'c',
+        role: 'customer',
+        text: 'I was charged twice this month.',
+        offsetMs: 1500,
+        confidence: 0.9,
+      },
     ],
     metadata: {},
     ...overrides,

@@ -9,12 +9,30 @@ import { silentWav } from './silentWav';
 describe('WAV headers and recogniser output', () => {
   test('reads format, channels and duration from a WAV header', () => {
     const info = readWavInfo(silentWav(1.5, 8000, 2));
-    assert.deepEqual({ ...info }, { audioFormat: 1, channels: 2, sampleRate: 8000, bitsPerSample: 16, dataOffset: 44, dataBytes: 48000, durationMs: 1500 });
+    assert.deepEqual(
+      { ...info },
+      {
+        audioFormat: 1,
+        channels: 2,
+        sampleRate: 8000,
+        bitsPerSample: 16,
+        dataOffset: 44,
+        dataBytes: 48000,
+        durationMs: 1500,
+      },
+    );
   });
 
   test('calls audio without a RIFF header or data chunk corrupt, for the dead-letter container', () => {
-    for (const bad of [Buffer.from('not audio at all, just some text that is long enough'), silentWav(0.1).subarray(0, 36)]) {
-      assert.throws(() => readWavInfo(bad, 'recordings/c1/0.wav'), (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio' && e.message.startsWith('recordings/c1/0.wav'));
+    for (const bad of [
+      Buffer.from('not audio at all, just some text that is long enough'),
+      silentWav(0.1).subarray(0, 36),
+    ]) {
+      assert.throws(
+        () => readWavInfo(bad, 'recordings/c1/0.wav'),
+        (e: unknown) =>
+          e instanceof DeadLetterError && e.reason === 'corrupt_audio' && e.message.startsWith('recordings/c1/0.wav'),
+      );
     }
   });
 
@@ -25,11 +43,26 @@ describe('WAV headers and recogniser output', () => {
     assert.equal(sniffAudio(Buffer.from('fLaC\u0000\u0000\u0000\u0022', 'latin1')), 'flac');
     assert.equal(sniffAudio(Buffer.from('OggS\u0000\u0002', 'latin1')), 'ogg');
     assert.equal(sniffAudio(Buffer.from('\u0000\u0000\u0000\u0020ftypM4A ', 'latin1')), 'mp4');
-    assert.throws(() => sniffAudio(Buffer.from('{"not": "audio"}'), 'recordings/c/1.mp3'), (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio');
+    assert.throws(
+      () => sniffAudio(Buffer.from('{"not": "audio"}'), 'recordings/c/1.mp3'),
+      (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio',
+    );
   });
 
   test('turns pocketsphinx word timings into utterances without fillers', () => {
-    const out = ['hello my card is broken', '<s> 0.000 0.130 0.999200', 'hello(2) 0.140 0.650 0.999400', '<sil> 0.660 0.830 0.98', 'my 0.840 1.050 0.99', 'broken 1.550 1.950 0.8', '</s> 1.960 2.0 1.0', 'second utterance', 'second 3.000 3.500 0.5', 'utterance 3.500 4.000 0.7', ''].join('\n');
+    const out = [
+      'hello my card is broken',
+      '<s> 0.000 0.130 0.999200',
+      'hello(2) 0.140 0.650 0.999400',
+      '<sil> 0.660 0.830 0.98',
+      'my 0.840 1.050 0.99',
+      'broken 1.550 1.950 0.8',
+      '</s> 1.960 2.0 1.0',
+      'second utterance',
+      'second 3.000 3.500 0.5',
+      'utterance 3.500 4.000 0.7',
+      '',
+    ].join('\n');
     assert.deepEqual(parsePocketsphinxOutput(out), [
       { text: 'hello my card is broken', startMs: 140, endMs: 1950, confidence: 0.93 },
       { text: 'second utterance', startMs: 3000, endMs: 4000, confidence: 0.6 },

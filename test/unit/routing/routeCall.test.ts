@@ -91,7 +91,10 @@ describe('routeCall', () => {
       const decision = routeCall(flows, { to: '+18005550100', from, now: wednesdayMorning });
       assert.deepEqual(decision, { action: 'reject', reason: 'forbidden', why: 'blocked' }, from);
     }
-    assert.equal(routeCall(flows, { to: '+18005550100', from: '+15555550667', now: wednesdayMorning }).action, 'answer');
+    assert.equal(
+      routeCall(flows, { to: '+18005550100', from: '+15555550667', now: wednesdayMorning }).action,
+      'answer',
+    );
   });
 
   it('starts at the after-hours step in the evening, on Sundays and on holidays', () => {
@@ -105,13 +108,24 @@ describe('routeCall', () => {
       [christmas, 'holiday'],
       [thanksgiving, 'holiday'],
     ] as const) {
-      assert.deepEqual(routeCall(flows, { to: '+18005550100', from: caller, now }), { action: 'answer', flow: 'main', startStep: 'afterHours', why });
+      assert.deepEqual(routeCall(flows, { to: '+18005550100', from: caller, now }), {
+        action: 'answer',
+        flow: 'main',
+        startStep: 'afterHours',
+        why,
+      });
     }
   });
 
   it('judges hours in the flow time zone, not UTC: Saturday 12:59 in New York is open, 13:00 is not', () => {
-    assert.equal(routeCall(flows, { to: '+18005550100', from: caller, now: new Date('2026-11-21T17:59:00Z') }).why, 'open');
-    assert.equal(routeCall(flows, { to: '+18005550100', from: caller, now: new Date('2026-11-21T18:00:00Z') }).why, 'closed');
+    assert.equal(
+      routeCall(flows, { to: '+18005550100', from: caller, now: new Date('2026-11-21T17:59:00Z') }).why,
+      'open',
+    );
+    assert.equal(
+      routeCall(flows, { to: '+18005550100', from: caller, now: new Date('2026-11-21T18:00:00Z') }).why,
+      'closed',
+    );
   });
 
   it('follows daylight saving time: 12:30 UTC is 07:30 before the spring change and 08:30 after', () => {
@@ -139,8 +153,14 @@ describe('routeCall', () => {
       target: '+18005550199',
       why: 'at-capacity',
     });
-    assert.equal(routeCall(flows, { to: '+18005550100', from: caller, now, activeCalls: { main: 5 } }).action, 'redirect');
-    assert.equal(routeCall(flows, { to: '+18005550100', from: caller, now, activeCalls: { other: 5 } }).action, 'answer');
+    assert.equal(
+      routeCall(flows, { to: '+18005550100', from: caller, now, activeCalls: { main: 5 } }).action,
+      'redirect',
+    );
+    assert.equal(
+      routeCall(flows, { to: '+18005550100', from: caller, now, activeCalls: { other: 5 } }).action,
+      'answer',
+    );
   });
 
   it('overflows to another flow when closed or busy, and rejects busy when that one is full too', () => {
@@ -152,17 +172,23 @@ describe('routeCall', () => {
       startStep: 'hello',
       why: 'closed',
     });
-    assert.deepEqual(routeCall(flows, { to: '+18005550200', from: caller, now: londonDay, activeCalls: { sales: 1 } }), {
-      action: 'answer',
-      flow: 'night',
-      startStep: 'hello',
-      why: 'at-capacity',
-    });
-    assert.deepEqual(routeCall(flows, { to: '+18005550200', from: caller, now: londonDay, activeCalls: { sales: 1, night: 1 } }), {
-      action: 'reject',
-      reason: 'busy',
-      why: 'at-capacity',
-    });
+    assert.deepEqual(
+      routeCall(flows, { to: '+18005550200', from: caller, now: londonDay, activeCalls: { sales: 1 } }),
+      {
+        action: 'answer',
+        flow: 'night',
+        startStep: 'hello',
+        why: 'at-capacity',
+      },
+    );
+    assert.deepEqual(
+      routeCall(flows, { to: '+18005550200', from: caller, now: londonDay, activeCalls: { sales: 1, night: 1 } }),
+      {
+        action: 'reject',
+        reason: 'busy',
+        why: 'at-capacity',
+      },
+    );
   });
 
   it('rejects busy instead of looping when two closed flows overflow into each other', () => {
@@ -172,7 +198,11 @@ describe('routeCall', () => {
 
   it('rejects busy when closed with an explicit reject overflow', () => {
     const tokyoNight = new Date('2026-11-18T15:00:00Z'); // 00:00 Thursday in Tokyo
-    assert.deepEqual(routeCall(flows, { to: '+18005550500', from: caller, now: tokyoNight }), { action: 'reject', reason: 'busy', why: 'closed' });
+    assert.deepEqual(routeCall(flows, { to: '+18005550500', from: caller, now: tokyoNight }), {
+      action: 'reject',
+      reason: 'busy',
+      why: 'closed',
+    });
   });
 });
 
@@ -192,7 +222,10 @@ describe('weekly schedules', () => {
   });
 
   it('explain what is wrong', () => {
-    assert.deepEqual(parseWeeklySchedule('Mon-Fry 08:00-18:00'), { ok: false, error: '"Mon-Fry" is not a day or day range (Mon..Sun, e.g. Mon-Fri)' });
+    assert.deepEqual(parseWeeklySchedule('Mon-Fry 08:00-18:00'), {
+      ok: false,
+      error: '"Mon-Fry" is not a day or day range (Mon..Sun, e.g. Mon-Fri)',
+    });
     assert.equal(parseWeeklySchedule('Mon 8-18').ok, false);
     assert.equal(parseWeeklySchedule('Mon 09:00-09:00').ok, false);
     assert.equal(parseWeeklySchedule('Mon 25:00-26:00').ok, false);
