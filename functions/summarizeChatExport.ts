@@ -15,5 +15,6 @@ export async function summarizeChatExport(blob: Buffer, context: InvocationConte
 app.storageBlob('summarizeChatExport', {
   path: 'chat-exports/{name}',
   connection: 'AzureWebJobsStorage',
+  source: 'EventGrid', // Flex Consumption runs only Event Grid-based blob triggers (no container scans)
   handler: summarizeChatExport,
 });

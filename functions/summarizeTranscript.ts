@@ -15,5 +15,6 @@ export async function summarizeTranscript(blob: Buffer, context: InvocationConte
 app.storageBlob('summarizeTranscript', {
   path: 'transcripts/{name}',
   connection: 'AzureWebJobsStorage',
+  source: 'EventGrid', // Flex Consumption runs only Event Grid-based blob triggers (no container scans)
   handler: summarizeTranscript,
 });

@@ -1,5 +1,6 @@
 import type { AzuriteInstance } from './azurite';
 import type { AcsEmulator } from './acs';
+import type { StorageEvents } from './storageEvents';
 
 /**
  * The app settings that point Switchboard at the sandbox: the same names it reads in Azure, so the app
@@ -50,6 +51,34 @@ export async function subscribeAppToAcs(hostUrl: string, acs: AcsEmulator): Prom
       endpoint: `${hostUrl}/runtime/webhooks/eventgrid?functionName=${fn.name}`,
       eventTypes: EVENT_SUBSCRIPTIONS[fn.name],
     });
+    subscribed.push(fn.name);
+  }
+  return subscribed;
+}
+
+/** Blob function name -> the container its Event Grid subscription filters on (infra/modules/blob-events.bicep). */
+export const BLOB_SUBSCRIPTIONS: Record<string, string> = {
+  transcribeRecording: 'recordings',
+  summarizeTranscript: 'transcripts',
+  summarizeChatExport: 'chat-exports',
+};
+
+/** Subscribes each Event Grid-sourced blob trigger to BlobCreated in its container, as the infra does in Azure. */
+export async function subscribeAppToStorage(hostUrl: string, storage: StorageEvents): Promise<string[]> {
+  const functions = (await (await fetch(`${hostUrl}/admin/functions`)).json()) as {
+    name: string;
+    trigger: string;
+    source?: string;
+  }[];
+  const subscribed: string[] = [];
+  for (const fn of functions.filter((f) => f.trigger === 'blobTrigger' && f.source === 'EventGrid')) {
+    const container = BLOB_SUBSCRIPTIONS[fn.name];
+    if (!container) throw new Error(`Blob function ${fn.name} has no container in BLOB_SUBSCRIPTIONS.`);
+    const subscription = await storage.subscribe({
+      endpoint: `${hostUrl}/runtime/webhooks/blobs?functionName=Host.Functions.${fn.name}`,
+      container,
+    });
+    if (!subscription.validated) throw new Error(`The blob webhook of ${fn.name} did not answer the handshake.`);
     subscribed.push(fn.name);
   }
   return subscribed;

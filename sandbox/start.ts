@@ -7,7 +7,8 @@ import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
 import { azuriteTls } from './azuriteTls';
-import { sandboxAppSettings, subscribeAppToAcs } from './appSettings';
+import { sandboxAppSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
+import { startStorageEvents } from './storageEvents';
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription. Azurite for storage,
 // the ACS emulator for calls, SMS and chat, and the local Functions host running the app from dist/.
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
   });
 
   await subscribeAppToAcs(hostUrl, acs);
+  const storageEvents = startStorageEvents({
+    connectionString: azurite.connectionString,
+    caPem: readFileSync(acs.caCertPath, 'utf8'),
+  });
+  await subscribeAppToStorage(hostUrl, storageEvents);
 
   const summary = {
     functionsHost: hostUrl,
@@ -86,6 +92,7 @@ Try it: place a call to the Contoso main line and press 1
 Ctrl+C stops everything.`);
 
   const shutdown = async () => {
+    storageEvents.close();
     await stopChild(host);
     await acs.close();
     await azurite.stop();

@@ -4,12 +4,15 @@ import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '../
 import { startHostProcess, type HostProcess } from './hostProcess';
 import { repoRoot, fixture } from './paths';
 import { freePort } from './freePort';
-import { sandboxAppSettings, subscribeAppToAcs } from '../../sandbox/appSettings';
+import { sandboxAppSettings, subscribeAppToAcs, subscribeAppToStorage } from '../../sandbox/appSettings';
+import { startStorageEvents, type StorageEvents } from '../../sandbox/storageEvents';
 
 export interface SwitchboardSandbox {
   azurite: AzuriteInstance;
   acs: AcsEmulator;
   host: HostProcess;
+  /** Azure Storage's Event Grid system topic, which Azurite lacks. */
+  storageEvents: StorageEvents;
   stop(): Promise<void>;
 }
 
@@ -52,11 +55,15 @@ export async function startSwitchboard(
     throw error;
   }
   await subscribeAppToAcs(host.url, acs);
+  const storageEvents = startStorageEvents({ connectionString: azurite.connectionString });
+  await subscribeAppToStorage(host.url, storageEvents);
   return {
     azurite,
     acs,
     host,
+    storageEvents,
     async stop() {
+      storageEvents.close();
       await host.stop();
       await acs.close();
       await azurite.stop();
