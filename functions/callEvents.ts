@@ -8,7 +8,7 @@ const MAX_CALLBACK_BYTES = 256 * 1024;
 // POST /api/calls/{callId}/events: ACS mid-call callbacks. Verified (RS256 JWT) before anything else,
 // relayed to the call's orchestration, answered in milliseconds.
 export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { config } = getServices();
+  const { config, callbackSecrets, replayGuard } = getServices();
   const body = await request.text();
   if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES)
     return { status: 413, jsonBody: { error: 'callback body too large' } };
@@ -19,6 +19,10 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
       issuer: config.acs.callbackIssuer,
       audience: config.acs.immutableResourceId,
     },
+    secret: request.query.get('s'),
+    secretMatches: (callId, secret) => callbackSecrets.matches(callId, secret),
+    firstUse: (jti, expiresAt) => replayGuard.firstUse(jti, expiresAt),
+    release: (jti) => replayGuard.release(jti),
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
   });
   if (result.status !== 200) {

@@ -7,6 +7,8 @@ import { getServices } from '../shared/app/services';
 import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import type { CallSession } from '../shared/calls/callSession';
 import { CALL_FLOW, type CallFlowResult } from './callFlow';
+import { Roles } from '../shared/api/apiAuth';
+import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
 
 // A reminder campaign: calls a list of contacts with a flow, a bounded number at a time, retrying
 // callees who do not answer with exponential backoff, and reports one result per contact.
@@ -127,14 +129,23 @@ const campaignBody = z.strictObject({
   ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
 });
 
-// POST /api/campaigns: starts a campaign; GET /api/calls/{campaignId} is not for campaigns — poll the
-// durable status URL returned here.
+// POST /api/campaigns: starts a campaign (Calls.Place role, every contact allowed, size capped, one
+// request against the rate caps); GET /api/campaigns/{campaignId} reports it (getCampaign.ts).
 export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const services = getServices();
+  const auth = await requireRole(request, services, Roles.place);
+  if (!auth.ok) return auth.response;
   const parsed = parseJsonBody(await request.text(), campaignBody);
   if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
   const body = parsed.value;
-  const flow = getServices().flows.flows[body.flow];
+  const flow = services.flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
+  const refused = await refuseOutbound(
+    services,
+    auth.caller,
+    body.contacts.map((c) => c.to),
+  );
+  if (refused) return refused;
   const from = callerNumberFor(flow, body.from);
   if (!from)
     return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
@@ -150,12 +161,9 @@ export async function startCampaign(request: HttpRequest, context: InvocationCon
     retryDelaySeconds: body.retryDelaySeconds,
     ringTimeoutSeconds: body.ringTimeoutSeconds,
   };
-  const client = df.getClient(context);
-  await client.startNew(REMINDER_CAMPAIGN, { instanceId: campaignId, input });
-  return {
-    status: 202,
-    jsonBody: { campaignId, status: client.createHttpManagementPayload(campaignId).statusQueryGetUri },
-  };
+  await df.getClient(context).startNew(REMINDER_CAMPAIGN, { instanceId: campaignId, input });
+  // The app's own status route: never Durable's management URLs, which carry the system key.
+  return { status: 202, jsonBody: { campaignId, statusUrl: `/api/campaigns/${campaignId}` } };
 }
 
 app.http('startCampaign', {

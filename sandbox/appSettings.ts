@@ -1,6 +1,7 @@
 import type { AzuriteInstance } from './azurite';
 import type { AcsEmulator } from './acs';
 import type { StorageEvents } from './storageEvents';
+import type { LocalEntraIssuer } from './entraIssuer';
 
 /**
  * The app settings that point Switchboard at the sandbox: the same names it reads in Azure, so the app
@@ -9,10 +10,11 @@ import type { StorageEvents } from './storageEvents';
 export function sandboxAppSettings(parts: {
   azurite: AzuriteInstance;
   acs: AcsEmulator;
+  entra: LocalEntraIssuer;
   callbackBaseUrl: string;
   flowsPath: string;
 }): Record<string, string> {
-  const { azurite, acs } = parts;
+  const { azurite, acs, entra } = parts;
   return {
     // Storage as "localhost", the emulator as 127.0.0.1: NO_PROXY keeps storage off the emulator's proxy.
     AzureWebJobsStorage: azurite.connectionString.replace(/127\.0\.0\.1/g, 'localhost'),
@@ -25,6 +27,12 @@ export function sandboxAppSettings(parts: {
     COGNITIVE_SERVICES_ENDPOINT: 'https://sandbox-ai.cognitiveservices.azure.com/',
     INSIGHTS_PROVIDER: 'local',
     FLOWS_PATH: parts.flowsPath,
+    // Entra ID for the APIs: the local issuer stands in for the tenant, by settings only.
+    API_AUTH_TENANT_ID: entra.tenantId,
+    API_AUTH_AUDIENCE: entra.audience,
+    API_AUTH_ISSUER: entra.issuer,
+    API_AUTH_JWKS_URL: entra.jwksUrl,
+    OUTBOUND_ALLOWED_PREFIXES: '+1,+44',
     // The app reaches the emulator and Azurite over HTTPS with the sandbox CA, as it reaches Azure.
     NODE_EXTRA_CA_CERTS: acs.caCertPath,
     // Recording downloads go to *.asm.skype.com: the Azure SDK's standard proxy setting sends ACS traffic

@@ -5,7 +5,7 @@ import { UnauthorizedError } from '../errors';
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 export type JWTPayload = import('jose', { with: { 'resolution-mode': 'import' } }).JWTPayload;
 let josePromise: Promise<Jose> | undefined;
-const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
+export const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
 
 // ACS signs every callback and media WebSocket connection with a short-lived RS256 JWT; the SDK has
 // no verifier, so this is the app's only gate against forged callbacks (see acs-wire-protocol.md).
@@ -53,7 +53,10 @@ type KeySet = ReturnType<Jose['createRemoteJWKSet']>;
 // One key set per JWKS URL and caching policy, shared by every verification in the process.
 const keySets = new Map<string, KeySet>();
 
-function keySetFor(jose: Jose, options: CallbackTokenOptions): KeySet {
+export function keySetFor(
+  jose: Jose,
+  options: Pick<CallbackTokenOptions, 'jwksUrl' | 'refetchCooldownMs' | 'cacheMaxAgeMs' | 'timeoutMs'>,
+): KeySet {
   const cooldown = options.refetchCooldownMs ?? 30_000;
   const maxAge = options.cacheMaxAgeMs ?? 600_000;
   const timeout = options.timeoutMs ?? 5_000;

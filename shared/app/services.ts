@@ -13,6 +13,9 @@ import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
 import { createCallActivities } from '../calls/callActivities';
 import { createTableClient } from '../storage/storageClients';
+import { CallbackSecrets } from '../calls/callbackSecrets';
+import { TokenReplayGuard } from '../acs/tokenReplayGuard';
+import { RateCaps } from '../api/outboundPolicy';
 
 /** The app's long-lived clients and loaded flows, built once from the validated config. */
 export interface Services {
@@ -29,6 +32,10 @@ export interface Services {
   callAutomation: CallAutomationClient;
   sms: SmsClient;
   activities: ReturnType<typeof createCallActivities>;
+  callbackSecrets: CallbackSecrets;
+  callbackSecret: (callId: string) => Promise<string>;
+  replayGuard: TokenReplayGuard;
+  rateCaps: RateCaps;
 }
 
 let services: Services | undefined;
@@ -41,6 +48,8 @@ export function getServices(): Services {
   const callAutomation = createCallAutomationClient(config);
   const sms = createSmsClient(config);
   const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
+  const callbackSecrets = new CallbackSecrets(createTableClient(config, `${config.taskHub}Secrets`));
+  const callbackSecret = (callId: string) => callbackSecrets.secretFor(callId);
   services = {
     config,
     flows,
@@ -58,8 +67,13 @@ export function getServices(): Services {
       config,
       client: callAutomation,
       sms,
+      callbackSecret,
       isOptedOut: (number) => optOut.isOptedOut(number),
     }),
+    callbackSecrets,
+    callbackSecret,
+    replayGuard: new TokenReplayGuard(createTableClient(config, `${config.taskHub}CallbackJti`)),
+    rateCaps: new RateCaps(createTableClient(config, `${config.taskHub}RateCaps`)),
   };
   return services;
 }

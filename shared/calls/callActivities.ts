@@ -49,6 +49,8 @@ export interface CallActivityDeps {
   config: Config;
   client: CallAutomationClient;
   sms: SmsClient;
+  /** The per-call secret of the call's callback URL. */
+  callbackSecret: (callId: string) => Promise<string>;
   /** The SMS opt-out list (STOP); sending to an opted-out number is skipped. */
   isOptedOut?: (phoneNumber: string) => Promise<boolean>;
 }
@@ -132,13 +134,14 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
       return { sent: true, messageId: result.messageId };
     },
     [CREATE_CALL]: async (input: CreateCallInput) => {
+      const secret = await deps.callbackSecret(input.callId);
       const result = await acs('createCall', () =>
         client.createCall(
           {
             targetParticipant: identifier(input.target) as PhoneNumberIdentifier,
             sourceCallIdNumber: phone(input.sourceCallerId),
           },
-          callbackUri(config.callbackBaseUrl, input.callId),
+          callbackUri(config.callbackBaseUrl, input.callId, secret),
           {
             operationContext: `create:${input.callId}`,
             callIntelligenceOptions: config.cognitiveServicesEndpoint

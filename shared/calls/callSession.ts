@@ -14,7 +14,7 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   ringTimeoutSeconds?: number;
 }
 
-/** The callback URI ACS posts this call's events to. */
-export function callbackUri(callbackBaseUrl: string, callId: string): string {
-  return `${callbackBaseUrl}/api/calls/${encodeURIComponent(callId)}/events`;
+/** The callback URI ACS posts this call's events to, with the call's secret (CallbackSecrets). */
+export function callbackUri(callbackBaseUrl: string, callId: string, secret: string): string {
+  return `${callbackBaseUrl}/api/calls/${encodeURIComponent(callId)}/events?s=${encodeURIComponent(secret)}`;
 }

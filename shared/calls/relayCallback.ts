@@ -7,6 +7,13 @@ const RELAYED = new Set<string>(['CallConnected', 'AnswerFailed', 'CreateCallFai
 
 export interface RelayDeps {
   token: CallbackTokenOptions;
+  /** The secret in the callback URL (`?s=`), checked against the call's own. */
+  secret: string | null;
+  secretMatches: (callId: string, secret: string | null) => Promise<boolean>;
+  /** Records the token's jti; false when it was used before (a replay). */
+  firstUse: (jti: string, expiresAt: number) => Promise<boolean>;
+  /** Forgets a jti when relaying failed on our side, so ACS may retry with the same token. */
+  release: (jti: string) => Promise<void>;
   /** Raises the event to the call's orchestration (instance id = callId). */
   raise: (callId: string, eventName: string, data: unknown) => Promise<void>;
 }
@@ -24,12 +31,17 @@ export async function relayCallback(
   body: string,
   deps: RelayDeps,
 ): Promise<RelayResult> {
+  let claims;
   try {
-    await verifyCallbackToken(authorization, deps.token);
+    claims = await verifyCallbackToken(authorization, deps.token);
   } catch (error) {
     if (error instanceof CallbackTokenError) return { status: 401, reason: error.reason };
     throw error;
   }
+  // A genuine token is still refused for a URL that is not this call's, or when it was used before.
+  if (!(await deps.secretMatches(callId, deps.secret))) return { status: 401, reason: 'wrong-call-secret' };
+  const jti = typeof claims.jti === 'string' ? claims.jti : undefined;
+  if (jti && !(await deps.firstUse(jti, claims.exp ?? 0))) return { status: 401, reason: 'replayed-token' };
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -48,6 +60,11 @@ export async function relayCallback(
   }
   if (!RELAYED.has(event.kind)) return { status: 200, event: event.kind, relayed: false };
   const { kind, ...data } = event;
-  await deps.raise(callId, kind, data);
+  try {
+    await deps.raise(callId, kind, data);
+  } catch (error) {
+    if (jti) await deps.release(jti);
+    throw error;
+  }
   return { status: 200, event: kind, relayed: true };
 }

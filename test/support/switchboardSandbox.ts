@@ -6,6 +6,7 @@ import { repoRoot, fixture } from './paths';
 import { freePort } from './freePort';
 import { sandboxAppSettings, subscribeAppToAcs, subscribeAppToStorage } from '../../sandbox/appSettings';
 import { startStorageEvents, type StorageEvents } from '../../sandbox/storageEvents';
+import { startLocalEntraIssuer, type LocalEntraIssuer } from '../../sandbox/entraIssuer';
 
 export interface SwitchboardSandbox {
   azurite: AzuriteInstance;
@@ -13,6 +14,10 @@ export interface SwitchboardSandbox {
   host: HostProcess;
   /** Azure Storage's Event Grid system topic, which Azurite lacks. */
   storageEvents: StorageEvents;
+  /** Stands in for Entra ID: mints the API's bearer tokens. */
+  entra: LocalEntraIssuer;
+  /** fetch() against the app's APIs with a bearer token carrying both app roles. */
+  api(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +35,7 @@ export async function startSwitchboard(
 ): Promise<SwitchboardSandbox> {
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'test-acs-resource', ...options.acs });
+  const entra = await startLocalEntraIssuer();
   const port = String(await freePort());
   const acsEnv = options.envFromAcs ? await options.envFromAcs(acs) : {};
   let host: HostProcess;
@@ -40,6 +46,7 @@ export async function startSwitchboard(
         ...sandboxAppSettings({
           azurite,
           acs,
+          entra,
           callbackBaseUrl: `http://127.0.0.1:${port}`,
           flowsPath: options.flows ?? fixture('flows'),
         }),
@@ -50,6 +57,7 @@ export async function startSwitchboard(
       port,
     );
   } catch (error) {
+    await entra.close();
     await acs.close();
     await azurite.stop();
     throw error;
@@ -62,9 +70,16 @@ export async function startSwitchboard(
     acs,
     host,
     storageEvents,
+    entra,
+    async api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${await entra.token()}`);
+      return fetch(`${host.url}${path}`, { ...init, headers });
+    },
     async stop() {
       storageEvents.close();
       await host.stop();
+      await entra.close();
       await acs.close();
       await azurite.stop();
     },

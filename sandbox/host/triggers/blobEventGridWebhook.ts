@@ -73,8 +73,7 @@ export async function handleBlobWebhook(
 /** The blob name in `container` that a BlobCreated event is about (subject first, then data.url). */
 function blobNameOf(event: BlobCreated, container: string): string | undefined {
   const marker = `/blobServices/default/containers/${container}/blobs/`;
-  if (typeof event.subject === 'string' && event.subject.startsWith(marker))
-    return event.subject.slice(marker.length);
+  if (typeof event.subject === 'string' && event.subject.startsWith(marker)) return event.subject.slice(marker.length);
   if (typeof event.data?.url !== 'string') return undefined;
   try {
     const path = new URL(event.data.url).pathname.split('/').map(decodeURIComponent);
