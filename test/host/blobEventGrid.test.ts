@@ -13,8 +13,7 @@ describe('Event Grid-based blob triggers on the local host', () => {
   let host: HostProcess;
   let events: StorageEvents;
   let uploads: ContainerClient;
-  const webhook = (name = 'onEventUpload') =>
-    `${host.url}/runtime/webhooks/blobs?functionName=Host.Functions.${name}`;
+  const webhook = (name = 'onEventUpload') => `${host.url}/runtime/webhooks/blobs?functionName=Host.Functions.${name}`;
   const upload = (name: string, text: string) => uploads.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
   const processed = (name: string) => countRecords(azurite.connectionString, 'processed-events', name);
   const blobCreated = (name: string) => ({
