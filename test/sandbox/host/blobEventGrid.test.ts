@@ -1,12 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
-import { startStorageEvents, type StorageEvents } from '../../sandbox/storageEvents';
-import { startHostProcess, type HostProcess } from '../support/hostProcess';
-import { fixture } from '../support/paths';
-import { waitFor } from '../support/waitFor';
-import { countRecords } from '../support/blobCounts';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { startStorageEvents, type StorageEvents } from '../../../sandbox/storageEvents';
+import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { fixture } from '../../support/paths';
+import { waitFor } from '../../support/waitFor';
+import { countRecords } from '../../support/blobCounts';
 
 describe('Event Grid-based blob triggers on the local host', () => {
   let azurite: AzuriteInstance;
