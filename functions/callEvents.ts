@@ -2,12 +2,14 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { relayCallback } from '../shared/calls/relayCallback';
+import { callMetrics } from '../shared/telemetry/metrics';
 
 const MAX_CALLBACK_BYTES = 256 * 1024;
 
 // POST /api/calls/{callId}/events: ACS mid-call callbacks. Verified (RS256 JWT) before anything else,
 // relayed to the call's orchestration, answered in milliseconds.
 export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const received = performance.now();
   const { config, callbackSecrets, replayGuard } = getServices();
   const body = await request.text();
   if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES)
@@ -26,9 +28,10 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
   });
   if (result.status !== 200) {
-    context.warn('callback refused', { status: result.status, reason: result.reason });
+    context.warn('callback refused', { status: result.status, reason: result.reason, callId: request.params.callId });
     return { status: result.status, jsonBody: { error: result.reason } };
   }
+  if (result.relayed) callMetrics.turn(performance.now() - received, { event: result.event ?? 'unknown' });
   return { status: 200 };
 }
 

@@ -4,6 +4,7 @@ import { getServices } from '../shared/app/services';
 import { runCallFlow, type CallFlowOutput } from '../shared/flows/callFlowOrchestrator';
 import { CREATE_CALL } from '../shared/calls/callActivities';
 import { ActivityNames } from '../shared/flows/activityNames';
+import { callMetrics } from '../shared/telemetry/metrics';
 import type { CallSession } from '../shared/calls/callSession';
 
 // The call's workflow: one durable orchestration per call, and the activities it runs (each a Call
@@ -28,6 +29,8 @@ export type CallFlowResult =
 export function* callFlowOrchestration(context: OrchestrationContext): Generator<Task, CallFlowResult, unknown> {
   const session = context.df.getInput<CallSession>();
   const result = yield* connectAndRun(context, session);
+  // Metrics only on the first execution of this line, never on replays.
+  if (!context.df.isReplaying) callMetrics.ended(session.flowName, result.outcome, result.outcome !== 'not-connected');
   if (session.direction === 'inbound' && session.flow.overflow?.maxActiveCalls !== undefined) {
     yield context.df.callActivity(RELEASE_CALL, { flow: session.flowName, callId: session.callId });
   }
@@ -78,6 +81,7 @@ function* connectAndRun(context: OrchestrationContext, session: CallSession): Ge
   if (winner === disconnected) return notConnected('caller-hung-up');
   if (winner === timeout) return notConnected('timeout');
 
+  if (!context.df.isReplaying) callMetrics.connected(session.flowName);
   const data = (connected.result ?? {}) as { callConnectionId?: string; serverCallId?: string };
   return yield* runCallFlow(context, {
     callConnectionId: data.callConnectionId ?? callConnectionId ?? '',
