@@ -87,7 +87,7 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
         'must be one of {variable, equals|in|startsWith|matches|exists}, {caller: test}, {dialled: test}, {time: {open}}, {open}, {holiday}, {all: [...]}, {any: [...]}, {not: ...}',
     },
   ),
-);
+).meta({ id: 'Condition' });
 
 const common = {
   description: z.string().optional(),
