@@ -64,7 +64,7 @@ const site = () => single('function-app', 'Microsoft.Web/sites');
 const variable = (module: string, name: string): unknown => (moduleTemplate(module).variables ?? {})[name];
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-// ARCHITECTURE.md "App settings": the same names in Azure, local.settings.sample.json and the sandbox.
+// docs/architecture.md "App settings": the same names in Azure, local.settings.sample.json and the sandbox.
 // AzureWebJobsStorage is identity-based in Azure and ACS_CONNECTION_STRING is the keyed alternative to
 // ACS_ENDPOINT, so both are checked separately below.
 const ARCHITECTURE_SETTINGS = [
@@ -85,7 +85,7 @@ const ARCHITECTURE_SETTINGS = [
   'OUTBOUND_ALLOWED_PREFIXES',
 ];
 
-// What the Event Grid functions subscribe to (functions/*.ts app.eventGrid names; ARCHITECTURE.md).
+// What the Event Grid functions subscribe to (functions/*.ts app.eventGrid names; docs/architecture.md).
 const EVENT_GRID_FUNCTIONS: Record<string, string[]> = {
   incomingCall: ['Microsoft.Communication.IncomingCall'],
   recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
@@ -144,7 +144,7 @@ const roleIn = (assignment: ArmResource): string => String(assignment.properties
 
 describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, () => {
   describe('app settings', () => {
-    it('sets every app setting ARCHITECTURE.md names on the function app', () => {
+    it('sets every app setting docs/architecture.md names on the function app', () => {
       const missing = ARCHITECTURE_SETTINGS.filter((name) => !(name in appSettings()));
       assert.deepEqual(missing, [], `missing from the function app's appsettings: ${missing.join(', ')}`);
     });
@@ -335,7 +335,7 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
   });
 
   describe('storage', () => {
-    it('creates every blob container ARCHITECTURE.md names', () => {
+    it('creates every blob container docs/architecture.md names', () => {
       const containers = asArray(variable('storage', 'dataContainers'));
       for (const container of ['recordings', 'transcripts', 'chat-exports', 'summaries', 'deadletter'])
         assert.ok(containers.includes(container), `container ${container} is missing`);
