@@ -1,15 +1,21 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { Services } from '../app/services';
+import type { Config } from '../config';
 import { authorizeApi } from './apiAuth';
 import { maskPhoneNumbers } from './maskPhoneNumbers';
-import { firstDisallowed } from './outboundPolicy';
+import { firstDisallowed, type RateCaps } from './outboundPolicy';
 
 // The HTTP answers of the API guards, one clear 4xx each: 401 no valid token, 403 wrong role or a
 // destination outside the allow-list, 413 a campaign over the size cap, 429 over a rate cap.
 
 export type Guarded = { ok: true; caller: string } | { ok: false; response: HttpResponseInit };
 
-export async function requireRole(request: HttpRequest, services: Services, role: string): Promise<Guarded> {
+/** What the guards need from the app's services. */
+export interface GuardDeps {
+  config: Config;
+  rateCaps: RateCaps;
+}
+
+export async function requireRole(request: HttpRequest, services: GuardDeps, role: string): Promise<Guarded> {
   const auth = await authorizeApi(request, services.config, role);
   if (auth.ok) return auth;
   return { ok: false, response: { status: auth.status, headers: auth.headers, jsonBody: { error: auth.error } } };
@@ -17,7 +23,7 @@ export async function requireRole(request: HttpRequest, services: Services, role
 
 /** Refuses outbound calls to `destinations` that the settings do not allow, or over a rate cap. */
 export async function refuseOutbound(
-  services: Services,
+  services: GuardDeps,
   caller: string,
   destinations: string[],
 ): Promise<HttpResponseInit | undefined> {
