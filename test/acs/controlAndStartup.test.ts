@@ -8,7 +8,8 @@ import { CallAutomationClient } from '@azure/communication-call-automation';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import WebSocket from 'ws';
 import { AcsControlClient } from '../../sandbox/acs/controlClient';
-import { startAcsEmulator, type AcsEmulator } from '../../sandbox/acs/index';
+import { type AcsEmulator } from '../../sandbox/acs/index';
+import { startAcsEmulatorChecked as startAcsEmulator } from '../support/acsEmulator';
 import { send } from './support/rawHttp';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
 
