@@ -10,7 +10,7 @@ export async function startAcsEmulatorChecked(options: AcsEmulatorOptions = {}):
   return {
     ...acs,
     async close() {
-      let errors: Awaited<ReturnType<AcsEmulator['control']['timeline']>> = [];
+      let errors: Awaited<ReturnType<AcsEmulator['control']['timeline']>>;
       try {
         errors = await acs.control.timeline({ kind: 'error' });
       } finally {
