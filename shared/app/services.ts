@@ -11,7 +11,7 @@ import { ActiveCalls } from '../calls/activeCalls';
 import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
-import { createCallActivities } from '../calls/callActivities';
+import { createCallActivities } from '../callflow/activities';
 import { createTableClient } from '../storage/storageClients';
 
 /** The app's long-lived clients and loaded flows, built once from the validated config. */
@@ -41,12 +41,13 @@ export function getServices(): Services {
   const callAutomation = createCallAutomationClient(config);
   const sms = createSmsClient(config);
   const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
+  const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   services = {
     config,
     flows,
     route: createRouter(flows),
     claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
-    activeCalls: new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`)),
+    activeCalls,
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
     cappedFlows: Object.entries(flows.flows)
@@ -59,6 +60,7 @@ export function getServices(): Services {
       client: callAutomation,
       sms,
       isOptedOut: (number) => optOut.isOptedOut(number),
+      activeCalls,
     }),
   };
   return services;

@@ -3,9 +3,10 @@ import type { Config } from '../config';
 import type { FlowSet } from '../flows/flowSchema';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import type { CallClaims } from './callClaims';
-import { callbackUri, type CallSession } from './callSession';
+import { callbackUri, createCallSession, type CallSession } from '../callflow/callSession';
 import { callIdFor } from './callIdFor';
-import { addressOf, parseIncomingCall } from './incomingCallEvent';
+import { addressOf } from '../acs/identifiers';
+import { parseIncomingCall } from './incomingCallEvent';
 
 export interface IncomingCallDeps {
   config: Config;
@@ -54,7 +55,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
   const session: CallSession | undefined =
     decision.action === 'answer'
-      ? {
+      ? createCallSession({
           callId,
           direction: 'inbound',
           serverCallId: call.serverCallId,
@@ -63,8 +64,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
           flowName: decision.flow,
           flow: flow!,
           startStep: decision.startStep,
-          variables: {},
-        }
+        })
       : undefined;
 
   // The claim and the orchestration's creation go to storage side by side (the ring is short); the claim

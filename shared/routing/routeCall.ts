@@ -1,5 +1,6 @@
 import type { Flow, FlowSet, OverflowTarget } from '../flows/flowSchema';
-import { isBlocked, phoneNumberOf } from './blockList';
+import { phoneNumberOf } from '../acs/identifiers';
+import { isBlocked } from './blockList';
 import { isFlowOpen } from './isFlowOpen';
 
 export interface RouteRequest {
