@@ -4,6 +4,7 @@ import { getConfig, type Config } from '../config';
 import { createCallAutomationClient, createSmsClient } from '../acs/acsClients';
 import { loadFlows } from '../flows/loadFlows';
 import type { FlowSet } from '../flows/flowSchema';
+import { cappedFlowsReached } from '../routing/cappedFlowsReached';
 import { createRouter } from '../routing/routeCall';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
@@ -24,8 +25,8 @@ export interface Services {
   optOut: OptOutList;
   /** The bot's chat client, when CHAT_BOT_USER_ID names its identity. */
   botChat?: ChatClient;
-  /** Flows that cap their calls in progress (overflow.maxActiveCalls): only these are counted. */
-  cappedFlows: string[];
+  /** The flows that cap their calls in progress (overflow.maxActiveCalls) a call to a number can reach. */
+  cappedFlowsReached: (dialled: string) => string[];
   callAutomation: CallAutomationClient;
   sms: SmsClient;
   activities: ReturnType<typeof createCallActivities>;
@@ -50,9 +51,7 @@ export function getServices(): Services {
     activeCalls,
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
-    cappedFlows: Object.entries(flows.flows)
-      .filter(([, flow]) => flow.overflow?.maxActiveCalls !== undefined)
-      .map(([name]) => name),
+    cappedFlowsReached: cappedFlowsReached(flows),
     callAutomation,
     sms,
     activities: createCallActivities({

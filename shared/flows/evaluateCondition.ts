@@ -1,7 +1,7 @@
 import { phoneNumberOf } from '../acs/identifiers';
-import { isFlowOpen, scheduleIntervals } from '../routing/isFlowOpen';
-import { isHoliday } from '../routing/holidays';
-import { isWithinSchedule } from '../routing/weeklySchedule';
+import { isHoliday } from '../schedule/holidays';
+import { isFlowOpen, scheduleIntervals } from '../schedule/isFlowOpen';
+import { isWithinSchedule } from '../schedule/weeklySchedule';
 import type { Condition, Hours, ValueTest } from './flowSchema';
 
 export interface ConditionFacts {
