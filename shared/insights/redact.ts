@@ -1,5 +1,4 @@
 import { SyncRedactor, type ISyncRedactor } from '@dawn-analytics/redact-pii';
-import * as builtInPatterns from '@dawn-analytics/redact-pii/dist/built-ins/simple-regexp-patterns';
 import type { Conversation } from './conversation';
 import { detectNames, nameReplacer } from './detectNames';
 import { normaliseSpokenPii } from './normaliseSpokenPii';
@@ -104,6 +103,30 @@ const socialSecurityInContext = fn((text) =>
 // UK postcodes (street addresses themselves are redacted first, in their spoken and written forms).
 const postcodes = fn((text) => text.replace(/\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/g, PLACEHOLDERS.address));
 
+// The library's email pattern on its own, run before everything else so phone patterns cannot split an
+// address (its public API offers the patterns only as built-in redactors, so all others are off here).
+const emailAddresses = new SyncRedactor({
+  builtInRedactors: {
+    emailAddress: { replaceWith: PLACEHOLDERS.email },
+    ...Object.fromEntries(
+      [
+        'creditCardNumber',
+        'streetAddress',
+        'zipcode',
+        'phoneNumber',
+        'ipAddress',
+        'usSocialSecurityNumber',
+        'username',
+        'password',
+        'credentials',
+        'digits',
+        'url',
+        'names',
+      ].map((name) => [name, { enabled: false }]),
+    ),
+  },
+});
+
 const afterPatterns: ISyncRedactor[] = [
   postcodes,
   // Local seven-digit phone numbers (555-0199) that the library's pattern (area code required) misses.
@@ -142,13 +165,7 @@ const patternRedactor = new SyncRedactor({
     names: { enabled: false }, // greeting-only heuristic; names come from detectNames (compromise + rules)
   },
   customRedactors: {
-    before: [
-      { regexpPattern: builtInPatterns.emailAddress, replaceWith: PLACEHOLDERS.email },
-      cardSecrets,
-      socialSecurityInContext,
-      cardNumbers,
-      internationalPhone,
-    ],
+    before: [emailAddresses, cardSecrets, socialSecurityInContext, cardNumbers, internationalPhone],
     after: afterPatterns,
   },
 });
