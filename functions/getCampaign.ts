@@ -4,7 +4,7 @@ import { getServices } from '../shared/app/services';
 import { Roles } from '../shared/api/apiAuth';
 import { requireRole } from '../shared/api/apiGuards';
 import { maskPhoneNumbersDeep } from '../shared/api/maskPhoneNumbers';
-import { REMINDER_CAMPAIGN } from './reminderCampaign';
+import { OrchestrationNames } from '../shared/callflow/names';
 
 // GET /api/campaigns/{campaignId}: progress while it runs, one result per contact (numbers masked) when
 // done. The app's own status route, so no Durable management URL or system key is ever handed out.
@@ -16,7 +16,7 @@ export async function getCampaign(request: HttpRequest, context: InvocationConte
     .getClient(context)
     .getStatus(campaignId, { showInput: false })
     .catch(() => undefined);
-  if (status?.name !== REMINDER_CAMPAIGN)
+  if (status?.name !== OrchestrationNames.reminderCampaign)
     return { status: 404, jsonBody: { error: `No campaign with id ${campaignId}.` } };
   return {
     status: 200,
