@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
-import { synthesize } from '../recording/speechSynthesizer';
-import { SAMPLE_RATE } from '../recording/wavRenderer';
+import { resample } from '../../../shared/audio/pcm';
+import { SAMPLE_RATE, synthesize } from '../../../shared/audio/speechSynthesizer';
 import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
 
@@ -54,14 +54,6 @@ const DTMF_HZ: Record<string, [number, number]> = {
   pound: [941, 1477],
   d: [941, 1633],
 };
-
-/** Nearest-sample resampling between 16 and 24 kHz (telephone audio; quality is not the point). */
-export function resample(samples: Int16Array, from: number, to: number): Int16Array {
-  if (from === to) return samples;
-  const out = new Int16Array(Math.floor((samples.length * to) / from));
-  for (let i = 0; i < out.length; i++) out[i] = samples[Math.min(samples.length - 1, Math.floor((i * from) / to))]!;
-  return out;
-}
 
 /** Real DTMF: 100 ms of the key's two frequencies, then 50 ms of silence, per key. */
 function dtmfSamples(tones: string[], sampleRate: number): Int16Array {

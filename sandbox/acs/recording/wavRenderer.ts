@@ -1,5 +1,6 @@
 // Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
 // play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
+import { encodeWav } from '../../../shared/audio/pcm';
 import type { AudioEvent } from '../callAutomation/call';
 
 export const SAMPLE_RATE = 16_000;
@@ -69,23 +70,4 @@ export function renderWav(
     }
   }
   return encodeWav(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), SAMPLE_RATE, 1);
-}
-
-/** PCM16LE samples in a RIFF/WAVE container (the 44-byte canonical header). */
-export function encodeWav(data: Buffer, sampleRate: number, channels: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
 }

