@@ -8,14 +8,14 @@ import type { Config } from '../config';
 let credential: TokenCredential | undefined;
 const azureCredential = () => (credential ??= new DefaultAzureCredential());
 
-export function createTableClient(config: Config, table: string): TableClient {
+export function createTableClient(config: Pick<Config, 'storage'>, table: string): TableClient {
   const { connectionString, accountName } = config.storage;
   // The sandbox serves Azurite over HTTPS with its own CA, so no insecure switch is needed here.
   if (connectionString) return TableClient.fromConnectionString(connectionString, table);
   return new TableClient(`https://${accountName}.table.core.windows.net`, table, azureCredential());
 }
 
-export function createBlobServiceClient(config: Config): BlobServiceClient {
+export function createBlobServiceClient(config: Pick<Config, 'storage'>): BlobServiceClient {
   const { connectionString, accountName } = config.storage;
   if (connectionString) return BlobServiceClient.fromConnectionString(connectionString);
   return new BlobServiceClient(`https://${accountName}.blob.core.windows.net`, azureCredential());
