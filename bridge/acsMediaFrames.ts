@@ -31,7 +31,8 @@ export interface TranscriptionData {
   offset?: number;
   duration?: number;
   participantRawID?: string;
-  resultStatus?: 'Intermediate' | 'Final' | string;
+  /** 'Intermediate' or 'Final'. */
+  resultStatus?: string;
 }
 
 export type InboundFrame =
@@ -40,6 +41,13 @@ export type InboundFrame =
   | { kind: 'DtmfData'; dtmfData: { data: string; participantRawID?: string } }
   | { kind: 'TranscriptionMetadata'; transcriptionMetadata: TranscriptionMetadata }
   | { kind: 'TranscriptionData'; transcriptionData: TranscriptionData };
+
+/** The text of a WebSocket message, however ws delivered it. */
+export function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
 
 /** Why a frame was not understood: safe to log (no frame content). */
 export class FrameError extends Error {}

@@ -19,7 +19,11 @@ const reasonParameters = {
 /** The tool list a model session is given for an agent. */
 export function toolSpecs(agent: AgentConfig): ToolSpec[] {
   const specs: ToolSpec[] = [
-    { name: 'endCall', description: 'End the call when the caller is done or says goodbye.', parameters: reasonParameters },
+    {
+      name: 'endCall',
+      description: 'End the call when the caller is done or says goodbye.',
+      parameters: reasonParameters,
+    },
     ...agent.tools.map(({ name, description, parameters }) => ({ name, description, parameters })),
   ];
   if (agent.canHandoff)
@@ -49,7 +53,8 @@ function reasonOf(args: Record<string, unknown>, fallback: string): string {
 async function callHttpTool(tool: HttpTool, args: Record<string, unknown>, context: ToolContext): Promise<string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (tool.auth === 'managedIdentity') {
-    if (!context.credential || !tool.scope) return JSON.stringify({ error: `tool ${tool.name} has no identity to call with` });
+    if (!context.credential || !tool.scope)
+      return JSON.stringify({ error: `tool ${tool.name} has no identity to call with` });
     const token = await context.credential.getToken(tool.scope);
     if (!token) return JSON.stringify({ error: `no token for tool ${tool.name}` });
     headers.authorization = `Bearer ${token.token}`;
@@ -73,10 +78,11 @@ export async function runTool(
   actions: ToolActions,
   context: ToolContext = {},
 ): Promise<string> {
-  let args: Record<string, unknown> = {};
+  let args: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(rawArguments || '{}');
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      args = parsed as Record<string, unknown>;
     else return JSON.stringify({ error: 'arguments must be a JSON object' });
   } catch {
     return JSON.stringify({ error: 'arguments are not valid JSON' });

@@ -24,7 +24,8 @@ export function appClient(baseUrl: string, timeoutMs = 5_000): AppApi {
       headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (response.status === 401 || response.status === 403) throw new UnauthorizedError('the app refused the call token');
+    if (response.status === 401 || response.status === 403)
+      throw new UnauthorizedError('the app refused the call token');
     if (!response.ok)
       throw new RemoteServiceError(`the app's voice-agent route answered HTTP ${response.status}`, {
         retryable: response.status >= 500,

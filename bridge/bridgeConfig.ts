@@ -8,13 +8,16 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
+    );
 
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
@@ -23,7 +26,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ACS_IMMUTABLE_RESOURCE_ID: z.string().trim().min(1, 'is required (the audience of ACS media tokens)'),
   ACS_CALLBACK_ISSUER: z.string().trim().min(1).default('https://acscallautomation.communication.azure.com'),
-  ACS_CALLBACK_JWKS_URL: url(['https:', 'http:']).default('https://acscallautomation.communication.azure.com/calling/keys'),
+  ACS_CALLBACK_JWKS_URL: url(['https:', 'http:']).default(
+    'https://acscallautomation.communication.azure.com/calling/keys',
+  ),
   APP_BASE_URL: url(['https:', 'http:']),
   VOICE_AGENT_PROVIDER: z.enum(['voicelive', 'openai-realtime', 'local']).default('local'),
   VOICELIVE_ENDPOINT: optional(url(['https:', 'http:'])),
@@ -33,7 +38,12 @@ const schema = z.object({
   AZURE_OPENAI_REALTIME_DEPLOYMENT: optional(z.string().trim().min(1)),
   AZURE_OPENAI_REALTIME_VOICE: z.string().trim().min(1).default('alloy'),
   AzureWebJobsStorage: optional(z.string().trim().min(1)),
-  AzureWebJobsStorage__accountName: optional(z.string().trim().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name')),
+  AzureWebJobsStorage__accountName: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name'),
+  ),
 });
 
 export interface BridgeConfig {
@@ -49,10 +59,14 @@ export interface BridgeConfig {
 
 export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   const parsed = schema.safeParse(env);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   if (!set('AzureWebJobsStorage') && !set('AzureWebJobsStorage__accountName'))
-    problems.push('AzureWebJobsStorage: set AzureWebJobsStorage or AzureWebJobsStorage__accountName (managed identity)');
+    problems.push(
+      'AzureWebJobsStorage: set AzureWebJobsStorage or AzureWebJobsStorage__accountName (managed identity)',
+    );
   if (env.VOICE_AGENT_PROVIDER === 'voicelive' && !set('VOICELIVE_ENDPOINT'))
     problems.push('VOICELIVE_ENDPOINT: is required when VOICE_AGENT_PROVIDER=voicelive');
   if (env.VOICE_AGENT_PROVIDER === 'openai-realtime') {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { verifyCallbackToken, type CallbackTokenOptions, CallbackTokenError } from '../shared/acs/verifyCallbackToken';
-import { FrameError, parseInboundFrame } from './acsMediaFrames';
+import { FrameError, messageText, parseInboundFrame } from './acsMediaFrames';
 import type { ToolContext } from './agentTools';
 import type { AppApi } from './appClient';
 import { FrameClock } from './frameClock';
@@ -110,7 +110,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         const reason = error instanceof CallbackTokenError ? error.reason : 'error';
         log('media connection refused', { callId, reason });
         void release(callId, key);
-        refuse(socket, reason === 'keys-unavailable' ? 503 : 401, reason === 'keys-unavailable' ? 'Service Unavailable' : 'Unauthorized');
+        refuse(
+          socket,
+          reason === 'keys-unavailable' ? 503 : 401,
+          reason === 'keys-unavailable' ? 'Service Unavailable' : 'Unauthorized',
+        );
       });
   });
 
@@ -131,7 +135,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         stats.badFrames += 1;
         return;
       }
-      const text = data.toString();
+      const text = messageText(data);
       // The hot path: AudioData frames as ACS writes them, the base64 taken without parsing the JSON.
       if (text.startsWith(AUDIO_PREFIX)) {
         const end = text.indexOf('"', AUDIO_PREFIX.length);
@@ -160,7 +164,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     state.transcript.callerFromTranscription = true;
     ws.on('message', (data: RawData) => {
       try {
-        const frame = parseInboundFrame(data.toString());
+        const frame = parseInboundFrame(messageText(data));
         if (frame.kind !== 'TranscriptionData') return;
         const t = frame.transcriptionData;
         if (t.resultStatus && t.resultStatus !== 'Final') return;

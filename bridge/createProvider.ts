@@ -13,7 +13,12 @@ export function createProvider(
   credential: TokenCredential = new DefaultAzureCredential(),
 ): VoiceModelProvider {
   if (provider.name === 'voicelive')
-    return new VoiceLiveProvider({ endpoint: provider.endpoint, model: provider.model, credential, defaultVoice: provider.voice });
+    return new VoiceLiveProvider({
+      endpoint: provider.endpoint,
+      model: provider.model,
+      credential,
+      defaultVoice: provider.voice,
+    });
   if (provider.name === 'openai-realtime')
     return new OpenAiRealtimeProvider({
       endpoint: provider.endpoint,

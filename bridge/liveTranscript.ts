@@ -1,5 +1,10 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
-import { CONVERSATION_SCHEMA_VERSION, type Conversation, type Participant, type Turn } from '../shared/insights/conversation';
+import {
+  CONVERSATION_SCHEMA_VERSION,
+  type Conversation,
+  type Participant,
+  type Turn,
+} from '../shared/insights/conversation';
 
 // A call's live transcript (the agent's conversation and/or ACS real-time transcription), written once to
 // transcripts/{callId}.json in the conversation format when the call's last stream closes, so the insights
@@ -23,7 +28,13 @@ export class LiveTranscript {
   /** What a caller said; `speaker` is ACS's participant raw id (mapped to caller-1, caller-2, ...). */
   caller(
     text: string,
-    options: { speaker?: string; offsetMs?: number; durationMs?: number; confidence?: number; fromTranscription?: boolean } = {},
+    options: {
+      speaker?: string;
+      offsetMs?: number;
+      durationMs?: number;
+      confidence?: number;
+      fromTranscription?: boolean;
+    } = {},
   ): void {
     if (this.callerFromTranscription && !options.fromTranscription) return;
     const key = options.speaker ?? '';

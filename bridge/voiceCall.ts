@@ -71,7 +71,10 @@ export class VoiceCall {
   audio(base64: string): void {
     if (!this.model || this.closed) return;
     if (this.rate === MODEL_RATE) this.model.appendAudio(base64);
-    else this.model.appendAudio(bytesOf(resample(samplesOf(Buffer.from(base64, 'base64')), this.rate, MODEL_RATE)).toString('base64'));
+    else
+      this.model.appendAudio(
+        bytesOf(resample(samplesOf(Buffer.from(base64, 'base64')), this.rate, MODEL_RATE)).toString('base64'),
+      );
   }
 
   /** ACS stopped streaming (the step ended, the call moved on, or the caller hung up). */
@@ -84,7 +87,12 @@ export class VoiceCall {
 
   private newPacer(): FramePacer {
     const frameBytes = (this.rate * 2 * 20) / 1000;
-    const pacer = new FramePacer(frameBytes, (frame) => this.send(frame), 2, () => this.drained());
+    const pacer = new FramePacer(
+      frameBytes,
+      (frame) => this.send(frame),
+      2,
+      () => this.drained(),
+    );
     this.deps.clock.add(pacer);
     return pacer;
   }
@@ -121,12 +129,15 @@ export class VoiceCall {
   }
 
   private modelAudio(pcm: Buffer, itemId: string): void {
-    if (this.closed || (this.outcome?.type === 'failed')) return;
+    if (this.closed || this.outcome?.type === 'failed') return;
     const item = this.items.get(itemId) ?? { bytes: 0 };
     item.bytes += pcm.length;
     this.items.set(itemId, item);
     this.lastItem = itemId;
-    this.pacer.enqueue(this.rate === MODEL_RATE ? pcm : bytesOf(resample(samplesOf(pcm), MODEL_RATE, this.rate)), itemId);
+    this.pacer.enqueue(
+      this.rate === MODEL_RATE ? pcm : bytesOf(resample(samplesOf(pcm), MODEL_RATE, this.rate)),
+      itemId,
+    );
   }
 
   private agentSaid(text: string): void {
@@ -178,7 +189,10 @@ export class VoiceCall {
     // Never dead air: the apology replaces whatever was playing, then the flow takes its fallback.
     if (this.pacer.playing) this.send(STOP_AUDIO_FRAME);
     this.pacer.clear();
-    const apology = this.rate === MODEL_RATE ? this.deps.apology : bytesOf(resample(samplesOf(this.deps.apology), MODEL_RATE, this.rate));
+    const apology =
+      this.rate === MODEL_RATE
+        ? this.deps.apology
+        : bytesOf(resample(samplesOf(this.deps.apology), MODEL_RATE, this.rate));
     this.pacer.enqueue(apology, 'apology');
     this.pacer.finish('apology');
     if (!this.pacer.playing) this.drained();
@@ -192,10 +206,16 @@ export class VoiceCall {
       this.outcome.type === 'ended'
         ? { ...this.outcome, turns: this.deps.transcript.turnCount, durationMs: Date.now() - this.startedAt }
         : this.outcome;
-    this.deps.log?.('voice agent finished', { callId: this.callId, outcome: report.type, reason: 'reason' in report ? report.reason : undefined });
-    void this.deps.app.report(this.callId, this.token, report).catch((error: Error) =>
-      this.deps.log?.('could not tell the app how the agent finished', { callId: this.callId, error: error.name }),
-    );
+    this.deps.log?.('voice agent finished', {
+      callId: this.callId,
+      outcome: report.type,
+      reason: 'reason' in report ? report.reason : undefined,
+    });
+    void this.deps.app
+      .report(this.callId, this.token, report)
+      .catch((error: Error) =>
+        this.deps.log?.('could not tell the app how the agent finished', { callId: this.callId, error: error.name }),
+      );
     void this.model?.close();
   }
 }

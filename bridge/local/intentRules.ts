@@ -18,7 +18,11 @@ export function topicsOf(instructions: string): string[] {
     .filter(Boolean);
 }
 
-const stem = (word: string) => word.toLowerCase().replace(/(ies|es|s)$/, '').slice(0, 5);
+const stem = (word: string) =>
+  word
+    .toLowerCase()
+    .replace(/(ies|es|s)$/, '')
+    .slice(0, 5);
 
 function mentions(text: string, phrase: string): boolean {
   const words = new Set(text.split(/\W+/).filter(Boolean).map(stem));
@@ -39,9 +43,13 @@ export function replyTo(text: string, instructions: string, tools: ToolSpec[]): 
   if (GOODBYE.test(text))
     return { say: 'Thanks for calling. Goodbye.', tool: { name: 'endCall', arguments: { reason: 'caller-done' } } };
   const httpTool = tools.find(
-    (t) => t.name !== 'handoff' && t.name !== 'endCall' && mentions(text, `${t.name.replace(/([A-Z])/g, ' $1')} ${t.description}`),
+    (t) =>
+      t.name !== 'handoff' &&
+      t.name !== 'endCall' &&
+      mentions(text, `${t.name.replace(/([A-Z])/g, ' $1')} ${t.description}`),
   );
-  if (httpTool) return { say: 'Let me check that for you.', tool: { name: httpTool.name, arguments: { request: text } } };
+  if (httpTool)
+    return { say: 'Let me check that for you.', tool: { name: httpTool.name, arguments: { request: text } } };
   const topics = topicsOf(instructions);
   const topic = topics.find((t) => mentions(text, t));
   if (topic) return { say: `Sure, I can help with ${topic}. I have sent the details to you by text message.` };

@@ -115,7 +115,8 @@ export class LocalAgentEngine {
     this.events.heard(text);
     const reply = replyTo(text, this.agent.instructions, this.agent.tools);
     await this.speak(reply.say, generation);
-    if (reply.tool && !this.closed) this.events.toolCall(randomUUID(), reply.tool.name, JSON.stringify(reply.tool.arguments));
+    if (reply.tool && !this.closed)
+      this.events.toolCall(randomUUID(), reply.tool.name, JSON.stringify(reply.tool.arguments));
   }
 
   private async speak(text: string, generation: number): Promise<void> {

@@ -14,18 +14,22 @@ export class LocalProvider implements VoiceModelProvider {
   constructor(private readonly deps: EngineDependencies) {}
 
   open(agent: AgentConfig, events: ModelEvents): Promise<ModelSession> {
-    const engine = new LocalAgentEngine({ instructions: agent.instructions, tools: toolSpecs(agent) }, {
-      speechStarted: () => events.speechStarted(),
-      speechStopped: () => undefined,
-      heard: (text) => events.callerSaid(text),
-      reply: (itemId, text, pcm) => {
-        for (let at = 0; at < pcm.length; at += DELTA_BYTES) events.audio(pcm.subarray(at, at + DELTA_BYTES), itemId);
-        events.audioDone(itemId);
-        events.agentSaid(text);
+    const engine = new LocalAgentEngine(
+      { instructions: agent.instructions, tools: toolSpecs(agent) },
+      {
+        speechStarted: () => events.speechStarted(),
+        speechStopped: () => undefined,
+        heard: (text) => events.callerSaid(text),
+        reply: (itemId, text, pcm) => {
+          for (let at = 0; at < pcm.length; at += DELTA_BYTES) events.audio(pcm.subarray(at, at + DELTA_BYTES), itemId);
+          events.audioDone(itemId);
+          events.agentSaid(text);
+        },
+        toolCall: (callId, name, args) => events.toolCall({ callId, name, arguments: args }),
+        failed: (error) => events.closed(error),
       },
-      toolCall: (callId, name, args) => events.toolCall({ callId, name, arguments: args }),
-      failed: (error) => events.closed(error),
-    }, this.deps);
+      this.deps,
+    );
     if (agent.greeting) engine.say(agent.greeting);
     return Promise.resolve({
       appendAudio: (audio) => engine.appendAudio(samplesOf(Buffer.from(audio, 'base64'))),

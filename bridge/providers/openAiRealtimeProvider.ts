@@ -42,7 +42,9 @@ export class OpenAiRealtimeProvider implements VoiceModelProvider {
     await new Promise<void>((resolve, reject) => {
       rt.socket.once('open', () => resolve());
       rt.socket.once('error', reject);
-      rt.socket.once('unexpected-response', (_req, res) => reject(new Error(`realtime endpoint answered HTTP ${res.statusCode}`)));
+      rt.socket.once('unexpected-response', (_req, res) =>
+        reject(new Error(`realtime endpoint answered HTTP ${res.statusCode}`)),
+      );
     });
     rt.socket.on('close', (code) => close(closed ? undefined : new Error(`realtime connection closed (code ${code})`)));
     rt.on('error', () => close(new Error('realtime session failed')));
@@ -82,15 +84,17 @@ export class OpenAiRealtimeProvider implements VoiceModelProvider {
       appendAudio: (audio) => send({ type: 'input_audio_buffer.append', audio }),
       interrupt: (itemId, playedMs) => {
         send({ type: 'response.cancel' });
-        if (itemId) send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: playedMs });
+        if (itemId)
+          send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: playedMs });
       },
       toolResult: (callId, output) => {
         send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } });
         send({ type: 'response.create' });
       },
-      close: async () => {
+      close: () => {
         closed = true;
         rt.close();
+        return Promise.resolve();
       },
     };
   }

@@ -34,17 +34,24 @@ export class VoiceLiveProvider implements VoiceModelProvider {
       closed = true;
       events.closed(error);
     };
+    // The SDK awaits its handlers; these only hand the event on.
+    const handle =
+      <T>(fn: (event: T) => void) =>
+      (event: T): Promise<void> => {
+        fn(event);
+        return Promise.resolve();
+      };
     session.subscribe({
-      onResponseAudioDelta: async (event) => events.audio(Buffer.from(event.delta), event.itemId),
-      onResponseAudioDone: async (event) => events.audioDone(event.itemId),
-      onInputAudioBufferSpeechStarted: async () => events.speechStarted(),
-      onConversationItemInputAudioTranscriptionCompleted: async (event) => events.callerSaid(event.transcript),
-      onResponseAudioTranscriptDone: async (event) => events.agentSaid(event.transcript),
-      onResponseFunctionCallArgumentsDone: async (event) =>
-        events.toolCall({ callId: event.callId, name: event.name, arguments: event.arguments }),
-      onDisconnected: async (args) =>
-        close(closed ? undefined : new Error(`Voice Live disconnected (code ${args.code})`)),
-      onError: async () => close(new Error('Voice Live session failed')),
+      onResponseAudioDelta: handle((e) => events.audio(Buffer.from(e.delta), e.itemId)),
+      onResponseAudioDone: handle((e) => events.audioDone(e.itemId)),
+      onInputAudioBufferSpeechStarted: handle(() => events.speechStarted()),
+      onConversationItemInputAudioTranscriptionCompleted: handle((e) => events.callerSaid(e.transcript)),
+      onResponseAudioTranscriptDone: handle((e) => events.agentSaid(e.transcript)),
+      onResponseFunctionCallArgumentsDone: handle((e) =>
+        events.toolCall({ callId: e.callId, name: e.name, arguments: e.arguments }),
+      ),
+      onDisconnected: handle((e) => close(closed ? undefined : new Error(`Voice Live disconnected (code ${e.code})`))),
+      onError: handle(() => close(new Error('Voice Live session failed'))),
     });
     await session.updateSession({
       modalities: ['text', 'audio'],
@@ -60,7 +67,10 @@ export class VoiceLiveProvider implements VoiceModelProvider {
       toolChoice: 'auto',
     });
     if (agent.greeting)
-      await session.sendEvent({ type: 'response.create', response: { instructions: greetingInstruction(agent.greeting) } });
+      await session.sendEvent({
+        type: 'response.create',
+        response: { instructions: greetingInstruction(agent.greeting) },
+      });
     const send = (event: Parameters<VoiceLiveSession['sendEvent']>[0]): void => {
       if (!closed) session.sendEvent(event).catch(() => close(new Error('Voice Live send failed')));
     };

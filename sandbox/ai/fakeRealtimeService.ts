@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { samplesOf } from '../../shared/audio/pcm';
 import { LocalAgentEngine, type EngineDependencies } from '../../bridge/local/localAgentEngine';
 import type { ToolSpec } from '../../bridge/agentTools';
+import { messageText } from '../../bridge/acsMediaFrames';
 import { issueServerTls } from './tls';
 
 // A fake of Azure AI Voice Live (/voice-live/realtime) and the Azure OpenAI realtime API
@@ -78,7 +79,8 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'https://fake').pathname;
-    const dialect = path === '/voice-live/realtime' ? 'voicelive' : /^\/openai(\/v1)?\/realtime$/.test(path) ? 'openai' : undefined;
+    const dialect =
+      path === '/voice-live/realtime' ? 'voicelive' : /^\/openai(\/v1)?\/realtime$/.test(path) ? 'openai' : undefined;
     const authorised = /^Bearer \S+/.test(req.headers.authorization ?? '') || Boolean(req.headers['api-key']);
     const status = !dialect ? 404 : !authorised ? 401 : service.refuseNew ? 503 : 0;
     if (status) {
@@ -100,13 +102,38 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     let audioMs = 0;
     const speak = (itemId: string, text: string, pcm: Buffer): void => {
       const responseId = `resp_${randomUUID()}`;
-      send({ type: 'response.created', response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] } });
-      send({ type: 'response.output_item.added', response_id: responseId, output_index: 0, item: { id: itemId, type: 'message', role: 'assistant' } });
+      send({
+        type: 'response.created',
+        response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] },
+      });
+      send({
+        type: 'response.output_item.added',
+        response_id: responseId,
+        output_index: 0,
+        item: { id: itemId, type: 'message', role: 'assistant' },
+      });
       for (let at = 0; at < pcm.length; at += 4_800)
-        send({ type: event.delta, response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, delta: pcm.subarray(at, at + 4_800).toString('base64') });
+        send({
+          type: event.delta,
+          response_id: responseId,
+          item_id: itemId,
+          output_index: 0,
+          content_index: 0,
+          delta: pcm.subarray(at, at + 4_800).toString('base64'),
+        });
       send({ type: event.done, response_id: responseId, item_id: itemId, output_index: 0, content_index: 0 });
-      send({ type: event.transcript, response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, transcript: text });
-      send({ type: 'response.done', response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] } });
+      send({
+        type: event.transcript,
+        response_id: responseId,
+        item_id: itemId,
+        output_index: 0,
+        content_index: 0,
+        transcript: text,
+      });
+      send({
+        type: 'response.done',
+        response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] },
+      });
     };
     let engine: LocalAgentEngine | undefined;
     const startEngine = (instructions: string, tools: ToolSpec[]): void => {
@@ -115,20 +142,45 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
         { instructions, tools },
         {
           speechStarted: () =>
-            send({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs, item_id: `item_${randomUUID()}` }),
+            send({
+              type: 'input_audio_buffer.speech_started',
+              audio_start_ms: audioMs,
+              item_id: `item_${randomUUID()}`,
+            }),
           speechStopped: () => {
             send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioMs, item_id: `item_${randomUUID()}` });
             send({ type: 'input_audio_buffer.committed', item_id: `item_${randomUUID()}` });
           },
           heard: (text) =>
-            send({ type: 'conversation.item.input_audio_transcription.completed', item_id: `item_${randomUUID()}`, content_index: 0, transcript: text }),
+            send({
+              type: 'conversation.item.input_audio_transcription.completed',
+              item_id: `item_${randomUUID()}`,
+              content_index: 0,
+              transcript: text,
+            }),
           reply: speak,
           toolCall: (callId, name, args) => {
             const responseId = `resp_${randomUUID()}`;
             const itemId = `item_${randomUUID()}`;
-            send({ type: 'response.output_item.added', response_id: responseId, output_index: 0, item: { id: itemId, type: 'function_call', call_id: callId, name } });
-            send({ type: 'response.function_call_arguments.done', response_id: responseId, item_id: itemId, output_index: 0, call_id: callId, name, arguments: args });
-            send({ type: 'response.done', response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] } });
+            send({
+              type: 'response.output_item.added',
+              response_id: responseId,
+              output_index: 0,
+              item: { id: itemId, type: 'function_call', call_id: callId, name },
+            });
+            send({
+              type: 'response.function_call_arguments.done',
+              response_id: responseId,
+              item_id: itemId,
+              output_index: 0,
+              call_id: callId,
+              name,
+              arguments: args,
+            });
+            send({
+              type: 'response.done',
+              response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] },
+            });
           },
           failed: () => ws.close(1011),
         },
@@ -137,7 +189,8 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     };
     const control = {
       ws,
-      speechStarted: () => send({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs, item_id: `item_${randomUUID()}` }),
+      speechStarted: () =>
+        send({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs, item_id: `item_${randomUUID()}` }),
     };
     open.add(control);
     ws.on('close', () => {
@@ -147,9 +200,12 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     ws.on('message', (raw) => {
       let e: Record<string, unknown>;
       try {
-        e = JSON.parse(raw.toString()) as Record<string, unknown>;
+        e = JSON.parse(messageText(raw)) as Record<string, unknown>;
       } catch {
-        send({ type: 'error', error: { type: 'invalid_request_error', code: 'invalid_json', message: 'The event is not JSON.' } });
+        send({
+          type: 'error',
+          error: { type: 'invalid_request_error', code: 'invalid_json', message: 'The event is not JSON.' },
+        });
         return;
       }
       const type = String(e.type);
@@ -158,7 +214,14 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
         const audio = typeof e.audio === 'string' ? e.audio : '';
         audioMs += (audio.length * 3) / 4 / 48; // 24 kHz PCM16: 48 bytes a millisecond
         if (options.mode === 'echo') {
-          send({ type: event.delta, response_id: 'resp_echo', item_id: 'item_echo', output_index: 0, content_index: 0, delta: audio });
+          send({
+            type: event.delta,
+            response_id: 'resp_echo',
+            item_id: 'item_echo',
+            output_index: 0,
+            content_index: 0,
+            delta: audio,
+          });
           return;
         }
         engine?.appendAudio(samplesOf(Buffer.from(audio, 'base64')));
@@ -167,7 +230,7 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
         record.session = session;
         send({ type: 'session.updated', session: { id: sessionId, ...session } });
         const tools = Array.isArray(session.tools) ? (session.tools as ToolSpec[]) : [];
-        startEngine(String(session.instructions ?? ''), tools);
+        startEngine(typeof session.instructions === 'string' ? session.instructions : '', tools);
       } else if (type === 'response.create') {
         const response = (e.response ?? {}) as { instructions?: string };
         const greeting = /exactly these words: "(.*)"/.exec(response.instructions ?? '')?.[1];
@@ -175,7 +238,12 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
       } else if (type === 'response.cancel') {
         engine?.cancel();
       } else if (type === 'conversation.item.truncate') {
-        send({ type: 'conversation.item.truncated', item_id: e.item_id, content_index: 0, audio_end_ms: e.audio_end_ms });
+        send({
+          type: 'conversation.item.truncated',
+          item_id: e.item_id,
+          content_index: 0,
+          audio_end_ms: e.audio_end_ms,
+        });
       } else if (type === 'conversation.item.create') {
         const item = (e.item ?? {}) as { type?: string; output?: string };
         if (item.type === 'function_call_output') engine?.toolResult(String(item.output ?? ''));

@@ -1,10 +1,19 @@
 // PCM16 helpers shared by the emulator, the media bridge and the insights pipeline.
 
-/** Nearest-sample resampling between telephone rates (16 and 24 kHz); quality is not the point. */
+/** Linear-interpolation resampling between telephone rates (16 and 24 kHz). Nearest-sample resampling is
+ * cheaper but aliases badly enough on a 16 -> 24 -> 16 kHz round trip that a recogniser hears nonsense. */
 export function resample(samples: Int16Array, from: number, to: number): Int16Array {
   if (from === to) return samples;
   const out = new Int16Array(Math.floor((samples.length * to) / from));
-  for (let i = 0; i < out.length; i++) out[i] = samples[Math.min(samples.length - 1, Math.floor((i * from) / to))]!;
+  const last = samples.length - 1;
+  for (let i = 0; i < out.length; i++) {
+    const at = (i * from) / to;
+    const k = Math.floor(at);
+    const frac = at - k;
+    const a = samples[Math.min(last, k)];
+    const b = samples[Math.min(last, k + 1)];
+    out[i] = Math.round(a + (b - a) * frac);
+  }
   return out;
 }
 
