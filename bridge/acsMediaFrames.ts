@@ -42,7 +42,8 @@ export type InboundFrame =
   | { kind: 'TranscriptionMetadata'; transcriptionMetadata: TranscriptionMetadata }
   | { kind: 'TranscriptionData'; transcriptionData: TranscriptionData };
 
-/** The text of a WebSocket message, however ws delivered it. */
+/** A WebSocket message's UTF-8 text: ws delivers Buffers unless binaryType changes, but its RawData type
+ * also allows ArrayBuffers and fragment arrays. */
 export function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
 import { resample } from '../../../shared/audio/pcm';
 import { SAMPLE_RATE, synthesize } from '../../../shared/audio/speechSynthesizer';
+import { messageText } from './messageText';
 import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
 
@@ -195,7 +196,7 @@ export function startAudioStream(
   // Bidirectional streaming: what the app plays becomes part of the call's audio.
   const onMessage = (raw: WebSocket.RawData): void => {
     try {
-      const frame = JSON.parse(String(raw)) as { kind?: string; audioData?: { data?: string } };
+      const frame = JSON.parse(messageText(raw)) as { kind?: string; audioData?: { data?: string } };
       if (frame.kind === 'audioData' && frame.audioData?.data) {
         const pcm = Buffer.from(frame.audioData.data, 'base64');
         const bytes = pcm.length;
@@ -219,7 +220,7 @@ export function startAudioStream(
       // ignore frames that are not JSON
     }
   };
-  connect(String(options.transportUrl ?? ''), settings, onMessage)
+  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', settings, onMessage)
     .then((socket) => {
       if (stopped) {
         socket.close(1000);
@@ -265,7 +266,7 @@ export function startTranscriptionStream(
     const socket = ws;
     setTimeout(() => socket?.terminate(), 1_000).unref();
   };
-  connect(String(options.transportUrl ?? ''), settings)
+  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', settings)
     .then((socket) => {
       if (stopped) {
         socket.close(1000);
