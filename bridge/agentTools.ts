@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { REASON_CODE } from '../shared/calls/voiceAgentContract';
 import type { AgentConfig, HttpTool } from './providers/voiceModel';
 
 // The tools an agent may call: handoff and endCall (the call's orchestration acts on them), and the HTTP
@@ -12,7 +13,7 @@ export interface ToolSpec {
 
 const reasonParameters = {
   type: 'object',
-  properties: { reason: { type: 'string', description: 'why, in a few words (no personal data)' } },
+  properties: { reason: { type: 'string', description: 'why, as a short kebab-case code, e.g. caller-asked-for-person' } },
   required: [],
 };
 
@@ -46,8 +47,8 @@ export interface ToolContext {
 }
 
 function reasonOf(args: Record<string, unknown>, fallback: string): string {
-  const reason = typeof args.reason === 'string' ? args.reason : fallback;
-  return reason.slice(0, 80);
+  // Only a code travels to the orchestration: free text from the model could carry what the caller said.
+  return typeof args.reason === 'string' && REASON_CODE.test(args.reason) ? args.reason : fallback;
 }
 
 async function callHttpTool(tool: HttpTool, args: Record<string, unknown>, context: ToolContext): Promise<string> {

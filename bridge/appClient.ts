@@ -1,15 +1,11 @@
 import { RemoteServiceError, UnauthorizedError } from '../shared/errors';
-import type { AgentConfig } from './providers/voiceModel';
+import type { AgentConfig, AgentReport } from '../shared/calls/voiceAgentContract';
+
+export type { AgentReport };
 
 // The bridge's side of the app's voice-agent route (GET/POST /api/calls/{callId}/voice-agent). Each call's
 // bearer is the per-call media token the app put in the stream's transport URL: only a holder of that
 // call's stream can read its agent or steer its orchestration. Never the Durable system API.
-
-export type AgentReport =
-  | { type: 'started' }
-  | { type: 'handoff'; reason: string }
-  | { type: 'ended'; reason: string; turns: number; durationMs: number }
-  | { type: 'failed'; reason: string };
 
 export interface AppApi {
   agent(callId: string, token: string): Promise<AgentConfig>;

@@ -1,32 +1,8 @@
 // The one port every voice model sits behind (Voice Live, Azure OpenAI realtime, the offline local model).
 // Audio is PCM16 mono at 24 kHz both ways, base64 in (passed through from ACS without decoding).
 
-/** An HTTP tool a flow declares for its agent. */
-export interface HttpTool {
-  name: string;
-  description: string;
-  /** JSON Schema of the arguments object. */
-  parameters: Record<string, unknown>;
-  url: string;
-  /** 'managedIdentity' gets a token for `scope` with the bridge's identity; 'none' sends none. */
-  auth: 'managedIdentity' | 'none';
-  scope?: string;
-  timeoutMs: number;
-}
-
-/** What the bridge needs to run the agent of one voiceAgent step (from the app's voice-agent route). */
-export interface AgentConfig {
-  callId: string;
-  instructions: string;
-  greeting?: string;
-  /** An Azure voice name, e.g. en-US-AvaMultilingualNeural. */
-  voice?: string;
-  /** Whether the step has somewhere to hand the caller to. */
-  canHandoff: boolean;
-  tools: HttpTool[];
-  /** How long the agent may talk, in ms. */
-  maxMs: number;
-}
+export type { AgentConfig, HttpTool } from '../../shared/calls/voiceAgentContract';
+import type { AgentConfig } from '../../shared/calls/voiceAgentContract';
 
 export interface ToolCall {
   callId: string;

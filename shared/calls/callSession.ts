@@ -10,6 +10,8 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   direction: 'inbound' | 'outbound';
   callConnectionId?: string;
   serverCallId?: string;
+  /** The call's media-stream token: the media bridge's bearer on the voice-agent route (see mediaToken.ts). */
+  mediaToken?: string;
   /** Outbound: how long to wait for the callee before giving up. */
   ringTimeoutSeconds?: number;
 }
