@@ -580,11 +580,13 @@ class CallFlowRun {
       [
         CallEvents.voiceAgentHandoff,
         CallEvents.voiceAgentEnded,
+        CallEvents.voiceAgentFailed,
         CallEvents.mediaStreamingStopped,
         CallEvents.mediaStreamingFailed,
       ],
       (v.maxMinutes ?? 30) * 60_000,
-      [CallEvents.voiceAgentHandoff, CallEvents.voiceAgentEnded, CallEvents.mediaStreamingStopped],
+      // The bridge cannot know the operationContext of the start request: its reports come without one.
+      [CallEvents.voiceAgentHandoff, CallEvents.voiceAgentEnded, CallEvents.voiceAgentFailed, CallEvents.mediaStreamingStopped],
     );
     if (done.kind === 'disconnected') return { end: 'caller-hung-up' };
     const stop: StopMediaStreamingInput = {

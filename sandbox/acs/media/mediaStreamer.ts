@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
-import { resample } from '../../../shared/audio/pcm';
+import { resample, samplesOf } from '../../../shared/audio/pcm';
 import { SAMPLE_RATE, synthesize } from '../../../shared/audio/speechSynthesizer';
 import { messageText } from './messageText';
 import type { Timeline } from '../timeline';
@@ -193,20 +193,24 @@ export function startAudioStream(
     timer = setTimeout(() => tick(start), Math.max(1, start + framesSent * FRAME_MS - Date.now()));
   };
 
-  // Bidirectional streaming: what the app plays becomes part of the call's audio.
+  // Bidirectional streaming: what the app sends is queued and played into the call at real time, as ACS
+  // does; StopAudio drops what has not been played yet (the rest of an interrupted reply is never heard).
+  let playbackEnd = 0;
+  const queued: AudioEvent[] = [];
   const onMessage = (raw: WebSocket.RawData): void => {
     try {
       const frame = JSON.parse(messageText(raw)) as { kind?: string; audioData?: { data?: string } };
       if (frame.kind === 'audioData' && frame.audioData?.data) {
         const pcm = Buffer.from(frame.audioData.data, 'base64');
         const bytes = pcm.length;
-        const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + (bytes - (bytes % 2))));
-        call.audioLog.push({
-          kind: 'prompt',
-          at: Date.now(),
-          durationMs: (bytes / 2 / sampleRate) * 1000,
-          pcm: resample(samples, sampleRate, SAMPLE_RATE),
-        });
+        const durationMs = (bytes / 2 / sampleRate) * 1000;
+        const now = Date.now();
+        const at = Math.max(now, playbackEnd);
+        playbackEnd = at + durationMs;
+        const played: AudioEvent = { kind: 'prompt', at, durationMs, pcm: resample(samplesOf(pcm), sampleRate, SAMPLE_RATE) };
+        call.audioLog.push(played);
+        queued.push(played);
+        while (queued.length && queued[0].at + queued[0].durationMs <= now) queued.shift();
         settings.timeline.add({
           kind: 'world',
           type: 'mediaAudioReceived',
@@ -214,7 +218,22 @@ export function startAudioStream(
           data: { bytes },
         });
       } else if (frame.kind === 'stopAudio') {
-        settings.timeline.add({ kind: 'world', type: 'mediaStopAudio', serverCallId: call.serverCallId });
+        const now = Date.now();
+        let droppedMs = 0;
+        // Emptied in place: other readers walk the audio log by index.
+        for (const e of queued.filter((q) => q.at > now)) {
+          droppedMs += e.durationMs;
+          e.durationMs = 0;
+          e.pcm = new Int16Array(0);
+        }
+        queued.length = 0;
+        playbackEnd = now;
+        settings.timeline.add({
+          kind: 'world',
+          type: 'mediaStopAudio',
+          serverCallId: call.serverCallId,
+          data: { droppedMs: Math.round(droppedMs) },
+        });
       }
     } catch {
       // ignore frames that are not JSON
