@@ -13,7 +13,9 @@ export interface ToolSpec {
 
 const reasonParameters = {
   type: 'object',
-  properties: { reason: { type: 'string', description: 'why, as a short kebab-case code, e.g. caller-asked-for-person' } },
+  properties: {
+    reason: { type: 'string', description: 'why, as a short kebab-case code, e.g. caller-asked-for-person' },
+  },
   required: [],
 };
 

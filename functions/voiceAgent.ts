@@ -10,15 +10,21 @@ export async function voiceAgent(request: HttpRequest, context: InvocationContex
   const body = request.method === 'POST' ? await request.text() : '';
   if (Buffer.byteLength(body) > MAX_BODY_BYTES) return { status: 413, jsonBody: { error: 'body too large' } };
   const client = df.getClient(context);
-  const result = await handleVoiceAgentRequest(request.method, request.params.callId, request.headers.get('authorization'), body, {
-    status: async (callId) => {
-      const status = await client.getStatus(callId, { showInput: true }).catch(() => undefined);
-      if (!status?.name) return undefined;
-      const running = ['Running', 'Pending'].includes(String(status.runtimeStatus));
-      return { input: status.input, customStatus: status.customStatus, running };
+  const result = await handleVoiceAgentRequest(
+    request.method,
+    request.params.callId,
+    request.headers.get('authorization'),
+    body,
+    {
+      status: async (callId) => {
+        const status = await client.getStatus(callId, { showInput: true }).catch(() => undefined);
+        if (!status?.name) return undefined;
+        const running = ['Running', 'Pending'].includes(String(status.runtimeStatus));
+        return { input: status.input, customStatus: status.customStatus, running };
+      },
+      raise: (callId, name, data) => client.raiseEvent(callId, name, data),
     },
-    raise: (callId, name, data) => client.raiseEvent(callId, name, data),
-  });
+  );
   if (result.status >= 400) context.warn('voice-agent request refused', { status: result.status });
   return result;
 }

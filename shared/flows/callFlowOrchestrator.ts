@@ -586,7 +586,12 @@ class CallFlowRun {
       ],
       (v.maxMinutes ?? 30) * 60_000,
       // The bridge cannot know the operationContext of the start request: its reports come without one.
-      [CallEvents.voiceAgentHandoff, CallEvents.voiceAgentEnded, CallEvents.voiceAgentFailed, CallEvents.mediaStreamingStopped],
+      [
+        CallEvents.voiceAgentHandoff,
+        CallEvents.voiceAgentEnded,
+        CallEvents.voiceAgentFailed,
+        CallEvents.mediaStreamingStopped,
+      ],
     );
     if (done.kind === 'disconnected') return { end: 'caller-hung-up' };
     const stop: StopMediaStreamingInput = {

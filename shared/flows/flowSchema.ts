@@ -198,7 +198,11 @@ export const agentToolSchema = z.strictObject({
 export const voiceAgentStep = z.strictObject({
   voiceAgent: z.strictObject({
     instructions: z.string().min(1),
-    tools: z.array(agentToolSchema).max(16).optional().describe('HTTP tools the agent may call (handoff and endCall are built in)'),
+    tools: z
+      .array(agentToolSchema)
+      .max(16)
+      .optional()
+      .describe('HTTP tools the agent may call (handoff and endCall are built in)'),
     greeting: z.string().min(1).optional(),
     voice: z.string().min(1).optional(),
     maxMinutes: z.number().int().min(1).max(120).optional().describe('default 30'),

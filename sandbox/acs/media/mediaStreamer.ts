@@ -207,7 +207,12 @@ export function startAudioStream(
         const now = Date.now();
         const at = Math.max(now, playbackEnd);
         playbackEnd = at + durationMs;
-        const played: AudioEvent = { kind: 'prompt', at, durationMs, pcm: resample(samplesOf(pcm), sampleRate, SAMPLE_RATE) };
+        const played: AudioEvent = {
+          kind: 'prompt',
+          at,
+          durationMs,
+          pcm: resample(samplesOf(pcm), sampleRate, SAMPLE_RATE),
+        };
         call.audioLog.push(played);
         queued.push(played);
         while (queued.length && queued[0].at + queued[0].durationMs <= now) queued.shift();

@@ -31,7 +31,11 @@ describe('a caller who reaches the voice agent', () => {
     // Barge-in: the caller talks over the greeting; StopAudio reaches ACS before any further agent audio.
     await sb.acs.control.say(call.serverCallId, 'hello');
     const stop = await world(call.serverCallId, 'mediaStopAudio', greeting.seq);
-    const frames = await sb.acs.control.timeline({ serverCallId: call.serverCallId, kind: 'world', since: greeting.seq });
+    const frames = await sb.acs.control.timeline({
+      serverCallId: call.serverCallId,
+      kind: 'world',
+      since: greeting.seq,
+    });
     const firstStop = frames.findIndex((e) => e.type === 'mediaStopAudio');
     assert.ok(firstStop >= 0 && frames[firstStop].seq === stop.seq);
 
@@ -40,27 +44,40 @@ describe('a caller who reaches the voice agent', () => {
 
     await sb.acs.control.say(call.serverCallId, 'Can I speak to a person please. My email is jane at example dot com');
     await sb.acs.control.waitForRequest('transferToParticipant', { serverCallId: call.serverCallId }, 180_000);
-    const state = await waitFor(async () => {
-      const response = await fetch(`${sb.host.url}/api/calls/${callId}`);
-      const body = (await response.json()) as { history: string[] };
-      return body.history.includes('person') ? body : undefined;
-    }, { what: 'the flow to reach the hand-off step', timeoutMs: 60_000 });
+    const state = await waitFor(
+      async () => {
+        const response = await fetch(`${sb.host.url}/api/calls/${callId}`);
+        const body = (await response.json()) as { history: string[] };
+        return body.history.includes('person') ? body : undefined;
+      },
+      { what: 'the flow to reach the hand-off step', timeoutMs: 60_000 },
+    );
     assert.ok(state.history.includes('assistant'));
     await sb.acs.control.hangUp(call.serverCallId).catch(() => undefined);
 
-    const transcripts = BlobServiceClient.fromConnectionString(sb.azurite.connectionString).getContainerClient('transcripts');
-    await waitFor(() => transcripts.getBlobClient(`${callId}.json`).exists(), { what: 'the live transcript', timeoutMs: 60_000 });
-    const transcript = JSON.parse((await transcripts.getBlobClient(`${callId}.json`).downloadToBuffer()).toString()) as {
+    const transcripts = BlobServiceClient.fromConnectionString(sb.azurite.connectionString).getContainerClient(
+      'transcripts',
+    );
+    await waitFor(() => transcripts.getBlobClient(`${callId}.json`).exists(), {
+      what: 'the live transcript',
+      timeoutMs: 60_000,
+    });
+    const transcript = JSON.parse(
+      (await transcripts.getBlobClient(`${callId}.json`).downloadToBuffer()).toString(),
+    ) as {
       source: string;
       turns: { role: string; text: string }[];
     };
     assert.equal(transcript.source, 'live-transcript');
     assert.ok(transcript.turns.some((t) => t.role === 'bot'));
     assert.ok(transcript.turns.some((t) => t.role === 'customer' && /order/.test(t.text)));
-    const summary = await waitFor(async () => {
-      const response = await fetch(`${sb.host.url}/api/summaries/${callId}`);
-      return response.status === 200 ? await response.text() : undefined;
-    }, { what: 'the summary', timeoutMs: 90_000 });
+    const summary = await waitFor(
+      async () => {
+        const response = await fetch(`${sb.host.url}/api/summaries/${callId}`);
+        return response.status === 200 ? await response.text() : undefined;
+      },
+      { what: 'the summary', timeoutMs: 90_000 },
+    );
     assert.doesNotMatch(summary, /jane/i);
   });
 
@@ -69,10 +86,16 @@ describe('a caller who reaches the voice agent', () => {
     const callId = callIdFor(call.serverCallId);
     await world(call.serverCallId, 'mediaAudioReceived');
     await sb.acs.control.hangUp(call.serverCallId);
-    const ended = await waitFor(async () => {
-      const body = (await (await fetch(`${sb.host.url}/api/calls/${callId}`)).json()) as { state: string; outcome?: string };
-      return body.state === 'Completed' ? body : undefined;
-    }, { what: 'the orchestration to complete', timeoutMs: 60_000 });
+    const ended = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${sb.host.url}/api/calls/${callId}`)).json()) as {
+          state: string;
+          outcome?: string;
+        };
+        return body.state === 'Completed' ? body : undefined;
+      },
+      { what: 'the orchestration to complete', timeoutMs: 60_000 },
+    );
     assert.equal(ended.outcome, 'caller-hung-up');
   });
 });
