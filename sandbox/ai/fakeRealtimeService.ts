@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -23,6 +23,10 @@ export interface FakeRealtimeOptions {
   /** The offline recogniser and TTS ('agent' mode). */
   engine?: EngineDependencies;
   certDir?: string;
+  /** Sees every appended audio chunk as it arrives (benchmarks time the hop with it). */
+  onAppend?: (audio: string) => void;
+  /** Serve plain ws:// (http endpoint) instead of wss://; the Voice Live SDK connects to either. */
+  plain?: boolean;
 }
 
 export interface FakeRealtimeSession {
@@ -53,10 +57,9 @@ function names(dialect: 'voicelive' | 'openai') {
 }
 
 export async function startFakeRealtimeService(options: FakeRealtimeOptions): Promise<FakeRealtimeService> {
-  const tls = await issueServerTls(options.certDir);
-  const server = createServer({ cert: tls.cert, key: tls.key }, (_req, res) => {
-    res.writeHead(404).end();
-  });
+  const notFound = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404).end();
+  const tls = options.plain ? undefined : await issueServerTls(options.certDir);
+  const server = tls ? createServer({ cert: tls.cert, key: tls.key }, notFound) : createHttpServer(notFound);
   const wss = new WebSocketServer({ noServer: true });
   const sessions: FakeRealtimeSession[] = [];
   const open = new Set<{ ws: WebSocket; speechStarted(): void }>();
@@ -213,6 +216,7 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
       if (type === 'input_audio_buffer.append') {
         const audio = typeof e.audio === 'string' ? e.audio : '';
         audioMs += (audio.length * 3) / 4 / 48; // 24 kHz PCM16: 48 bytes a millisecond
+        options.onAppend?.(audio);
         if (options.mode === 'echo') {
           send({
             type: event.delta,
@@ -252,6 +256,6 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  service.url = `https://localhost:${(server.address() as AddressInfo).port}`;
+  service.url = `${tls ? 'https://localhost' : 'http://127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   return service;
 }

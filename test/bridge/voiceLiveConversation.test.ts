@@ -1,3 +1,3 @@
 import { bridgeScenarios } from './bridgeScenarios';
 
-bridgeScenarios('voicelive');
+bridgeScenarios('voicelive', 'conversation');

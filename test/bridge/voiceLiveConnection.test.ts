@@ -1,3 +1,3 @@
 import { bridgeScenarios } from './bridgeScenarios';
 
-bridgeScenarios('local');
+bridgeScenarios('voicelive', 'connection');

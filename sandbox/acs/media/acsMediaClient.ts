@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { TokenSigner } from '../../sandbox/acs/tokenSigner';
-import { messageText } from '../../bridge/acsMediaFrames';
-import type { CallbackTokenOptions } from '../../shared/acs/verifyCallbackToken';
+import { TokenSigner } from '../tokenSigner';
+import { messageText } from '../../../bridge/acsMediaFrames';
+import type { CallbackTokenOptions } from '../../../shared/acs/verifyCallbackToken';
 
 // What ACS does to the media bridge, for tests and benchmarks: signs RS256 connection tokens (served from a
 // JWKS on a free port) and connects as a call's media stream, sending AudioMetadata / AudioData frames and

@@ -1,3 +1,3 @@
 import { bridgeScenarios } from './bridgeScenarios';
 
-bridgeScenarios('openai-realtime');
+bridgeScenarios('openai-realtime', 'conversation');
