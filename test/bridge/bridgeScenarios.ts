@@ -215,7 +215,8 @@ export function bridgeScenarios(
           timeoutMs: 90_000,
         });
         assert.equal(failed.type === 'failed' && failed.reason, 'model-dropped');
-        assert.ok(acs.audioBytes >= 24_000 * 2, 'the whole apology was played before the flow moved on');
+        // The report is sent once the last apology frame has left the bridge; the frames are still in flight.
+        await waitFor(() => acs.audioBytes >= 24_000 * 2, { what: 'the whole apology' });
         acs.close();
       });
 
@@ -228,7 +229,7 @@ export function bridgeScenarios(
             what: 'the failure report',
           });
           assert.equal(failed.type === 'failed' && failed.reason, 'model-unreachable');
-          assert.ok(acs.audioBytes >= 24_000 * 2);
+          await waitFor(() => acs.audioBytes >= 24_000 * 2, { what: 'the whole apology' });
           acs.close();
         } finally {
           fake!.refuseNew = false;
