@@ -1,6 +1,6 @@
 import type { Flow } from '../flows/flowSchema';
-import { CallEvents } from '../flows/callEventNames';
-import type { CallSession } from './callSession';
+import { CallEvents } from '../callflow/names';
+import type { CallSession } from '../callflow/callSession';
 import { isMediaToken } from './mediaToken';
 import { agentReportSchema, type AgentConfig } from './voiceAgentContract';
 
