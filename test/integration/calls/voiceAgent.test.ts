@@ -22,7 +22,7 @@ describe('a caller who reaches the voice agent', () => {
   const world = (serverCallId: string, type: string, since = 0) =>
     sb.acs.control.waitFor({ kind: 'world', type, serverCallId, since }, 120_000);
 
-  it('hears the greeting, is interrupted cleanly, gets an answer, asks for a person and is transferred; the transcript is summarised without PII', async () => {
+  it('hears the greeting, is interrupted cleanly, gets an answer, asks for a person and is transferred; the live transcript is written', async () => {
     const call = await sb.acs.control.placeCall({ from: '+14255550123', to: '+18005550800' });
     const callId = callIdFor(call.serverCallId);
     await world(call.serverCallId, 'mediaStreamConnected');
@@ -71,14 +71,6 @@ describe('a caller who reaches the voice agent', () => {
     assert.equal(transcript.source, 'live-transcript');
     assert.ok(transcript.turns.some((t) => t.role === 'bot'));
     assert.ok(transcript.turns.some((t) => t.role === 'customer' && /order/.test(t.text)));
-    const summary = await waitFor(
-      async () => {
-        const response = await fetch(`${sb.host.url}/api/summaries/${callId}`);
-        return response.status === 200 ? await response.text() : undefined;
-      },
-      { what: 'the summary', timeoutMs: 90_000 },
-    );
-    assert.doesNotMatch(summary, /jane/i);
   });
 
   it('ends the orchestration cleanly when the caller hangs up while the agent is talking', async () => {
