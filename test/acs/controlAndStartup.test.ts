@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -93,10 +95,21 @@ describe('the control API and start-up contract', () => {
     await assert.rejects(acs.control.waitForWorld('never-happens', {}, 50), /Timed out after 50 ms/);
   });
 
-  it('runs standalone with `npm run acs` and writes its settings for other processes', async () => {
+  it('runs standalone with `npm run acs`, writes its settings for other processes and takes an Event Grid timeout', async () => {
     const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
     const main = resolve(__dirname, '..', '..', 'sandbox', 'acs', 'main.js');
-    const child = spawn(process.execPath, [main], {
+    // An Event Grid endpoint that validates its subscription but never answers a notification.
+    const stuck = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += String(chunk)));
+      req.on('end', () => {
+        const [event] = JSON.parse(body) as Array<{ eventType: string; data: { validationCode?: string } }>;
+        if (event?.eventType === 'Microsoft.EventGrid.SubscriptionValidationEvent')
+          res.writeHead(200).end(JSON.stringify({ validationResponse: event.data.validationCode }));
+      });
+    });
+    await new Promise<void>((done) => stuck.listen(0, '127.0.0.1', done));
+    const child = spawn(process.execPath, [main, '--event-grid-timeout-ms=300'], {
       env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -127,7 +140,22 @@ describe('the control API and start-up contract', () => {
       assert.match(user.communicationUserId, /^8:acs:/);
       const control = new AcsControlClient(info.controlUrl, { ca: readFileSync(info.caCertPath, 'utf8') });
       assert.equal((await control.info()).endpoint, info.endpoint);
+      // The flag replaces Event Grid's 30 s delivery timeout: the silent endpoint times out within seconds.
+      const subscription = await control.addSubscription({
+        endpoint: `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/`,
+        eventTypes: ['Microsoft.Communication.IncomingCall'],
+        maxDeliveryAttempts: 1,
+      });
+      const since = (await control.timeline({})).at(-1)?.seq ?? 0;
+      await control.placeCall({ from: CALLER, to: SUPPORT_LINE });
+      const delivery = await control.waitFor(
+        { kind: 'eventGridDelivery', subscriptionId: subscription.id, since },
+        10_000,
+      );
+      assert.equal(delivery.error, 'timeout');
     } finally {
+      stuck.closeAllConnections();
+      stuck.close();
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
