@@ -130,8 +130,9 @@ const campaignBody = z.strictObject({
 // POST /api/campaigns: starts a campaign; GET /api/calls/{campaignId} is not for campaigns — poll the
 // durable status URL returned here.
 export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const parsed = parseJsonBody(await request.text(), campaignBody);
-  if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+  // Up to 10,000 contacts with a few variables each.
+  const parsed = parseJsonBody(await request.text(), campaignBody, 4 * 1024 * 1024);
+  if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
   const flow = getServices().flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
