@@ -20,7 +20,6 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
         startFlow: async (callId, session) => {
           await client.startNew(CALL_FLOW, { instanceId: callId, input: session });
         },
-        flowExists: async (callId) => Boolean((await client.getStatus(callId).catch(() => undefined))?.name),
         cancelFlow: (callId, reason) => client.terminate(callId, reason),
       }),
     services.deadLetters.dropper('incomingCall', event, (message, properties) => context.warn(message, properties)),

@@ -9,10 +9,19 @@ export interface RelayDeps {
   token: CallbackTokenOptions;
   /** Raises the event to the call's orchestration (instance id = callId). */
   raise: (callId: string, eventName: string, data: unknown) => Promise<void>;
+  /** Whether the call's orchestration exists and has not ended. */
+  isRunning: (callId: string) => Promise<boolean>;
+  /** Hangs the call up for everyone (its orchestration is gone: nobody would drive it). */
+  hangUp: (callConnectionId: string) => Promise<void>;
 }
 
 export type RelayResult =
-  { status: 401; reason: string } | { status: 400; reason: string } | { status: 200; event?: string; relayed: boolean };
+  | { status: 401; reason: string }
+  | { status: 400; reason: string }
+  | { status: 200; event?: string; relayed: boolean; orphanHungUp?: boolean };
+
+/** Events after which there is no call left to hang up. */
+const CALL_GONE = new Set(['CallDisconnected', 'AnswerFailed', 'CreateCallFailed']);
 
 /**
  * One ACS callback: verify its bearer JWT first (nothing happens without a valid token), parse the event
@@ -48,6 +57,19 @@ export async function relayCallback(
   }
   if (!RELAYED.has(event.kind)) return { status: 200, event: event.kind, relayed: false };
   const { kind, ...data } = event;
-  await deps.raise(callId, kind, data);
+  try {
+    await deps.raise(callId, kind, data);
+  } catch (error) {
+    // Checked only when raising fails, so a live call's turn costs no extra read.
+    if (await deps.isRunning(callId)) throw error;
+    // No call may outlive its orchestration (it failed, was terminated, or never existed here): hang up.
+    const callConnectionId = typeof data.callConnectionId === 'string' ? data.callConnectionId : undefined;
+    if (!callConnectionId || CALL_GONE.has(kind)) return { status: 200, event: kind, relayed: false };
+    await deps.hangUp(callConnectionId).catch((hangUpError: unknown) => {
+      // Already gone at ACS (404) is what we wanted; anything else is worth another delivery.
+      if ((hangUpError as { statusCode?: number }).statusCode !== 404) throw hangUpError;
+    });
+    return { status: 200, event: kind, relayed: false, orphanHungUp: true };
+  }
   return { status: 200, event: kind, relayed: true };
 }
