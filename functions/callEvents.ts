@@ -20,13 +20,14 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
       audience: config.acs.immutableResourceId,
     },
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
-    isRunning: async (callId) => {
+    isOrphan: async (callId) => {
       try {
-        const { runtimeStatus } = await client.getStatus(callId);
-        return !['Completed', 'Failed', 'Terminated', 'Canceled'].includes(runtimeStatus);
+        const { runtimeStatus, output } = await client.getStatus(callId);
+        if (runtimeStatus === 'Completed') return (output as { outcome?: string } | null)?.outcome !== 'transferred';
+        return ['Failed', 'Terminated', 'Canceled'].includes(runtimeStatus);
       } catch (error) {
-        // Unknown here is not running; any other failure (storage down) must not hang a live call up.
-        if (/HTTP 404/.test((error as Error).message)) return false;
+        // Unknown here is an orphan; any other failure (storage down) must not hang a live call up.
+        if (/HTTP 404/.test((error as Error).message)) return true;
         throw error;
       }
     },

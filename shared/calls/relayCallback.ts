@@ -9,8 +9,11 @@ export interface RelayDeps {
   token: CallbackTokenOptions;
   /** Raises the event to the call's orchestration (instance id = callId). */
   raise: (callId: string, eventName: string, data: unknown) => Promise<void>;
-  /** Whether the call's orchestration exists and has not ended. */
-  isRunning: (callId: string) => Promise<boolean>;
+  /**
+   * Whether nobody drives the call any more: its orchestration never existed here, failed, was terminated, or
+   * ended without hanging up. A call handed to a person is not an orphan.
+   */
+  isOrphan: (callId: string) => Promise<boolean>;
   /** Hangs the call up for everyone (its orchestration is gone: nobody would drive it). */
   hangUp: (callConnectionId: string) => Promise<void>;
 }
@@ -57,19 +60,24 @@ export async function relayCallback(
   }
   if (!RELAYED.has(event.kind)) return { status: 200, event: event.kind, relayed: false };
   const { kind, ...data } = event;
-  try {
-    await deps.raise(callId, kind, data);
-  } catch (error) {
-    // Checked only when raising fails, so a live call's turn costs no extra read.
-    if (await deps.isRunning(callId)) throw error;
-    // No call may outlive its orchestration (it failed, was terminated, or never existed here): hang up.
-    const callConnectionId = typeof data.callConnectionId === 'string' ? data.callConnectionId : undefined;
-    if (!callConnectionId || CALL_GONE.has(kind)) return { status: 200, event: kind, relayed: false };
-    await deps.hangUp(callConnectionId).catch((hangUpError: unknown) => {
-      // Already gone at ACS (404) is what we wanted; anything else is worth another delivery.
-      if ((hangUpError as { statusCode?: number }).statusCode !== 404) throw hangUpError;
-    });
-    return { status: 200, event: kind, relayed: false, orphanHungUp: true };
+  // Durable accepts (and drops) an event for a finished instance, so the orchestration's state is read beside
+  // the raise: no call may outlive its orchestration, and the read adds no latency to a live call's turn.
+  const [raised, orphan] = await Promise.all([
+    deps.raise(callId, kind, data).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    ),
+    deps.isOrphan(callId).catch(() => false), // unsure (storage down): never hang a live call up
+  ]);
+  if (!orphan) {
+    if (raised) throw raised.error;
+    return { status: 200, event: kind, relayed: true };
   }
-  return { status: 200, event: kind, relayed: true };
+  const callConnectionId = typeof data.callConnectionId === 'string' ? data.callConnectionId : undefined;
+  if (!callConnectionId || CALL_GONE.has(kind)) return { status: 200, event: kind, relayed: false };
+  await deps.hangUp(callConnectionId).catch((hangUpError: unknown) => {
+    // Already gone at ACS (404) is what we wanted; anything else is worth another delivery.
+    if ((hangUpError as { statusCode?: number }).statusCode !== 404) throw hangUpError;
+  });
+  return { status: 200, event: kind, relayed: false, orphanHungUp: true };
 }
