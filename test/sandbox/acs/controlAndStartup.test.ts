@@ -9,10 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient } from '@azure/communication-call-automation';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import WebSocket from 'ws';
-import { AcsControlClient } from '../../sandbox/acs/controlClient';
-import { startAcsEmulator, type AcsEmulator } from '../../sandbox/acs/index';
+import { AcsControlClient } from '../../../sandbox/acs/controlClient';
+import { messageText } from '../../../sandbox/acs/media/messageText';
+import { startAcsEmulator, type AcsEmulator } from '../../../sandbox/acs/index';
 import { send } from './support/rawHttp';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
 
 describe('the control API and start-up contract', () => {
@@ -52,7 +53,7 @@ describe('the control API and start-up contract', () => {
     });
     const wake = new Set<() => void>();
     ws.on('message', (raw) => {
-      received.push(JSON.parse(String(raw)) as { type?: string; serverCallId?: string });
+      received.push(JSON.parse(messageText(raw)) as { type?: string; serverCallId?: string });
       for (const w of wake) w();
     });
     try {
@@ -98,7 +99,7 @@ describe('the control API and start-up contract', () => {
 
   it('runs standalone with `npm run acs`, writes its settings for other processes and takes an Event Grid timeout', async () => {
     const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
-    const main = resolve(__dirname, '..', '..', 'sandbox', 'acs', 'main.js');
+    const main = resolve(__dirname, '..', '..', '..', 'sandbox', 'acs', 'main.js');
     // An Event Grid endpoint that validates its subscription but never answers a notification.
     const stuck = createServer((req, res) => {
       let body = '';
