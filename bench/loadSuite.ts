@@ -1,11 +1,16 @@
-import { mkdtempSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TimelineEntry } from '../sandbox/acs';
+import type { AcsControlClient } from '../sandbox/acs/controlClient';
 import { callIdFor } from '../shared/calls/callIdFor';
-import type { SwitchboardSandbox } from '../test/support/switchboardSandbox';
-import { fixture } from '../test/support/paths';
 import { percentile } from './stats';
+
+/** The running sandbox, as the suite drives it: the app's host and the emulator's control API. */
+export interface SwitchboardSandbox {
+  host: { url: string };
+  acs: { control: AcsControlClient };
+}
 
 // The load and fault suite: many calls at once with mixed callers, duplicate and late Event Grid deliveries,
 // then a check of every call's end as ACS and the caller see it. Shared by `npm run bench -- load` (200 calls,
@@ -14,13 +19,32 @@ import { percentile } from './stats';
 export const MAIN_LINE = '+18005550100';
 export const LONG_LINE = '+18005550900';
 
-/** The test flows plus a line whose menu loops for as long as the caller keeps pressing 1. */
+/** The suite's flows: a menu line (the shape of test-lines.yaml's main line) and a line whose menu loops. */
 export function loadSuiteFlows(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-load-'));
-  copyFileSync(fixture('flows', 'test-lines.yaml'), join(dir, 'test-lines.yaml'));
   writeFileSync(
-    join(dir, 'long-call.yaml'),
+    join(dir, 'load.yaml'),
     `flows:
+  mainLine:
+    numbers: ["${MAIN_LINE}"]
+    start: welcome
+    steps:
+      welcome: { say: "Thanks for calling.", next: menu }
+      menu:
+        ask: "For billing press 1 or say billing. For sales press 2 or say sales."
+        input: speechOrDtmf
+        choices:
+          - { label: billing, dtmf: "1", phrases: [billing, invoice], next: billing }
+          - { label: sales, dtmf: "2", phrases: [sales, buy], next: sales }
+        retries: 1
+        noInput: "Sorry, I didn't hear anything."
+        noMatch: "Sorry, I didn't get that."
+        timeoutSeconds: 5
+        onFail: agent
+      billing: { transfer: "+18005550111", announce: "Connecting you to billing.", fallback: bye }
+      sales: { transfer: "+18005550122", fallback: bye }
+      agent: { transfer: "+18005550133", fallback: bye }
+      bye: { say: "Goodbye.", hangup: true }
   longLine:
     numbers: ["${LONG_LINE}"]
     maxSteps: 1000
@@ -42,7 +66,7 @@ export function loadSuiteFlows(): string {
 
 type Caller = 'press' | 'speak' | 'silent' | 'hangup';
 const CALLERS: Caller[] = ['press', 'speak', 'silent', 'hangup'];
-/** What each kind of caller must end with, and how many times it must hear the menu (test-lines.yaml). */
+/** What each kind of caller must end with, and how many times it must hear the menu (loadSuiteFlows). */
 const EXPECTED: Record<Caller, { outcome: string; prompts: number }> = {
   press: { outcome: 'transferred', prompts: 1 },
   speak: { outcome: 'transferred', prompts: 1 },
