@@ -23,8 +23,9 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
     isOrphan: async (callId) => {
       try {
         const { runtimeStatus, output } = await client.getStatus(callId);
-        if (runtimeStatus === 'Completed') return (output as { outcome?: string } | null)?.outcome !== 'transferred';
-        return ['Failed', 'Terminated', 'Canceled'].includes(runtimeStatus);
+        const { Completed, Failed, Terminated, Canceled } = df.OrchestrationRuntimeStatus;
+        if (runtimeStatus === Completed) return (output as { outcome?: string } | null)?.outcome !== 'transferred';
+        return [Failed, Terminated, Canceled].includes(runtimeStatus);
       } catch (error) {
         // Unknown here is an orphan; any other failure (storage down) must not hang a live call up.
         if (/HTTP 404/.test((error as Error).message)) return true;
