@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { E164 } from '../flows/flowSchema';
+import { addressOf } from '../acs/identifiers';
 
 const identifier = z
   .object({
@@ -39,9 +40,4 @@ export function parseIncomingCall(data: unknown): IncomingCallData {
       throw new ValidationError(`IncomingCall "${field}" is a phone number that is not E.164.`);
   }
   return parsed.data;
-}
-
-/** E.164 number of an identifier when it is a phone, else its raw id. */
-export function addressOf(id: { rawId: string; phoneNumber?: { value: string } }): string {
-  return id.phoneNumber?.value ?? (id.rawId.startsWith('4:') ? id.rawId.slice(2) : id.rawId);
 }
