@@ -9,7 +9,7 @@ import { handleEventGrid } from './triggers/eventGridTrigger';
 import { BlobTriggerListener } from './triggers/blobTrigger';
 import { TimerTriggerScheduler } from './triggers/timerTrigger';
 import { DurableEngine } from './durable/engine';
-import { DurableStore } from './durable/store';
+import { TableDurableStore } from './durable/tableStore';
 import { DURABLE_PREFIX, durableClientData, handleDurableApi } from './durable/httpApi';
 
 export interface HostOptions {
@@ -83,7 +83,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     });
     if (usesDurable) {
       engine = new DurableEngine({
-        store: new DurableStore(storageConnectionString(undefined), taskHub),
+        store: new TableDurableStore(storageConnectionString(undefined), taskHub),
         invoker,
         log: (level, message) => log(level, 'durable', message),
         maxConcurrentActivities: durableTask.maxConcurrentActivityFunctions,
