@@ -8,6 +8,7 @@ import { CallAutomationClient } from '@azure/communication-call-automation';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import WebSocket from 'ws';
 import { AcsControlClient } from '../../sandbox/acs/controlClient';
+import { messageText } from '../../sandbox/acs/media/messageText';
 import { startAcsEmulator, type AcsEmulator } from '../../sandbox/acs/index';
 import { send } from './support/rawHttp';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
@@ -49,7 +50,7 @@ describe('the control API and start-up contract', () => {
     });
     const wake = new Set<() => void>();
     ws.on('message', (raw) => {
-      received.push(JSON.parse(String(raw)) as { type?: string; serverCallId?: string });
+      received.push(JSON.parse(messageText(raw)) as { type?: string; serverCallId?: string });
       for (const w of wake) w();
     });
     try {

@@ -32,7 +32,7 @@ describe('blob triggers on the local host', () => {
     await waitFor(() => processed('first.txt'), { what: 'first.txt to be processed' });
     const client = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('processed');
     for await (const blob of client.listBlobsFlat({ prefix: 'first.txt/' })) {
-      const record = JSON.parse((await client.getBlobClient(blob.name).downloadToBuffer()).toString());
+      const record = JSON.parse((await client.getBlobClient(blob.name).downloadToBuffer()).toString()) as unknown;
       assert.deepEqual(record, { text: 'HELLO', path: 'uploads/first.txt' });
     }
     assert.equal(await processed('first.txt'), 1);
@@ -76,7 +76,14 @@ describe('blob triggers on the local host', () => {
         if (!(await poison.exists())) return undefined;
         const peeked = await poison.peekMessages({ numberOfMessages: 32 });
         return peeked.peekedMessageItems
-          .map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString()))
+          .map(
+            (m) =>
+              JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as {
+                BlobName?: string;
+                ContainerName?: string;
+                FunctionId?: string;
+              },
+          )
           .find((m) => m.BlobName === 'bad.txt');
       },
       { what: 'the poison message', timeoutMs: 30_000 },

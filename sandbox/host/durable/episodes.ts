@@ -1,7 +1,7 @@
 import type { Invoker } from '../invoker';
 import type { DurableClock } from './clock';
 import { EventType } from './historyEvent';
-import { answeredId, isTerminal, nextSeq, type Instance } from './instance';
+import { answeredId, isTerminal, nextSeq, outputText, type Instance } from './instance';
 import { commitRecord, nextState, openingEvents, type Effect, type ReplayOutcome, type Transition } from './planning';
 import { replayOrchestrator } from './replay';
 import type { DurableStore, InstanceRecord, RuntimeStatus, StoredMessage } from './store';
@@ -87,7 +87,7 @@ export class EpisodeRunner {
     instance.record = done;
     instance.history.push(...transition.events);
     if (done.status === 'Failed')
-      this.hooks.log('warn', `Orchestration ${done.name} (${instanceId}) failed: ${done.outputJson ?? ''}`);
+      this.hooks.log('warn', `Orchestration ${done.name} (${instanceId}) failed: ${outputText(done.outputJson)}`);
     this.hooks.committed(instanceId, done.status);
     await this.hooks.finished(done);
   }

@@ -55,6 +55,12 @@ export const isTerminal = (status: RuntimeStatus): boolean => TERMINAL.includes(
 export const parseJson = (json: string | undefined): unknown =>
   json === undefined || json === '' ? undefined : JSON.parse(json);
 
+/** A failed instance's output for a message: the error text when it is a string, else the JSON itself. */
+export const outputText = (json: string | undefined): string => {
+  const value = parseJson(json);
+  return typeof value === 'string' ? value : (json ?? '');
+};
+
 export const emptyHost = (): HostState => ({
   nextId: 0,
   sigs: [],

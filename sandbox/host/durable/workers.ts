@@ -2,7 +2,7 @@ import type { Invoker } from '../invoker';
 import type { DurableClock } from './clock';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './historyEvent';
 import type { InFlight } from './inFlight';
-import { isTerminal, nextSeq, parseJson, type Instance } from './instance';
+import { isTerminal, nextSeq, outputText, type Instance } from './instance';
 import type { Mailbox } from './mailbox';
 import type { Effect } from './planning';
 import type { DurableStore, InstanceRecord } from './store';
@@ -102,7 +102,7 @@ export class Workers {
             TaskScheduledId: taskId,
             ...failureFields(
               new Error(
-                `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${reasonText(child.outputJson)}`,
+                `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${outputText(child.outputJson)}`,
               ),
             ),
           });
@@ -226,10 +226,4 @@ export class Workers {
       }
     }
   }
-}
-
-/** A failed or terminated instance's output (a JSON string of the reason) as plain text. */
-function reasonText(outputJson: string | undefined): string {
-  const reason = parseJson(outputJson);
-  return typeof reason === 'string' ? reason : (JSON.stringify(reason) ?? '');
 }

@@ -18,7 +18,8 @@ import { silentWav } from '../../unit/insights/silentWav';
 import { SPEECH_PACKAGES, systemPackages } from '../../support/systemPackages';
 
 const credential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: 'speech-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: (): Promise<AccessToken> =>
+    Promise.resolve({ token: 'speech-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
 describe('Azure fast transcription against the fake Speech service', () => {
@@ -84,7 +85,11 @@ describe('Azure fast transcription against the fake Speech service', () => {
       ],
     );
     assert.deepEqual(
-      JSON.parse((fake.requests[0].body as { fields: { definition: string } }).fields.definition).channels,
+      (
+        JSON.parse((fake.requests[0].body as { fields: { definition: string } }).fields.definition) as {
+          channels: number[];
+        }
+      ).channels,
       [0, 1],
     );
   });
@@ -96,7 +101,10 @@ describe('Azure fast transcription against the fake Speech service', () => {
       endpoint: fake.url,
       credential,
       ca: fake.ca,
-      sleep: async (ms) => void sleeps.push(ms),
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
     });
     await stt.transcribe(silentWav(0.5));
     assert.deepEqual(sleeps, [3000]);
