@@ -9,6 +9,7 @@ import {
   type RuntimeStatus,
   type StoredMessage,
 } from './store';
+import { StorageHealth } from '../storageHealth';
 
 // Durable state in Azure Table storage, one partition per instance so that an episode (its history,
 // the message it consumed and the instance's new state) commits in ONE entity-group transaction:
@@ -43,29 +44,37 @@ const historyKey = (gen: number, episode: number) =>
 export class TableDurableStore implements DurableStore {
   private readonly table: TableClient;
 
-  constructor(connectionString: string, taskHub: string) {
+  /** Every call is bounded by `health` (a storage that never answers fails it, never hangs it). */
+  constructor(
+    connectionString: string,
+    taskHub: string,
+    private readonly health = new StorageHealth(),
+  ) {
     this.table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, {
       allowInsecureConnection: true,
     });
   }
 
   async init(): Promise<void> {
-    await this.table.createTable();
+    await this.health.call('create the Durable table', (abortSignal) => this.table.createTable({ abortSignal }));
   }
 
-  async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
-    try {
-      return toRecord(await this.table.getEntity(encodeKey(instanceId), 'state'));
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+  getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
+    return this.health.call('read an orchestration instance', async (abortSignal) => {
+      try {
+        return toRecord(await this.table.getEntity(encodeKey(instanceId), 'state', { abortSignal }));
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 404) return undefined;
+        throw error;
+      }
+    });
   }
 
   async *listInstances(): AsyncGenerator<InstanceRecord> {
-    for await (const entity of this.table.listEntities({ queryOptions: { filter: `RowKey eq 'state'` } })) {
-      yield toRecord(entity);
-    }
+    const entities = await this.health.call('list orchestration instances', (abortSignal) =>
+      collect(this.table.listEntities({ queryOptions: { filter: `RowKey eq 'state'` }, abortSignal })),
+    );
+    for (const entity of entities) yield toRecord(entity);
   }
 
   /** The current generation's history and every waiting message. */
@@ -73,10 +82,15 @@ export class TableDurableStore implements DurableStore {
     const history: HistoryEvent[] = [];
     const messages: StoredMessage[] = [];
     const prefix = `h-${String(instance.generation).padStart(6, '0')}-`;
-    const entities = this.table.listEntities({
-      queryOptions: { filter: `PartitionKey eq '${encodeKey(instance.instanceId).replace(/'/g, "''")}'` },
-    });
-    for await (const entity of entities) {
+    const entities = await this.health.call('load an orchestration instance', (abortSignal) =>
+      collect(
+        this.table.listEntities({
+          queryOptions: { filter: `PartitionKey eq '${encodeKey(instance.instanceId).replace(/'/g, "''")}'` },
+          abortSignal,
+        }),
+      ),
+    );
+    for (const entity of entities) {
       const rowKey = entity.rowKey ?? '';
       if (rowKey.startsWith(prefix)) history.push(...(JSON.parse(unpack(entity, 'events') ?? '[]') as HistoryEvent[]));
       else if (rowKey.startsWith('m-')) messages.push(toMessage(entity));
@@ -87,22 +101,26 @@ export class TableDurableStore implements DurableStore {
   }
 
   /** Adds a message; false when a message with that id is already waiting (a duplicate delivery). */
-  async addMessage(instanceId: string, message: StoredMessage): Promise<boolean> {
-    try {
-      await this.table.createEntity(messageEntity(instanceId, message));
-      return true;
-    } catch (error) {
-      if (isConflict(error)) return false;
-      throw error;
-    }
+  addMessage(instanceId: string, message: StoredMessage): Promise<boolean> {
+    return this.health.call('store a message for an orchestration', async (abortSignal) => {
+      try {
+        await this.table.createEntity(messageEntity(instanceId, message), { abortSignal });
+        return true;
+      } catch (error) {
+        if (isConflict(error)) return false;
+        throw error;
+      }
+    });
   }
 
-  async deleteMessage(instanceId: string, messageId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(encodeKey(instanceId), `m-${encodeKey(messageId)}`);
-    } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
-    }
+  deleteMessage(instanceId: string, messageId: string): Promise<void> {
+    return this.health.call('delete an orchestration message', async (abortSignal) => {
+      try {
+        await this.table.deleteEntity(encodeKey(instanceId), `m-${encodeKey(messageId)}`, { abortSignal });
+      } catch (error) {
+        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      }
+    });
   }
 
   /**
@@ -124,29 +142,41 @@ export class TableDurableStore implements DurableStore {
       actions.push(['delete', { partitionKey: pk, rowKey: `m-${encodeKey(consumedMessageId)}` }]);
     for (const message of added) actions.push(['upsert', messageEntity(record.instanceId, message), 'Replace']);
     actions.push(createState ? ['create', stateEntity(record)] : ['upsert', stateEntity(record), 'Replace']);
-    try {
-      await this.table.submitTransaction(actions);
-    } catch (error) {
-      if (createState && isConflict(error)) throw new InstanceExistsError(record.instanceId);
-      throw error;
-    }
+    await this.health.call('commit an orchestration episode', async (abortSignal) => {
+      try {
+        await this.table.submitTransaction(actions, { abortSignal });
+      } catch (error) {
+        if (createState && isConflict(error)) throw new InstanceExistsError(record.instanceId);
+        throw error;
+      }
+    });
   }
 
-  async purge(instanceId: string): Promise<number> {
+  purge(instanceId: string): Promise<number> {
     const pk = encodeKey(instanceId);
-    const keys: string[] = [];
-    for await (const entity of this.table.listEntities({
-      queryOptions: { filter: `PartitionKey eq '${pk.replace(/'/g, "''")}'`, select: ['RowKey'] },
-    })) {
-      keys.push(entity.rowKey as string);
-    }
-    for (let i = 0; i < keys.length; i += 100) {
-      await this.table.submitTransaction(
-        keys.slice(i, i + 100).map((rowKey) => ['delete', { partitionKey: pk, rowKey }] as TransactionAction),
+    return this.health.call('purge an orchestration instance', async (abortSignal) => {
+      const entities = await collect(
+        this.table.listEntities({
+          queryOptions: { filter: `PartitionKey eq '${pk.replace(/'/g, "''")}'`, select: ['RowKey'] },
+          abortSignal,
+        }),
       );
-    }
-    return keys.includes('state') ? 1 : 0;
+      const keys = entities.map((entity) => entity.rowKey as string);
+      for (let i = 0; i < keys.length; i += 100) {
+        await this.table.submitTransaction(
+          keys.slice(i, i + 100).map((rowKey) => ['delete', { partitionKey: pk, rowKey }] as TransactionAction),
+          { abortSignal },
+        );
+      }
+      return keys.includes('state') ? 1 : 0;
+    });
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 function stateEntity(record: InstanceRecord): TableEntity {
