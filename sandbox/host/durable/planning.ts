@@ -6,7 +6,7 @@ import type { InstanceRecord, StoredMessage } from './store';
 // The engine's planning, as a pure function: given an instance's state, the message an episode consumed
 // and what the orchestrator's replay returned, it says what history the episode appends, the instance's
 // next state and the work to start (activities, sub-orchestrations, timers). It reads no clock, storage
-// or globals, so it is tested on its own (test/unit/host/durablePlanning.test.ts).
+// or globals, so it is tested on its own (test/sandbox/host/durablePlanning.test.ts).
 
 /** Work an episode starts once it has committed. */
 export type Effect =

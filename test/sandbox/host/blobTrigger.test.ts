@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
-import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../support/hostProcess';
-import { fixture } from '../support/paths';
-import { waitFor } from '../support/waitFor';
-import { countRecords } from '../support/blobCounts';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { fixture } from '../../support/paths';
+import { waitFor } from '../../support/waitFor';
+import { countRecords } from '../../support/blobCounts';
 
 describe('blob triggers on the local host', () => {
   let azurite: AzuriteInstance;

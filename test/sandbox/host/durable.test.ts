@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../support/hostProcess';
-import { fixture } from '../support/paths';
-import { durableApi, type OrderOutcome } from '../support/durableApi';
-import { countRecords } from '../support/blobCounts';
-import { waitFor } from '../support/waitFor';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { fixture } from '../../support/paths';
+import { durableApi, type OrderOutcome } from '../../support/durableApi';
+import { countRecords } from '../../support/blobCounts';
+import { waitFor } from '../../support/waitFor';
 
 describe('Durable Functions on the local host', () => {
   let azurite: AzuriteInstance;

@@ -3,7 +3,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { messageText } from '../../../sandbox/acs/media/messageText';
+import { messageText } from '../../../../sandbox/acs/media/messageText';
 
 /** A frame ACS sends on a media or transcription WebSocket, with the fields tests read. */
 export interface MediaFrame {
