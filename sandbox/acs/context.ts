@@ -6,6 +6,7 @@ import type { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import type { IdentityStore } from './identity/identityStore';
 import type { MediaStreams } from './media/mediaStreams';
 import type { ResolvedOptions } from './options';
+import type { RoomStore } from './rooms/roomStore';
 import type { PstnWorld } from './pstn/pstnWorld';
 import type { Scheduler } from './scheduler';
 import type { SmsStore } from './sms/smsStore';
@@ -25,5 +26,6 @@ export interface AcsContext {
   identities: IdentityStore;
   chats: ChatStore;
   sms: SmsStore;
+  rooms: RoomStore;
   streams: MediaStreams;
 }

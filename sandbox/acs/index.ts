@@ -24,6 +24,8 @@ import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } fro
 import { PstnWorld } from './pstn/pstnWorld';
 import { RecordingStore } from './recording/recordingStore';
 import { recordingRoutes } from './recording/recordingRoutes';
+import { roomRoutes } from './rooms/roomRoutes';
+import { RoomStore } from './rooms/roomStore';
 import { Scheduler } from './scheduler';
 import { SmsStore } from './sms/smsStore';
 import { smsRoutes } from './sms/smsRoutes';
@@ -95,6 +97,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     identities: new IdentityStore(identitySigner, options.immutableResourceId),
     chats: new ChatStore(),
     sms: new SmsStore(),
+    rooms: new RoomStore(),
     streams: new MediaStreams({
       signer: callbackSigner,
       issuer: options.issuer,
@@ -112,6 +115,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     .addAll(identityRoutes(ctx))
     .addAll(smsRoutes(ctx))
     .addAll(chatRoutes(ctx))
+    .addAll(roomRoutes(ctx))
     .addAll(controlRoutes(ctx, () => info));
   const pipeline = new RequestPipeline(router, timeline, {
     accessKey: options.accessKey,
