@@ -4,8 +4,8 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../shared/app/services';
 import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
-import type { CallSession } from '../shared/calls/callSession';
-import { CALL_FLOW } from './callFlow';
+import { createCallSession } from '../shared/callflow/callSession';
+import { OrchestrationNames } from '../shared/callflow/names';
 
 const placeCallBody = z.strictObject({
   to: phone,
@@ -26,39 +26,18 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const from = callerNumberFor(flow, body.from);
   if (!from)
     return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
-  const session = outboundSession(
-    randomUUID(),
-    body.to,
-    from,
-    body.flow,
-    flow,
-    body.variables,
-    body.ringTimeoutSeconds,
-  );
-  await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });
-  return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
-}
-
-export function outboundSession(
-  callId: string,
-  to: string,
-  from: string,
-  flowName: string,
-  flow: CallSession['flow'],
-  variables?: Record<string, string>,
-  ringTimeoutSeconds?: number,
-): CallSession {
-  return {
-    callId,
+  const session = createCallSession({
+    callId: randomUUID(),
     direction: 'outbound',
-    callerId: to,
+    callerId: body.to,
     dialled: from,
-    flowName,
+    flowName: body.flow,
     flow,
-    startStep: flow.start,
-    variables: variables ?? {},
-    ringTimeoutSeconds,
-  };
+    variables: body.variables,
+    ringTimeoutSeconds: body.ringTimeoutSeconds,
+  });
+  await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
+  return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
 }
 
 app.http('placeCall', {
