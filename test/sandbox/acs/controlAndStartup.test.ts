@@ -112,10 +112,14 @@ describe('the control API and start-up contract', () => {
       });
     });
     await new Promise<void>((done) => stuck.listen(0, '127.0.0.1', done));
-    const child = spawn(process.execPath, [main, '--event-grid-timeout-ms=1000'], {
-      env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [main, '--resource-id', 'flagged-resource', '--time-scale=0.5', '--event-grid-timeout-ms=1000'],
+      {
+        env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile, ACS_IMMUTABLE_RESOURCE_ID: 'from-env' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the emulator did not start')), 15_000);
@@ -138,6 +142,7 @@ describe('the control API and start-up contract', () => {
         'jwksUrl',
         'proxyUrl',
       ]);
+      assert.equal(info.immutableResourceId, 'flagged-resource', 'a flag wins over the environment');
       const identity = new CommunicationIdentityClient(info.connectionString);
       const user = await identity.createUser();
       assert.match(user.communicationUserId, /^8:acs:/);
@@ -167,5 +172,15 @@ describe('the control API and start-up contract', () => {
       child.kill('SIGTERM');
       await exited;
     }
+  });
+
+  it('refuses a mistyped flag of `npm run acs`, naming it, instead of ignoring it', async () => {
+    const main = resolve(__dirname, '..', '..', '..', 'sandbox', 'acs', 'main.js');
+    const child = spawn(process.execPath, [main, '--timescale=2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(stderr, /ACS emulator failed to start: Unknown option '--timescale'/);
   });
 });
