@@ -1,26 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors';
+import { optional, url } from '../shared/settingSchemas';
 
 // The bridge's settings (the same names as the app's where they mean the same), validated once at start-up
 // with every problem named at once. Nothing here runs at import time.
-
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .refine(
-      (value) => {
-        try {
-          return protocols.includes(new URL(value).protocol);
-        } catch {
-          return false;
-        }
-      },
-      `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
-    );
-
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),

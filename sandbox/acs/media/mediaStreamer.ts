@@ -1,6 +1,7 @@
 // Media streaming and live transcription: the emulator connects to the app's WebSocket (ws:// or wss://)
 // with a bearer JWT, sends AudioMetadata then AudioData every 20 ms at real-time pace (TranscriptionMetadata
 // then TranscriptionData for what callers say), and accepts bidirectional audioData / stopAudio frames.
+import { DTMF_FREQUENCIES } from './dtmfFrequencies';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
@@ -37,31 +38,12 @@ export interface StreamSettings {
   timeline: Timeline;
 }
 
-const DTMF_HZ: Record<string, [number, number]> = {
-  one: [697, 1209],
-  two: [697, 1336],
-  three: [697, 1477],
-  a: [697, 1633],
-  four: [770, 1209],
-  five: [770, 1336],
-  six: [770, 1477],
-  b: [770, 1633],
-  seven: [852, 1209],
-  eight: [852, 1336],
-  nine: [852, 1477],
-  c: [852, 1633],
-  asterisk: [941, 1209],
-  zero: [941, 1336],
-  pound: [941, 1477],
-  d: [941, 1633],
-};
-
 /** Real DTMF: 100 ms of the key's two frequencies, then 50 ms of silence, per key. */
 function dtmfSamples(tones: string[], sampleRate: number): Int16Array {
   const per = Math.round(sampleRate * 0.15);
   const out = new Int16Array(per * tones.length);
   tones.forEach((t, k) => {
-    const [low, high] = DTMF_HZ[t] ?? [0, 0];
+    const [low, high] = DTMF_FREQUENCIES[t] ?? [0, 0];
     for (let i = 0; i < Math.round(sampleRate * 0.1); i++) {
       out[k * per + i] = Math.round(
         6_000 * (Math.sin((2 * Math.PI * low * i) / sampleRate) + Math.sin((2 * Math.PI * high * i) / sampleRate)),

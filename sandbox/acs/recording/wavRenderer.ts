@@ -1,29 +1,11 @@
 // Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
 // play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
 import { encodeWav } from '../../../shared/audio/pcm';
+import { DTMF_FREQUENCIES } from '../media/dtmfFrequencies';
 import type { AudioEvent } from '../callAutomation/call';
 
 export const SAMPLE_RATE = 16_000;
 const MAX_MS = 10 * 60 * 1000;
-
-const DTMF: Record<string, [number, number]> = {
-  one: [697, 1209],
-  two: [697, 1336],
-  three: [697, 1477],
-  a: [697, 1633],
-  four: [770, 1209],
-  five: [770, 1336],
-  six: [770, 1477],
-  b: [770, 1633],
-  seven: [852, 1209],
-  eight: [852, 1336],
-  nine: [852, 1477],
-  c: [852, 1633],
-  asterisk: [941, 1209],
-  zero: [941, 1336],
-  pound: [941, 1477],
-  d: [941, 1633],
-};
 
 /** One placed sound: start and length in simulated ms from the start of the recording. */
 export interface PlacedSound {
@@ -60,7 +42,7 @@ export function renderWav(
       write(offsetMs, event.durationMs, (t) => 0.1 * (((t * 180) % 1) * 2 - 1));
     } else {
       (event.tones ?? []).forEach((tone, i) => {
-        const [low, high] = DTMF[tone] ?? [0, 0];
+        const [low, high] = DTMF_FREQUENCIES[tone] ?? [0, 0];
         write(
           offsetMs + i * 150,
           100,
