@@ -24,7 +24,7 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
   const parsed = parseJsonBody(await request.text(), placeCallBody);
-  if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+  if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
   const flow = services.flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };

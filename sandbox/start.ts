@@ -7,7 +7,7 @@ import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
 import { azuriteTls } from './azuriteTls';
-import { sandboxAppSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
+import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
 import { startStorageEvents } from './storageEvents';
 import { startLocalEntraIssuer } from './entraIssuer';
 
@@ -30,8 +30,23 @@ async function main(): Promise<void> {
   });
   const chatBot = (await identity.createUser()).communicationUserId;
   const chatAgent = (await identity.createUser()).communicationUserId;
+  // The media bridge with the offline voice agent, on a port of its own; the app streams calls to it.
+  const bridge = spawn(process.execPath, [resolve(repo, 'dist', 'bridge', 'main.js')], {
+    env: { ...process.env, ...sandboxBridgeSettings({ azurite, acs, appBaseUrl: hostUrl }), PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bridgePort = await new Promise<string>((ready, fail) => {
+    let out = '';
+    bridge.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const port = /BRIDGE_READY (\d+)/.exec(out)?.[1];
+      if (port) ready(port);
+    });
+    bridge.once('exit', (code) => fail(new Error(`The media bridge exited (code ${code}); see its output above.`)));
+  });
   const env = {
     ...sandboxAppSettings({ azurite, acs, entra, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }),
+    MEDIA_BRIDGE_URL: `ws://127.0.0.1:${bridgePort}/media`,
     CHAT_BOT_USER_ID: chatBot,
     CHAT_AGENT_USER_ID: chatAgent,
   };
@@ -65,6 +80,7 @@ async function main(): Promise<void> {
   const summary = {
     functionsHost: hostUrl,
     api: { token: apiToken, issuer: entra.issuer, audience: entra.audience },
+    mediaBridge: `ws://127.0.0.1:${bridgePort}/media`,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {
       endpoint: acs.endpoint,
@@ -86,6 +102,7 @@ async function main(): Promise<void> {
   console.log(`
 Switchboard sandbox is up (no Azure subscription needed).
   Functions host   ${hostUrl}  (health: ${hostUrl}/api/health)
+  Media bridge     ws://127.0.0.1:${bridgePort}/media  (offline voice agent)
   ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
   Storage          Azurite  blob ${azurite.blobEndpoint}
   Everything above is also in .sandbox/sandbox.json, with an API bearer token (api.token) for
@@ -100,6 +117,7 @@ Ctrl+C stops everything.`);
   const shutdown = async () => {
     storageEvents.close();
     await stopChild(host);
+    await stopChild(bridge);
     await acs.close();
     await entra.close();
     await azurite.stop();

@@ -13,7 +13,8 @@ import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
 import { createCallActivities } from '../callflow/activities';
-import { createTableClient } from '../storage/storageClients';
+import { createBlobServiceClient, createTableClient } from '../storage/storageClients';
+import { EventDeadLetters } from '../storage/eventDeadLetters';
 import { CallbackSecrets } from '../calls/callbackSecrets';
 import { TokenReplayGuard } from '../acs/tokenReplayGuard';
 import { RateCaps } from '../api/outboundPolicy';
@@ -37,6 +38,8 @@ export interface Services {
   callbackSecret: (callId: string) => Promise<string>;
   replayGuard: TokenReplayGuard;
   rateCaps: RateCaps;
+  /** Poison events answered as handled, with the reason (deadletter/events/). */
+  deadLetters: EventDeadLetters;
 }
 
 let services: Services | undefined;
@@ -63,6 +66,7 @@ export function getServices(): Services {
     cappedFlowsReached: cappedFlowsReached(flows),
     callAutomation,
     sms,
+    deadLetters: new EventDeadLetters(createBlobServiceClient(config)),
     activities: createCallActivities({
       config,
       client: callAutomation,

@@ -5,6 +5,7 @@ import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import type { CallClaims } from './callClaims';
 import { callbackUri, createCallSession, type CallSession } from '../callflow/callSession';
 import { callIdFor } from './callIdFor';
+import { mediaTokenFor } from './mediaToken';
 import { addressOf } from '../acs/identifiers';
 import { parseIncomingCall } from './incomingCallEvent';
 
@@ -26,8 +27,6 @@ export interface IncomingCallDeps {
   cappedFlowsReached?: (dialled: string) => string[];
   /** Starts the call's orchestration (instance id = callId) with the session as input. */
   startFlow: (callId: string, session: CallSession) => Promise<void>;
-  /** Whether the call's orchestration exists (a duplicate delivery may have created it first). */
-  flowExists: (callId: string) => Promise<boolean>;
   /** Ends an orchestration whose call could not be answered. */
   cancelFlow: (callId: string, reason: string) => Promise<void>;
   now?: () => Date;
@@ -67,43 +66,45 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
           flowName: decision.flow,
           flow: flow!,
           startStep: decision.startStep,
+          mediaToken: mediaTokenFor(call.incomingCallContext, call.serverCallId),
         })
       : undefined;
 
-  // The claim and the orchestration's creation go to storage side by side (the ring is short); the claim
-  // alone decides who acts. A duplicate may create the same orchestration first: same id, same input.
-  const [claimed, startError] = await Promise.all([
-    deps.claims.claim({
-      callId,
-      action: decision.action,
-      flow: decision.action === 'answer' ? decision.flow : undefined,
-      why: decision.why,
-    }),
-    session
-      ? deps.startFlow(callId, session).then(
-          () => undefined,
-          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-        )
-      : Promise.resolve(undefined),
-  ]);
+  // The claim comes first and alone decides who acts: a duplicate, however late (the call may be over and its
+  // orchestration finished), starts nothing. Durable's startNew restarts a finished instance with the same id,
+  // so starting on a duplicate would replace a finished call's record with a new, never-answered one.
+  const claimed = await deps.claims.claim({
+    callId,
+    action: decision.action,
+    flow: decision.action === 'answer' ? decision.flow : undefined,
+    why: decision.why,
+  });
   if (!claimed) return { outcome: 'duplicate', callId };
 
-  if (decision.action === 'reject') {
-    await deps.client.rejectCall(call.incomingCallContext, { callRejectReason: decision.reason });
-    return { outcome: 'rejected', callId, why: decision.why };
+  try {
+    if (decision.action === 'reject') {
+      await deps.client.rejectCall(call.incomingCallContext, { callRejectReason: decision.reason });
+      return { outcome: 'rejected', callId, why: decision.why };
+    }
+    if (decision.action === 'redirect') {
+      await deps.client.redirectCall(call.incomingCallContext, {
+        targetParticipant: { phoneNumber: decision.target },
+      });
+      return { outcome: 'redirected', callId, why: decision.why };
+    }
+    await deps.startFlow(callId, session!);
+  } catch (error) {
+    // Nothing was started: give the claim back so a redelivery can act on the call.
+    await deps.claims.release(callId).catch(() => undefined);
+    throw error;
   }
-  if (decision.action === 'redirect') {
-    await deps.client.redirectCall(call.incomingCallContext, { targetParticipant: { phoneNumber: decision.target } });
-    return { outcome: 'redirected', callId, why: decision.why };
-  }
-  if (startError !== undefined && !(await deps.flowExists(callId))) throw startError;
   if (capped.includes(decision.flow)) await deps.activeCalls?.add(decision.flow, callId);
 
   try {
     await deps.client.answerCall(
       call.incomingCallContext,
       callbackUri(deps.config.callbackBaseUrl, callId, await deps.callbackSecret(callId)),
-      answerOptions(deps.config, flow!, callId),
+      answerOptions(deps.config, flow!, callId, session!.mediaToken!),
     );
   } catch (error) {
     await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
@@ -113,7 +114,12 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   return { outcome: 'answered', callId, flow: decision.flow };
 }
 
-function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: string): AnswerCallOptions {
+function answerOptions(
+  config: Config,
+  flow: FlowSet['flows'][string],
+  callId: string,
+  mediaToken: string,
+): AnswerCallOptions {
   const options: AnswerCallOptions = { operationContext: `answer:${callId}` };
   if (config.cognitiveServicesEndpoint)
     options.callIntelligenceOptions = { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint };
@@ -122,7 +128,7 @@ function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: s
     // Streaming is set up at answer but started only when the flow reaches its voiceAgent step.
     options.mediaStreamingOptions = {
       transportType: 'websocket',
-      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}`,
+      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}&token=${mediaToken}`,
       contentType: 'audio',
       audioChannelType: 'mixed',
       startMediaStreaming: false,

@@ -5,6 +5,13 @@ import { startAcsEmulatorChecked as startAcsEmulator } from './acsEmulator';
 import { startHostProcess, type HostProcess } from './hostProcess';
 import { repoRoot, fixture } from './paths';
 import { freePort } from './freePort';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { renderApology } from '../../bridge/apology';
+import { appClient } from '../../bridge/appClient';
+import { startBridge, type Bridge } from '../../bridge/bridgeServer';
+import { createProvider } from '../../bridge/createProvider';
+import { blobTranscriptStore } from '../../bridge/liveTranscript';
+import type { VoiceModelProvider } from '../../bridge/providers/voiceModel';
 import { sandboxAppSettings, subscribeAppToAcs, subscribeAppToStorage } from '../../sandbox/appSettings';
 import { startStorageEvents, type StorageEvents } from '../../sandbox/storageEvents';
 import { startLocalEntraIssuer, type LocalEntraIssuer } from '../../sandbox/entraIssuer';
@@ -19,6 +26,7 @@ export interface SwitchboardSandbox {
   entra: LocalEntraIssuer;
   /** fetch() against the app's APIs with a bearer token carrying both app roles. */
   api(path: string, init?: RequestInit): Promise<Response>;
+  bridge?: Bridge;
   stop(): Promise<void>;
 }
 
@@ -32,13 +40,32 @@ export async function startSwitchboard(
     env?: Record<string, string>;
     flows?: string;
     envFromAcs?: (acs: AcsEmulator) => Promise<Record<string, string>>;
+    /** Starts the media bridge in this process (the offline voice agent unless a provider is given). */
+    bridge?: { provider?: VoiceModelProvider };
   } = {},
 ): Promise<SwitchboardSandbox> {
   const azurite = await startAzurite({ tls: await azuriteTls() });
-  const acs = await startAcsEmulator({ immutableResourceId: 'test-acs-resource', ...options.acs });
+  // An inbound call rings 30 s of real time, as in ACS, whatever timeScale speeds up: a loaded machine may take
+  // seconds to answer, and a test must not depend on how fast it does (benchmarks measure that).
+  const ringMs = 30_000 / (options.acs?.timeScale ?? 1);
+  const acs = await startAcsEmulator({
+    immutableResourceId: 'test-acs-resource',
+    incomingCallTimeoutMs: ringMs,
+    ...options.acs,
+  });
   const entra = await startLocalEntraIssuer();
   const port = String(await freePort());
   const acsEnv = options.envFromAcs ? await options.envFromAcs(acs) : {};
+  const bridge = options.bridge
+    ? await startBridge({
+        token: { jwksUrl: acs.jwksUrl, issuer: acs.issuer, audience: acs.immutableResourceId },
+        provider: options.bridge.provider ?? createProvider({ name: 'local' }),
+        app: appClient(`http://127.0.0.1:${port}`),
+        transcripts: blobTranscriptStore(BlobServiceClient.fromConnectionString(azurite.connectionString)),
+        apology: await renderApology(),
+      })
+    : undefined;
+  if (bridge) acsEnv.MEDIA_BRIDGE_URL = bridge.url;
   let host: HostProcess;
   try {
     host = await startHostProcess(
@@ -58,6 +85,7 @@ export async function startSwitchboard(
       port,
     );
   } catch (error) {
+    await bridge?.close();
     await entra.close();
     await acs.close();
     await azurite.stop();
@@ -77,9 +105,11 @@ export async function startSwitchboard(
       headers.set('authorization', `Bearer ${await entra.token()}`);
       return fetch(`${host.url}${path}`, { ...init, headers });
     },
+    bridge,
     async stop() {
       storageEvents.close();
       await host.stop();
+      await bridge?.close();
       await entra.close();
       await acs.close();
       await azurite.stop();

@@ -248,7 +248,7 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
         services: Record<string, Record<string, string>>;
       };
       assert.equal(azureYaml.name, 'switchboard');
-      assert.deepEqual(Object.keys(azureYaml.services), ['api']);
+      assert.deepEqual(Object.keys(azureYaml.services), ['api', 'bridge']);
       assert.equal(azureYaml.services.api.language, 'ts');
       assert.equal(azureYaml.services.api.host, 'function');
       assert.equal(azureYaml.services.api.project, '.');
@@ -264,6 +264,22 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
         services: { api: { hooks?: Record<string, { run: string }> } };
       };
       assert.match(azureYaml.services.api.hooks?.prepackage?.run ?? '', /npm prune --omit=dev/);
+    });
+
+    it('deploys the media bridge as a container app with its own identity, always one replica, wss:// wired to the app', () => {
+      const azureYaml = parseYaml(read('azure.yaml')) as { services: Record<string, Record<string, unknown>> };
+      assert.equal(azureYaml.services.bridge.host, 'containerapp');
+      assert.deepEqual(azureYaml.services.bridge.docker, { path: './bridge/Dockerfile', context: '.' });
+      const bridge = read('infra/modules/bridge.bicep');
+      assert.match(bridge, /param serviceName string = 'bridge'/);
+      assert.match(bridge, /userAssignedIdentities@/);
+      assert.match(bridge, /cognitiveServicesUser/);
+      assert.match(bridge, /minReplicas: 1/);
+      assert.match(bridge, /concurrentRequests/);
+      assert.match(
+        read('infra/main.bicep'),
+        /mediaBridgeUrl: !empty\(mediaBridgeUrl\) \? mediaBridgeUrl : bridge\.outputs\.url/,
+      );
     });
 
     it('fills main.parameters.json only from variables azd provides or that carry a default', () => {
