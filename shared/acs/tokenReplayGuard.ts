@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 // A callback token is good for one delivery: its `jti` is recorded (insert-if-absent, so all instances
@@ -20,7 +20,7 @@ export class TokenReplayGuard {
       await this.table.createEntity({ partitionKey: keyOf(jti), rowKey: 'jti', expiresAt });
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 409) return false;
+      if (error instanceof RestError && error.statusCode === 409) return false;
       throw error;
     }
   }

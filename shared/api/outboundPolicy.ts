@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 // Toll-fraud guards for placing calls: destinations only under allowed country codes / prefixes, and
@@ -47,7 +47,7 @@ export class RateCaps {
       try {
         current = await this.table.getEntity<{ count: number }>(partitionKey, rowKey);
       } catch (error) {
-        if (!((error as { statusCode?: number }).statusCode === 404)) throw error;
+        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
       }
       try {
         if (!current) {
@@ -61,7 +61,7 @@ export class RateCaps {
         return true;
       } catch (error) {
         // Another request counted first: read again and retry.
-        if ([409, 412].includes((error as { statusCode?: number }).statusCode ?? 0)) continue;
+        if (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412)) continue;
         throw error;
       }
     }

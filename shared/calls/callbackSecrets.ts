@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 // Each call's callback URL carries an unguessable secret bound to that call: HMAC-SHA256 of the call id
@@ -46,7 +46,7 @@ export class CallbackSecrets {
       const entity = await this.table.getEntity<{ key: string }>(PARTITION, ROW);
       return Buffer.from(entity.key, 'base64');
     } catch (error) {
-      if (!((error as { statusCode?: number }).statusCode === 404)) throw error;
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     }
     const key = randomBytes(32);
     try {
@@ -54,7 +54,7 @@ export class CallbackSecrets {
       return key;
     } catch (error) {
       // Another instance created it first: use theirs.
-      if (!((error as { statusCode?: number }).statusCode === 409)) throw error;
+      if (!(error instanceof RestError && error.statusCode === 409)) throw error;
       const entity = await this.table.getEntity<{ key: string }>(PARTITION, ROW);
       return Buffer.from(entity.key, 'base64');
     }

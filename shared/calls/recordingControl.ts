@@ -1,4 +1,5 @@
 import type { CallAutomationClient } from '@azure/communication-call-automation';
+import { RestError } from '@azure/core-rest-pipeline';
 import { NotFoundError, RemoteServiceError, ValidationError } from '../errors';
 
 export type RecordingAction = 'pause' | 'resume' | 'stop' | 'state';
@@ -42,10 +43,10 @@ export class RecordingControl {
     try {
       return await run();
     } catch (error) {
-      // By status, not instanceof: the ACS SDK may throw another copy's RestError (nested core-rest-pipeline).
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404) throw new NotFoundError('No such call or recording in ACS.');
-      if (status && status < 500) throw new ValidationError(`ACS refused: ${(error as Error).message}`);
+      if (error instanceof RestError && error.statusCode === 404)
+        throw new NotFoundError('No such call or recording in ACS.');
+      if (error instanceof RestError && error.statusCode && error.statusCode < 500)
+        throw new ValidationError(`ACS refused: ${error.message}`);
       throw new RemoteServiceError(`ACS recording request failed: ${(error as Error).message}`, {
         retryable: true,
         cause: error,

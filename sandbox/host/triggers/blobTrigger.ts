@@ -1,6 +1,6 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
-import { TableClient } from '@azure/data-tables';
+import { RestError, TableClient } from '@azure/data-tables';
 import type { AppFunction } from '../appLoader';
 import type { Invoker } from '../invoker';
 import { resolveSettingExpressions, storageConnectionString } from '../settings';
@@ -261,7 +261,7 @@ export class BlobTriggerListener {
     try {
       existing = await watch.receipts.getEntity<Receipt>(pk, key);
     } catch (error) {
-      if (!((error as { statusCode?: number }).statusCode === 404)) throw error;
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     }
     if (!existing) {
       const receipt: Receipt = {
@@ -276,7 +276,7 @@ export class BlobTriggerListener {
         await watch.receipts.createEntity(receipt);
         return receipt;
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 409) return undefined;
+        if (error instanceof RestError && error.statusCode === 409) return undefined;
         throw error;
       }
     }
@@ -298,7 +298,7 @@ export class BlobTriggerListener {
       await watch.receipts.updateEntity(receipt, 'Replace', { etag: existing.etag });
       return receipt;
     } catch (error) {
-      if ([412, 409].includes((error as { statusCode?: number }).statusCode ?? 0)) return undefined;
+      if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409)) return undefined;
       throw error;
     }
   }
