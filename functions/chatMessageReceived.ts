@@ -1,6 +1,6 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/app/services';
-import { getInsights } from '../shared/app/insightsServices';
+import { getInsightsBlobs } from '../shared/app/insightsServices';
 import { handleChatMessage } from '../shared/messaging/chatBot';
 import { Containers } from '../shared/summaries/insightsBlobs';
 import { chatConversationId } from '../shared/insights/conversationFromChatExport';
@@ -9,7 +9,7 @@ import { dropIfInvalid } from '../shared/errors';
 // Microsoft.Communication.ChatMessageReceivedInThread: the chat bot, answering as its own ACS identity.
 export async function chatMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.ChatMessageReceivedInThread') return;
-  const { config, botChat } = getServices();
+  const { config, botChat } = await getServices();
   if (!botChat || !config.chat.botUserId) {
     context.warn('chat message ignored: set CHAT_BOT_USER_ID to the bot identity to answer chats');
     return;
@@ -21,8 +21,8 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
         chat: botChat,
         botUserId,
         agentUserId: config.chat.agentUserId,
-        exportThread: (threadId, messages) =>
-          getInsights().blobs.putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {
+        exportThread: async (threadId, messages) =>
+          (await getInsightsBlobs()).putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {
             threadId,
             messages,
           }),

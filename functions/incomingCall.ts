@@ -11,7 +11,7 @@ import { callMetrics } from '../shared/telemetry/metrics';
 // E.164) are logged, dead-lettered and answered as handled: a retry cannot fix them.
 export async function incomingCall(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.IncomingCall') return;
-  const services = getServices();
+  const services = await getServices();
   const client = df.getClient(context);
   const result = await dropIfInvalid(
     () =>

@@ -20,7 +20,7 @@ const placeCallBody = z.strictObject({
 // POST /api/calls: places an outbound call and runs the named flow once the callee answers. Requires an
 // Entra ID token with the Calls.Place role, an allowed destination and room under the rate caps.
 export async function placeCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = getServices();
+  const services = await getServices();
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
   const parsed = parseJsonBody(await request.text(), placeCallBody);

@@ -14,7 +14,7 @@ const startBody = z.strictObject({
 // Out-of-call recording control by serverCallId: POST /api/recordings starts one; POST
 // /api/recordings/{recordingId}/{pause|resume|stop} and GET /api/recordings/{recordingId} act on it.
 export async function recordings(request: HttpRequest): Promise<HttpResponseInit> {
-  const control = new RecordingControl(getServices().callAutomation);
+  const control = new RecordingControl((await getServices()).callAutomation);
   try {
     const { recordingId, action } = request.params;
     if (!recordingId) {

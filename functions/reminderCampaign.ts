@@ -18,7 +18,7 @@ df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestr
 // POST /api/campaigns: starts a campaign (Calls.Place role, every contact allowed, size capped, one
 // request against the rate caps); GET /api/campaigns/{campaignId} reports it (getCampaign.ts).
 export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = getServices();
+  const services = await getServices();
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
   const parsed = campaignRequest(await request.text(), services.flows);

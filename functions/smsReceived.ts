@@ -10,7 +10,7 @@ export async function smsReceived(event: EventGridEvent, context: InvocationCont
     return;
   }
   if (event.eventType !== 'Microsoft.Communication.SMSReceived') return;
-  const { sms, optOut } = getServices();
+  const { sms, optOut } = await getServices();
   const result = await dropIfInvalid(
     () => handleInboundSms(event.data, { sms, optOut }),
     (reason) => context.warn('sms event rejected', { reason, eventId: event.id }),

@@ -1,13 +1,14 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getInsights } from '../shared/app/insightsServices';
-import { summarizeInput } from '../shared/summaries/summarizeInput';
 import { callMetrics } from '../shared/telemetry/metrics';
 
 // transcripts/{name} (recording transcripts and live transcripts) -> summaries/{id}.json + .md
 export async function summarizeTranscript(blob: Buffer, context: InvocationContext): Promise<void> {
+  // Redaction's name detection loads on first use, not when the worker starts (cold start).
+  const { summarizeInput } = await import('../shared/summaries/summarizeInput.js');
   const name = String(context.triggerMetadata?.name);
   const started = performance.now();
-  const result = await summarizeInput('transcript', name, blob, getInsights());
+  const result = await summarizeInput('transcript', name, blob, await getInsights());
   callMetrics.insights(performance.now() - started, { input: 'transcript', outcome: result.outcome });
   context.info('transcript processed', {
     outcome: result.outcome,

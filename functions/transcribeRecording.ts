@@ -10,7 +10,7 @@ export async function transcribeRecording(blob: Buffer, context: InvocationConte
     String(context.triggerMetadata?.file),
     blob,
     metadata,
-    getInsights(),
+    await getInsights(),
   );
   context.info('recording transcribed', result);
 }
