@@ -1,9 +1,7 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/app/services';
 import { getInsightsBlobs } from '../shared/app/insightsServices';
-import { handleChatMessage } from '../shared/messaging/chatBot';
 import { Containers } from '../shared/summaries/insightsBlobs';
-import { chatConversationId } from '../shared/insights/conversationFromChatExport';
 import { dropIfInvalid } from '../shared/errors';
 
 // Microsoft.Communication.ChatMessageReceivedInThread: the chat bot, answering as its own ACS identity.
@@ -15,6 +13,11 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
     return;
   }
   const botUserId = config.chat.botUserId;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ handleChatMessage }, { chatConversationId }] = await Promise.all([
+    import('../shared/messaging/chatBot.js'),
+    import('../shared/insights/conversationFromChatExport.js'),
+  ]);
   const outcome = await dropIfInvalid(
     () =>
       handleChatMessage(event.data, {

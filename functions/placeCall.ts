@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
 import { getServices } from '../shared/app/services';
-import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import { createCallSession } from '../shared/callflow/callSession';
 import { OrchestrationNames } from '../shared/callflow/names';
 import { Roles } from '../shared/api/apiAuth';
 import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
-
-const placeCallBody = z.strictObject({
-  to: phone,
-  from: phone.optional(),
-  flow: z.string().min(1),
-  variables: z.record(z.string(), z.string()).optional(),
-  ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
-});
 
 // POST /api/calls: places an outbound call and runs the named flow once the callee answers. Requires an
 // Entra ID token with the Calls.Place role, an allowed destination and room under the rate caps.
@@ -23,6 +13,8 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const services = await getServices();
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { callerNumberFor, parseJsonBody, placeCallBody } = await import('../shared/calls/outboundRequest.js');
   const parsed = parseJsonBody(await request.text(), placeCallBody);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;

@@ -1,7 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
-import { campaignRequest } from '../shared/callflow/campaign/campaignRequest';
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
@@ -21,6 +20,8 @@ export async function startCampaign(request: HttpRequest, context: InvocationCon
   const services = await getServices();
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { campaignRequest } = await import('../shared/callflow/campaign/campaignRequest.js');
   const parsed = campaignRequest(await request.text(), services.flows);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const refused = await refuseOutbound(

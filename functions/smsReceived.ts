@@ -1,6 +1,5 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/app/services';
-import { handleInboundSms } from '../shared/messaging/handleInboundSms';
 import { dropIfInvalid } from '../shared/errors';
 
 // Microsoft.Communication.SMSReceived (STOP/START/HELP compliance) and SMSDeliveryReportReceived.
@@ -10,7 +9,11 @@ export async function smsReceived(event: EventGridEvent, context: InvocationCont
     return;
   }
   if (event.eventType !== 'Microsoft.Communication.SMSReceived') return;
-  const { sms, optOut } = await getServices();
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ sms, optOut }, { handleInboundSms }] = await Promise.all([
+    getServices(),
+    import('../shared/messaging/handleInboundSms.js'),
+  ]);
   const result = await dropIfInvalid(
     () => handleInboundSms(event.data, { sms, optOut }),
     (reason) => context.warn('sms event rejected', { reason, eventId: event.id }),

@@ -1,4 +1,3 @@
-import { getConfig } from '../config';
 import type { InsightsProvider } from '../insights/insightsProvider';
 import type { SpeechToText } from '../insights/transcribe';
 import { InsightsBlobs } from '../summaries/insightsBlobs';
@@ -15,8 +14,8 @@ let services: Promise<InsightsServices> | undefined;
 /** Where recordings, transcripts, exports and summaries live; built once from the validated config. */
 export function getInsightsBlobs(): Promise<InsightsBlobs> {
   // The storage SDK loads on first use too: most of the app's cold start was SDK modules it did not need yet.
-  blobs ??= import('../storage/storageClients.js').then(
-    ({ createBlobServiceClient }) => new InsightsBlobs(createBlobServiceClient(getConfig())),
+  blobs ??= Promise.all([import('../config.js'), import('../storage/storageClients.js')]).then(
+    ([{ getConfig }, { createBlobServiceClient }]) => new InsightsBlobs(createBlobServiceClient(getConfig())),
   );
   return blobs;
 }
@@ -28,13 +27,14 @@ export function getInsightsBlobs(): Promise<InsightsBlobs> {
  */
 export function getInsights(): Promise<InsightsServices> {
   services ??= (async () => {
-    const config = getConfig();
-    const [{ createInsightsProvider }, { createSpeechToText }, blobs] = await Promise.all([
+    const [{ getConfig }, { createInsightsProvider }, { createSpeechToText }, blobs] = await Promise.all([
+      import('../config.js'),
       import('../insights/createInsightsProvider.js'),
       import('../insights/createSpeechToText.js'),
       getInsightsBlobs(),
     ]);
-    return { provider: createInsightsProvider(config.insights), speech: createSpeechToText(config.insights), blobs };
+    const { insights } = getConfig();
+    return { provider: createInsightsProvider(insights), speech: createSpeechToText(insights), blobs };
   })().catch((error: unknown) => {
     services = undefined; // a failed load is tried again by the next invocation
     throw error;
