@@ -6,7 +6,9 @@ import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
 import { azuriteTls } from './azuriteTls';
-import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs } from './appSettings';
+import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
+import { startStorageEvents } from './storageEvents';
+import { startLocalEntraIssuer } from './entraIssuer';
 import { loadFlows } from '../shared/flows/loadFlows';
 import { ValidationError } from '../shared/errors';
 import { startReadyChild } from './readyChild';
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
 
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
+  const entra = await startLocalEntraIssuer();
   // The chat bot and the agent it hands over to get their own identities in the emulator.
   const identity = new CommunicationIdentityClient(acs.connectionString, {
     tlsOptions: { ca: readFileSync(acs.caCertPath, 'utf8') },
@@ -47,15 +50,14 @@ async function main(): Promise<void> {
   const chatBot = (await identity.createUser()).communicationUserId;
   const chatAgent = (await identity.createUser()).communicationUserId;
   // The media bridge with the offline voice agent, on a port of its own; the app streams calls to it.
-  const bridgeSettings = sandboxBridgeSettings({ azurite, acs, appBaseUrl: hostUrl });
   const { child: bridge, port: bridgePort } = await startReadyChild(
     'The media bridge',
     resolve(repo, 'dist', 'bridge', 'main.js'),
     [],
-    { ...bridgeSettings, PORT: '0' },
+    { ...sandboxBridgeSettings({ azurite, acs, appBaseUrl: hostUrl }), PORT: '0' },
     'BRIDGE_READY',
   );
-  const appSettings = sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath });
+  const appSettings = sandboxAppSettings({ azurite, acs, entra, callbackBaseUrl: hostUrl, flowsPath });
   const env = {
     ...appSettings,
     MEDIA_BRIDGE_URL: `ws://127.0.0.1:${bridgePort}/media`,
@@ -70,7 +72,16 @@ async function main(): Promise<void> {
     'HOST_READY',
     { echo: true },
   );
+
   await subscribeAppToAcs(hostUrl, acs);
+  const storageEvents = startStorageEvents({
+    connectionString: azurite.connectionString,
+    caPem: readFileSync(acs.caCertPath, 'utf8'),
+  });
+  await subscribeAppToStorage(hostUrl, storageEvents);
+
+  // A token with both app roles for trying the locked-down APIs by hand (GET /api/calls/<id>, POST /api/calls).
+  const apiToken = await entra.token({ caller: 'sandbox-developer', lifetimeSeconds: 12 * 3600 });
   const { child: consoleServer, port: consolePort } = await startReadyChild(
     'The console',
     resolve(repo, 'dist', 'sandbox', 'console', 'main.js'),
@@ -78,6 +89,7 @@ async function main(): Promise<void> {
     {
       ACS_CONTROL_URL: acs.controlUrl,
       APP_BASE_URL: hostUrl,
+      APP_API_TOKEN: await entra.token({ caller: 'sandbox-console', lifetimeSeconds: 12 * 3600 }),
       AzureWebJobsStorage: appSettings.AzureWebJobsStorage,
       FLOWS_PATH: flowsPath,
       NODE_EXTRA_CA_CERTS: acs.caCertPath,
@@ -85,11 +97,11 @@ async function main(): Promise<void> {
     'CONSOLE_READY',
   );
   const consoleUrl = `http://127.0.0.1:${consolePort}/`;
-
   const summary = {
     console: consoleUrl,
     flows: flowsPath,
     functionsHost: hostUrl,
+    api: { token: apiToken, issuer: entra.issuer, audience: entra.audience },
     mediaBridge: `ws://127.0.0.1:${bridgePort}/media`,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {
@@ -117,7 +129,8 @@ Switchboard sandbox is up (no Azure subscription needed).
   Media bridge     ws://127.0.0.1:${bridgePort}/media  (offline voice agent)
   ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
   Storage          Azurite  blob ${azurite.blobEndpoint}
-  Everything above is also in .sandbox/sandbox.json.
+  Everything above is also in .sandbox/sandbox.json, with an API bearer token (api.token) for
+  /api/calls and /api/summaries: -H "authorization: Bearer $(jq -r .api.token .sandbox/sandbox.json)"
 
 Try it: place a call to the Contoso main line and press 1
   curl -sk -X POST ${acs.controlUrl}/calls -H 'content-type: application/json' -d '{"from":"+14255550123","to":"+18005550100"}'
@@ -126,10 +139,12 @@ Try it: place a call to the Contoso main line and press 1
 Ctrl+C stops everything.`);
 
   const shutdown = async () => {
+    storageEvents.close();
     await stopChild(consoleServer);
     await stopChild(host);
     await stopChild(bridge);
     await acs.close();
+    await entra.close();
     await azurite.stop();
     process.exit(0);
   };

@@ -11,8 +11,10 @@ export interface ConsoleBackends {
   /** The emulator's control API (`https://.../control`) and the CA it is served with. */
   controlUrl: string;
   caPem: string;
-  /** The Functions host running the app (`http://127.0.0.1:7071`). */
+  /** The Functions host running the app (`http://127.0.0.1:7071`), and a bearer token with the Calls.Read role
+   * for its locked-down status routes (the sandbox's local Entra issuer mints it). */
   appUrl: string;
+  appToken: string;
   blobs: BlobServiceClient;
   flowsPath: string;
   /** Paths in flow problems are shown relative to this folder. */
@@ -54,7 +56,7 @@ export const BLOB_CONTAINERS = ['recordings', 'transcripts', 'summaries', 'chat-
 
 export class ConsoleApi {
   private readonly agent: Agent;
-  private flows?: { at: number; view: FlowsView };
+  private flows?: FlowsView;
 
   constructor(private readonly backends: ConsoleBackends) {
     this.agent = new Agent({ ca: backends.caPem, keepAlive: true });
@@ -103,12 +105,12 @@ export class ConsoleApi {
 
   /** The flows as graphs, read again when asked (an author edits them while the sandbox runs). */
   flowsView(): FlowsView {
-    this.flows = { at: Date.now(), view: flowsView(this.backends.flowsPath, this.backends.root) };
-    return this.flows.view;
+    this.flows = flowsView(this.backends.flowsPath, this.backends.root);
+    return this.flows;
   }
 
   private flowOfNumber(rawId: string): string | undefined {
-    const view = this.flows?.view ?? this.flowsView();
+    const view = this.flows ?? this.flowsView();
     if (!view.ok) return undefined;
     const number = rawId.replace(/^4:/, '');
     return view.flows.find((f) => f.numbers.includes(number))?.name;
@@ -116,7 +118,9 @@ export class ConsoleApi {
 
   async appStatus(callId: string): Promise<AppCallStatus | undefined> {
     try {
-      const response = await fetch(`${this.backends.appUrl}/api/calls/${encodeURIComponent(callId)}`);
+      const response = await fetch(`${this.backends.appUrl}/api/calls/${encodeURIComponent(callId)}`, {
+        headers: { authorization: `Bearer ${this.backends.appToken}` },
+      });
       return response.status === 200 ? ((await response.json()) as AppCallStatus) : undefined;
     } catch {
       return undefined;

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     controlUrl: setting('ACS_CONTROL_URL'),
     caPem: readFileSync(setting('NODE_EXTRA_CA_CERTS'), 'utf8'),
     appUrl: setting('APP_BASE_URL'),
+    appToken: setting('APP_API_TOKEN'),
     blobs: BlobServiceClient.fromConnectionString(setting('AzureWebJobsStorage')),
     flowsPath: setting('FLOWS_PATH'),
     root: process.cwd(),

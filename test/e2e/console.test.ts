@@ -31,6 +31,7 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
       controlUrl: sb.acs.controlUrl,
       caPem: readFileSync(sb.acs.caCertPath, 'utf8'),
       appUrl: sb.host.url,
+      appToken: await sb.entra.token({ caller: 'console-test' }),
       blobs: BlobServiceClient.fromConnectionString(sb.azurite.connectionString),
       flowsPath: fixture('flows'),
       root: repoRoot,
