@@ -6,6 +6,7 @@ import { getServices } from '../shared/app/services';
 import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import type { CallSession } from '../shared/calls/callSession';
 import { CALL_FLOW } from './callFlow';
+import { ValidationError } from '../shared/errors';
 
 const placeCallBody = z.strictObject({
   to: phone,
@@ -37,6 +38,22 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   );
   await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });
   return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
+}
+
+/**
+ * The outbound call path for other triggers (a messaging agent's call-back): the same session and
+ * orchestration as POST /api/calls, started from the invocation's durable client.
+ */
+export function outboundCallStarter(context: InvocationContext) {
+  return async (request: { to: string; flow: string; from?: string }): Promise<string> => {
+    const flow = getServices().flows.flows[request.flow];
+    if (!flow) throw new ValidationError(`No flow named "${request.flow}".`);
+    const from = callerNumberFor(flow, request.from);
+    if (!from) throw new ValidationError(`Flow "${request.flow}" has no number to call from.`);
+    const session = outboundSession(randomUUID(), request.to, from, request.flow, flow);
+    await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });
+    return session.callId;
+  };
 }
 
 export function outboundSession(

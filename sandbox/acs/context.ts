@@ -5,6 +5,7 @@ import type { ChatStore } from './chat/chatStore';
 import type { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import type { IdentityStore } from './identity/identityStore';
 import type { MediaStreams } from './media/mediaStreams';
+import type { MessagesStore } from './messages/messagesStore';
 import type { ResolvedOptions } from './options';
 import type { PstnWorld } from './pstn/pstnWorld';
 import type { Scheduler } from './scheduler';
@@ -25,5 +26,7 @@ export interface AcsContext {
   identities: IdentityStore;
   chats: ChatStore;
   sms: SmsStore;
+  /** Advanced Messaging (WhatsApp). */
+  messages: MessagesStore;
   streams: MediaStreams;
 }

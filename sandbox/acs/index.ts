@@ -1,4 +1,4 @@
-// The ACS emulator: `startAcsEmulator(options)` serves Call Automation, SMS, Chat, Identity and Event Grid
+// The ACS emulator: `startAcsEmulator(options)` serves Call Automation, SMS, Chat, Advanced Messaging, Identity and Event Grid
 // delivery over HTTPS with a locally trusted CA, plus the control API that drives the PSTN world.
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -26,6 +26,9 @@ import { RecordingStore } from './recording/recordingStore';
 import { recordingRoutes } from './recording/recordingRoutes';
 import { Scheduler } from './scheduler';
 import { SmsStore } from './sms/smsStore';
+import { MessagesStore } from './messages/messagesStore';
+import { messagesRoutes } from './messages/messagesRoutes';
+import { whatsAppControlRoutes } from './messages/whatsAppControlRoutes';
 import { smsRoutes } from './sms/smsRoutes';
 import { matches, Timeline } from './timeline';
 import { TokenSigner } from './tokenSigner';
@@ -33,6 +36,7 @@ import { TokenSigner } from './tokenSigner';
 export type { AcsEmulatorOptions, AgentBehaviour, SubscriptionOptions } from './options';
 export type { TimelineEntry, TimelineFilter } from './timeline';
 export { AcsControlClient } from './controlClient';
+export { SANDBOX_WHATSAPP_CHANNEL } from './messages/messagesStore';
 
 export interface AcsEmulator {
   /** `https://127.0.0.1:<port>/` */
@@ -95,6 +99,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     identities: new IdentityStore(identitySigner, options.immutableResourceId),
     chats: new ChatStore(),
     sms: new SmsStore(),
+    messages: new MessagesStore(),
     streams: new MediaStreams({
       signer: callbackSigner,
       issuer: options.issuer,
@@ -112,6 +117,8 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     .addAll(identityRoutes(ctx))
     .addAll(smsRoutes(ctx))
     .addAll(chatRoutes(ctx))
+    .addAll(messagesRoutes(ctx))
+    .addAll(whatsAppControlRoutes(ctx))
     .addAll(controlRoutes(ctx, () => info));
   const pipeline = new RequestPipeline(router, timeline, {
     accessKey: options.accessKey,
