@@ -38,7 +38,9 @@ export async function advancedMessageReceived(event: EventGridEvent, context: In
         startCallBack: outboundCallStarter(context),
         storeMedia: async (name, bytes, contentType) => {
           const container = await getInsights().blobs.container(MEDIA_CONTAINER);
-          await container.getBlockBlobClient(name).uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
+          await container
+            .getBlockBlobClient(name)
+            .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
         },
       }),
     (reason) => context.warn('whatsapp event rejected', { reason, eventId: event.id }),

@@ -48,7 +48,9 @@ const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 const FILTERED = /\b(kill|bomb|shoot)\b/i;
 const CALL_BACK = /\b(call|ring|phone) me\b|\bcall ?back\b/i;
 const PERSON = /\b(agent|human|person|representative)\b/i;
-const STOP_WORDS = new Set('a an the is are do does i you your my me to of for and or on in at what how when can it'.split(' '));
+const STOP_WORDS = new Set(
+  'a an the is are do does i you your my me to of for and or on in at what how when can it'.split(' '),
+);
 
 function textOf(message: ChatRequestMessage | undefined): string {
   const c = message?.content;
@@ -82,11 +84,20 @@ function think(body: ChatCompletionRequest): { content: string | null; toolCalls
   const question = textOf([...body.messages].reverse().find((m) => m.role === 'user'));
   const call = (name: string, args: Record<string, unknown>) => ({
     content: null,
-    toolCalls: [{ id: `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`, type: 'function' as const, function: { name, arguments: JSON.stringify(args) } }],
+    toolCalls: [
+      {
+        id: `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        type: 'function' as const,
+        function: { name, arguments: JSON.stringify(args) },
+      },
+    ],
   });
   if (CALL_BACK.test(question) && tools.has('callMeBack')) return call('callMeBack', { reason: 'customer asked' });
   if (PERSON.test(question) && tools.has('handoff')) return call('handoff', { reason: 'customer asked' });
-  const system = body.messages.filter((m) => m.role === 'system' || m.role === 'developer').map(textOf).join('\n');
+  const system = body.messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map(textOf)
+    .join('\n');
   const asked = words(question);
   let best: { line: string; score: number } = { line: '', score: 0 };
   for (const line of system.split('\n').filter((l) => /^\s*-\s/.test(l))) {
@@ -181,13 +192,17 @@ export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): 
     record.body = body;
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return reply(400, error('BadRequest', "'messages' must be a non-empty array.", 400));
-    if (outage !== undefined) return reply(outage, error(String(outage), 'The service is temporarily unavailable.', outage));
+    if (outage !== undefined)
+      return reply(outage, error(String(outage), 'The service is temporarily unavailable.', outage));
     if (throttles.remaining > 0) {
       throttles.remaining -= 1;
       return reply(
         429,
         error('429', 'Requests to the ChatCompletions_Create Operation have exceeded the rate limit.', 429),
-        { 'retry-after': String(Math.ceil(throttles.retryAfterMs / 1000)), 'retry-after-ms': String(throttles.retryAfterMs) },
+        {
+          'retry-after': String(Math.ceil(throttles.retryAfterMs / 1000)),
+          'retry-after-ms': String(throttles.retryAfterMs),
+        },
       );
     }
     const lastUser = textOf([...body.messages].reverse().find((m) => m.role === 'user'));

@@ -31,7 +31,9 @@ export type ContentFilterResults = Record<
 
 export function contentFilterResults(flagged?: keyof ContentFilterResults): ContentFilterResults {
   const verdict = (category: keyof ContentFilterResults) =>
-    category === flagged ? { filtered: true, severity: 'high' as const } : { filtered: false, severity: 'safe' as const };
+    category === flagged
+      ? { filtered: true, severity: 'high' as const }
+      : { filtered: false, severity: 'safe' as const };
   return {
     hate: verdict('hate'),
     self_harm: verdict('self_harm'),

@@ -17,12 +17,12 @@ export interface MessagingServices {
   claims: MessageClaims;
   conversations: ConversationStore;
   whatsApp: WhatsAppClient;
-  agentForNumber(number: string): AgentMatch | undefined;
-  agentForWhatsApp(channelId: string): AgentMatch | undefined;
-  chatAgent(): AgentMatch | undefined;
-  agent(name: string): AgentMatch | undefined;
-  modelFor(match: AgentMatch): ChatModel;
-  exportConversation(state: ConversationState, reason: 'idle' | 'handoff'): Promise<void>;
+  agentForNumber: (number: string) => AgentMatch | undefined;
+  agentForWhatsApp: (channelId: string) => AgentMatch | undefined;
+  chatAgent: () => AgentMatch | undefined;
+  agent: (name: string) => AgentMatch | undefined;
+  modelFor: (match: AgentMatch) => ChatModel;
+  exportConversation: (state: ConversationState, reason: 'idle' | 'handoff') => Promise<void>;
 }
 
 let messaging: MessagingServices | undefined;
@@ -44,7 +44,7 @@ export function getMessaging(): MessagingServices {
     agentForWhatsApp: (channelId) => agents.find((a) => a.agent.whatsapp?.channelId === channelId),
     chatAgent: () => agents.find((a) => a.agent.chat),
     agent: (name) => agents.find((a) => a.name === name),
-    modelFor(match) {
+    modelFor: (match) => {
       let model = models.get(match.name);
       if (!model) {
         model =

@@ -40,7 +40,10 @@ function toMessage(turn: ChatTurn): ChatCompletionMessageParam {
 }
 
 function toTool(spec: ToolSpec): ChatCompletionTool {
-  return { type: 'function', function: { name: spec.name, description: spec.description, parameters: spec.parameters } };
+  return {
+    type: 'function',
+    function: { name: spec.name, description: spec.description, parameters: spec.parameters },
+  };
 }
 
 export function createAzureOpenAiChatModel(settings: AzureOpenAiSettings): ChatModel {
@@ -72,7 +75,7 @@ export function createAzureOpenAiChatModel(settings: AzureOpenAiSettings): ChatM
       } catch (error) {
         if (error instanceof APIError && error.status === 400 && error.code === 'content_filter')
           return { kind: 'filtered' };
-        const status = error instanceof APIError ? error.status : undefined;
+        const status: number | undefined = error instanceof APIError ? (error.status as number | undefined) : undefined;
         throw new RemoteServiceError(`Azure OpenAI chat completion failed${status ? ` (${status})` : ''}`, {
           cause: error,
           status,

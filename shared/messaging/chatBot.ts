@@ -51,7 +51,8 @@ export async function handleChatMessage(data: unknown, deps: ChatBotDeps): Promi
   if (!match) return 'no-agent';
   const thread = deps.chat.getChatThreadClient(threadId);
   const text = messageBody.replace(/<[^>]*>/g, ' ');
-  const say = (content: string) => thread.sendMessage({ content }, { senderDisplayName: BOT_NAME }).then(() => undefined);
+  const say = (content: string) =>
+    thread.sendMessage({ content }, { senderDisplayName: BOT_NAME }).then(() => undefined);
 
   return deps.claims.once('chat', messageId, async (): Promise<ChatOutcome> => {
     if (CLOSE.test(text)) {
@@ -60,7 +61,15 @@ export async function handleChatMessage(data: unknown, deps: ChatBotDeps): Promi
       return 'closed';
     }
     return converse(
-      { channel: 'chat', messageId, customer: sender, business: threadId, text, agentName: match.name, agent: match.agent },
+      {
+        channel: 'chat',
+        messageId,
+        customer: sender,
+        business: threadId,
+        text,
+        agentName: match.name,
+        agent: match.agent,
+      },
       {
         send: (reply) => say(shorten(reply, maxCharsFor(match.agent, 'chat'))),
         handoff: async () => {

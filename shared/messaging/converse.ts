@@ -54,20 +54,15 @@ export interface ConverseDeps {
 }
 
 export type ConverseOutcome =
-  | 'with-person'
-  | 'rate-limited'
-  | 'answered'
-  | 'refused'
-  | 'apologised'
-  | 'handed-off'
-  | 'called-back';
+  'with-person' | 'rate-limited' | 'answered' | 'refused' | 'apologised' | 'handed-off' | 'called-back';
 
 const DEFAULT_RATE: Record<Channel, number> = { sms: 30, whatsapp: 60, chat: 120 };
 const DEFAULT_MAX_CHARS: Record<Channel, number> = { sms: 459, whatsapp: 1000, chat: 2000 };
 const PHONE = /^\+[1-9]\d{6,14}$/;
 
 export function maxCharsFor(agent: MessagingAgent, channel: Channel): number {
-  if (channel === 'sms') return Math.min(agent.limits?.sms?.maxChars ?? 4096, (agent.limits?.sms?.maxSegments ?? 3) * 153);
+  if (channel === 'sms')
+    return Math.min(agent.limits?.sms?.maxChars ?? 4096, (agent.limits?.sms?.maxSegments ?? 3) * 153);
   return agent.limits?.[channel]?.maxChars ?? DEFAULT_MAX_CHARS[channel];
 }
 
@@ -92,15 +87,20 @@ export async function converse(msg: InboundMessage, port: ChannelPort, deps: Con
     rateCount: 0,
     deliveryFailures: 0,
   });
-  const begun = await deps.conversations.update(key, fresh, (state, expired) => {
-    const next: ConversationState = { ...state, history: [...state.history, turn('customer', msg.text, now)] };
-    next.lastActivityAt = now.toISOString();
-    next.lastInboundAt = now.toISOString();
-    if (next.rateHour !== hour) Object.assign(next, { rateHour: hour, rateCount: 0 });
-    const verdict = state.status === 'handedOff' ? 'with-person' : next.rateCount >= limit ? 'rate-limited' : 'go';
-    if (verdict === 'go') next.rateCount += 1;
-    return { state: next, result: { verdict, history: state.history, expired } };
-  }, now);
+  const begun = await deps.conversations.update(
+    key,
+    fresh,
+    (state, expired) => {
+      const next: ConversationState = { ...state, history: [...state.history, turn('customer', msg.text, now)] };
+      next.lastActivityAt = now.toISOString();
+      next.lastInboundAt = now.toISOString();
+      if (next.rateHour !== hour) Object.assign(next, { rateHour: hour, rateCount: 0 });
+      const verdict = state.status === 'handedOff' ? 'with-person' : next.rateCount >= limit ? 'rate-limited' : 'go';
+      if (verdict === 'go') next.rateCount += 1;
+      return { state: next, result: { verdict, history: state.history, expired } };
+    },
+    now,
+  );
   if (begun.expired) await deps.exportConversation(begun.expired, 'idle');
   if (begun.verdict !== 'go') return begun.verdict as 'with-person' | 'rate-limited';
 
@@ -130,12 +130,17 @@ export async function converse(msg: InboundMessage, port: ChannelPort, deps: Con
   });
   await port.send(reply.text);
   const after = new Date(Math.max(now.getTime() + 1, (deps.now?.() ?? new Date()).getTime()));
-  const saved = await deps.conversations.update(key, fresh, (state) => {
-    const next: ConversationState = { ...state, history: [...state.history, turn('bot', reply.text, after)] };
-    next.lastActivityAt = after.toISOString();
-    if (handedOff) next.status = 'handedOff';
-    return { state: next, result: next };
-  }, after);
+  const saved = await deps.conversations.update(
+    key,
+    fresh,
+    (state) => {
+      const next: ConversationState = { ...state, history: [...state.history, turn('bot', reply.text, after)] };
+      next.lastActivityAt = after.toISOString();
+      if (handedOff) next.status = 'handedOff';
+      return { state: next, result: next };
+    },
+    after,
+  );
   if (handedOff) await (port.export ? port.export(saved) : deps.exportConversation(saved, 'handoff'));
   if (handedOff) return 'handed-off';
   if (calledBack) return 'called-back';

@@ -44,7 +44,15 @@ export async function handleInboundSms(data: unknown, deps: InboundSmsDeps): Pro
       if (await deps.optOut.isOptedOut(from)) return { keyword, outcome: 'opted-out' };
       const maxSegments = match.agent.limits?.sms?.maxSegments ?? 3;
       const outcome = await converse(
-        { channel: 'sms', messageId, customer: from, business: to, text: message, agentName: match.name, agent: match.agent },
+        {
+          channel: 'sms',
+          messageId,
+          customer: from,
+          business: to,
+          text: message,
+          agentName: match.name,
+          agent: match.agent,
+        },
         {
           send: async (text) => {
             if (await deps.optOut.isOptedOut(from)) return;

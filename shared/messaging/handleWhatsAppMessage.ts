@@ -38,14 +38,19 @@ export interface WhatsAppDeps extends ConverseDeps {
   storeMedia(name: string, bytes: Buffer, contentType: string): Promise<void>;
 }
 
-export type WhatsAppOutcome = ConverseOutcome | 'duplicate' | 'no-agent' | 'opted-out' | 'media-stored' | `keyword-${SmsKeyword}`;
+export type WhatsAppOutcome =
+  ConverseOutcome | 'duplicate' | 'no-agent' | 'opted-out' | 'media-stored' | `keyword-${SmsKeyword}`;
 
 /** WhatsApp senders arrive as E.164 with or without the "+"; sends and keys use the "+" form. */
 function e164(from: string): string {
   return from.startsWith('+') ? from : `+${from}`;
 }
 
-export async function handleWhatsAppMessage(data: unknown, eventId: string, deps: WhatsAppDeps): Promise<WhatsAppOutcome> {
+export async function handleWhatsAppMessage(
+  data: unknown,
+  eventId: string,
+  deps: WhatsAppDeps,
+): Promise<WhatsAppOutcome> {
   const parsed = advancedMessage.safeParse(data);
   if (!parsed.success)
     throw new ValidationError(

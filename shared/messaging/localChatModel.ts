@@ -19,14 +19,16 @@ let nlp: Wink | undefined;
 function lemmas(text: string): string[] {
   nlp ??= winkNLP(model, ['pos']);
   const its = nlp.its;
+  const type = its.type.bind(its);
+  const stopWord = its.stopWordFlag.bind(its);
   // wink's typings give lemma an addons parameter out() does not accept; at run time it is a token its.
-  const lemma = its.lemma as unknown as typeof its.normal;
+  const lemma = its.lemma.bind(its) as unknown as typeof type;
   const words: string[] = [];
   nlp
     .readDoc(text.toLowerCase())
     .tokens()
     .each((t: ItemToken) => {
-      if (t.out(its.type) === 'word' && !t.out(its.stopWordFlag)) words.push(t.out(lemma));
+      if (t.out(type) === 'word' && !t.out(stopWord)) words.push(t.out(lemma));
     });
   return words;
 }

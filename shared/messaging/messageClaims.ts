@@ -22,7 +22,11 @@ export class MessageClaims {
   async claim(channel: string, messageId: string, now = new Date()): Promise<boolean> {
     await this.ensureTable();
     try {
-      await this.table.createEntity({ partitionKey: this.key(channel, messageId), rowKey: 'claim', at: now.toISOString() });
+      await this.table.createEntity({
+        partitionKey: this.key(channel, messageId),
+        rowKey: 'claim',
+        at: now.toISOString(),
+      });
       return true;
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 409) return false;

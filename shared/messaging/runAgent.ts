@@ -105,7 +105,9 @@ export async function runAgent(input: {
     { role: 'system', content: systemPrompt(agent, input.maxChars) },
     ...input.history
       .slice(-(agent.historyTurns ?? DEFAULT_HISTORY))
-      .map((t): ChatTurn => (t.role === 'customer' ? { role: 'user', content: t.text } : { role: 'assistant', content: t.text })),
+      .map((t): ChatTurn =>
+        t.role === 'customer' ? { role: 'user', content: t.text } : { role: 'assistant', content: t.text },
+      ),
     { role: 'user', content: input.message },
   ];
   const specs = toolSpecs(agent);
@@ -114,11 +116,13 @@ export async function runAgent(input: {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const reply = await input.model.complete({ turns, tools: specs });
       if (reply.kind === 'filtered') return { text: fixedReply(agent, 'refusal'), actions, outcome: 'refused' };
-      if (reply.kind === 'text') return { text: reply.text.trim() || fixedReply(agent, 'fallback'), actions, outcome: 'answered' };
+      if (reply.kind === 'text')
+        return { text: reply.text.trim() || fixedReply(agent, 'fallback'), actions, outcome: 'answered' };
       turns.push({ role: 'assistant', content: '', toolCalls: reply.calls });
       for (const call of reply.calls) {
         let content: string;
-        if (call.name === 'handoff') content = JSON.stringify({ message: await input.tools.handoff(str(args(call).reason)) });
+        if (call.name === 'handoff')
+          content = JSON.stringify({ message: await input.tools.handoff(str(args(call).reason)) });
         else if (call.name === 'callMeBack')
           content = JSON.stringify({ message: await input.tools.callMeBack(str(args(call).phoneNumber)) });
         else content = await callHttpTool(agent, call);

@@ -19,7 +19,8 @@ export interface BusinessMessage {
   text: string;
 }
 
-export type BusinessMessageResult = { sentAs: 'sms' | 'text' | 'template'; messageId: string } | { sentAs: 'suppressed' };
+export type BusinessMessageResult =
+  { sentAs: 'sms' | 'text' | 'template'; messageId: string } | { sentAs: 'suppressed' };
 
 export async function sendBusinessMessage(
   message: BusinessMessage,

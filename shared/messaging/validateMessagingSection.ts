@@ -46,7 +46,11 @@ export function validateMessagingSection(raw: unknown): {
     const t = agent.whatsapp?.template;
     t?.parameters?.forEach((p, i) => {
       if (/\{\{(?!text\}\})[^}]*\}\}/.test(p))
-        problems.push({ agent: name, field: `whatsapp.template.parameters[${i}]`, message: 'only {{text}} may be used' });
+        problems.push({
+          agent: name,
+          field: `whatsapp.template.parameters[${i}]`,
+          message: 'only {{text}} may be used',
+        });
     });
     if (!agent.numbers?.length && !agent.chat && !agent.whatsapp)
       problems.push({ agent: name, message: 'answers nothing: give it numbers, chat: true or whatsapp' });
@@ -71,13 +75,20 @@ export function checkMessagingAcrossFlows(set: FlowSet): MessagingProblem[] {
     if (agent.chat) claim('chat', name, 'chat', 'chat');
     const flow = agent.tools?.callMeBack?.flow;
     if (flow !== undefined && !(flow in set.flows))
-      problems.push({ agent: name, field: 'tools.callMeBack.flow', message: `refers to flow "${flow}", which does not exist` });
+      problems.push({
+        agent: name,
+        field: 'tools.callMeBack.flow',
+        message: `refers to flow "${flow}", which does not exist`,
+      });
   }
   return problems;
 }
 
 export function describeProblem(file: string, p: MessagingProblem): string {
-  const parts = [p.agent !== undefined ? `messaging agent "${p.agent}"` : undefined, p.field ? `field "${p.field}"` : undefined]
+  const parts = [
+    p.agent !== undefined ? `messaging agent "${p.agent}"` : undefined,
+    p.field ? `field "${p.field}"` : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
   return `${file}: ${parts ? `${parts}: ` : ''}${p.message}`;

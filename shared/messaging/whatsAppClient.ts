@@ -37,7 +37,8 @@ export function createWhatsAppClient(config: Config): WhatsAppClient {
     return response.body.receipts[0]?.messageId ?? '';
   };
   return {
-    sendText: (channelId, to, text) => send({ channelRegistrationId: channelId, to: [to], kind: 'text', content: text }),
+    sendText: (channelId, to, text) =>
+      send({ channelRegistrationId: channelId, to: [to], kind: 'text', content: text }),
     sendTemplate: (channelId, to, template) =>
       send({
         channelRegistrationId: channelId,
@@ -55,7 +56,10 @@ export function createWhatsAppClient(config: Config): WhatsAppClient {
       if (response.status !== '200' || !response.body) throw failure('media download', response.status, undefined);
       const chunks: Buffer[] = [];
       for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
-      return { bytes: Buffer.concat(chunks), contentType: String(response.headers['content-type'] ?? 'application/octet-stream') };
+      return {
+        bytes: Buffer.concat(chunks),
+        contentType: String(response.headers['content-type'] ?? 'application/octet-stream'),
+      };
     },
   };
 }

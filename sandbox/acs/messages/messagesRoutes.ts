@@ -74,16 +74,14 @@ function publishStatus(ctx: AcsContext, record: AdvancedMessageRecord): void {
 function send(ctx: AcsContext, req: RequestContext) {
   const body = req.body;
   const channel = body.channelRegistrationId;
-  if (typeof channel !== 'string' || !channel)
-    throw acsErrors.invalidBody("'channelRegistrationId' is required.");
+  if (typeof channel !== 'string' || !channel) throw acsErrors.invalidBody("'channelRegistrationId' is required.");
   const approved = ctx.messages.channels.get(channel);
   if (!approved) throw acsErrors.invalidBody('The channelRegistrationId is not registered to this resource.');
   const to = body.to;
-  if (!Array.isArray(to) || to.length !== 1)
-    throw acsErrors.invalidBody("'to' must list exactly one recipient.");
+  if (!Array.isArray(to) || to.length !== 1) throw acsErrors.invalidBody("'to' must list exactly one recipient.");
   if (!isE164(to[0])) throw acsErrors.invalidBody("'to' must be a phone number in E.164 format.");
-  const user = to[0] as string;
-  const kind = String(body.kind ?? '');
+  const user: string = to[0];
+  const kind = typeof body.kind === 'string' ? body.kind : '';
   if (!KINDS.includes(kind)) throw acsErrors.invalidBody(`'kind' must be one of ${KINDS.join(', ')}.`);
   if (kind === 'text' && (typeof body.content !== 'string' || !body.content))
     throw acsErrors.invalidBody("'content' is required for a text message.");
@@ -149,7 +147,12 @@ export function messagesRoutes(ctx: AcsContext): Route[] {
 /** A WhatsApp user writes to a channel (text, or media with an optional caption): AdvancedMessageReceived. */
 export function receiveAdvancedMessage(
   ctx: AcsContext,
-  input: { from: string; channelRegistrationId: string; content?: string; media?: { mimeType: string; data: Buffer; fileName?: string } },
+  input: {
+    from: string;
+    channelRegistrationId: string;
+    content?: string;
+    media?: { mimeType: string; data: Buffer; fileName?: string };
+  },
 ): string {
   if (!isE164(input.from)) throw acsErrors.invalidPhoneNumber('from');
   if (!ctx.messages.channels.has(input.channelRegistrationId))

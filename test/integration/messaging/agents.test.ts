@@ -45,9 +45,12 @@ describe('the messaging agent over SMS and WhatsApp (local provider)', () => {
 
   it('answers an SMS question from the FAQ', async () => {
     await text('+14255550401', 'Hi, when are you open on Saturday?');
-    const [reply] = await waitFor(async () => ((await smsTo('+14255550401')).length ? smsTo('+14255550401') : undefined), {
-      what: 'the agent reply',
-    });
+    const [reply] = await waitFor(
+      async () => ((await smsTo('+14255550401')).length ? smsTo('+14255550401') : undefined),
+      {
+        what: 'the agent reply',
+      },
+    );
     assert.match(reply.message, /Saturday 9am to 1pm/);
     assert.equal(reply.from, LINE);
   });
@@ -136,10 +139,9 @@ describe('the messaging agent over SMS and WhatsApp (local provider)', () => {
       },
     });
     assert.equal(free.status, '202');
-    const failed = await waitFor(
-      async () => (await whatsAppTo('+14255550408')).find((m) => m.status === 'failed'),
-      { what: 'the free-text message to fail' },
-    );
+    const failed = await waitFor(async () => (await whatsAppTo('+14255550408')).find((m) => m.status === 'failed'), {
+      what: 'the free-text message to fail',
+    });
     assert.equal(failed.error?.channelCode, '131047');
   });
 
@@ -156,7 +158,8 @@ describe('the messaging agent over SMS and WhatsApp (local provider)', () => {
         const container = blobs().getContainerClient('summaries');
         if (!(await container.exists())) return undefined;
         for await (const blob of container.listBlobsFlat({ prefix: 'sms-' }))
-          if (blob.name.endsWith('.json')) return (await container.getBlobClient(blob.name).downloadToBuffer()).toString();
+          if (blob.name.endsWith('.json'))
+            return (await container.getBlobClient(blob.name).downloadToBuffer()).toString();
         return undefined;
       },
       { what: 'the summary of the handed-off conversation', timeoutMs: 30_000 },

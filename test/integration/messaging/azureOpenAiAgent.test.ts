@@ -58,7 +58,10 @@ describe('the messaging agent with the Azure OpenAI provider', () => {
     await text(customer, 'Could you call me back please?');
     await replyTo(customer, /calling you now/);
     const call = await waitFor(
-      async () => (await sb.acs.control.listCalls()).find((c) => c.direction === 'outbound' && c.callee.rawId === `4:${customer}`),
+      async () =>
+        (await sb.acs.control.listCalls()).find(
+          (c) => c.direction === 'outbound' && c.callee.rawId === `4:${customer}`,
+        ),
       { what: 'the call-back call' },
     );
     assert.equal(call.caller.rawId, `4:${LINE}`);
@@ -72,7 +75,9 @@ describe('the messaging agent with the Azure OpenAI provider', () => {
     aoai.throttleNext(2, 20);
     await text('+14255550503', 'How do I get a refund?');
     await replyTo('+14255550503', /Refunds go back to your card/);
-    const statuses = completions().slice(before).map((r) => r.status);
+    const statuses = completions()
+      .slice(before)
+      .map((r) => r.status);
     assert.deepEqual(statuses, [429, 429, 200]);
   });
 
