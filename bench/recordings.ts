@@ -1,5 +1,5 @@
 import { CallAutomationClient } from '@azure/communication-call-automation';
-import { answerIncomingCall, startFixture } from '../test/acs/support/fixtures';
+import { answerIncomingCall, startFixture } from '../test/sandbox/acs/support/fixtures';
 import { percentile, type BenchRow } from './stats';
 
 // Recording download throughput from the ACS emulator through the SDK's own downloadStreaming (the path

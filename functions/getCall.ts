@@ -18,7 +18,7 @@ export async function getCall(request: HttpRequest, context: InvocationContext):
     variables?: Record<string, string>;
     path?: string[];
   };
-  const output = (status.output ?? undefined) as { outcome?: string; reason?: string } | undefined;
+  const output = status.output as { outcome?: string; reason?: string } | null | undefined;
   return {
     status: 200,
     jsonBody: {

@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { getConfig } from '../shared/config';
 
 /** Liveness and configuration summary (no secrets): what the portal's health check and the sandbox tour read. */
-export async function health(_request: HttpRequest): Promise<HttpResponseInit> {
+export function health(_request: HttpRequest): HttpResponseInit {
   const config = getConfig();
   return {
     status: 200,

@@ -19,6 +19,11 @@ const files = [];
     else if (name.endsWith('.test.js')) files.push(path);
   }
 })(root);
+// tsc never deletes output: a test whose source was moved or removed would still run from dist, twice over.
+const sourceOf = (file) => join(__dirname, '..', 'test', relative(root, file)).replace(/\.js$/, '.ts');
+const stale = files.filter((f) => !existsSync(sourceOf(f)));
+if (stale.length) console.error(`Skipping ${stale.length} compiled test(s) whose source no longer exists.`);
+files.splice(0, files.length, ...files.filter((f) => existsSync(sourceOf(f))));
 
 const filters = process.argv.slice(2);
 const selected = filters.length ? files.filter((f) => filters.some((w) => relative(root, f).includes(w))) : files;

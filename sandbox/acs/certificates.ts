@@ -4,7 +4,6 @@
 // Run standalone (`node dist/sandbox/acs/certificates.js`) to make sure the CA exists before starting tests.
 import { webcrypto, X509Certificate } from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // @peculiar/x509 resolves its providers through tsyringe, which needs the Reflect metadata polyfill first.

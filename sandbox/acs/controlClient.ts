@@ -161,7 +161,7 @@ export class AcsControlClient {
       return await this.call<TimelineEntry>('GET', `/timeline/wait${query({ ...filter, timeoutMs })}`);
     } catch (err) {
       if (err instanceof ControlApiError && err.status === 408) {
-        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${JSON.stringify(filter)}`);
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${JSON.stringify(filter)}`, { cause: err });
       }
       throw err;
     }

@@ -2,7 +2,8 @@
 // jose is ESM-only and this package compiles to CommonJS, hence the dynamic import.
 import { createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
+type Jose = typeof JoseModule;
 let josePromise: Promise<Jose> | undefined;
 export function loadJose(): Promise<Jose> {
   josePromise ??= import('jose');

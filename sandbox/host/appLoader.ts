@@ -78,9 +78,12 @@ export function loadApp(appDir: string): LoadedApp {
   installCoreApi(registrations);
   for (const file of entryFiles) {
     try {
+      // The app's compiled CommonJS entry points load at run time, as the Functions Node.js worker loads them.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(file);
     } catch (error) {
-      throw new AppLoadError(`Failed to load ${file}: ${(error as Error).stack ?? error}`);
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      throw new AppLoadError(`Failed to load ${file}: ${detail}`);
     }
   }
   if (!registrations.programmingModel) {

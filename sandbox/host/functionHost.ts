@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadApp, type AppFunction, type LoadedApp } from './appLoader';
 import { Invoker } from './invoker';

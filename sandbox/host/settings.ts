@@ -27,13 +27,14 @@ export function loadLocalSettings(appDir: string, env: NodeJS.ProcessEnv = proce
   if (!existsSync(path)) return [];
   let parsed: { Values?: Record<string, unknown> };
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as { Values?: Record<string, unknown> };
   } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const applied: string[] = [];
   for (const [key, value] of Object.entries(parsed.Values ?? {})) {
-    if (env[key] === undefined && value !== undefined && value !== null) {
+    const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (env[key] === undefined && scalar) {
       env[key] = String(value);
       applied.push(key);
     }

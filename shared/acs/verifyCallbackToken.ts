@@ -2,8 +2,9 @@ import { UnauthorizedError } from '../errors';
 
 // jose is ESM-only and this project compiles to CommonJS: load it with import() (kept as a real
 // dynamic import under module node16) once, on first use.
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
-export type JWTPayload = import('jose', { with: { 'resolution-mode': 'import' } }).JWTPayload;
+import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
+type Jose = typeof JoseModule;
+export type JWTPayload = JoseModule.JWTPayload;
 let josePromise: Promise<Jose> | undefined;
 const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
 

@@ -79,7 +79,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     session
       ? deps.startFlow(callId, session).then(
           () => undefined,
-          (error: unknown) => error,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         )
       : Promise.resolve(undefined),
   ]);

@@ -93,7 +93,10 @@ export class LocalInsightsProvider implements InsightsProvider {
 
   async analyze(conversation: Conversation): Promise<ConversationAnalysis> {
     const { nlp, eld } = await load();
-    const its = nlp.its;
+    // wink-nlp's `its` helpers are stateless functions the library takes by reference (doc.out(sentiment));
+    // its typings merely declare them as methods, which is all unbound-method objects to.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const { sentiment, normal, sentenceWiseImportance } = nlp.its;
     const turns = conversation.turns
       .map((t, turnIndex) => ({ ...t, turnIndex }))
       .filter((t) => t.text.trim().length > 0);
@@ -105,9 +108,9 @@ export class LocalInsightsProvider implements InsightsProvider {
       const doc = nlp.readDoc(asSentences(forAnalysis(turn.text)));
       // The turn's tone is carried by its most strongly worded sentence as much as by the average
       // ("Exactly. I'm paying double. It's ridiculous." averages to neutral): take the mean of both.
-      const bySentence = doc.sentences().out(its.sentiment) as unknown as number[];
+      const bySentence = doc.sentences().out(sentiment) as unknown as number[];
       const strongest = bySentence.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
-      const score = Math.round((((doc.out(its.sentiment) as unknown as number) + strongest) / 2) * 1000) / 1000;
+      const score = Math.round((((doc.out(sentiment) as unknown as number) + strongest) / 2) * 1000) / 1000;
       perTurn.push({
         turnIndex: turn.turnIndex,
         participantId: turn.participantId,
@@ -115,14 +118,14 @@ export class LocalInsightsProvider implements InsightsProvider {
         label: sentimentLabel(score),
         score,
       });
-      for (const text of doc.sentences().out() as string[]) {
+      for (const text of doc.sentences().out()) {
         sentences.push({ text: restorePlaceholders(text.trim()), role: turn.role, turnIndex: turn.turnIndex });
       }
     }
 
     // Whole call: extractive importance and key phrases need the full text in one document.
     const whole = nlp.readDoc(turns.map((t) => asSentences(forAnalysis(t.text))).join('\n'));
-    const importance = whole.out(its.sentenceWiseImportance) as unknown as Array<{ index: number; importance: number }>;
+    const importance = whole.out(sentenceWiseImportance) as unknown as Array<{ index: number; importance: number }>;
     const ranked: RankedSentence[] = sentences.map((s, i) => ({
       ...s,
       importance: importance.length === sentences.length ? (importance[i]?.importance ?? 0) : 0,
@@ -130,7 +133,7 @@ export class LocalInsightsProvider implements InsightsProvider {
 
     const counts = new Map<string, number>();
     whole.customEntities().each((entity: { out(f: unknown): unknown }) => {
-      const phrase = (entity.out(its.normal) as string).replace(/\s+/g, ' ').trim();
+      const phrase = (entity.out(normal) as string).replace(/\s+/g, ' ').trim();
       if (/\bxx[a-z]+x\b|\d/.test(phrase) || phrase.split(' ').some((w) => GENERIC.has(w))) return;
       counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
     });

@@ -1,4 +1,4 @@
-import { assertHasSpeech, parseConversation, type Conversation } from './conversation';
+import { assertHasSpeech, parseConversation } from './conversation';
 import { DeadLetterError } from './deadLetterError';
 import type { ConversationAnalysis, InsightsProvider } from './insightsProvider';
 import { addCounts, redactConversation } from './redact';
@@ -24,7 +24,7 @@ export interface SummarizeResult {
  * unsupported_schema_version, empty_transcript); provider failures throw RemoteServiceError (retryable or not).
  */
 export async function summarizeConversation(
-  input: Conversation | string | Buffer | unknown,
+  input: unknown, // a Conversation, or its JSON as text or bytes
   provider: InsightsProvider,
   options: SummarizeOptions = {},
 ): Promise<SummarizeResult> {

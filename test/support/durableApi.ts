@@ -2,9 +2,15 @@ import { waitFor } from './waitFor';
 
 export interface InstanceStatus {
   runtimeStatus: string;
-  output: any;
-  customStatus: any;
+  output: unknown;
+  customStatus: { step?: string } | null;
   input: unknown;
+}
+
+/** The order workflow's output in the test app: how it ended, and whose approval charged the order. */
+export interface OrderOutcome {
+  status: string;
+  charged?: { approver?: string };
 }
 
 /** A client of the host's Durable HTTP API, the same API the durable-functions DurableClient calls. */

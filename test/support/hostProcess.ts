@@ -27,7 +27,7 @@ export async function startHostProcess(appDir: string, env: Record<string, strin
       const match = /HOST_READY (\{.*\})/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolveUrl(JSON.parse(match[1]).url);
+        resolveUrl((JSON.parse(match[1]) as { url: string }).url);
       }
     });
     child.once('exit', (code) => {

@@ -70,7 +70,7 @@ function ringingCall(ctx: AcsContext, body: Record<string, unknown>): Call {
 
 export function callConnectionHandlers(ctx: AcsContext) {
   return {
-    answer(req: RequestContext): Reply {
+    answer: (req: RequestContext): Reply => {
       const body = req.body;
       const uri = callbackUri(body)!;
       const call = ringingCall(ctx, body);
@@ -85,7 +85,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
       return { status: 200, body: call.properties() };
     },
 
-    redirect(req: RequestContext): Reply {
+    redirect: (req: RequestContext): Reply => {
       const target = parseIdentifier(req.body.target, 'target');
       const call = ringingCall(ctx, req.body);
       call.state = 'disconnected';
@@ -94,7 +94,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
       return { status: 204 };
     },
 
-    reject(req: RequestContext): Reply {
+    reject: (req: RequestContext): Reply => {
       const reason = optionalString(req.body, 'callRejectReason') ?? 'none';
       if (!['none', 'busy', 'forbidden'].includes(reason))
         throw acsErrors.invalidBody("'callRejectReason' must be none, busy or forbidden.");
@@ -104,7 +104,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
       return { status: 204 };
     },
 
-    create(req: RequestContext): Reply {
+    create: (req: RequestContext): Reply => {
       const body = req.body;
       const uri = callbackUri(body)!;
       const rawTargets = body.targets;
@@ -153,7 +153,7 @@ export function callConnectionHandlers(ctx: AcsContext) {
       return { status: 201, body: call.properties() };
     },
 
-    connect(req: RequestContext): Reply {
+    connect: (req: RequestContext): Reply => {
       const body = req.body;
       const uri = callbackUri(body)!;
       const locator = objectField(body, 'callLocator');
@@ -190,11 +190,11 @@ export function callConnectionHandlers(ctx: AcsContext) {
       return { status: 200, body: call.properties() };
     },
 
-    get(req: RequestContext): Reply {
+    get: (req: RequestContext): Reply => {
       return { status: 200, body: ctx.calls.live(req.params[0]).properties() };
     },
 
-    hangUp(req: RequestContext): Reply {
+    hangUp: (req: RequestContext): Reply => {
       const call = ctx.calls.live(req.params[0]);
       ctx.world.record('appHungUp', call);
       call.state = call.state === 'connecting' ? 'disconnecting' : call.state;
@@ -202,14 +202,14 @@ export function callConnectionHandlers(ctx: AcsContext) {
       return { status: 204 };
     },
 
-    terminate(req: RequestContext): Reply {
+    terminate: (req: RequestContext): Reply => {
       const call = ctx.calls.live(req.params[0]);
       ctx.world.record('terminated', call);
       call.disconnect('The call was terminated for everyone.');
       return { status: 204 };
     },
 
-    transfer(req: RequestContext): Reply {
+    transfer: (req: RequestContext): Reply => {
       const body = req.body;
       const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.targetParticipant, 'targetParticipant');

@@ -34,7 +34,7 @@ export function mediaHandlers(ctx: AcsContext) {
   });
 
   return {
-    play(req: RequestContext): Reply {
+    play: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       const playTo = Array.isArray(req.body.playTo) ? req.body.playTo : [];
       playTo.forEach((p, i) => parseIdentifier(p, `playTo[${i}]`));
@@ -45,7 +45,7 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202 };
     },
 
-    recognize(req: RequestContext): Reply {
+    recognize: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       const type = optionalString(req.body, 'recognizeInputType');
       if (!type || !RECOGNIZE_TYPES.includes(type))
@@ -65,12 +65,12 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202 };
     },
 
-    cancelAll(req: RequestContext): Reply {
+    cancelAll: (req: RequestContext): Reply => {
       ctx.calls.established(req.params[0]).media.cancelAll();
       return { status: 202 };
     },
 
-    sendDtmfTones(req: RequestContext): Reply {
+    sendDtmfTones: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       const tones = req.body.tones;
       if (!Array.isArray(tones) || tones.length === 0 || !tones.every((t) => TONE_WORDS.has(String(t)))) {
@@ -100,7 +100,7 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202, body: { operationContext } };
     },
 
-    startContinuousDtmf(req: RequestContext): Reply {
+    startContinuousDtmf: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       const target = parseIdentifier(req.body.targetParticipant, 'targetParticipant');
       if (!call.participants.has(target.rawId)) throw acsErrors.participantNotFound();
@@ -108,21 +108,21 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 200 };
     },
 
-    stopContinuousDtmf(req: RequestContext): Reply {
+    stopContinuousDtmf: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       call.media.stopContinuousDtmf(operationContext, operationCallbackUri);
       return { status: 200 };
     },
 
-    hold(req: RequestContext): Reply {
+    hold: (req: RequestContext): Reply => {
       return setHold(req, true);
     },
 
-    unhold(req: RequestContext): Reply {
+    unhold: (req: RequestContext): Reply => {
       return setHold(req, false);
     },
 
-    startMediaStreaming(req: RequestContext): Reply {
+    startMediaStreaming: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.mediaStreaming) throw acsErrors.mediaNotConfigured('Media streaming');
       call.mediaStreaming.active = true;
@@ -135,7 +135,7 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202 };
     },
 
-    stopMediaStreaming(req: RequestContext): Reply {
+    stopMediaStreaming: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.mediaStreaming) throw acsErrors.mediaNotConfigured('Media streaming');
       call.mediaStreaming.active = false;
@@ -148,7 +148,7 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202 };
     },
 
-    startTranscription(req: RequestContext): Reply {
+    startTranscription: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.transcription) throw acsErrors.mediaNotConfigured('Transcription');
       const locale = optionalString(req.body, 'locale');
@@ -163,7 +163,7 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202 };
     },
 
-    stopTranscription(req: RequestContext): Reply {
+    stopTranscription: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.transcription) throw acsErrors.mediaNotConfigured('Transcription');
       call.transcription.active = false;
@@ -176,7 +176,7 @@ export function mediaHandlers(ctx: AcsContext) {
       return { status: 202 };
     },
 
-    updateTranscription(req: RequestContext): Reply {
+    updateTranscription: (req: RequestContext): Reply => {
       const { call, operationContext, operationCallbackUri } = common(req);
       if (!call.transcription) throw acsErrors.mediaNotConfigured('Transcription');
       const locale = optionalString(req.body, 'locale');

@@ -3,6 +3,7 @@
 import { acsErrors } from '../errors';
 import type { Scheduler, TimerHandle } from '../scheduler';
 import type { Call } from './call';
+import { stringOrEmpty } from './requestFields';
 
 export interface MediaTiming {
   playMsPerCharacter: number;
@@ -142,7 +143,7 @@ export class MediaSession {
     });
     const op = this.current;
     if (!op || op.kind !== 'recognize') return;
-    const type = String(op.body.recognizeInputType ?? '');
+    const type = stringOrEmpty(op.body.recognizeInputType);
     if (type === 'dtmf') return; // a DTMF-only recognizer does not listen to speech
     op.timer?.cancel();
     if (type === 'choices') {
@@ -209,20 +210,20 @@ export class MediaSession {
     let ms = 0;
     for (const [index, raw] of sources.entries()) {
       const s = (raw ?? {}) as Record<string, Record<string, unknown> | string | undefined>;
-      const kind = String(s.kind ?? '').toLowerCase();
+      const kind = stringOrEmpty(s.kind).toLowerCase();
       if (kind === 'text') {
-        const text = String((s.text as Record<string, unknown> | undefined)?.text ?? '').trim();
+        const text = stringOrEmpty((s.text as Record<string, unknown> | undefined)?.text).trim();
         if (!text) return { index, result: failed(8582, 'Action failed, text or SSML is empty.') };
         ms += Math.max(500, text.length * this.timing.playMsPerCharacter);
       } else if (kind === 'ssml') {
-        const ssml = String((s.ssml as Record<string, unknown> | undefined)?.ssmlText ?? '');
+        const ssml = stringOrEmpty((s.ssml as Record<string, unknown> | undefined)?.ssmlText);
         const text = ssml.replace(/<[^>]*>/g, '').trim();
         if (!text) return { index, result: failed(8582, 'Action failed, text or SSML is empty.') };
         if (!/^\s*<speak[\s>]/i.test(ssml))
           return { index, result: failed(8565, 'Action failed, bad request to Cognitive Services; check SSML.', 500) };
         ms += Math.max(500, text.length * this.timing.playMsPerCharacter);
       } else if (kind === 'file') {
-        const uri = String((s.file as Record<string, unknown> | undefined)?.uri ?? '');
+        const uri = stringOrEmpty((s.file as Record<string, unknown> | undefined)?.uri);
         let url: URL | undefined;
         try {
           url = new URL(uri);
@@ -271,7 +272,7 @@ export class MediaSession {
       : op.body.playPrompt
         ? [op.body.playPrompt]
         : [];
-    const type = String(op.body.recognizeInputType ?? '');
+    const type = stringOrEmpty(op.body.recognizeInputType);
     if (!['dtmf', 'speech', 'choices', 'speechOrDtmf'].includes(type)) {
       this.finishRecognize(op, 'RecognizeFailed', failed(8510, 'Action failed, unknown recognize input type.'));
       return;
@@ -326,7 +327,7 @@ export class MediaSession {
   private onTone(tone: string): void {
     const op = this.current;
     if (!op || op.kind !== 'recognize') return;
-    const type = String(op.body.recognizeInputType ?? '');
+    const type = stringOrEmpty(op.body.recognizeInputType);
     const opts = (op.body.recognizeOptions ?? {}) as Record<string, unknown>;
     if (type === 'speech') return;
     op.timer?.cancel();

@@ -9,12 +9,12 @@ import { callbackUri, optionalString, requiredString } from './requestFields';
 
 export function participantHandlers(ctx: AcsContext) {
   return {
-    list(req: RequestContext): Reply {
+    list: (req: RequestContext): Reply => {
       const call = ctx.calls.live(req.params[0]);
       return { status: 200, body: { value: [...call.participants.values()].map(wireParticipant) } };
     },
 
-    get(req: RequestContext): Reply {
+    get: (req: RequestContext): Reply => {
       const call = ctx.calls.live(req.params[0]);
       const rawId = req.params[1];
       const participant = call.participants.get(rawId) ?? call.participants.get(identifierFromString(rawId).rawId);
@@ -22,7 +22,7 @@ export function participantHandlers(ctx: AcsContext) {
       return { status: 200, body: wireParticipant(participant) };
     },
 
-    add(req: RequestContext): Reply {
+    add: (req: RequestContext): Reply => {
       const body = req.body;
       const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.participantToAdd, 'participantToAdd');
@@ -76,7 +76,7 @@ export function participantHandlers(ctx: AcsContext) {
       };
     },
 
-    cancelAdd(req: RequestContext): Reply {
+    cancelAdd: (req: RequestContext): Reply => {
       const body = req.body;
       const call = ctx.calls.established(req.params[0]);
       const invitationId = requiredString(body, 'invitationId');
@@ -111,7 +111,7 @@ export function participantHandlers(ctx: AcsContext) {
       return { status: 202, body: { invitationId, operationContext } };
     },
 
-    remove(req: RequestContext): Reply {
+    remove: (req: RequestContext): Reply => {
       const body = req.body;
       const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.participantToRemove, 'participantToRemove');
@@ -143,7 +143,7 @@ export function participantHandlers(ctx: AcsContext) {
       return { status: 202, body: { operationContext } };
     },
 
-    mute(req: RequestContext): Reply {
+    mute: (req: RequestContext): Reply => {
       const body = req.body;
       const call = ctx.calls.established(req.params[0]);
       const targets = Array.isArray(body.targetParticipants) ? body.targetParticipants : [];

@@ -8,6 +8,11 @@ export function optionalString(body: Record<string, unknown>, field: string): st
   return value;
 }
 
+/** A field read leniently, where the emulator answers bad values with an ACS failure event instead of a 400. */
+export function stringOrEmpty(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 export function requiredString(body: Record<string, unknown>, field: string): string {
   const value = optionalString(body, field);
   if (!value) throw acsErrors.invalidBody(`'${field}' is required.`);

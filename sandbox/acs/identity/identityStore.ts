@@ -69,7 +69,7 @@ export class IdentityStore {
     } catch {
       throw acsErrors.invalidToken('The token is expired, malformed or not issued by this resource.');
     }
-    const user = this.users.get(String(claims.sub ?? ''));
+    const user = this.users.get(typeof claims.sub === 'string' ? claims.sub : '');
     if (!user) throw acsErrors.invalidToken('The identity no longer exists.');
     if (Number(claims.iat ?? 0) < user.revokedBefore) throw acsErrors.invalidToken('The token was revoked.');
     return user.id;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
 import { synthesize } from '../recording/speechSynthesizer';
+import { messageText } from './messageText';
 import { SAMPLE_RATE } from '../recording/wavRenderer';
 import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
@@ -203,7 +204,7 @@ export function startAudioStream(
   // Bidirectional streaming: what the app plays becomes part of the call's audio.
   const onMessage = (raw: WebSocket.RawData): void => {
     try {
-      const frame = JSON.parse(String(raw)) as { kind?: string; audioData?: { data?: string } };
+      const frame = JSON.parse(messageText(raw)) as { kind?: string; audioData?: { data?: string } };
       if (frame.kind === 'audioData' && frame.audioData?.data) {
         const pcm = Buffer.from(frame.audioData.data, 'base64');
         const bytes = pcm.length;
@@ -227,7 +228,7 @@ export function startAudioStream(
       // ignore frames that are not JSON
     }
   };
-  connect(String(options.transportUrl ?? ''), settings, onMessage)
+  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', settings, onMessage)
     .then((socket) => {
       if (stopped) {
         socket.close(1000);
@@ -273,7 +274,7 @@ export function startTranscriptionStream(
     const socket = ws;
     setTimeout(() => socket?.terminate(), 1_000).unref();
   };
-  connect(String(options.transportUrl ?? ''), settings)
+  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', settings)
     .then((socket) => {
       if (stopped) {
         socket.close(1000);

@@ -19,9 +19,9 @@ export interface PlaceCallRequest {
 }
 
 export interface RingOutcome {
-  onAnswer(): void;
-  onReject(): void;
-  onTimeout(): void;
+  onAnswer: () => void;
+  onReject: () => void;
+  onTimeout: () => void;
 }
 
 export class PstnWorld {

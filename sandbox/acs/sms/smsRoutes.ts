@@ -21,7 +21,7 @@ export function smsRoutes(ctx: AcsContext): Route[] {
       const options = (smsSendOptions ?? {}) as { enableDeliveryReport?: boolean; tag?: string };
       const value = smsRecipients.map((raw) => {
         const recipient = (raw ?? {}) as { to?: unknown; repeatabilityRequestId?: string };
-        const to = String(recipient.to ?? '');
+        const to = typeof recipient.to === 'string' ? recipient.to : '';
         if (!isE164(recipient.to)) {
           return { to, httpStatusCode: 400, successful: false, errorMessage: 'Invalid To phone number format.' };
         }

@@ -80,6 +80,11 @@ export interface EngineOptions {
 
 const TERMINAL: RuntimeStatus[] = ['Completed', 'Failed', 'Terminated'];
 const parse = (json: string | undefined): unknown => (json === undefined || json === '' ? undefined : JSON.parse(json));
+/** A failed instance's output for a message: the error text when it is a string, else the JSON itself. */
+const outputText = (json: string | undefined): string => {
+  const value = parse(json);
+  return typeof value === 'string' ? value : (json ?? '');
+};
 const emptyHost = (): HostState => ({ nextId: 0, sigs: [], retries: {}, attemptOf: {}, timerOf: {}, canceled: [] });
 
 let seqCounter = 0;
@@ -709,7 +714,7 @@ export class DurableEngine {
             TaskScheduledId: taskId,
             ...failureFields(
               new Error(
-                `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${parse(child.outputJson) ?? ''}`,
+                `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${outputText(child.outputJson)}`,
               ),
             ),
           });
@@ -831,7 +836,7 @@ export class DurableEngine {
     for (const timer of instance.timers.values()) clearTimeout(timer);
     instance.timers.clear();
     if (status === 'Failed')
-      this.log('warn', `Orchestration ${record.name} (${record.instanceId}) failed: ${parse(outputJson)}`);
+      this.log('warn', `Orchestration ${record.name} (${record.instanceId}) failed: ${outputText(outputJson)}`);
     this.onEpisode?.(record.instanceId, status);
     // Finished instances live in storage only; memory stays bounded however many calls a day brings.
     if (instance.queue.length === 0) this.instances.delete(record.instanceId);

@@ -52,7 +52,7 @@ export async function handleDurableApi(
 ): Promise<void> {
   const path = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
   const method = req.method ?? 'GET';
-  let bodyText = '';
+  let bodyText: string;
   try {
     bodyText = (await readBody(req, 16 * 1024 * 1024)).toString('utf8');
   } catch (error) {

@@ -57,13 +57,18 @@ function unpack(entity: Record<string, unknown>, field: string): string | undefi
   const count = entity[`${field}_n`];
   if (typeof count !== 'number') return undefined;
   let text = '';
-  for (let i = 0; i < count; i++) text += String(entity[`${field}_${i}`] ?? '');
+  for (let i = 0; i < count; i++) {
+    const part = entity[`${field}_${i}`];
+    text += typeof part === 'string' ? part : '';
+  }
   return text;
 }
 
 /** Table keys may not contain / \ # ? or control characters. */
 export function encodeKey(value: string): string {
   return value.replace(
+    // Matching control characters is the point here.
+    // eslint-disable-next-line no-control-regex
     /[\\/#?%\u0000-\u001f\u007f-\u009f]/g,
     (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );

@@ -52,7 +52,7 @@ export class BlobTriggerListener {
   ) {
     for (const fn of functions) {
       if (fn.trigger.type !== 'blobTrigger' || fn.error) continue;
-      const path = resolveSettingExpressions(String(fn.trigger.path ?? ''));
+      const path = resolveSettingExpressions(typeof fn.trigger.path === 'string' ? fn.trigger.path : '');
       const slash = path.indexOf('/');
       if (slash <= 0) {
         fn.error = `Blob trigger "${fn.name}" has path "${path}": it must be "container/pattern", e.g. "recordings/{name}".`;

@@ -34,7 +34,7 @@ export class HttpTriggerRouter {
         fn,
         route: compileRoute(template),
         methods,
-        authLevel: String(fn.trigger.authLevel ?? 'function').toLowerCase(),
+        authLevel: (typeof fn.trigger.authLevel === 'string' ? fn.trigger.authLevel : 'function').toLowerCase(),
       });
     }
     // Literal routes win over parameterised ones, as in ASP.NET routing.

@@ -16,7 +16,7 @@ export class TimerTriggerScheduler {
   start(): void {
     for (const fn of this.functions) {
       if (fn.trigger.type !== 'timerTrigger' || fn.error) continue;
-      const schedule = resolveSettingExpressions(String(fn.trigger.schedule ?? ''));
+      const schedule = resolveSettingExpressions(typeof fn.trigger.schedule === 'string' ? fn.trigger.schedule : '');
       let last: Date | undefined;
       const fire = (next: Date | null) => {
         const now = new Date();

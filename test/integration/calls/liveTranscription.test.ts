@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { verifyCallbackToken } from '../../../shared/acs/verifyCallbackToken';
 import { waitFor } from '../../support/waitFor';
+import { messageText } from '../../../sandbox/acs/media/messageText';
 
 describe('live transcription for a flow that asks for it', () => {
   let sb: SwitchboardSandbox;
@@ -21,7 +22,7 @@ describe('live transcription for a flow that asks for it', () => {
         messages: [] as unknown[],
       };
       connections.push(connection);
-      socket.on('message', (data) => connection.messages.push(JSON.parse(data.toString())));
+      socket.on('message', (data) => connection.messages.push(JSON.parse(messageText(data))));
     });
     await new Promise((resolve) => bridge.once('listening', resolve));
     const port = (bridge.address() as AddressInfo).port;

@@ -17,9 +17,9 @@ const TOKEN = 'token-for-tests';
 
 class StaticCredential implements TokenCredential {
   scopes: string[] = [];
-  async getToken(scopes: string | string[]): Promise<AccessToken> {
+  getToken(scopes: string | string[]): Promise<AccessToken> {
     this.scopes.push(...[scopes].flat());
-    return { token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 };
+    return Promise.resolve({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 });
   }
 }
 
@@ -60,7 +60,10 @@ describe('Azure insights provider against the fake Language service', () => {
       endpoint: fake.url,
       credential,
       ca: fake.ca,
-      sleep: async (ms) => void sleeps.push(ms),
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
       summarizer: { pollIntervalMs: 1 },
       ...extra,
     });

@@ -9,7 +9,8 @@ import { summarizeConversation } from '../../../shared/insights/pipeline';
 import { startFakeLanguageService, type FakeLanguageService } from '../../../sandbox/ai/fakeLanguageService';
 
 const credential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: (): Promise<AccessToken> =>
+    Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
 describe('fake Language service', () => {

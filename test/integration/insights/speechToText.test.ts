@@ -17,7 +17,8 @@ import { startFakeLanguageService, type FakeLanguageService } from '../../../san
 import { silentWav } from '../../unit/insights/silentWav';
 
 const credential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: 'speech-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: (): Promise<AccessToken> =>
+    Promise.resolve({ token: 'speech-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
 function has(command: string): boolean {
@@ -92,7 +93,11 @@ describe('Azure fast transcription against the fake Speech service', () => {
       ],
     );
     assert.deepEqual(
-      JSON.parse((fake.requests[0].body as { fields: { definition: string } }).fields.definition).channels,
+      (
+        JSON.parse((fake.requests[0].body as { fields: { definition: string } }).fields.definition) as {
+          channels: number[];
+        }
+      ).channels,
       [0, 1],
     );
   });
@@ -104,7 +109,10 @@ describe('Azure fast transcription against the fake Speech service', () => {
       endpoint: fake.url,
       credential,
       ca: fake.ca,
-      sleep: async (ms) => void sleeps.push(ms),
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
     });
     await stt.transcribe(silentWav(0.5));
     assert.deepEqual(sleeps, [3000]);

@@ -9,7 +9,8 @@ import {
   verifyCallbackToken,
 } from '../../../shared/acs/verifyCallbackToken';
 
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
+type Jose = typeof JoseModule;
 type Key = Awaited<ReturnType<Jose['generateKeyPair']>>;
 
 const ISSUER = 'https://acscallautomation.communication.azure.com';
@@ -166,7 +167,7 @@ describe('verifyCallbackToken', () => {
   it('rejects a token whose payload was changed after signing', async () => {
     const { options } = await jwksServer([{ key: k1, kid: 'k1' }]);
     const [header, payload, signature] = (await sign(k1, 'k1', { callConnectionId: 'c1' })).split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const forged = `${header}.${b64({ ...claims, callConnectionId: 'someone-elses-call' })}.${signature}`;
     await rejects(verifyCallbackToken(forged, options), 'bad-signature');
   });

@@ -16,7 +16,8 @@ import * as x509 from '@peculiar/x509';
 // through NODE_EXTRA_CA_CERTS alone. That variable is read at process start, so the verifier runs in a
 // child process here, against a JWKS served with a certificate no public CA signed.
 
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
+type Jose = typeof JoseModule;
 
 const RSA = {
   name: 'RSASSA-PKCS1-v1_5',
@@ -95,7 +96,7 @@ describe('verifyCallbackToken over HTTPS', () => {
         env: { ...env, ...extra },
         timeout: 30_000,
       });
-      return JSON.parse(stdout.trim());
+      return JSON.parse(stdout.trim()) as unknown;
     };
     assert.deepEqual(await run({ NODE_EXTRA_CA_CERTS: caPath }), { ok: true, sub: 'acs' });
     assert.deepEqual(await run({}), { ok: false, reason: 'keys-unavailable' });

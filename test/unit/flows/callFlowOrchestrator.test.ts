@@ -188,7 +188,7 @@ async function runCall(input: CallFlowInput, script: Script, start?: Date) {
 }
 
 const textOf = (call: ActivityCall) =>
-  (call.input.sources ?? call.input.prompts).map(
+  (call.input.sources ?? call.input.prompts ?? []).map(
     (s: { text?: string; ssml?: string; url?: string }) => s.text ?? s.ssml ?? s.url,
   );
 
@@ -327,9 +327,9 @@ describe('the call-flow orchestration', () => {
       ],
     );
     const start = calls[4].input;
-    assert.equal(start.agent.flowName, 'mainLine');
-    assert.equal(start.agent.step, 'assistant');
-    assert.match(start.agent.instructions, /Contoso's support assistant/);
+    assert.equal(start.agent?.flowName, 'mainLine');
+    assert.equal(start.agent?.step, 'assistant');
+    assert.match(start.agent?.instructions ?? '', /Contoso's support assistant/);
     assert.deepEqual(output, { outcome: 'transferred', lastStep: 'supportAgent', stepsTaken: 5, variables: {} });
   });
 
@@ -516,7 +516,7 @@ describe('the call-flow orchestration', () => {
 
   it('branches on the dialled number to the support line (SSML prompt)', async () => {
     const { calls } = await runCall(callInput('mainLine', { dialled: '+18005550101' }), { agent: 'ended' });
-    assert.equal(calls[1].input.sources[0].kind, 'ssml');
+    assert.equal(calls[1].input.sources?.[0]?.kind, 'ssml');
   });
 
   it('outbound reminder: pressing 1 confirms and texts the confirmation', async () => {

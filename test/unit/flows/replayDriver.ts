@@ -1,4 +1,15 @@
 import * as df from 'durable-functions';
+import type {
+  AddParticipantInput,
+  HangUpInput,
+  PlayInput,
+  RecognizeInput,
+  SendSmsInput,
+  StartMediaStreamingInput,
+  StartRecordingInput,
+  StopRecordingInput,
+  TransferInput,
+} from '../../../shared/flows/activityTypes';
 
 // Drives an orchestrator the way the Durable extension does, without a host: each episode replays the
 // whole history through the library's own Orchestrator, reads the actions it returns, records them as
@@ -49,16 +60,27 @@ export type HistoryEvent = Record<string, unknown> & {
   IsPlayed: boolean;
 };
 
+/** Any call-flow activity's input as the tests read it: every activity's fields, each optional. */
+export type AnyActivityInput = Partial<PlayInput> &
+  Partial<RecognizeInput> &
+  Partial<TransferInput> &
+  Partial<AddParticipantInput> &
+  Partial<StartRecordingInput> &
+  Partial<StopRecordingInput> &
+  Partial<StartMediaStreamingInput> &
+  Partial<HangUpInput> &
+  Partial<SendSmsInput>;
+
 export interface ActivityCall {
   name: string;
-  input: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  input: AnyActivityInput;
 }
 
 export interface WorldTools {
   /** Raise an event after the activity's result is recorded (the usual order). */
-  raise(name: string, data?: unknown): void;
+  raise: (name: string, data?: unknown) => void;
   /** Raise an event BEFORE the activity's result is recorded (a callback that beats the 202). */
-  raiseFirst(name: string, data?: unknown): void;
+  raiseFirst: (name: string, data?: unknown) => void;
 }
 
 /** Answers one activity call: return its result, or throw to fail it. */
@@ -90,7 +112,7 @@ export async function replay(
       maximumShortTimerDuration: '6.00:00:00',
       defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
     }),
-  );
+  ) as Parameters<typeof handler>[0];
   const context = new df.DummyOrchestrationContext('callFlow', instanceId, () => undefined);
   return handler(trigger, context);
 }
@@ -172,7 +194,7 @@ export class ReplayDriver {
       if (action.actionType === ActionType.CallActivity) {
         const id = this.nextId++;
         this.ids.push(id);
-        const call = { name: action.functionName as string, input: action.input };
+        const call = { name: action.functionName as string, input: action.input as AnyActivityInput };
         this.calls.push(call);
         this.pending.push({ id, call });
         this.history.push(this.event(EventType.TaskScheduled, { Name: call.name }, id));

@@ -12,7 +12,7 @@ import { AzureSpeechToText } from '../../../shared/insights/azureSpeechToText';
 import { ConfigError } from '../../../shared/errors';
 
 const credential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: (): Promise<AccessToken> => Promise.resolve({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
 describe('Azure REST client', () => {
@@ -51,7 +51,10 @@ describe('Azure REST client', () => {
       credential,
       maxRetries: 2,
       retryDelayMs: 10,
-      sleep: async (ms) => void sleeps.push(ms),
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
     });
     await assert.rejects(
       client.request({ method: 'GET', path: 'x' }),

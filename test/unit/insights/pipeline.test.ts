@@ -14,16 +14,16 @@ class RecordingProvider implements InsightsProvider {
   readonly name = 'local' as const;
   seen: Conversation[] = [];
   constructor(private readonly answer: Partial<ConversationAnalysis> = {}) {}
-  async analyze(conversation: Conversation): Promise<ConversationAnalysis> {
+  analyze(conversation: Conversation): Promise<ConversationAnalysis> {
     this.seen.push(conversation);
-    return {
+    return Promise.resolve({
       provider: 'local',
       summary: { issue: 'issue', resolution: 'resolution', followUps: [] },
       sentiment: { overall: { label: 'neutral', score: 0 }, perTurn: [] },
       keyPhrases: [],
       language: 'en',
       ...this.answer,
-    };
+    });
   }
 }
 

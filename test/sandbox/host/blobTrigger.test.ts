@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
-import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../support/hostProcess';
-import { fixture } from '../support/paths';
-import { waitFor } from '../support/waitFor';
-import { countRecords } from '../support/blobCounts';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { fixture } from '../../support/paths';
+import { waitFor } from '../../support/waitFor';
+import { countRecords } from '../../support/blobCounts';
 
 describe('blob triggers on the local host', () => {
   let azurite: AzuriteInstance;
@@ -32,7 +32,7 @@ describe('blob triggers on the local host', () => {
     await waitFor(() => processed('first.txt'), { what: 'first.txt to be processed' });
     const client = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('processed');
     for await (const blob of client.listBlobsFlat({ prefix: 'first.txt/' })) {
-      const record = JSON.parse((await client.getBlobClient(blob.name).downloadToBuffer()).toString());
+      const record = JSON.parse((await client.getBlobClient(blob.name).downloadToBuffer()).toString()) as unknown;
       assert.deepEqual(record, { text: 'HELLO', path: 'uploads/first.txt' });
     }
     assert.equal(await processed('first.txt'), 1);
@@ -76,7 +76,14 @@ describe('blob triggers on the local host', () => {
         if (!(await poison.exists())) return undefined;
         const peeked = await poison.peekMessages({ numberOfMessages: 32 });
         return peeked.peekedMessageItems
-          .map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString()))
+          .map(
+            (m) =>
+              JSON.parse(Buffer.from(m.messageText, 'base64').toString()) as {
+                BlobName?: string;
+                ContainerName?: string;
+                FunctionId?: string;
+              },
+          )
           .find((m) => m.BlobName === 'bad.txt');
       },
       { what: 'the poison message', timeoutMs: 30_000 },

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallAutomationClient, DtmfTone, parseCallAutomationEvent } from '@azure/communication-call-automation';
+import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
 
 export interface IvrSettings {
   ACS_CONNECTION_STRING: string;
@@ -19,7 +20,7 @@ export class IvrTestApp {
   url = '';
   private server?: Server;
   private readonly client: CallAutomationClient;
-  private jwks?: ReturnType<typeof import('jose', { with: { 'resolution-mode': 'import' } }).createRemoteJWKSet>;
+  private jwks?: ReturnType<typeof JoseModule.createRemoteJWKSet>;
 
   constructor(private readonly env: IvrSettings) {
     this.client = new CallAutomationClient(env.ACS_CONNECTION_STRING);

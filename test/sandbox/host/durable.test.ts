@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../support/hostProcess';
-import { fixture } from '../support/paths';
-import { durableApi } from '../support/durableApi';
-import { countRecords } from '../support/blobCounts';
-import { waitFor } from '../support/waitFor';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { fixture } from '../../support/paths';
+import { durableApi, type OrderOutcome } from '../../support/durableApi';
+import { countRecords } from '../../support/blobCounts';
+import { waitFor } from '../../support/waitFor';
 
 describe('Durable Functions on the local host', () => {
   let azurite: AzuriteInstance;
@@ -60,8 +60,8 @@ describe('Durable Functions on the local host', () => {
     });
     const done = await api.waitForEnd('order-timeout');
     assert.equal(done.runtimeStatus, 'Completed');
-    assert.equal(done.output.status, 'timed-out');
-    assert.equal(done.customStatus.step, 'timed-out');
+    assert.equal((done.output as OrderOutcome).status, 'timed-out');
+    assert.equal(done.customStatus?.step, 'timed-out');
   });
 
   it('ignores an event raised after the timer won the race', async () => {
@@ -73,7 +73,7 @@ describe('Durable Functions on the local host', () => {
     });
     await api.waitForEnd('order-late');
     assert.equal((await api.raise('order-late', 'Approval', { approver: 'late' })).status, 410);
-    assert.equal((await api.status('order-late'))?.output.status, 'timed-out');
+    assert.equal(((await api.status('order-late'))?.output as OrderOutcome | undefined)?.status, 'timed-out');
   });
 
   it('fans out with Task.all and waits for a sub-orchestration', async () => {
@@ -173,11 +173,11 @@ describe('Durable Functions across a host crash', () => {
     api = durableApi(host.url);
 
     const timedOut = await api.waitForEnd('crash-timer');
-    assert.equal(timedOut.output.status, 'timed-out');
+    assert.equal((timedOut.output as OrderOutcome).status, 'timed-out');
     assert.equal((await api.raise('crash-event', 'Approval', { approver: 'after-crash' })).status, 202);
     const approved = await api.waitForEnd('crash-event');
     assert.equal(approved.runtimeStatus, 'Completed');
-    assert.equal(approved.output.charged.approver, 'after-crash');
+    assert.equal((approved.output as OrderOutcome).charged?.approver, 'after-crash');
     assert.equal((await api.status('crash-activity'))?.runtimeStatus, 'Running');
 
     assert.equal(await countRecords(azurite.connectionString, 'activity-runs', 'crash-event/reserveStock'), 1);

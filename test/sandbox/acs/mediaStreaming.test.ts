@@ -50,17 +50,18 @@ describe('media streaming and transcription WebSockets', () => {
       '51 audio frames',
     );
     assert.equal(connection.frames[0]?.frame.kind, 'AudioMetadata');
-    assert.equal(connection.frames[0]?.frame.audioMetadata.sampleRate, 16_000);
-    assert.equal(connection.frames[0]?.frame.audioMetadata.encoding, 'PCM');
-    for (const { frame } of frames) assert.equal(Buffer.from(frame.audioData.data, 'base64').length, 640);
+    assert.equal(connection.frames[0]?.frame.audioMetadata?.sampleRate, 16_000);
+    assert.equal(connection.frames[0]?.frame.audioMetadata?.encoding, 'PCM');
+    for (const { frame } of frames) assert.equal(Buffer.from(frame.audioData?.data ?? '', 'base64').length, 640);
     const elapsed = frames[50].at - frames[0].at;
     assert.ok(elapsed > 800 && elapsed < 1_600, `50 frames took ${elapsed} ms`);
-    assert.equal(frames[0]?.frame.audioData.silent, true);
+    assert.equal(frames[0]?.frame.audioData?.silent, true);
 
     await fx.acs.control.say(serverCallId, 'I would like to speak to someone about my bill');
     // The caller's words arrive as synthesized speech: well over half a second of non-silent frames.
     await media.until(
-      () => (audioFrames(connection).filter((f) => f.frame.audioData.silent === false).length >= 40 ? true : undefined),
+      () =>
+        audioFrames(connection).filter((f) => f.frame.audioData?.silent === false).length >= 40 ? true : undefined,
       10_000,
       'a spoken sentence',
     );
@@ -82,8 +83,8 @@ describe('media streaming and transcription WebSockets', () => {
     const [frame] = await media.until(() =>
       audioFrames(connection).length >= 1 ? audioFrames(connection) : undefined,
     );
-    assert.equal(Buffer.from(frame.frame.audioData.data, 'base64').length, 960);
-    assert.equal(frame.frame.audioData.participantRawID, `4:${CALLER}`);
+    assert.equal(Buffer.from(frame.frame.audioData?.data ?? '', 'base64').length, 960);
+    assert.equal(frame.frame.audioData?.participantRawID, `4:${CALLER}`);
   });
 
   it('accepts bidirectional audio from the app and stops streaming on request', async () => {
@@ -136,9 +137,7 @@ describe('media streaming and transcription WebSockets', () => {
     await fx.acs.control.waitForWorld('mediaStreamConnected', { serverCallId });
     await fx.acs.control.pressDigits(serverCallId, '4#');
     const keys = await media.until(() => {
-      const found = connection.frames
-        .filter((f) => f.frame.kind === 'DtmfData')
-        .map((f) => f.frame.dtmfData.data as string);
+      const found = connection.frames.filter((f) => f.frame.kind === 'DtmfData').map((f) => f.frame.dtmfData?.data);
       return found.length >= 2 ? found : undefined;
     });
     assert.deepEqual(keys, ['4', '#']);
@@ -173,9 +172,9 @@ describe('media streaming and transcription WebSockets', () => {
     assert.equal(connection.frames[0]?.frame.kind, 'TranscriptionMetadata');
     await fx.acs.control.say(serverCallId, 'I need help with my bill');
     const data = await media.until(() => connection.frames.find((f) => f.frame.kind === 'TranscriptionData'));
-    assert.equal(data.frame.transcriptionData.text, 'I need help with my bill');
-    assert.equal(data.frame.transcriptionData.participantRawID, `4:${CALLER}`);
-    assert.equal(data.frame.transcriptionData.words.length, 6);
-    assert.equal(data.frame.transcriptionData.resultStatus, 'Final');
+    assert.equal(data.frame.transcriptionData?.text, 'I need help with my bill');
+    assert.equal(data.frame.transcriptionData?.participantRawID, `4:${CALLER}`);
+    assert.equal(data.frame.transcriptionData?.words?.length, 6);
+    assert.equal(data.frame.transcriptionData?.resultStatus, 'Final');
   });
 });

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../support/hostProcess';
-import { fixture } from '../support/paths';
-import { waitFor } from '../support/waitFor';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { fixture } from '../../support/paths';
+import { waitFor } from '../../support/waitFor';
 
 interface Status {
   runtimeStatus: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAcsEmulator, type AcsEmulator } from '../../sandbox/acs/index';
+import { startAcsEmulator, type AcsEmulator } from '../../../sandbox/acs/index';
 import { IvrTestApp } from './support/ivrTestApp';
 import { AGENT, CALLER, SUPPORT_LINE } from './support/fixtures';
 

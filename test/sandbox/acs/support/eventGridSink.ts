@@ -2,7 +2,7 @@
 // to fail its first N deliveries (to exercise retries).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EventGridEvent } from '../../../sandbox/acs/eventGrid/eventGridPublisher';
+import type { EventGridEvent } from '../../../../sandbox/acs/eventGrid/eventGridPublisher';
 
 /** The emulator's Event Grid event, with data as an object tests can read fields of. */
 export type EventGridEnvelope = Omit<EventGridEvent, 'data'> & { data: Record<string, unknown> };

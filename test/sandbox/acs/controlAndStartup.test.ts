@@ -7,8 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient } from '@azure/communication-call-automation';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import WebSocket from 'ws';
-import { AcsControlClient } from '../../sandbox/acs/controlClient';
-import { startAcsEmulator, type AcsEmulator } from '../../sandbox/acs/index';
+import { AcsControlClient } from '../../../sandbox/acs/controlClient';
+import { messageText } from '../../../sandbox/acs/media/messageText';
+import { startAcsEmulator, type AcsEmulator } from '../../../sandbox/acs/index';
 import { send } from './support/rawHttp';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
 
@@ -49,7 +50,7 @@ describe('the control API and start-up contract', () => {
     });
     const wake = new Set<() => void>();
     ws.on('message', (raw) => {
-      received.push(JSON.parse(String(raw)) as { type?: string; serverCallId?: string });
+      received.push(JSON.parse(messageText(raw)) as { type?: string; serverCallId?: string });
       for (const w of wake) w();
     });
     try {
@@ -95,7 +96,7 @@ describe('the control API and start-up contract', () => {
 
   it('runs standalone with `npm run acs` and writes its settings for other processes', async () => {
     const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
-    const main = resolve(__dirname, '..', '..', 'sandbox', 'acs', 'main.js');
+    const main = resolve(__dirname, '..', '..', '..', 'sandbox', 'acs', 'main.js');
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,11 +3,21 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { messageText } from '../../../../sandbox/acs/media/messageText';
+
+/** A frame ACS sends on a media or transcription WebSocket, with the fields tests read. */
+export interface MediaFrame {
+  kind?: string;
+  audioMetadata?: { sampleRate?: number; encoding?: string };
+  audioData?: { data: string; silent?: boolean; participantRawID?: string };
+  dtmfData?: { data: string };
+  transcriptionData?: { text?: string; participantRawID?: string; words?: unknown[]; resultStatus?: string };
+}
 
 export interface MediaConnection {
   headers: IncomingHttpHeaders;
   socket: WebSocket;
-  frames: Array<{ at: number; frame: Record<string, any> }>;
+  frames: Array<{ at: number; frame: MediaFrame }>;
   closed: boolean;
 }
 
@@ -25,7 +35,7 @@ export class MediaSocketServer {
       const connection: MediaConnection = { headers: req.headers, socket, frames: [], closed: false };
       this.connections.push(connection);
       socket.on('message', (raw) => {
-        connection.frames.push({ at: Date.now(), frame: JSON.parse(String(raw)) as Record<string, any> });
+        connection.frames.push({ at: Date.now(), frame: JSON.parse(messageText(raw)) as MediaFrame });
         this.wake();
       });
       socket.on('close', () => {

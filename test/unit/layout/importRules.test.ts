@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+import { repoRoot } from '../../support/paths';
+
+// The import rules of the README's layout section, checked on every TypeScript source file. TypeScript's own
+// pre-processor lists each file's imports (static, dynamic, require and `import type`), so nothing is parsed by hand.
+
+const FOLDERS = ['functions', 'shared', 'bridge', 'sandbox', 'test', 'bench'];
+
+/** Files that import nothing of the project's but other leaves: the bottom layer everything else may use. */
+const LEAVES = [
+  'shared/errors.ts',
+  'shared/flows/flowSchema.ts',
+  'shared/flows/maskVariables.ts',
+  'shared/calls/callIdFor.ts',
+  'shared/messaging/smsKeyword.ts',
+  'shared/insights/normaliseSpokenPii.ts',
+  'shared/storage/createTableOnce.ts',
+];
+
+interface Rule {
+  from: string;
+  never: string[];
+  why: string;
+}
+
+const RULES: Rule[] = [
+  { from: 'functions/', never: ['sandbox/', 'test/', 'bench/'], why: 'product code runs in Azure without them' },
+  { from: 'bridge/', never: ['sandbox/', 'test/', 'bench/'], why: 'product code runs in Azure without them' },
+  {
+    from: 'shared/',
+    never: ['sandbox/', 'test/', 'bench/', 'functions/', 'bridge/'],
+    why: 'the logic is used by the entry points, never the reverse',
+  },
+  { from: 'sandbox/', never: ['test/', 'bench/'], why: 'the sandbox is what tests and benchmarks start' },
+  { from: 'bench/', never: ['test/'], why: 'benchmarks start the sandbox the way `npm start` does' },
+];
+
+/**
+ * Imports that break a rule today and are being removed (#12: one sandbox world module, so that bench/ starts the
+ * sandbox from sandbox/ rather than from test/). The test fails when one of them is gone: delete it here then.
+ */
+const KNOWN_EXCEPTIONS = [
+  'bench/calls.ts -> test/support/switchboardSandbox.ts',
+  'bench/recordings.ts -> test/sandbox/acs/support/fixtures.ts',
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return name === 'fixtures' || name === 'node_modules' ? [] : sourceFiles(path);
+      return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
+    });
+}
+
+/** Every project file each source file imports, as repository-relative paths. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const folder of FOLDERS) {
+    const dir = join(repoRoot, folder);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    for (const file of sourceFiles(dir)) {
+      const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+      const targets = info.importedFiles
+        .map((f) => f.fileName)
+        .filter((name) => name.startsWith('.'))
+        .map((name) => projectFile(resolve(dirname(file), name)));
+      graph.set(relative(repoRoot, file), targets);
+    }
+  }
+  return graph;
+}
+
+/** An import specifier's file: `./x` is x.ts or x/index.ts (a .json import keeps its name). */
+function projectFile(path: string): string {
+  const candidates = [`${path}.ts`, join(path, 'index.ts'), path];
+  const found = candidates.find((p) => statSync(p, { throwIfNoEntry: false })?.isFile()) ?? path;
+  return relative(repoRoot, found);
+}
+
+const graph = importGraph();
+const edges = [...graph].flatMap(([from, targets]) => targets.map((to) => ({ from, to })));
+
+describe('the import rules of the layout', () => {
+  it('reads the whole tree', () => {
+    assert.ok(graph.size > 100, `only ${graph.size} source files found under ${repoRoot}`);
+    assert.ok(edges.some((e) => e.from.startsWith('functions/') && e.to.startsWith('shared/')));
+  });
+
+  for (const rule of RULES) {
+    it(`keeps ${rule.from} from importing ${rule.never.join(', ')} (${rule.why})`, () => {
+      const broken = edges
+        .filter((e) => e.from.startsWith(rule.from) && rule.never.some((folder) => e.to.startsWith(folder)))
+        .map((e) => `${e.from} -> ${e.to}`)
+        .filter((edge) => !KNOWN_EXCEPTIONS.includes(edge));
+      assert.deepEqual(broken, []);
+    });
+  }
+
+  it('lists only exceptions that still occur', () => {
+    const present = new Set(edges.map((e) => `${e.from} -> ${e.to}`));
+    assert.deepEqual(
+      KNOWN_EXCEPTIONS.filter((edge) => !present.has(edge)),
+      [],
+      'an exception was fixed: remove it from KNOWN_EXCEPTIONS',
+    );
+  });
+
+  it('keeps leaf modules importing nothing of the project but other leaves', () => {
+    const missing = LEAVES.filter((leaf) => !graph.has(leaf));
+    assert.deepEqual(missing, [], 'a leaf moved or was removed: update LEAVES');
+    const upward = edges.filter((e) => LEAVES.includes(e.from) && !LEAVES.includes(e.to));
+    assert.deepEqual(
+      upward.map((e) => `${e.from} -> ${e.to}`),
+      [],
+    );
+  });
+
+  it('keeps the composition root shared/app/ out of the modules it composes', () => {
+    const broken = edges.filter(
+      (e) => e.from.startsWith('shared/') && !e.from.startsWith('shared/app/') && e.to.startsWith('shared/app/'),
+    );
+    assert.deepEqual(
+      broken.map((e) => `${e.from} -> ${e.to}`),
+      [],
+    );
+  });
+});
