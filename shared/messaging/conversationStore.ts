@@ -135,20 +135,24 @@ export class ConversationStore {
     return false;
   }
 
-  /** Conversations idle past the TTL and not yet exported (the sweep exports and forgets them). */
-  async *idle(now = new Date()): AsyncGenerator<{ key: string; state: ConversationState }> {
+  /** Conversations idle past the TTL (the sweep exports and forgets them). */
+  async *idle(now = new Date()): AsyncGenerator<{ key: string; state: ConversationState; etag: string }> {
     await this.ensureTable();
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter: "RowKey eq 'state'" } })) {
       const state = JSON.parse(row.state) as ConversationState;
-      if (now.getTime() - Date.parse(state.lastActivityAt) > this.ttlMs) yield { key: row.partitionKey, state };
+      if (now.getTime() - Date.parse(state.lastActivityAt) > this.ttlMs)
+        yield { key: row.partitionKey, state, etag: row.etag };
     }
   }
 
-  async forget(key: string): Promise<void> {
+  /** Forgets a conversation unless a message changed it since it was read (then it is live again). */
+  async forget(key: string, etag: string): Promise<boolean> {
     try {
-      await this.table.deleteEntity(key, 'state');
+      await this.table.deleteEntity(key, 'state', { etag });
+      return true;
     } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      if (error instanceof RestError && (error.statusCode === 404 || error.statusCode === 412)) return false;
+      throw error;
     }
   }
 }
