@@ -33,7 +33,7 @@ export function sandboxAppSettings(parts: {
   };
 }
 
-/** Event Grid function name -> the ACS event types it subscribes to (ARCHITECTURE.md contracts). */
+/** Event Grid function name -> the ACS event types it subscribes to (docs/architecture.md contracts). */
 export const EVENT_SUBSCRIPTIONS: Record<string, string[]> = {
   incomingCall: ['Microsoft.Communication.IncomingCall'],
   recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
-// Every app setting named in ARCHITECTURE.md, validated once at start-up (an appStart hook calls
+// Every app setting named in docs/architecture.md, validated once at start-up (an appStart hook calls
 // loadConfig); nothing here runs at import time, so tests and tools can import freely.
 
 const url = (protocols: string[]) =>

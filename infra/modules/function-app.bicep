@@ -1,5 +1,5 @@
 // The Functions app on Flex Consumption (Linux, Node 20), running as its user-assigned identity.
-// App settings are the ARCHITECTURE.md contract: the same names as local.settings.sample.json and the sandbox.
+// App settings are the docs/architecture.md contract: the same names as local.settings.sample.json and the sandbox.
 param name string
 param planName string
 param location string

@@ -1,11 +1,11 @@
 // The app's storage: Functions host state, Durable Functions task hub (queues + tables), the blob
-// containers from ARCHITECTURE.md, and the Flex Consumption deployment container.
+// containers from docs/architecture.md, and the Flex Consumption deployment container.
 param name string
 param location string
 param tags object = {}
 param deploymentContainerName string
 
-// ARCHITECTURE.md contract: the same names in Azure, Azurite and the sandbox.
+// docs/architecture.md contract: the same names in Azure, Azurite and the sandbox.
 var dataContainers = [
   'recordings'
   'transcripts'

@@ -7,6 +7,7 @@ import type { IdentityStore } from './identity/identityStore';
 import type { MediaStreams } from './media/mediaStreams';
 import type { MessagesStore } from './messages/messagesStore';
 import type { ResolvedOptions } from './options';
+import type { RoomStore } from './rooms/roomStore';
 import type { PstnWorld } from './pstn/pstnWorld';
 import type { Scheduler } from './scheduler';
 import type { SmsStore } from './sms/smsStore';
@@ -28,5 +29,6 @@ export interface AcsContext {
   sms: SmsStore;
   /** Advanced Messaging (WhatsApp). */
   messages: MessagesStore;
+  rooms: RoomStore;
   streams: MediaStreams;
 }

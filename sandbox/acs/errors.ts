@@ -49,9 +49,13 @@ export const acsErrors = {
   invalidCallbackUri: () => new AcsError(400, '8524', 'callbackUri must be an absolute http or https URL.'),
   mediaNotConfigured: (what: string) =>
     new AcsError(400, '8583', `${what} cannot start: the call was not set up with ${what} options.`),
+  moveFromSameCall: () => new AcsError(400, '8524', "'fromCall' must be another call than the one moved to."),
+  dialOutNotEnabled: () =>
+    new AcsError(403, '8527', 'PSTN dial-out is not enabled for this room (pstnDialOutEnabled is false).'),
   recordingNotFound: () => new AcsError(404, '8522', 'Recording not found.'),
 
-  // Identity, SMS, Chat.
+  // Identity, SMS, Chat, Rooms.
+  roomNotFound: () => new AcsError(404, 'NotFound', 'Room not found.'),
   identityNotFound: () => new AcsError(404, 'IdentityNotFound', 'The identity does not exist.'),
   invalidTokenLifetime: () => new AcsError(400, 'ValidationError', 'expiresInMinutes must be between 60 and 1440.'),
   invalidScopes: () =>

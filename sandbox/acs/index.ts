@@ -24,6 +24,8 @@ import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } fro
 import { PstnWorld } from './pstn/pstnWorld';
 import { RecordingStore } from './recording/recordingStore';
 import { recordingRoutes } from './recording/recordingRoutes';
+import { roomRoutes } from './rooms/roomRoutes';
+import { RoomStore } from './rooms/roomStore';
 import { Scheduler } from './scheduler';
 import { SmsStore } from './sms/smsStore';
 import { MessagesStore } from './messages/messagesStore';
@@ -100,6 +102,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     chats: new ChatStore(),
     sms: new SmsStore(),
     messages: new MessagesStore(),
+    rooms: new RoomStore(),
     streams: new MediaStreams({
       signer: callbackSigner,
       issuer: options.issuer,
@@ -119,6 +122,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     .addAll(chatRoutes(ctx))
     .addAll(messagesRoutes(ctx))
     .addAll(whatsAppControlRoutes(ctx))
+    .addAll(roomRoutes(ctx))
     .addAll(controlRoutes(ctx, () => info));
   const pipeline = new RequestPipeline(router, timeline, {
     accessKey: options.accessKey,

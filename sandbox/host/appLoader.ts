@@ -61,6 +61,8 @@ export function loadApp(appDir: string): LoadedApp {
     join(dir, 'package.json'),
     'package.json (its "main" names the entry points)',
   );
+  const v3Functions = globSync('*/function.json', { cwd: dir }).map((f) => f.split(/[\\/]/)[0]);
+  if (v3Functions.length) throw new AppLoadError(v3Refusal(dir, v3Functions.sort()));
   if (!pkg.main)
     throw new AppLoadError(
       `${join(dir, 'package.json')} has no "main": point it at the compiled functions, e.g. "dist/functions/*.js".`,
@@ -113,6 +115,17 @@ export function loadApp(appDir: string): LoadedApp {
     functions.set(name, { ...fn, name, triggerName, trigger, error });
   }
   return { dir, hostJson, registrations, functions, entryFiles };
+}
+
+/** Programming model v3 (function.json per function) is refused by name, with the way forward. */
+function v3Refusal(dir: string, names: string[]): string {
+  return (
+    `${dir} uses the Azure Functions programming model v3 (function.json in ${names.join(', ')}), which this ` +
+    'local host does not run: it runs the v4 model only (@azure/functions 4.x, functions registered in code ' +
+    'with app.http(...), app.timer(...) and so on, and package.json "main" naming the entry files). Migrate ' +
+    'the app to v4 (https://learn.microsoft.com/azure/azure-functions/functions-node-upgrade-v4) or run it ' +
+    'with Azure Functions Core Tools.'
+  );
 }
 
 function readJson<T>(path: string, what: string): T {

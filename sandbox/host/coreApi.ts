@@ -68,6 +68,8 @@ export interface ProgrammingModel {
   name: string;
   version: string;
   getInvocationModel(coreCtx: CoreInvocationContext): InvocationModel;
+  /** From @azure/functions 4.3: `HttpUri` is set when the app streams HTTP (app.setup({ enableHttpStream })). */
+  getCapabilities?(capabilities: Record<string, string>): Promise<Record<string, string>>;
 }
 
 export interface RegisteredFunction {

@@ -75,12 +75,17 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
   );
 
   let engine: DurableEngine | undefined;
+  let streamUri: string | undefined;
   try {
     await invoker.runHooks('appStart', {
       hookData: {},
       appHookData: invoker.appHookData,
       functionAppDirectory: app.dir,
     });
+    // As the Node worker does once the app has loaded; it also locks app.setup().
+    const capabilities = await app.registrations.programmingModel?.getCapabilities?.({});
+    streamUri = capabilities?.HttpUri;
+    if (streamUri) log('info', 'host', 'The app streams HTTP requests and responses (enableHttpStream).');
     if (usesDurable) {
       engine = new DurableEngine({
         store: new DurableStore(storageConnectionString(undefined), taskHub),
@@ -101,6 +106,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     invoker,
     app.hostJson.extensions?.http?.routePrefix ?? 'api',
     options.functionKey,
+    streamUri,
   );
   const blobs = new BlobTriggerListener(
     functions,

@@ -9,6 +9,8 @@ export interface InvocationRequest {
   /** Extra input bindings by binding name (e.g. the durable client). */
   extraInputs?: Record<string, RpcTypedData | undefined>;
   retryContext?: { retryCount: number; maxRetryCount: number };
+  /** Set by a caller that must name the invocation before it starts (the HTTP streaming proxy request). */
+  invocationId?: string;
 }
 
 export interface InvocationResult {
@@ -58,7 +60,7 @@ export class Invoker {
         request.extraInputs?.[bindingName] ?? this.extraInputProvider?.(fn, bindingName, String(binding.type));
       inputData.push({ name: bindingName, data });
     }
-    const invocationId = randomUUID();
+    const invocationId = request.invocationId ?? randomUUID();
     const started = performance.now();
     const invocationModel = model.getInvocationModel({
       invocationId,

@@ -9,7 +9,7 @@ let josePromise: Promise<Jose> | undefined;
 const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
 
 // ACS signs every callback and media WebSocket connection with a short-lived RS256 JWT; the SDK has
-// no verifier, so this is the app's only gate against forged callbacks (see acs-wire-protocol.md).
+// no verifier, so this is the app's only gate against forged callbacks (see docs/acs-wire-protocol.md).
 
 export type CallbackTokenFailure =
   | 'missing-token'

@@ -64,30 +64,32 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
-export const condition: z.ZodType<Condition> = z.lazy(() =>
-  z.union(
-    [
-      z.strictObject({ variable: variableName, ...valueTest }),
-      z.strictObject({ caller: z.strictObject(valueTest) }),
-      z.strictObject({ dialled: z.strictObject(valueTest) }),
-      z.strictObject({
-        time: z.strictObject({
-          open: z.union([z.string(), z.array(z.string()).min(1)]),
-          timeZone: z.string().optional(),
+export const condition: z.ZodType<Condition> = z
+  .lazy(() =>
+    z.union(
+      [
+        z.strictObject({ variable: variableName, ...valueTest }),
+        z.strictObject({ caller: z.strictObject(valueTest) }),
+        z.strictObject({ dialled: z.strictObject(valueTest) }),
+        z.strictObject({
+          time: z.strictObject({
+            open: z.union([z.string(), z.array(z.string()).min(1)]),
+            timeZone: z.string().optional(),
+          }),
         }),
-      }),
-      z.strictObject({ open: z.boolean() }),
-      z.strictObject({ holiday: z.boolean() }),
-      z.strictObject({ all: z.array(condition).min(1) }),
-      z.strictObject({ any: z.array(condition).min(1) }),
-      z.strictObject({ not: condition }),
-    ],
-    {
-      error:
-        'must be one of {variable, equals|in|startsWith|matches|exists}, {caller: test}, {dialled: test}, {time: {open}}, {open}, {holiday}, {all: [...]}, {any: [...]}, {not: ...}',
-    },
-  ),
-);
+        z.strictObject({ open: z.boolean() }),
+        z.strictObject({ holiday: z.boolean() }),
+        z.strictObject({ all: z.array(condition).min(1) }),
+        z.strictObject({ any: z.array(condition).min(1) }),
+        z.strictObject({ not: condition }),
+      ],
+      {
+        error:
+          'must be one of {variable, equals|in|startsWith|matches|exists}, {caller: test}, {dialled: test}, {time: {open}}, {open}, {holiday}, {all: [...]}, {any: [...]}, {not: ...}',
+      },
+    ),
+  )
+  .meta({ id: 'Condition' });
 
 const common = {
   description: z.string().optional(),

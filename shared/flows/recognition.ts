@@ -34,7 +34,7 @@ export function keysOf(tones: readonly string[] | undefined): string {
   return (tones ?? []).map((t) => KEYS[String(t).toLowerCase()] ?? '').join('');
 }
 
-// RecognizeFailed subCodes (acs-wire-protocol.md): silence -> no input; wrong input -> no match;
+// RecognizeFailed subCodes (docs/acs-wire-protocol.md): silence -> no input; wrong input -> no match;
 // anything else (prompt failed to play, Cognitive Services error...) is a failure of the step.
 const NO_INPUT = new Set([8510, 8532]);
 const NO_MATCH = new Set([8531, 8534, 8547, 8563]);

@@ -1,7 +1,7 @@
 import nlp from 'compromise';
 import wellKnownNamesList from '@dawn-analytics/redact-pii/dist/built-ins/well-known-names.json';
 
-// Name detection is partial with any single detector (local-ai.md pitfall 3), so three are combined:
+// Name detection is partial with any single detector (docs/local-ai.md pitfall 3), so three are combined:
 // compromise's people(), cue phrases ("my name is", "this is", "X speaking", "Mr."), and participants'
 // display names. Every detected name is then replaced everywhere in the conversation.
 

@@ -10,7 +10,7 @@ import {
 } from './insightsProvider';
 import { pickSummary, type RankedSentence } from './summaryRules';
 
-// Offline insights (local-ai.md): wink-nlp with its English lite model for sentences, extractive
+// Offline insights (docs/local-ai.md): wink-nlp with its English lite model for sentences, extractive
 // importance, sentiment and noun-phrase key phrases; eld for language. Both load once per process.
 
 type Wink = ReturnType<typeof winkNLP>;

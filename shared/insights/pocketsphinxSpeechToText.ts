@@ -9,7 +9,7 @@ import { readWavInfo, sniffAudio, type AudioContainer, type WavInfo } from './wa
 
 // Offline speech-to-text: Debian's pocketsphinx (`pocketsphinx_continuous`, no Node binding) run as a
 // child process on 16 kHz mono 16-bit WAV, one run per channel. Audio in any other shape is converted
-// with sox. English (US) acoustic model only; accuracy on telephone audio is modest (local-ai.md).
+// with sox. English (US) acoustic model only; accuracy on telephone audio is modest (docs/local-ai.md).
 
 export const LOCAL_STT_UNAVAILABLE =
   'Local speech-to-text is unavailable: pocketsphinx is not installed on this machine. ' +

@@ -1,7 +1,7 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { SummaryDocument } from '../insights/summaryDocument';
 
-// The blob layout of the insights pipeline (ARCHITECTURE.md): recordings/, transcripts/, chat-exports/,
+// The blob layout of the insights pipeline (docs/architecture.md): recordings/, transcripts/, chat-exports/,
 // summaries/, deadletter/. Writes are idempotent: the same input writes the same names, so a redelivered
 // trigger overwrites with identical content instead of adding a second result.
 

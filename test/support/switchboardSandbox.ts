@@ -1,6 +1,7 @@
 import { startAzurite, type AzuriteInstance } from '../../sandbox/azurite';
 import { azuriteTls } from '../../sandbox/azuriteTls';
-import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '../../sandbox/acs';
+import { type AcsEmulator, type AcsEmulatorOptions } from '../../sandbox/acs';
+import { startAcsEmulatorChecked as startAcsEmulator } from './acsEmulator';
 import { startHostProcess, type HostProcess } from './hostProcess';
 import { repoRoot, fixture } from './paths';
 import { freePort } from './freePort';

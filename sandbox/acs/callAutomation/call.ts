@@ -54,6 +54,8 @@ export class Call {
   appIdentity?: IdentifierModel;
   sourceCallerIdNumber?: IdentifierModel;
   sourceDisplayName?: string;
+  /** The room this call is the call of (connected with a room call locator). */
+  roomId?: string;
   /** Where the caller ended up after a transfer or redirect (world side). */
   connectedTo?: IdentifierModel;
   readonly participants = new Map<string, Participant>();

@@ -28,6 +28,7 @@ export function callAutomationRoutes(ctx: AcsContext): Route[] {
     route('POST', new RegExp(`^${CC}/${ID}/participants:add$`), 'hmac', 'addParticipant', participants.add),
     route('POST', new RegExp(`^${CC}/${ID}/participants:remove$`), 'hmac', 'removeParticipant', participants.remove),
     route('POST', new RegExp(`^${CC}/${ID}/participants:mute$`), 'hmac', 'muteParticipant', participants.mute),
+    route('POST', new RegExp(`^${CC}/${ID}/participants:moveHere$`), 'hmac', 'moveParticipants', participants.moveHere),
     route(
       'POST',
       new RegExp(`^${CC}/${ID}/participants:cancelAddParticipant$`),

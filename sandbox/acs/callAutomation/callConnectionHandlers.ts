@@ -68,6 +68,15 @@ function ringingCall(ctx: AcsContext, body: Record<string, unknown>): Call {
   return call;
 }
 
+/** Why a room cannot be connected to now, or undefined when it can. */
+function roomUnavailable(ctx: AcsContext, roomId: string): string | undefined {
+  const room = ctx.rooms.find(roomId);
+  if (!room) return 'Room not found.';
+  const now = Date.now();
+  if (now < room.validFrom.getTime() || now > room.validUntil.getTime()) return 'The room is not valid at this time.';
+  return undefined;
+}
+
 export function callConnectionHandlers(ctx: AcsContext) {
   return {
     answer: (req: RequestContext): Reply => {
@@ -160,7 +169,8 @@ export function callConnectionHandlers(ctx: AcsContext) {
       if (!locator) throw acsErrors.invalidBody("'callLocator' is required.");
       const operationContext = optionalString(body, 'operationContext');
       const serverCallId = typeof locator.serverCallId === 'string' ? locator.serverCallId : undefined;
-      const groupId = locator.groupCallId ?? locator.roomId;
+      const roomId = typeof locator.roomId === 'string' ? locator.roomId : undefined;
+      const groupId = locator.groupCallId ?? roomId;
       if (!serverCallId && typeof groupId !== 'string')
         throw acsErrors.invalidBody("'callLocator' needs a serverCallId, groupCallId or roomId.");
       const existing = serverCallId ? ctx.calls.byServerCall(serverCallId) : undefined;
@@ -171,16 +181,19 @@ export function callConnectionHandlers(ctx: AcsContext) {
           : ctx.world.newCall('outbound', app, app);
       call.callbackUri = uri;
       call.appIdentity = app;
+      call.roomId = roomId;
       call.addParticipant(app);
       configureStreaming(call, body);
       if (call !== existing) ctx.calls.add(call);
       ctx.calls.connect(call, randomUUID());
       call.state = 'connecting';
-      if (serverCallId && call !== existing) {
+      const failure =
+        serverCallId && call !== existing ? 'Call not found.' : roomId ? roomUnavailable(ctx, roomId) : undefined;
+      if (failure) {
         call.after(CONNECT_DELAY_MS, () => {
           call.emit('ConnectFailed', {
             operationContext,
-            resultInformation: { code: 404, subCode: 8522, message: 'Call not found.' },
+            resultInformation: { code: 404, subCode: 8522, message: failure },
           });
           call.state = 'disconnected';
         });

@@ -45,6 +45,12 @@ export class CallStore {
     return call;
   }
 
+  /** A live call named by its call connection id or by its server call id. */
+  findLive(id: string): Call | undefined {
+    const call = this.byConnectionId.get(id) ?? this.byServerCallId.get(id);
+    return call && call.state !== 'disconnected' ? call : undefined;
+  }
+
   serverCallIdOf(callConnectionId: string): string | undefined {
     return this.byConnectionId.get(callConnectionId)?.serverCallId;
   }

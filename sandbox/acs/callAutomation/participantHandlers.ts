@@ -1,4 +1,4 @@
-// Participant operations: list, get, add, cancel add, remove, mute.
+// Participant operations: list, get, add, cancel add, remove, mute, move here.
 import { randomUUID } from 'node:crypto';
 import type { AcsContext } from '../context';
 import { acsErrors } from '../errors';
@@ -26,6 +26,8 @@ export function participantHandlers(ctx: AcsContext) {
       const body = req.body;
       const call = ctx.calls.established(req.params[0]);
       const target = parseIdentifier(body.participantToAdd, 'participantToAdd');
+      if (target.kind === 'phoneNumber' && call.roomId && !ctx.rooms.find(call.roomId)?.pstnDialOutEnabled)
+        throw acsErrors.dialOutNotEnabled();
       const operationContext = optionalString(body, 'operationContext');
       const operationCallbackUri = callbackUri(body, 'operationCallbackUri', false);
       const invitationId = randomUUID();
@@ -141,6 +143,61 @@ export function participantHandlers(ctx: AcsContext) {
         );
       }
       return { status: 202, body: { operationContext } };
+    },
+
+    /** Moves participants from another call into this one (lobby flows): both calls see the change. */
+    moveHere: (req: RequestContext): Reply => {
+      const body = req.body;
+      const call = ctx.calls.established(req.params[0]);
+      const fromCall = requiredString(body, 'fromCall');
+      const targets = Array.isArray(body.targetParticipants) ? body.targetParticipants : [];
+      if (targets.length === 0) throw acsErrors.invalidBody("'targetParticipants' must list at least one participant.");
+      const identifiers = targets.map((t, i) => parseIdentifier(t, `targetParticipants[${i}]`));
+      // The SDKs document fromCall as the other call's connection id; its server call id names it too.
+      const source = ctx.calls.findLive(fromCall);
+      if (!source) throw acsErrors.callNotFound();
+      if (source === call) throw acsErrors.moveFromSameCall();
+      const operationContext = optionalString(body, 'operationContext');
+      const operationCallbackUri = callbackUri(body, 'operationCallbackUri', false);
+      const moved = identifiers.filter((target) => source.participants.delete(target.rawId));
+      const missing = identifiers.filter((target) => !moved.includes(target));
+      const participants = moved.map((target) => call.addParticipant(target));
+      call.after(0, () => {
+        for (const participant of moved)
+          call.emit(
+            'MoveParticipantSucceeded',
+            {
+              operationContext,
+              participant,
+              fromCall,
+              resultInformation: { code: 200, subCode: 0, message: 'Participant moved.' },
+            },
+            operationCallbackUri,
+          );
+        for (const participant of missing)
+          call.emit(
+            'MoveParticipantFailed',
+            {
+              operationContext,
+              participant,
+              fromCall,
+              resultInformation: {
+                code: 404,
+                subCode: 8520,
+                message: 'Participant not found in the call to move from.',
+              },
+            },
+            operationCallbackUri,
+          );
+        if (moved.length === 0) return;
+        call.participantsUpdated();
+        source.participantsUpdated();
+        if (source.others().length === 0) source.disconnect('Every participant moved to another call.');
+      });
+      return {
+        status: 202,
+        body: { participants: participants.map(wireParticipant), operationContext, fromCall },
+      };
     },
 
     mute: (req: RequestContext): Reply => {

@@ -4,6 +4,7 @@ import type { RpcHttpData, RpcTypedData } from '../coreApi';
 import type { Invoker } from '../invoker';
 import { compileRoute, type CompiledRoute } from '../routeTemplate';
 import { BodyTooLargeError, readBody, sendError } from '../httpUtil';
+import { invokeStreaming } from './httpStreamProxy';
 
 const MAX_BODY = 100 * 1024 * 1024; // the Functions host's default request size limit
 
@@ -23,6 +24,8 @@ export class HttpTriggerRouter {
     private readonly invoker: Invoker,
     readonly routePrefix: string,
     private readonly functionKey?: string,
+    /** The worker's HTTP proxy when the app streams HTTP (its `HttpUri` capability). */
+    private readonly streamUri?: string,
   ) {
     for (const fn of functions) {
       if (fn.trigger.type !== 'httpTrigger' || fn.error) continue;
@@ -94,13 +97,6 @@ export class HttpTriggerRouter {
     res: ServerResponse,
     url: URL,
   ): Promise<void> {
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_BODY);
-    } catch (error) {
-      sendError(res, error instanceof BodyTooLargeError ? 413 : 400, (error as Error).message);
-      return;
-    }
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers))
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
@@ -110,12 +106,28 @@ export class HttpTriggerRouter {
       headers,
       query: Object.fromEntries(url.searchParams),
       params,
-      body: { bytes: body },
     };
-    const { response } = await this.invoker.invoke(fn, {
-      trigger: { http },
-      triggerMetadata: { Query: { json: JSON.stringify(http.query) }, Headers: { json: JSON.stringify(headers) } },
-    });
+    // The host puts route parameters in the trigger metadata too; the streaming library reads them there.
+    const triggerMetadata: Record<string, RpcTypedData> = {
+      Query: { json: JSON.stringify(http.query) },
+      Headers: { json: JSON.stringify(headers) },
+    };
+    for (const [name, value] of Object.entries(params)) triggerMetadata[name] ??= { string: value };
+    if (this.streamUri) {
+      await invokeStreaming(this.streamUri, this.invoker, fn, http, triggerMetadata, req, res);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY);
+    } catch (error) {
+      sendError(res, error instanceof BodyTooLargeError ? 413 : 400, (error as Error).message);
+      return;
+    }
+    // Like the Functions host, no body when the request has none: @azure/functions 4.0-4.8 build a fetch
+    // Request from what they get, and a GET or HEAD Request with a body (even empty) throws.
+    if (body.length > 0) http.body = { bytes: body };
+    const { response } = await this.invoker.invoke(fn, { trigger: { http }, triggerMetadata });
     const [returnName] =
       Object.entries(fn.metadata.bindings).find(
         ([, b]) => b.direction === 'out' && String(b.type).toLowerCase() === 'http',

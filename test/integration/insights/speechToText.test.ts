@@ -179,7 +179,7 @@ describe('offline speech-to-text with pocketsphinx', () => {
     ]);
     const turns = await new PocketsphinxSpeechToText().transcribe(wav);
     const text = turns.map((t) => t.text).join(' ');
-    // Recognition of synthetic speech is good, not perfect (local-ai.md: about 10% word errors).
+    // Recognition of synthetic speech is good, not perfect (docs/local-ai.md: about 10% word errors).
     const keyWords = ['internet', 'down', 'yesterday', 'technician', 'router'];
     const heard = keyWords.filter((word) => new RegExp(`\\b${word}\\b`).test(text));
     assert.ok(heard.length >= 4, `heard ${heard.join(', ')} in "${text}"`);
@@ -209,7 +209,7 @@ describe('offline speech-to-text with pocketsphinx', () => {
   );
 
   // Narrow-band (8 kHz) telephone audio goes through the same conversion, but the 16 kHz acoustic model
-  // recognises it poorly (local-ai.md, pitfall 5), so the conversion is tested with 44.1 kHz audio.
+  // recognises it poorly (docs/local-ai.md, pitfall 5), so the conversion is tested with 44.1 kHz audio.
   test(
     'resamples 44.1 kHz audio to 16 kHz before recognising it',
     { skip: skip || (has('sox') ? false : 'sox is not installed') },

@@ -9,7 +9,8 @@ import { CommunicationIdentityClient } from '@azure/communication-identity';
 import WebSocket from 'ws';
 import { AcsControlClient } from '../../../sandbox/acs/controlClient';
 import { messageText } from '../../../sandbox/acs/media/messageText';
-import { startAcsEmulator, type AcsEmulator } from '../../../sandbox/acs/index';
+import { type AcsEmulator } from '../../../sandbox/acs/index';
+import { startAcsEmulatorChecked as startAcsEmulator } from '../../support/acsEmulator';
 import { send } from './support/rawHttp';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
 

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startAcsEmulator, type AcsEmulatorOptions } from '../../../sandbox/acs/index';
+import { type AcsEmulatorOptions } from '../../../sandbox/acs/index';
+import { startAcsEmulatorChecked as startAcsEmulator } from '../../support/acsEmulator';
 import { EventGridSink } from './support/eventGridSink';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
 

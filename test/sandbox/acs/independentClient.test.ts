@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAcsEmulator, type AcsEmulator } from '../../../sandbox/acs/index';
+import { type AcsEmulator } from '../../../sandbox/acs/index';
+import { startAcsEmulatorChecked as startAcsEmulator } from '../../support/acsEmulator';
 import { IvrTestApp } from './support/ivrTestApp';
 import { AGENT, CALLER, SUPPORT_LINE } from './support/fixtures';
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient } from '@azure/communication-call-automation';
-import { startAcsEmulator, type AcsEmulator } from '../../../sandbox/acs/index';
+import { type AcsEmulator } from '../../../sandbox/acs/index';
+import { startAcsEmulatorChecked as startAcsEmulator } from '../../support/acsEmulator';
 import { send, sign, signedJson } from './support/rawHttp';
 
 const ACCESS_KEY = Buffer.from('switchboard-test-access-key-0123456789').toString('base64');

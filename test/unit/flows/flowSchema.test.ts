@@ -64,7 +64,7 @@ describe('the flow language', () => {
     assert.ok(schema.$defs.Step.anyOf.length >= STEP_KINDS.length);
   });
 
-  it('accepts the sketch from ARCHITECTURE.md', () => {
+  it('accepts the support-line sketch of the original design', () => {
     const set = parseFlowFile(
       `flows:
   support:

@@ -15,7 +15,7 @@ import type {
 // whole history through the library's own Orchestrator, reads the actions it returns, records them as
 // TaskScheduled / TimerCreated events and appends ONE new happening (an activity result, a raised
 // event, or the earliest timer firing). The "world" answers activities and decides what ACS raises.
-// History shapes and type numbers: shared/design/functions-without-core-tools.md.
+// History shapes and type numbers: durable-functions' lib/src/history/HistoryEventType.js (see docs/local-host.md).
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Orchestrator } = require('durable-functions/lib/src/orchestrations/Orchestrator') as {

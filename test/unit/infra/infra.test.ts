@@ -64,7 +64,7 @@ function appSettingNames(): string[] {
   return [...stripComments(properties).matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:/gm)].map((m) => m[1]);
 }
 
-// ARCHITECTURE.md "App settings": the same names in Azure, local.settings.sample.json and the sandbox.
+// docs/architecture.md "App settings": the same names in Azure, local.settings.sample.json and the sandbox.
 // AzureWebJobsStorage is identity-based in Azure and ACS_CONNECTION_STRING is the keyed alternative to
 // ACS_ENDPOINT, so both are checked separately below.
 const ARCHITECTURE_SETTINGS = [
@@ -82,7 +82,7 @@ const ARCHITECTURE_SETTINGS = [
   'FLOWS_PATH',
 ];
 
-// What the Event Grid functions subscribe to (functions/*.ts app.eventGrid names; ARCHITECTURE.md).
+// What the Event Grid functions subscribe to (functions/*.ts app.eventGrid names; docs/architecture.md).
 const EVENT_GRID_FUNCTIONS: Record<string, string[]> = {
   incomingCall: ['Microsoft.Communication.IncomingCall'],
   recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
@@ -134,7 +134,7 @@ const COGNITIVE_SERVICES_USER = 'a97b65f3-24c7-4388-baec-2e87135dc908';
 
 describe('azd infrastructure', () => {
   describe('app settings', () => {
-    it('sets every app setting ARCHITECTURE.md names on the function app', () => {
+    it('sets every app setting docs/architecture.md names on the function app', () => {
       const names = appSettingNames();
       const missing = ARCHITECTURE_SETTINGS.filter((name) => !names.includes(name));
       assert.deepEqual(missing, [], `missing from function-app.bicep appsettings: ${missing.join(', ')}`);
@@ -321,7 +321,7 @@ describe('azd infrastructure', () => {
   });
 
   describe('storage', () => {
-    it('creates every blob container ARCHITECTURE.md names', () => {
+    it('creates every blob container docs/architecture.md names', () => {
       for (const container of ['recordings', 'transcripts', 'chat-exports', 'summaries', 'deadletter']) {
         assert.match(storage, new RegExp(`^\\s*'${container}'$`, 'm'), `container ${container} is missing`);
       }

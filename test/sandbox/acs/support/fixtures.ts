@@ -1,6 +1,7 @@
 // Shared set-up: a fast emulator (simulated time x0.01) and the sinks, closed together.
 import type { AnswerCallOptions, CallAutomationClient, CallConnection } from '@azure/communication-call-automation';
-import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '../../../../sandbox/acs/index';
+import { type AcsEmulator, type AcsEmulatorOptions } from '../../../../sandbox/acs/index';
+import { startAcsEmulatorChecked as startAcsEmulator } from '../../../support/acsEmulator';
 import { CallbackSink } from './callbackSink';
 import { EventGridSink } from './eventGridSink';
 
