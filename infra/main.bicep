@@ -19,7 +19,7 @@ param principalId string = ''
 param deployEventSubscriptions bool = false
 
 @description('Comma-separated Event Grid functions to subscribe (EVENT_GRID_FUNCTIONS). The postdeploy hook sets it to the ones functions/ registers: a subscription to a function that is not deployed fails the deployment.')
-param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsReceived,chatMessageReceived'
+param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsReceived,chatMessageReceived,advancedMessageReceived'
 
 @description('Always-ready instances for incomingCall: a ringing call waits ~30 s, a cold start should not eat it.')
 @minValue(0)

@@ -88,6 +88,10 @@ const EVENT_GRID_FUNCTIONS: Record<string, string[]> = {
   recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
   smsReceived: ['Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived'],
   chatMessageReceived: ['Microsoft.Communication.ChatMessageReceivedInThread'],
+  advancedMessageReceived: [
+    'Microsoft.Communication.AdvancedMessageReceived',
+    'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated',
+  ],
 };
 
 /** The `{ function: 'name', ... }` entry of the subscriptions list in event-subscriptions.bicep. */
@@ -350,7 +354,7 @@ describe('azd infrastructure', () => {
         assert.ok(name in EVENT_GRID_FUNCTIONS, `functions/ registers ${name} but nothing subscribes it`);
     });
 
-    it('defaults to all four Event Grid functions when EVENT_GRID_FUNCTIONS is unset', () => {
+    it('defaults to every Event Grid function when EVENT_GRID_FUNCTIONS is unset', () => {
       const all = Object.keys(EVENT_GRID_FUNCTIONS).join(',');
       assert.ok(read('infra/main.parameters.json').includes(`\${EVENT_GRID_FUNCTIONS=${all}}`));
       assert.match(mainBicep, new RegExp(`param eventGridFunctions string = '${all}'`));
