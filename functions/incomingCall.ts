@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { handleIncomingCall } from '../shared/calls/handleIncomingCall';
 import { dropIfInvalid } from '../shared/errors';
-import { CALL_FLOW } from './callFlow';
+import { OrchestrationNames } from '../shared/callflow/names';
 
 // Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
 // then answer / redirect / reject. Malformed events are logged and dropped (a retry cannot fix them).
@@ -17,7 +17,7 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
         ...services,
         client: services.callAutomation,
         startFlow: async (callId, session) => {
-          await client.startNew(CALL_FLOW, { instanceId: callId, input: session });
+          await client.startNew(OrchestrationNames.callFlow, { instanceId: callId, input: session });
         },
         flowExists: async (callId) => Boolean((await client.getStatus(callId).catch(() => undefined))?.name),
         cancelFlow: (callId, reason) => client.terminate(callId, reason),

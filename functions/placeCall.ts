@@ -4,8 +4,8 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../shared/app/services';
 import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
-import type { CallSession } from '../shared/calls/callSession';
-import { CALL_FLOW } from './callFlow';
+import { createCallSession } from '../shared/callflow/callSession';
+import { OrchestrationNames } from '../shared/callflow/names';
 import { ValidationError } from '../shared/errors';
 
 const placeCallBody = z.strictObject({
@@ -27,16 +27,17 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const from = callerNumberFor(flow, body.from);
   if (!from)
     return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
-  const session = outboundSession(
-    randomUUID(),
-    body.to,
-    from,
-    body.flow,
+  const session = createCallSession({
+    callId: randomUUID(),
+    direction: 'outbound',
+    callerId: body.to,
+    dialled: from,
+    flowName: body.flow,
     flow,
-    body.variables,
-    body.ringTimeoutSeconds,
-  );
-  await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });
+    variables: body.variables,
+    ringTimeoutSeconds: body.ringTimeoutSeconds,
+  });
+  await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
   return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
 }
 
@@ -50,31 +51,16 @@ export function outboundCallStarter(context: InvocationContext) {
     if (!flow) throw new ValidationError(`No flow named "${request.flow}".`);
     const from = callerNumberFor(flow, request.from);
     if (!from) throw new ValidationError(`Flow "${request.flow}" has no number to call from.`);
-    const session = outboundSession(randomUUID(), request.to, from, request.flow, flow);
-    await df.getClient(context).startNew(CALL_FLOW, { instanceId: session.callId, input: session });
+    const session = createCallSession({
+      callId: randomUUID(),
+      direction: 'outbound',
+      callerId: request.to,
+      dialled: from,
+      flowName: request.flow,
+      flow,
+    });
+    await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
     return session.callId;
-  };
-}
-
-export function outboundSession(
-  callId: string,
-  to: string,
-  from: string,
-  flowName: string,
-  flow: CallSession['flow'],
-  variables?: Record<string, string>,
-  ringTimeoutSeconds?: number,
-): CallSession {
-  return {
-    callId,
-    direction: 'outbound',
-    callerId: to,
-    dialled: from,
-    flowName,
-    flow,
-    startStep: flow.start,
-    variables: variables ?? {},
-    ringTimeoutSeconds,
   };
 }
 

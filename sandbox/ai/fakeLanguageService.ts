@@ -14,6 +14,7 @@ import {
   type ServiceError,
   type TextDocument,
 } from './fakeLanguageProtocol';
+import { readWavInfo } from '../../shared/insights/wav';
 import { keyPhrasesOf, languageOf, piiOf, sentencesOf, sentimentOf } from './fakeTextAnalysis';
 import { issueServerTls } from './tls';
 
@@ -525,17 +526,13 @@ function parseMultipart(raw: Buffer, boundary: string): Multipart {
   return result;
 }
 
+/** 0 when the header cannot be read (the real service reports what it decoded; the fake only the header). */
 function wavDurationMs(wav: Buffer): number {
-  let offset = 12;
-  let byteRate = 0;
-  while (offset + 8 <= wav.length) {
-    const id = wav.toString('ascii', offset, offset + 4);
-    const size = wav.readUInt32LE(offset + 4);
-    if (id === 'fmt ') byteRate = wav.readUInt32LE(offset + 16);
-    if (id === 'data' && byteRate > 0) return Math.round((Math.min(size, wav.length - offset - 8) / byteRate) * 1000);
-    offset += 8 + size + (size % 2);
+  try {
+    return readWavInfo(wav).durationMs;
+  } catch {
+    return 0;
   }
-  return 0;
 }
 
 function send(

@@ -4,6 +4,7 @@ import { getConfig, type Config } from '../config';
 import { createCallAutomationClient, createSmsClient } from '../acs/acsClients';
 import { loadFlows } from '../flows/loadFlows';
 import type { FlowSet } from '../flows/flowSchema';
+import { cappedFlowsReached } from '../routing/cappedFlowsReached';
 import { createRouter } from '../routing/routeCall';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
@@ -11,7 +12,7 @@ import { ActiveCalls } from '../calls/activeCalls';
 import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
-import { createCallActivities } from '../calls/callActivities';
+import { createCallActivities } from '../callflow/activities';
 import { createTableClient } from '../storage/storageClients';
 
 /** The app's long-lived clients and loaded flows, built once from the validated config. */
@@ -24,8 +25,8 @@ export interface Services {
   optOut: OptOutList;
   /** The bot's chat client, when CHAT_BOT_USER_ID names its identity. */
   botChat?: ChatClient;
-  /** Flows that cap their calls in progress (overflow.maxActiveCalls): only these are counted. */
-  cappedFlows: string[];
+  /** The flows that cap their calls in progress (overflow.maxActiveCalls) a call to a number can reach. */
+  cappedFlowsReached: (dialled: string) => string[];
   callAutomation: CallAutomationClient;
   sms: SmsClient;
   activities: ReturnType<typeof createCallActivities>;
@@ -41,17 +42,16 @@ export function getServices(): Services {
   const callAutomation = createCallAutomationClient(config);
   const sms = createSmsClient(config);
   const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
+  const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   services = {
     config,
     flows,
     route: createRouter(flows),
     claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
-    activeCalls: new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`)),
+    activeCalls,
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
-    cappedFlows: Object.entries(flows.flows)
-      .filter(([, flow]) => flow.overflow?.maxActiveCalls !== undefined)
-      .map(([name]) => name),
+    cappedFlowsReached: cappedFlowsReached(flows),
     callAutomation,
     sms,
     activities: createCallActivities({
@@ -59,6 +59,7 @@ export function getServices(): Services {
       client: callAutomation,
       sms,
       isOptedOut: (number) => optOut.isOptedOut(number),
+      activeCalls,
     }),
   };
   return services;

@@ -3,9 +3,10 @@ import type { Config } from '../config';
 import type { FlowSet } from '../flows/flowSchema';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import type { CallClaims } from './callClaims';
-import { callbackUri, type CallSession } from './callSession';
+import { callbackUri, createCallSession, type CallSession } from '../callflow/callSession';
 import { callIdFor } from './callIdFor';
-import { addressOf, parseIncomingCall } from './incomingCallEvent';
+import { addressOf } from '../acs/identifiers';
+import { parseIncomingCall } from './incomingCallEvent';
 
 export interface IncomingCallDeps {
   config: Config;
@@ -19,7 +20,8 @@ export interface IncomingCallDeps {
     add(flow: string, callId: string): Promise<void>;
     remove(flow: string, callId: string): Promise<void>;
   };
-  cappedFlows?: string[];
+  /** The capped flows a call to this number can reach (routing works them out once per flow set). */
+  cappedFlowsReached?: (dialled: string) => string[];
   /** Starts the call's orchestration (instance id = callId) with the session as input. */
   startFlow: (callId: string, session: CallSession) => Promise<void>;
   /** Whether the call's orchestration exists (a duplicate delivery may have created it first). */
@@ -42,7 +44,7 @@ export type IncomingCallOutcome =
 export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps): Promise<IncomingCallOutcome> {
   const call = parseIncomingCall(data);
   const callId = callIdFor(call.serverCallId);
-  const capped = cappedFlowsReachedBy(deps.flows, addressOf(call.to), deps.cappedFlows ?? []);
+  const capped = deps.cappedFlowsReached?.(addressOf(call.to)) ?? [];
   const activeCalls = capped.length && deps.activeCalls ? await deps.activeCalls.count(capped) : undefined;
   const decision = deps.route({
     to: addressOf(call.to),
@@ -54,7 +56,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
   const session: CallSession | undefined =
     decision.action === 'answer'
-      ? {
+      ? createCallSession({
           callId,
           direction: 'inbound',
           serverCallId: call.serverCallId,
@@ -63,8 +65,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
           flowName: decision.flow,
           flow: flow!,
           startStep: decision.startStep,
-          variables: {},
-        }
+        })
       : undefined;
 
   // The claim and the orchestration's creation go to storage side by side (the ring is short); the claim
@@ -108,21 +109,6 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     throw error;
   }
   return { outcome: 'answered', callId, flow: decision.flow };
-}
-
-/** The capped flows a call to this number can reach (its flow and the flows it overflows to): only these are counted. */
-function cappedFlowsReachedBy(flows: FlowSet, dialled: string, capped: string[]): string[] {
-  if (capped.length === 0) return [];
-  const reached: string[] = [];
-  let name = Object.entries(flows.flows).find(([, flow]) => flow.numbers?.includes(dialled))?.[0];
-  while (name && !reached.includes(name)) {
-    reached.push(name);
-    const overflow = flows.flows[name]?.overflow;
-    const next = [overflow?.whenBusy, overflow?.whenClosed].find((target) => target && 'flow' in target) as
-      { flow: string } | undefined;
-    name = next?.flow;
-  }
-  return reached.filter((flow) => capped.includes(flow));
 }
 
 function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: string): AnswerCallOptions {

@@ -32,8 +32,3 @@ export function parseIncomingCall(data: unknown): IncomingCallData {
   }
   return parsed.data;
 }
-
-/** E.164 number of an identifier when it is a phone, else its raw id. */
-export function addressOf(id: { rawId: string; phoneNumber?: { value: string } }): string {
-  return id.phoneNumber?.value ?? (id.rawId.startsWith('4:') ? id.rawId.slice(2) : id.rawId);
-}

@@ -1,9 +1,6 @@
 import { parseCallAutomationEvent } from '@azure/communication-call-automation';
-import { CallEvents } from '../flows/callEventNames';
+import { isCallEventName } from '../callflow/names';
 import { CallbackTokenError, verifyCallbackToken, type CallbackTokenOptions } from '../acs/verifyCallbackToken';
-
-/** Events a call's orchestration waits for; everything else is acknowledged and dropped. */
-const RELAYED = new Set<string>(['CallConnected', 'AnswerFailed', 'CreateCallFailed', ...Object.values(CallEvents)]);
 
 export interface RelayDeps {
   token: CallbackTokenOptions;
@@ -46,7 +43,7 @@ export async function relayCallback(
     // A type the SDK does not know (newer ACS): acknowledge, so ACS does not retry, and move on.
     return { status: 200, relayed: false };
   }
-  if (!RELAYED.has(event.kind)) return { status: 200, event: event.kind, relayed: false };
+  if (!isCallEventName(event.kind)) return { status: 200, event: event.kind, relayed: false };
   const { kind, ...data } = event;
   await deps.raise(callId, kind, data);
   return { status: 200, event: kind, relayed: true };

@@ -1,6 +1,7 @@
-import { isFlowOpen, scheduleIntervals } from '../routing/isFlowOpen';
-import { isHoliday } from '../routing/holidays';
-import { isWithinSchedule } from '../routing/weeklySchedule';
+import { phoneNumberOf } from '../acs/identifiers';
+import { isHoliday } from '../schedule/holidays';
+import { isFlowOpen, scheduleIntervals } from '../schedule/isFlowOpen';
+import { isWithinSchedule } from '../schedule/weeklySchedule';
 import type { Condition, Hours, ValueTest } from './flowSchema';
 
 export interface ConditionFacts {
@@ -24,8 +25,8 @@ function test(t: ValueTest, value: string | undefined): boolean {
 /** Pure: the clock is a fact like the others (the orchestration passes its replay-safe time). */
 export function evaluateCondition(c: Condition, facts: ConditionFacts): boolean {
   if ('variable' in c) return test(c, facts.variables[c.variable]);
-  if ('caller' in c) return test(c.caller, facts.caller.replace(/^4:/, ''));
-  if ('dialled' in c) return test(c.dialled, facts.dialled.replace(/^4:/, ''));
+  if ('caller' in c) return test(c.caller, phoneNumberOf(facts.caller));
+  if ('dialled' in c) return test(c.dialled, phoneNumberOf(facts.dialled));
   if ('time' in c) {
     const zone = c.time.timeZone ?? facts.hours?.timeZone ?? 'UTC';
     return isWithinSchedule(scheduleIntervals(c.time.open), facts.now, zone);

@@ -1,8 +1,8 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ValidationError } from '../errors';
-import { holidayDateError, isValidTimeZone } from '../routing/holidays';
-import { parseWeeklySchedule } from '../routing/weeklySchedule';
+import { holidayDateError, isValidTimeZone } from '../schedule/holidays';
+import { parseWeeklySchedule } from '../schedule/weeklySchedule';
 import {
   type Condition,
   type Flow,

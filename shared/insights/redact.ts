@@ -1,8 +1,8 @@
 import { SyncRedactor, type ISyncRedactor } from '@dawn-analytics/redact-pii';
-import * as builtInPatterns from '@dawn-analytics/redact-pii/dist/built-ins/simple-regexp-patterns';
 import type { Conversation } from './conversation';
 import { detectNames, nameReplacer } from './detectNames';
 import { normaliseSpokenPii } from './normaliseSpokenPii';
+import { redactStreetAddresses } from './redactStreetAddresses';
 
 // PII redaction runs FIRST, before any analysis, so no provider (local or remote) ever sees the values.
 // Patterns come from @dawn-analytics/redact-pii (email, phone, street address, SSN, credentials); this
@@ -100,18 +100,35 @@ const socialSecurityInContext = fn((text) =>
   ),
 );
 
-// Street types the library's address pattern lacks (UK and others), and UK postcodes.
-const moreStreetAddresses = fn((text) =>
-  text
-    .replace(
-      /\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,2}(?:Grove|Close|Crescent|Place|Terrace|Square|Row|Gardens|Park|Hill|Mews|Parkway|Highway|Hwy|Pl|Walk|Green|Rise|Vale|View|Heights)\b\.?/g,
-      PLACEHOLDERS.address,
-    )
-    .replace(/\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/g, PLACEHOLDERS.address),
-);
+// UK postcodes (street addresses themselves are redacted first, in their spoken and written forms).
+const postcodes = fn((text) => text.replace(/\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/g, PLACEHOLDERS.address));
+
+// The library's email pattern on its own, run before everything else so phone patterns cannot split an
+// address (its public API offers the patterns only as built-in redactors, so all others are off here).
+const emailAddresses = new SyncRedactor({
+  builtInRedactors: {
+    emailAddress: { replaceWith: PLACEHOLDERS.email },
+    ...Object.fromEntries(
+      [
+        'creditCardNumber',
+        'streetAddress',
+        'zipcode',
+        'phoneNumber',
+        'ipAddress',
+        'usSocialSecurityNumber',
+        'username',
+        'password',
+        'credentials',
+        'digits',
+        'url',
+        'names',
+      ].map((name) => [name, { enabled: false }]),
+    ),
+  },
+});
 
 const afterPatterns: ISyncRedactor[] = [
-  moreStreetAddresses,
+  postcodes,
   // Local seven-digit phone numbers (555-0199) that the library's pattern (area code required) misses.
   fn((text) => text.replace(/\b\d{3}[-.]\d{4}\b/g, PLACEHOLDERS.phone)),
   // Zip / postal codes are only personal next to an address or their cue word.
@@ -148,13 +165,7 @@ const patternRedactor = new SyncRedactor({
     names: { enabled: false }, // greeting-only heuristic; names come from detectNames (compromise + rules)
   },
   customRedactors: {
-    before: [
-      { regexpPattern: builtInPatterns.emailAddress, replaceWith: PLACEHOLDERS.email },
-      cardSecrets,
-      socialSecurityInContext,
-      cardNumbers,
-      internationalPhone,
-    ],
+    before: [emailAddresses, cardSecrets, socialSecurityInContext, cardNumbers, internationalPhone],
     after: afterPatterns,
   },
 });
@@ -180,7 +191,7 @@ export function redactDatesOfBirth(text: string): string {
 
 /** Redacts pattern PII (numbers, emails, addresses) from one text, spoken forms included. */
 export function redactPatterns(text: string): string {
-  return patternRedactor.redact(normaliseSpokenPii(text));
+  return patternRedactor.redact(normaliseSpokenPii(redactStreetAddresses(text, PLACEHOLDERS.address)));
 }
 
 /** Counts the placeholders of each category in a text. */

@@ -1,3 +1,4 @@
+import { phoneNumberOf } from '../acs/identifiers';
 import { createHash } from 'node:crypto';
 import { RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
@@ -14,7 +15,7 @@ export class OptOutList {
   }
 
   private key(phoneNumber: string): string {
-    return createHash('sha256').update(phoneNumber.replace(/^4:/, '')).digest('hex');
+    return createHash('sha256').update(phoneNumberOf(phoneNumber)).digest('hex');
   }
 
   async isOptedOut(phoneNumber: string): Promise<boolean> {

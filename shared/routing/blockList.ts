@@ -1,7 +1,4 @@
-/** "4:+1555..." (an ACS raw id) or "+1555..." -> "+1555..."; other ids unchanged. */
-export function phoneNumberOf(id: string): string {
-  return id.startsWith('4:') ? id.slice(2) : id;
-}
+import { phoneNumberOf } from '../acs/identifiers';
 
 /** Entries are whole E.164 numbers or prefixes ("+1900" blocks every +1900 number). */
 export function isBlocked(blockList: readonly string[] | undefined, caller: string): boolean {

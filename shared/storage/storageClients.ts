@@ -2,21 +2,25 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Config } from '../config';
+import { plainHttpAllowed } from './plainHttpAllowed';
 
 // Storage clients from the app's storage setting: a connection string locally, managed identity in Azure.
 
 let credential: TokenCredential | undefined;
 const azureCredential = () => (credential ??= new DefaultAzureCredential());
 
-export function createTableClient(config: Config, table: string): TableClient {
+export function createTableClient(config: Pick<Config, 'storage'>, table: string): TableClient {
   const { connectionString, accountName } = config.storage;
-  // The sandbox serves Azurite over HTTPS with its own CA, so no insecure switch is needed here.
-  if (connectionString) return TableClient.fromConnectionString(connectionString, table);
+  if (connectionString)
+    return TableClient.fromConnectionString(connectionString, table, {
+      allowInsecureConnection: plainHttpAllowed(connectionString, 'Table'),
+    });
   return new TableClient(`https://${accountName}.table.core.windows.net`, table, azureCredential());
 }
 
-export function createBlobServiceClient(config: Config): BlobServiceClient {
+export function createBlobServiceClient(config: Pick<Config, 'storage'>): BlobServiceClient {
   const { connectionString, accountName } = config.storage;
+  // The blob SDK's own pipeline already speaks whatever scheme the connection string names.
   if (connectionString) return BlobServiceClient.fromConnectionString(connectionString);
   return new BlobServiceClient(`https://${accountName}.blob.core.windows.net`, azureCredential());
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixture, repoRoot } from './paths';
@@ -12,9 +12,12 @@ export function appWithLibrary(fixtureName: string, libraries: Record<string, st
   const dir = mkdtempSync(join(tmpdir(), `sb-${fixtureName}-`));
   cpSync(fixture(fixtureName), dir, { recursive: true });
   for (const [name, installedAs] of Object.entries(libraries)) {
+    const installed = join(repoRoot, 'node_modules', installedAs);
+    if (!existsSync(installed))
+      throw new Error(`${installedAs} is not installed: run npm install (package.json devDependencies name it).`);
     const link = join(dir, 'node_modules', name);
     mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(join(repoRoot, 'node_modules', installedAs), link, 'dir');
+    symlinkSync(installed, link, 'dir');
   }
   return dir;
 }

@@ -5,33 +5,27 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readWavInfo, type WavInfo } from '../../../shared/insights/wav';
 import { SAMPLE_RATE } from './wavRenderer';
 
 export type Voice = 'slt' | 'rms';
 
-/** Samples of a PCM16 WAV file, resampled to 16 kHz mono. */
+/** Samples of a PCM16 WAV file (its first channel), resampled to 16 kHz mono. */
 export function decodeWav(file: Buffer): Int16Array | undefined {
-  if (file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE') return undefined;
-  let rate = SAMPLE_RATE;
-  let channels = 1;
-  for (let at = 12; at + 8 <= file.length;) {
-    const id = file.toString('ascii', at, at + 4);
-    const size = file.readUInt32LE(at + 4);
-    if (id === 'fmt ') {
-      channels = file.readUInt16LE(at + 10);
-      rate = file.readUInt32LE(at + 12);
-    } else if (id === 'data') {
-      const frames = Math.floor(Math.min(size, file.length - at - 8) / (2 * channels));
-      const mono = new Int16Array(frames);
-      for (let i = 0; i < frames; i++) mono[i] = file.readInt16LE(at + 8 + i * 2 * channels);
-      if (rate === SAMPLE_RATE) return mono;
-      const out = new Int16Array(Math.floor((frames * SAMPLE_RATE) / rate));
-      for (let i = 0; i < out.length; i++) out[i] = mono[Math.min(frames - 1, Math.floor((i * rate) / SAMPLE_RATE))]!;
-      return out;
-    }
-    at += 8 + size + (size % 2);
+  let info: WavInfo;
+  try {
+    info = readWavInfo(file);
+  } catch {
+    return undefined;
   }
-  return undefined;
+  const { channels, sampleRate: rate, dataOffset, dataBytes } = info;
+  const frames = Math.floor(dataBytes / (2 * channels));
+  const mono = new Int16Array(frames);
+  for (let i = 0; i < frames; i++) mono[i] = file.readInt16LE(dataOffset + i * 2 * channels);
+  if (rate === SAMPLE_RATE) return mono;
+  const out = new Int16Array(Math.floor((frames * SAMPLE_RATE) / rate));
+  for (let i = 0; i < out.length; i++) out[i] = mono[Math.min(frames - 1, Math.floor((i * rate) / SAMPLE_RATE))]!;
+  return out;
 }
 
 function runFlite(text: string, voice: Voice, out: string): Promise<boolean> {

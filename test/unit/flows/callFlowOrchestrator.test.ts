@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ActivityNames } from '../../../shared/flows/activityNames';
-import { RETRYABLE_MARKER } from '../../../shared/flows/activityTypes';
-import {
-  type CallFlowInput,
-  type CallFlowOutput,
-  callFlowOrchestrator,
-} from '../../../shared/flows/callFlowOrchestrator';
-import { CallEvents } from '../../../shared/flows/callEventNames';
+import { RETRYABLE_MARKER } from '../../../shared/callflow/activityTypes';
+import { callFlowOrchestrator } from '../../../shared/callflow/callFlowRun';
+import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
+import type { CallFlowInput, CallFlowOutput } from '../../../shared/callflow/types';
 import type { FlowSet } from '../../../shared/flows/flowSchema';
 import { loadFlows } from '../../../shared/flows/loadFlows';
 import { parseFlowFile } from '../../../shared/flows/parseFlowFile';

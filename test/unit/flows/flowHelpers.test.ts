@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateCondition } from '../../../shared/flows/evaluateCondition';
 import { maskVariables } from '../../../shared/flows/maskVariables';
-import { interpolate, toPlaySources } from '../../../shared/flows/prompts';
-import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from '../../../shared/flows/recognition';
+import { interpolate, toPlaySources } from '../../../shared/callflow/prompts';
+import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from '../../../shared/callflow/recognition';
 
 const menu = {
   choices: [

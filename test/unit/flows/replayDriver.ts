@@ -9,7 +9,7 @@ import type {
   StartRecordingInput,
   StopRecordingInput,
   TransferInput,
-} from '../../../shared/flows/activityTypes';
+} from '../../../shared/callflow/activityTypes';
 
 // Drives an orchestrator the way the Durable extension does, without a host: each episode replays the
 // whole history through the library's own Orchestrator, reads the actions it returns, records them as

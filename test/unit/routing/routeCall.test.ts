@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
 import { routeCall } from '../../../shared/routing/routeCall';
-import { isFlowOpen } from '../../../shared/routing/isFlowOpen';
-import { parseWeeklySchedule } from '../../../shared/routing/weeklySchedule';
-import { isHoliday } from '../../../shared/routing/holidays';
+import { isFlowOpen } from '../../../shared/schedule/isFlowOpen';
+import { parseWeeklySchedule } from '../../../shared/schedule/weeklySchedule';
+import { isHoliday } from '../../../shared/schedule/holidays';
 
 const flows = parseFlowFile(
   `

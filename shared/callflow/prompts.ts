@@ -1,5 +1,5 @@
 import type { PlaySource } from './activityTypes';
-import type { Flow, Prompt } from './flowSchema';
+import type { Flow, Prompt } from '../flows/flowSchema';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_-]*)\s*\}\}/g;
 

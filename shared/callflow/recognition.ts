@@ -1,6 +1,6 @@
 import type { Tone } from './activityTypes';
-import type { CallEventData } from './callEventNames';
-import type { AskStep, Choice } from './flowSchema';
+import type { AskStep, Choice } from '../flows/flowSchema';
+import type { CallEventData } from './names';
 
 const TONES: Record<string, Tone> = {
   '0': 'zero',

@@ -116,3 +116,21 @@ export interface SendSmsOutput {
   /** false when the recipient opted out. */
   sent: boolean;
 }
+
+/** ca.createCall: places an outbound call whose callbacks go to the orchestration `callId`. */
+export interface CreateCallInput {
+  callId: string;
+  target: string;
+  sourceCallerId: string;
+}
+
+export interface CreateCallOutput {
+  /** Absent only if ACS answered without one; CallConnected names it then. */
+  callConnectionId?: string;
+}
+
+/** calls.release: the call no longer counts towards its flow's overflow.maxActiveCalls. */
+export interface ReleaseCallInput {
+  flow: string;
+  callId: string;
+}

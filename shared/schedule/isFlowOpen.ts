@@ -1,6 +1,14 @@
-import type { Hours } from '../flows/flowSchema';
-import { isHoliday } from './holidays';
+import { isHoliday, type HolidayEntry } from './holidays';
 import { parseWeeklySchedule, isWithinSchedule, type WeeklyInterval } from './weeklySchedule';
+
+// Opening hours: a weekly schedule in a time zone, minus holidays (a leaf: flows and routing use it).
+
+/** The opening hours of a flow (flowSchema's hours), as this module reads them. */
+export interface OpeningHours {
+  timeZone: string;
+  open: string | readonly string[];
+  holidays?: readonly (string | HolidayEntry)[];
+}
 
 // Schedules are parsed once per hours object (flows are loaded once and reused for every call).
 const compiled = new WeakMap<object, WeeklyInterval[]>();
@@ -15,7 +23,7 @@ export function scheduleIntervals(open: string | readonly string[], cacheKey?: o
 }
 
 /** Open at `now`: inside the weekly hours (local time in hours.timeZone) and not a holiday. No hours = always open. */
-export function isFlowOpen(hours: Hours | undefined, now: Date): boolean {
+export function isFlowOpen(hours: OpeningHours | undefined, now: Date): boolean {
   if (!hours) return true;
   if (isHoliday(hours.holidays, now, hours.timeZone)) return false;
   return isWithinSchedule(scheduleIntervals(hours.open, hours), now, hours.timeZone);

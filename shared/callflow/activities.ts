@@ -18,10 +18,13 @@ import {
 import { RestError } from '@azure/core-rest-pipeline';
 import type { Config } from '../config';
 import { RemoteServiceError } from '../errors';
-import { ActivityNames } from '../flows/activityNames';
+import { phoneNumberOf } from '../acs/identifiers';
 import {
   RETRYABLE_MARKER,
   type AddParticipantInput,
+  type CreateCallInput,
+  type CreateCallOutput,
+  type ReleaseCallInput,
   type HangUpInput,
   type PlayInput,
   type PlaySource,
@@ -34,16 +37,9 @@ import {
   type StopMediaStreamingInput,
   type StopRecordingInput,
   type TransferInput,
-} from '../flows/activityTypes';
+} from './activityTypes';
 import { callbackUri } from './callSession';
-
-/** ca.createCall: places an outbound call whose callbacks go to the orchestration `callId`. */
-export const CREATE_CALL = 'ca.createCall';
-export interface CreateCallInput {
-  callId: string;
-  target: string;
-  sourceCallerId: string;
-}
+import { ActivityNames, type ActivityName } from './names';
 
 export interface CallActivityDeps {
   config: Config;
@@ -51,12 +47,14 @@ export interface CallActivityDeps {
   sms: SmsClient;
   /** The SMS opt-out list (STOP); sending to an opted-out number is skipped. */
   isOptedOut?: (phoneNumber: string) => Promise<boolean>;
+  /** Calls in progress of the flows that cap them. */
+  activeCalls: { remove(flow: string, callId: string): Promise<void> };
 }
 
 type Activity = (input: never) => Promise<unknown>;
 
-/** Each Call Automation step of a flow as an activity; name -> handler (names in flows/activityNames.ts). */
-export function createCallActivities(deps: CallActivityDeps): Record<string, Activity> {
+/** Every activity of the call workflow: name (names.ts) -> handler. */
+export function createCallActivities(deps: CallActivityDeps): Record<ActivityName, Activity> {
   const { client, config } = deps;
   const media = (callConnectionId: string) => client.getCallConnection(callConnectionId).getCallMedia();
   return {
@@ -131,7 +129,7 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
         );
       return { sent: true, messageId: result.messageId };
     },
-    [CREATE_CALL]: async (input: CreateCallInput) => {
+    [ActivityNames.createCall]: async (input: CreateCallInput): Promise<CreateCallOutput> => {
       const result = await acs('createCall', () =>
         client.createCall(
           {
@@ -149,6 +147,7 @@ export function createCallActivities(deps: CallActivityDeps): Record<string, Act
       );
       return { callConnectionId: result.callConnectionProperties.callConnectionId };
     },
+    [ActivityNames.releaseCall]: (input: ReleaseCallInput) => deps.activeCalls.remove(input.flow, input.callId),
   };
 }
 
@@ -181,7 +180,7 @@ function identifier(rawIdOrNumber: string): CommunicationIdentifier {
 }
 
 function phone(number: string): PhoneNumberIdentifier {
-  return { phoneNumber: number.startsWith('4:') ? number.slice(2) : number };
+  return { phoneNumber: phoneNumberOf(number) };
 }
 
 function toPlaySource(source: PlaySource): FileSource | TextSource | SsmlSource {

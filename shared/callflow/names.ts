@@ -1,6 +1,43 @@
+// Every name the call workflow is known by: its orchestrations, the activities they schedule (inputs and
+// outputs in activityTypes.ts) and the events raised to a call's orchestration. functions/ registers
+// under these names; nothing else spells them.
+
+/** Orchestrations of the call workflow. */
+export const OrchestrationNames = {
+  /** One per call (instance id = callId): connects, then interprets the flow. */
+  callFlow: 'callFlow',
+  /** One per reminder campaign. */
+  reminderCampaign: 'reminderCampaign',
+  /** One per contact of a campaign: places the call, retries the unanswered. */
+  campaignContact: 'campaignContact',
+} as const;
+
+/** Activities of the call workflow: one Call Automation (or SMS) request each, plus bookkeeping. */
+export const ActivityNames = {
+  createCall: 'ca.createCall',
+  play: 'ca.play',
+  recognize: 'ca.recognize',
+  transfer: 'ca.transfer',
+  addParticipant: 'ca.addParticipant',
+  startRecording: 'ca.startRecording',
+  stopRecording: 'ca.stopRecording',
+  startMediaStreaming: 'ca.startMediaStreaming',
+  stopMediaStreaming: 'ca.stopMediaStreaming',
+  hangUp: 'ca.hangUp',
+  sendSms: 'sms.send',
+  /** Removes the call from its flow's calls in progress (overflow.maxActiveCalls) when it ends. */
+  releaseCall: 'calls.release',
+} as const;
+
+export type ActivityName = (typeof ActivityNames)[keyof typeof ActivityNames];
+
 // Names under which events are raised to a call's orchestration. ACS callback events keep their ACS
 // type name without "Microsoft.Communication."; the data is the event's data ({...eventData}).
 export const CallEvents = {
+  callConnected: 'CallConnected',
+  answerFailed: 'AnswerFailed',
+  createCallFailed: 'CreateCallFailed',
+  callDisconnected: 'CallDisconnected',
   playCompleted: 'PlayCompleted',
   playFailed: 'PlayFailed',
   playCanceled: 'PlayCanceled',
@@ -14,7 +51,6 @@ export const CallEvents = {
   mediaStreamingStarted: 'MediaStreamingStarted',
   mediaStreamingStopped: 'MediaStreamingStopped',
   mediaStreamingFailed: 'MediaStreamingFailed',
-  callDisconnected: 'CallDisconnected',
   // Raised by the app on behalf of the media bridge (not ACS events): data VoiceAgentEventData.
   voiceAgentHandoff: 'VoiceAgentHandoff',
   voiceAgentEnded: 'VoiceAgentEnded',
@@ -22,9 +58,17 @@ export const CallEvents = {
 
 export type CallEventName = (typeof CallEvents)[keyof typeof CallEvents];
 
+const callEventNames = new Set<string>(Object.values(CallEvents));
+
+/** Whether a call's orchestration waits for events of this name (others are acknowledged and dropped). */
+export function isCallEventName(name: string): name is CallEventName {
+  return callEventNames.has(name);
+}
+
 /** The part of an ACS callback's data the interpreter reads. */
 export interface CallEventData {
   callConnectionId?: string;
+  serverCallId?: string;
   operationContext?: string;
   resultInformation?: { code?: number; subCode?: number; message?: string };
   recognitionType?: 'dtmf' | 'speech' | 'choices';

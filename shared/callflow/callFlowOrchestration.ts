@@ -1,0 +1,73 @@
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { CreateCallInput, CreateCallOutput, ReleaseCallInput } from './activityTypes';
+import type { CallSession } from './callSession';
+import { runCallFlow } from './callFlowRun';
+import { ActivityNames, CallEvents } from './names';
+import type { CallFlowResult, NotConnectedReason } from './types';
+
+// The call's workflow: one durable orchestration per call. It is started before ACS can call back
+// (inbound: before :answer, outbound: before createCall), so it first waits for CallConnected, which
+// names the connection, then interprets the flow.
+
+const CONNECT_TIMEOUT_MS = 60_000;
+
+/** The orchestrator function registered as OrchestrationNames.callFlow (input: a CallSession). */
+export function* callFlowOrchestration(context: OrchestrationContext): Generator<Task, CallFlowResult, unknown> {
+  const session = context.df.getInput<CallSession>();
+  const result = yield* connectAndRun(context, session);
+  if (session.direction === 'inbound' && session.flow.overflow?.maxActiveCalls !== undefined) {
+    const release: ReleaseCallInput = { flow: session.flowName, callId: session.callId };
+    yield context.df.callActivity(ActivityNames.releaseCall, release);
+  }
+  return result;
+}
+
+function notConnected(reason: NotConnectedReason): CallFlowResult {
+  return { outcome: 'not-connected', reason, lastStep: '', stepsTaken: 0, variables: {} };
+}
+
+function* connectAndRun(context: OrchestrationContext, session: CallSession): Generator<Task, CallFlowResult, unknown> {
+  const df = context.df;
+  df.setCustomStatus({ step: 'connecting', stepsTaken: 0, variables: {}, path: [] });
+
+  let callConnectionId = session.callConnectionId;
+  if (session.direction === 'outbound' && !callConnectionId) {
+    const create: CreateCallInput = {
+      callId: session.callId,
+      target: session.callerId,
+      sourceCallerId: session.dialled,
+    };
+    try {
+      const created = (yield df.callActivity(ActivityNames.createCall, create)) as CreateCallOutput;
+      callConnectionId = created.callConnectionId;
+    } catch {
+      return notConnected('failed');
+    }
+  }
+
+  const connected = df.waitForExternalEvent(CallEvents.callConnected);
+  const answerFailed = df.waitForExternalEvent(CallEvents.answerFailed);
+  const createCallFailed = df.waitForExternalEvent(CallEvents.createCallFailed);
+  const disconnected = df.waitForExternalEvent(CallEvents.callDisconnected);
+  const timeout = df.createTimer(
+    new Date(df.currentUtcDateTime.getTime() + ((session.ringTimeoutSeconds ?? 0) * 1000 + CONNECT_TIMEOUT_MS)),
+  );
+  const winner = (yield df.Task.any([connected, answerFailed, createCallFailed, disconnected, timeout])) as Task;
+  if (winner !== timeout) timeout.cancel();
+  if (winner === createCallFailed) return notConnected('no-answer');
+  if (winner === answerFailed) return notConnected('failed');
+  if (winner === disconnected) return notConnected('caller-hung-up');
+  if (winner === timeout) return notConnected('timeout');
+
+  const data = (connected.result ?? {}) as { callConnectionId?: string; serverCallId?: string };
+  return yield* runCallFlow(context, {
+    callConnectionId: data.callConnectionId ?? callConnectionId ?? '',
+    serverCallId: data.serverCallId ?? session.serverCallId ?? '',
+    callerId: session.callerId,
+    dialled: session.dialled,
+    flowName: session.flowName,
+    flow: session.flow,
+    startStep: session.startStep,
+    variables: session.variables,
+  });
+}

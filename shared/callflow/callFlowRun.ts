@@ -1,0 +1,156 @@
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { phoneNumberOf } from '../acs/identifiers';
+import { E164, type Flow, type Prompt, type Step } from '../flows/flowSchema';
+import { maskVariables } from '../flows/maskVariables';
+import type { HangUpInput, PlayInput, PlaySource } from './activityTypes';
+import { ActivityNames, CallEvents } from './names';
+import { toPlaySources } from './prompts';
+import { runStep } from './steps/runStep';
+import type { CallFlowInput, CallFlowOutput, CallFlowStatus, CallOutcome } from './types';
+import { awaitOutcome, runActivity, type Outcome } from './waiting';
+
+// The call's durable orchestration: interprets one flow for one call, one step at a time (step handlers
+// in steps/, the waiting machinery in waiting.ts). Deterministic under replay: the flow travels in the
+// input, time comes from context.df.currentUtcDateTime, operation contexts come from a counter.
+
+const PLAY_TIMEOUT_MS = 5 * 60_000; // a safety net for events ACS should always send; prompts can be long
+const DEFAULT_STEP_LIMIT = 200;
+const PATH_LENGTH = 20;
+
+/** Where a step leads: another step, the end of the flow (hang up), or the error path. */
+export type StepResult = { next: string | undefined } | { end: CallOutcome } | { error: unknown };
+
+export type Flowing = Generator<Task, StepResult, unknown>;
+
+/** One flow run for one call: its state and the requests every step makes. */
+export class CallFlowRun {
+  readonly variables: Record<string, string>;
+  private operations = 0;
+  private stepsTaken = 0;
+  private readonly path: string[] = [];
+  private current: string;
+
+  constructor(
+    readonly context: OrchestrationContext,
+    readonly input: CallFlowInput,
+  ) {
+    this.variables = { ...(input.flow.variables ?? {}), ...(input.variables ?? {}) };
+    this.current = input.startStep ?? input.flow.start;
+  }
+
+  get flow(): Flow {
+    return this.input.flow;
+  }
+
+  get df(): OrchestrationContext['df'] {
+    return this.context.df;
+  }
+
+  *run(): Generator<Task, CallFlowOutput, unknown> {
+    const limit = this.flow.maxSteps ?? DEFAULT_STEP_LIMIT;
+    let failingStep: string | undefined;
+    for (;;) {
+      if (this.stepsTaken >= limit) {
+        yield* this.hangUp();
+        return this.finish('step-limit');
+      }
+      const id = this.current;
+      const step: Step | undefined = this.flow.steps[id];
+      this.stepsTaken += 1;
+      this.path.push(id);
+      if (this.path.length > PATH_LENGTH) this.path.shift();
+      this.df.setCustomStatus(this.status());
+
+      const result: StepResult = step ? yield* runStep(this, id, step) : { error: new Error('unknown step') };
+
+      if ('end' in result) return this.finish(result.end);
+      if ('error' in result) {
+        // A failed Call Automation request: go to the step's (or flow's) error step, once per failure.
+        const target = (step && 'onError' in step ? step.onError : undefined) ?? this.flow.onError;
+        if (target === undefined || target === id || failingStep === id) {
+          yield* this.hangUp();
+          return this.finish('failed');
+        }
+        failingStep = target;
+        this.current = target;
+        continue;
+      }
+      if (result.next === undefined) {
+        yield* this.hangUp();
+        return this.finish('completed');
+      }
+      if (failingStep !== undefined && id === failingStep) failingStep = undefined;
+      this.current = result.next;
+    }
+  }
+
+  private status(): CallFlowStatus {
+    return {
+      step: this.current,
+      stepsTaken: this.stepsTaken,
+      variables: maskVariables(this.variables),
+      path: [...this.path],
+    };
+  }
+
+  private finish(outcome: CallOutcome): CallFlowOutput {
+    this.df.setCustomStatus({ ...this.status(), outcome });
+    return { outcome, lastStep: this.current, stepsTaken: this.stepsTaken, variables: maskVariables(this.variables) };
+  }
+
+  // ---- what steps share -------------------------------------------------------------------------
+
+  /** A fresh operationContext for a request of this step. */
+  operationContext(stepId: string): string {
+    this.operations += 1;
+    return `${stepId}:${this.operations}`;
+  }
+
+  sources(prompt: Prompt): PlaySource[] {
+    return toPlaySources(prompt, this.flow, this.variables);
+  }
+
+  *hangUp(): Generator<Task, void, unknown> {
+    const input: HangUpInput = { callConnectionId: this.input.callConnectionId, forEveryone: true };
+    // Failing to hang up a call that is already gone is not worth a failure path.
+    yield* runActivity(this.df, ActivityNames.hangUp, input);
+  }
+
+  /** Plays a prompt and waits until it has played. */
+  *play(id: string, prompt: Prompt): Generator<Task, Outcome, unknown> {
+    const operationContext = this.operationContext(id);
+    const input: PlayInput = {
+      callConnectionId: this.input.callConnectionId,
+      operationContext,
+      sources: this.sources(prompt),
+    };
+    const outcome = yield* awaitOutcome(this.df, {
+      activity: { name: ActivityNames.play, input },
+      operationContext,
+      expect: [CallEvents.playCompleted, CallEvents.playFailed, CallEvents.playCanceled],
+      timeoutMs: PLAY_TIMEOUT_MS,
+    });
+    if (outcome.kind === 'event' && outcome.name === CallEvents.playFailed)
+      return { kind: 'error', error: new Error('play failed') };
+    return outcome;
+  }
+
+  /** Caller id for calls out to a PSTN number: the ACS number the call came in on. */
+  sourceCallerId(target: string): string | undefined {
+    const dialled = phoneNumberOf(this.input.dialled);
+    return E164.test(target) && E164.test(dialled) ? dialled : undefined;
+  }
+}
+
+/** Runs a flow with an input the caller assembled (e.g. once CallConnected has named the connection). */
+export function* runCallFlow(
+  context: OrchestrationContext,
+  input: CallFlowInput,
+): Generator<Task, CallFlowOutput, unknown> {
+  return yield* new CallFlowRun(context, input).run();
+}
+
+/** The interpreter alone as an orchestrator function (input: a connected call's CallFlowInput). */
+export function* callFlowOrchestrator(context: OrchestrationContext): Generator<Task, CallFlowOutput, unknown> {
+  return yield* runCallFlow(context, context.df.getInput<CallFlowInput>());
+}

@@ -1,0 +1,55 @@
+import type { Flow } from '../flows/flowSchema';
+import type { CallFlowInput } from './types';
+
+/**
+ * What a call's orchestration starts with. The orchestration exists before ACS knows the call
+ * (inbound: before :answer; outbound: before createCall), so the callConnectionId arrives later with
+ * CallConnected.
+ */
+export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 'serverCallId'> {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  callConnectionId?: string;
+  serverCallId?: string;
+  /** Outbound: how long to wait for the callee before giving up. */
+  ringTimeoutSeconds?: number;
+}
+
+export interface CallSessionOptions {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  /** Inbound: the caller; outbound: the person called. */
+  callerId: string;
+  /** Inbound: the number dialled; outbound: the number calling out. */
+  dialled: string;
+  flowName: string;
+  flow: Flow;
+  /** Default: the flow's start (routing may pick hours.closed). */
+  startStep?: string;
+  variables?: Record<string, string>;
+  /** Inbound: known from IncomingCall. */
+  serverCallId?: string;
+  ringTimeoutSeconds?: number;
+}
+
+/** The one way to build a call's session (incoming calls, placed calls and campaigns). */
+export function createCallSession(options: CallSessionOptions): CallSession {
+  const session: CallSession = {
+    callId: options.callId,
+    direction: options.direction,
+    callerId: options.callerId,
+    dialled: options.dialled,
+    flowName: options.flowName,
+    flow: options.flow,
+    startStep: options.startStep ?? options.flow.start,
+    variables: options.variables ?? {},
+  };
+  if (options.serverCallId !== undefined) session.serverCallId = options.serverCallId;
+  if (options.ringTimeoutSeconds !== undefined) session.ringTimeoutSeconds = options.ringTimeoutSeconds;
+  return session;
+}
+
+/** The callback URI ACS posts this call's events to. */
+export function callbackUri(callbackBaseUrl: string, callId: string): string {
+  return `${callbackBaseUrl}/api/calls/${encodeURIComponent(callId)}/events`;
+}

@@ -1,0 +1,108 @@
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { Flow } from '../../flows/flowSchema';
+import { createCallSession } from '../callSession';
+import { OrchestrationNames } from '../names';
+import type { CallFlowResult } from '../types';
+
+// A reminder campaign: calls a list of contacts with a flow, a bounded number at a time, retrying
+// callees who do not answer with exponential backoff, and reports one result per contact.
+
+export interface CampaignInput {
+  campaignId: string;
+  flowName: string;
+  flow: Flow;
+  from: string;
+  contacts: { to: string; variables?: Record<string, string> }[];
+  concurrency: number;
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  ringTimeoutSeconds?: number;
+}
+
+interface ContactInput extends Omit<CampaignInput, 'contacts' | 'concurrency'> {
+  index: number;
+  contact: CampaignInput['contacts'][number];
+}
+
+export interface ContactResult {
+  index: number;
+  /** The callee's number with all but the last two digits masked. */
+  to: string;
+  status: 'no-answer' | 'failed' | CallFlowResult['outcome'];
+  attempts: number;
+  lastStep?: string;
+}
+
+export function* reminderCampaignOrchestration(
+  context: OrchestrationContext,
+): Generator<Task, { campaignId: string; results: ContactResult[] }, unknown> {
+  const input = context.df.getInput<CampaignInput>();
+  const results: ContactResult[] = [];
+  const running: { index: number; task: Task }[] = [];
+  const settle = (entry: { index: number; task: Task }) => {
+    running.splice(running.indexOf(entry), 1);
+    results[entry.index] = entry.task.result as ContactResult;
+  };
+  for (let index = 0; index < input.contacts.length; index++) {
+    if (running.length >= input.concurrency) {
+      const winner = (yield context.df.Task.any(running.map((r) => r.task))) as Task;
+      settle(running.find((r) => r.task === winner)!);
+    }
+    const { contacts: _contacts, concurrency: _concurrency, ...shared } = input;
+    const contactInput: ContactInput = { ...shared, index, contact: input.contacts[index] };
+    running.push({
+      index,
+      task: context.df.callSubOrchestrator(
+        OrchestrationNames.campaignContact,
+        contactInput,
+        `${input.campaignId}:contact-${index}`,
+      ),
+    });
+    context.df.setCustomStatus({
+      started: index + 1,
+      finished: results.filter(Boolean).length,
+      total: input.contacts.length,
+    });
+  }
+  yield context.df.Task.all(running.map((r) => r.task));
+  for (const entry of [...running]) settle(entry);
+  return { campaignId: input.campaignId, results };
+}
+
+export function* campaignContactOrchestration(context: OrchestrationContext): Generator<Task, ContactResult, unknown> {
+  const input = context.df.getInput<ContactInput>();
+  const masked = input.contact.to.replace(/\d(?=\d{2})/g, '*');
+  let last: CallFlowResult | undefined;
+  for (let attempt = 1; attempt <= input.maxAttempts; attempt++) {
+    const callId = `${input.campaignId}-${input.index}-${attempt}`;
+    const session = createCallSession({
+      callId,
+      direction: 'outbound',
+      callerId: input.contact.to,
+      dialled: input.from,
+      flowName: input.flowName,
+      flow: input.flow,
+      variables: input.contact.variables,
+      ringTimeoutSeconds: input.ringTimeoutSeconds,
+    });
+    last = (yield context.df.callSubOrchestrator(OrchestrationNames.callFlow, session, callId)) as CallFlowResult;
+    const unanswered =
+      last.outcome === 'not-connected' &&
+      'reason' in last &&
+      (last.reason === 'no-answer' || last.reason === 'timeout');
+    if (!unanswered) {
+      return {
+        index: input.index,
+        to: masked,
+        status: last.outcome === 'not-connected' ? 'failed' : last.outcome,
+        attempts: attempt,
+        lastStep: last.lastStep,
+      };
+    }
+    if (attempt < input.maxAttempts) {
+      const delayMs = input.retryDelaySeconds * 1000 * 2 ** (attempt - 1);
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delayMs));
+    }
+  }
+  return { index: input.index, to: masked, status: 'no-answer', attempts: input.maxAttempts };
+}

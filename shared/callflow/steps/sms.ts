@@ -1,0 +1,30 @@
+import { phoneNumberOf } from '../../acs/identifiers';
+import { E164, type SmsStep } from '../../flows/flowSchema';
+import type { SendSmsInput } from '../activityTypes';
+import type { CallFlowRun, Flowing } from '../callFlowRun';
+import { ActivityNames } from '../names';
+import { interpolate } from '../prompts';
+import { runActivity } from '../waiting';
+
+/** sms: texts the caller (when they have a phone number) and goes on. */
+export function* sms(run: CallFlowRun, id: string, step: SmsStep): Flowing {
+  const { next } = step;
+  const to = phoneNumberOf(run.input.callerId);
+  const text = typeof step.sms === 'string' ? step.sms : step.sms.text;
+  const from =
+    (typeof step.sms === 'string' ? undefined : step.sms.from) ??
+    run.flow.sms?.from ??
+    phoneNumberOf(run.input.dialled);
+  // A caller without a phone number (an ACS user, a withheld number) cannot get a text.
+  if (!E164.test(to) || !E164.test(from)) return { next };
+  const input: SendSmsInput = {
+    from,
+    to,
+    message: interpolate(text, run.variables),
+    tag: `${run.input.flowName}/${id}`,
+  };
+  const sent = yield* runActivity(run.df, ActivityNames.sendSms, input);
+  if (sent.kind === 'disconnected') return { end: 'caller-hung-up' };
+  if (sent.kind === 'error') return { error: sent.error };
+  return { next };
+}

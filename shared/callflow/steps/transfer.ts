@@ -1,0 +1,39 @@
+import type { TransferStep } from '../../flows/flowSchema';
+import type { TransferInput } from '../activityTypes';
+import type { CallFlowRun, Flowing, StepResult } from '../callFlowRun';
+import { ActivityNames, CallEvents } from '../names';
+import { awaitOutcome } from '../waiting';
+
+/** How long after the ring time an outcome event may still come. */
+export const EVENT_GRACE_MS = 15_000;
+
+/** transfer: hands the call to another number or person (optionally after an announcement). */
+export function* transfer(run: CallFlowRun, id: string, step: TransferStep): Flowing {
+  const { transfer: target, announce, fallback } = step;
+  const timeoutSeconds = step.timeoutSeconds ?? 60;
+  const failed: StepResult = fallback ? { next: fallback } : { next: undefined };
+  if (announce) {
+    const played = yield* run.play(id, announce);
+    if (played.kind === 'disconnected') return { end: 'caller-hung-up' };
+  }
+  const operationContext = run.operationContext(id);
+  const sourceCallerId = run.sourceCallerId(target);
+  const input: TransferInput = {
+    callConnectionId: run.input.callConnectionId,
+    operationContext,
+    target,
+    ...(sourceCallerId ? { sourceCallerId } : {}),
+  };
+  const outcome = yield* awaitOutcome(run.df, {
+    activity: { name: ActivityNames.transfer, input },
+    operationContext,
+    expect: [CallEvents.callTransferAccepted, CallEvents.callTransferFailed],
+    timeoutMs: timeoutSeconds * 1000 + EVENT_GRACE_MS,
+  });
+  if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };
+  if (outcome.kind === 'event' && outcome.name === CallEvents.callTransferAccepted) return { end: 'transferred' };
+  // A rejected request with no fallback takes the error path; otherwise (failed, rejected, nobody
+  // answered) the fallback step, or the end of the call.
+  if (outcome.kind === 'error' && !fallback) return { error: outcome.error };
+  return failed;
+}

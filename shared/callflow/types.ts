@@ -1,0 +1,49 @@
+import type { Flow } from '../flows/flowSchema';
+
+/** What the interpreter runs with once the call is connected. */
+export interface CallFlowInput {
+  callConnectionId: string;
+  serverCallId: string;
+  /** E.164 number or ACS raw id of the caller (outbound: the person called). */
+  callerId: string;
+  /** The ACS number the caller dialled (outbound: the number calling out). */
+  dialled: string;
+  flowName: string;
+  /** The validated flow, as loaded when the call started. */
+  flow: Flow;
+  /** Default: flow.start (routing may pick hours.closed). */
+  startStep?: string;
+  variables?: Record<string, string>;
+}
+
+export type CallOutcome = 'completed' | 'transferred' | 'caller-hung-up' | 'failed' | 'step-limit';
+
+export interface CallFlowOutput {
+  outcome: CallOutcome;
+  lastStep: string;
+  stepsTaken: number;
+  /** Masked: digits replaced by "*". */
+  variables: Record<string, string>;
+}
+
+export type NotConnectedReason = 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout';
+
+/** What a call's orchestration returns: the flow's output, or why the call never connected. */
+export type CallFlowResult =
+  | CallFlowOutput
+  | {
+      outcome: 'not-connected';
+      reason: NotConnectedReason;
+      lastStep: string;
+      stepsTaken: 0;
+      variables: Record<string, string>;
+    };
+
+/** What context.df.setCustomStatus receives before each step (read by GET /api/calls/{id}). */
+export interface CallFlowStatus {
+  step: string;
+  stepsTaken: number;
+  variables: Record<string, string>;
+  /** The most recent steps, oldest first. */
+  path: string[];
+}
