@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { isRestError } from '@azure/core-rest-pipeline';
 import { redactText } from '../insights/redact';
 import { createTableOnce } from '../storage/createTableOnce';
 
@@ -67,7 +68,7 @@ export class ConversationStore {
       const row = await this.table.getEntity<Row>(key, 'state');
       return { state: JSON.parse(row.state) as ConversationState, etag: row.etag };
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      if (isRestError(error) && error.statusCode === 404) return undefined;
       throw error;
     }
   }
@@ -111,7 +112,7 @@ export class ConversationStore {
         else await this.table.createEntity(row);
         return result;
       } catch (error) {
-        const conflict = error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
+        const conflict = isRestError(error) && (error.statusCode === 412 || error.statusCode === 409);
         if (!conflict || attempt >= 8) throw error;
       }
     }
@@ -129,7 +130,7 @@ export class ConversationStore {
         await this.table.updateEntity(row, 'Replace', { etag: found.etag });
         return true;
       } catch (error) {
-        if (!(error instanceof RestError && error.statusCode === 412)) throw error;
+        if (!(isRestError(error) && error.statusCode === 412)) throw error;
       }
     }
     return false;
@@ -151,7 +152,7 @@ export class ConversationStore {
       await this.table.deleteEntity(key, 'state', { etag });
       return true;
     } catch (error) {
-      if (error instanceof RestError && (error.statusCode === 404 || error.statusCode === 412)) return false;
+      if (isRestError(error) && (error.statusCode === 404 || error.statusCode === 412)) return false;
       throw error;
     }
   }

@@ -1,12 +1,11 @@
 import winkNLP, { type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { compareTwoStrings } from 'string-similarity';
 import type { MessagingAgent } from '../flows/flowSchema';
 import type { ChatModel, ModelReply } from './chatModel';
 import { fixedReply } from './fixedReplies';
 
 // The offline model: intent matching over the agent's FAQ with wink-nlp (lemmas, stop words dropped) and
-// string-similarity (typos), plus the two built-in intents that call tools. After a tool has run it says
+// shared stems, plus the two built-in intents that call tools. After a tool has run it says
 // the tool's fixed reply. Deterministic, so tests and benchmarks know what it answers.
 
 const HANDOFF = /\b(agent|human|person|representative|someone real|operator)\b/i;
@@ -33,11 +32,16 @@ function lemmas(text: string): string[] {
   return words;
 }
 
+/** Words that share their first five letters (refund/refunds/refunded) count as a near match. */
+function sameStem(a: string, b: string): boolean {
+  return a.length >= 5 && b.length >= 5 && a.slice(0, 5) === b.slice(0, 5);
+}
+
 /** How well a message matches one way of asking: shared lemmas, each counted by its closest fuzzy match. */
 function score(message: string[], phrase: string[]): number {
   if (!message.length || !phrase.length) return 0;
   const matched = phrase.reduce(
-    (sum, p) => sum + Math.max(...message.map((m) => (m === p ? 1 : compareTwoStrings(m, p) >= 0.8 ? 0.8 : 0))),
+    (sum, p) => sum + Math.max(...message.map((m) => (m === p ? 1 : sameStem(m, p) ? 0.8 : 0))),
     0,
   );
   // Mostly: how much of the way of asking is there; a little: how much of the message it explains.

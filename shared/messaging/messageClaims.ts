@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { isRestError } from '@azure/core-rest-pipeline';
 import { createTableOnce } from '../storage/createTableOnce';
 
 /**
@@ -29,7 +30,7 @@ export class MessageClaims {
       });
       return true;
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 409) return false;
+      if (isRestError(error) && error.statusCode === 409) return false;
       throw error;
     }
   }
@@ -49,7 +50,7 @@ export class MessageClaims {
     try {
       await this.table.deleteEntity(this.key(channel, messageId), 'claim');
     } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      if (!(isRestError(error) && error.statusCode === 404)) throw error;
     }
   }
 }

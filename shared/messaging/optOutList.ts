@@ -1,6 +1,7 @@
 import { phoneNumberOf } from '../acs/identifiers';
 import { createHash } from 'node:crypto';
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { isRestError } from '@azure/core-rest-pipeline';
 import { createTableOnce } from '../storage/createTableOnce';
 
 /**
@@ -24,7 +25,7 @@ export class OptOutList {
       await this.table.getEntity('optout', this.key(phoneNumber));
       return true;
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return false;
+      if (isRestError(error) && error.statusCode === 404) return false;
       throw error;
     }
   }
@@ -42,7 +43,7 @@ export class OptOutList {
     try {
       await this.table.deleteEntity('optout', this.key(phoneNumber));
     } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      if (!(isRestError(error) && error.statusCode === 404)) throw error;
     }
   }
 }
