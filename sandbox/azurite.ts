@@ -74,7 +74,7 @@ function waitForPorts(child: ChildProcess): Promise<Record<'Blob' | 'Queue' | 'T
   return new Promise((resolve, reject) => {
     const found: Partial<Record<'Blob' | 'Queue' | 'Table', number>> = {};
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => fail(new Error(`Azurite did not start within 120 s:\n${output}`)), 120_000);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill();

@@ -1,30 +1,38 @@
 // `npm run acs`: the emulator standalone. Writes `.sandbox/acs.json` so other processes can find it.
-// Settings: flags `--port=N --subscriptions=FILE --time-scale=X --resource-id=ID --access-key=KEY` or the
-// environment (ACS_EMULATOR_PORT, ACS_EMULATOR_SUBSCRIPTIONS, ACS_EMULATOR_TIME_SCALE,
-// ACS_IMMUTABLE_RESOURCE_ID, ACS_EMULATOR_ACCESS_KEY, ACS_EMULATOR_INFO_FILE to write elsewhere).
+// Settings: flags `--port N --subscriptions FILE --time-scale X --resource-id ID --access-key KEY
+// --info-file FILE` (or `--flag=value`), else the environment (ACS_EMULATOR_PORT, ACS_EMULATOR_SUBSCRIPTIONS,
+// ACS_EMULATOR_TIME_SCALE, ACS_IMMUTABLE_RESOURCE_ID, ACS_EMULATOR_ACCESS_KEY, ACS_EMULATOR_INFO_FILE).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startAcsEmulator } from './index';
 
-function setting(flag: string, env: string): string | undefined {
-  const prefix = `--${flag}=`;
-  const arg = process.argv.slice(2).find((a) => a.startsWith(prefix));
-  return arg ? arg.slice(prefix.length) : process.env[env] || undefined;
-}
+const FLAGS = {
+  port: 'ACS_EMULATOR_PORT',
+  subscriptions: 'ACS_EMULATOR_SUBSCRIPTIONS',
+  'time-scale': 'ACS_EMULATOR_TIME_SCALE',
+  'resource-id': 'ACS_IMMUTABLE_RESOURCE_ID',
+  'access-key': 'ACS_EMULATOR_ACCESS_KEY',
+  'info-file': 'ACS_EMULATOR_INFO_FILE',
+} as const;
 
 async function main(): Promise<void> {
-  const port = setting('port', 'ACS_EMULATOR_PORT');
-  const timeScale = setting('time-scale', 'ACS_EMULATOR_TIME_SCALE');
+  // Strict: a mistyped flag is an error that names it, not a setting silently ignored.
+  const { values } = parseArgs({
+    options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+  });
+  const setting = (flag: keyof typeof FLAGS): string | undefined =>
+    values[flag] ?? (process.env[FLAGS[flag]] || undefined);
+  const port = setting('port');
+  const timeScale = setting('time-scale');
   const emulator = await startAcsEmulator({
     port: port ? Number(port) : 0,
     timeScale: timeScale ? Number(timeScale) : undefined,
-    immutableResourceId: setting('resource-id', 'ACS_IMMUTABLE_RESOURCE_ID'),
-    accessKey: setting('access-key', 'ACS_EMULATOR_ACCESS_KEY'),
-    subscriptionsFile: setting('subscriptions', 'ACS_EMULATOR_SUBSCRIPTIONS'),
+    immutableResourceId: setting('resource-id'),
+    accessKey: setting('access-key'),
+    subscriptionsFile: setting('subscriptions'),
   });
-  const file = resolve(
-    setting('info-file', 'ACS_EMULATOR_INFO_FILE') ?? resolve(__dirname, '..', '..', '..', '.sandbox', 'acs.json'),
-  );
+  const file = resolve(setting('info-file') ?? resolve(__dirname, '..', '..', '..', '.sandbox', 'acs.json'));
   mkdirSync(dirname(file), { recursive: true });
   const { endpoint, connectionString, caCertPath, jwksUrl, immutableResourceId, controlUrl, proxyUrl, issuer } =
     emulator;

@@ -114,7 +114,8 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => void respond());
+    const respond = async () => {
       const record: RecordedRequest = {
         method: req.method ?? 'GET',
         path: '',
@@ -131,7 +132,7 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
         record.query = Object.fromEntries(url.searchParams);
         const raw = Buffer.concat(chunks);
         authorize(req, options.expectedToken);
-        record.body = parseBody(req, raw);
+        record.body = await parseBody(req, raw);
         const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(url.pathname)));
         if (fault) {
           fault.remaining -= 1;
@@ -156,7 +157,7 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
         if (error instanceof HttpError) send(res, record, error.status, { error: error.error }, error.headers);
         else send(res, record, 500, { error: { code: 'InternalServerError', message: (error as Error).message } });
       }
-    });
+    };
   });
 
   function route(
@@ -485,14 +486,13 @@ interface Multipart {
   files: Record<string, Buffer>;
 }
 
-function parseBody(req: IncomingMessage, raw: Buffer): unknown {
+async function parseBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (raw.length === 0) return undefined;
   if (type.startsWith('multipart/form-data')) {
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
     if (!boundary) throw badRequest('multipart/form-data without a boundary.');
-    const parsed = parseMultipart(raw, boundary[1] ?? boundary[2]);
-    return parsed;
+    return parseMultipart(raw, type);
   }
   if (!type.includes('json'))
     throw new HttpError(415, { code: 'UnsupportedMediaType', message: `Unsupported content type '${type}'.` });
@@ -503,25 +503,22 @@ function parseBody(req: IncomingMessage, raw: Buffer): unknown {
   }
 }
 
-function parseMultipart(raw: Buffer, boundary: string): Multipart {
+/** The platform's own multipart/form-data parser (fetch's Request, undici), not a hand-written one. */
+async function parseMultipart(raw: Buffer, type: string): Promise<Multipart> {
+  let form: FormData;
+  try {
+    form = await new Request('http://fake.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: raw,
+    }).formData();
+  } catch (error) {
+    throw badRequest(`The multipart/form-data body cannot be parsed: ${(error as Error).message}`);
+  }
   const result: Multipart = { fields: {}, files: {} };
-  const delimiter = Buffer.from(`--${boundary}`);
-  let start = raw.indexOf(delimiter);
-  while (start !== -1) {
-    const next = raw.indexOf(delimiter, start + delimiter.length);
-    if (next === -1) break;
-    const part = raw.subarray(start + delimiter.length + 2, next - 2); // skip CRLF after delimiter and before next
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd !== -1) {
-      const headers = part.subarray(0, headerEnd).toString('utf8');
-      const content = part.subarray(headerEnd + 4);
-      const name = /name="([^"]+)"/i.exec(headers)?.[1];
-      if (name) {
-        if (/filename="/i.test(headers)) result.files[name] = Buffer.from(content);
-        else result.fields[name] = content.toString('utf8');
-      }
-    }
-    start = next;
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') result.fields[name] = value;
+    else result.files[name] = Buffer.from(await value.arrayBuffer());
   }
   return result;
 }

@@ -93,6 +93,12 @@ export function loadApp(appDir: string): LoadedApp {
   }
   if (registrations.problems.length) throw new AppLoadError(registrations.problems.join('\n'));
 
+  const functions = functionsOf(registrations);
+  return { dir, hostJson, registrations, functions, entryFiles };
+}
+
+/** The functions an app registered, each with its trigger, or why this host cannot serve it. */
+export function functionsOf(registrations: Registrations): Map<string, AppFunction> {
   const functions = new Map<string, AppFunction>();
   for (const [name, fn] of registrations.functions) {
     const entry = Object.entries(fn.metadata.bindings).find(
@@ -114,7 +120,7 @@ export function loadApp(appDir: string): LoadedApp {
       : `Function "${name}" uses trigger type "${trigger.type}", which this local host does not run (it runs ${SUPPORTED_TRIGGERS.join(', ')}).`;
     functions.set(name, { ...fn, name, triggerName, trigger, error });
   }
-  return { dir, hostJson, registrations, functions, entryFiles };
+  return functions;
 }
 
 /** Programming model v3 (function.json per function) is refused by name, with the way forward. */

@@ -9,8 +9,9 @@ import { handleEventGrid } from './triggers/eventGridTrigger';
 import { BlobTriggerListener } from './triggers/blobTrigger';
 import { TimerTriggerScheduler } from './triggers/timerTrigger';
 import { DurableEngine } from './durable/engine';
-import { DurableStore } from './durable/store';
+import { TableDurableStore } from './durable/tableStore';
 import { DURABLE_PREFIX, durableClientData, handleDurableApi } from './durable/httpApi';
+import { RETRY_AFTER_SECONDS, StorageHealth, StorageUnavailableError } from './storageHealth';
 
 export interface HostOptions {
   appDir: string;
@@ -19,6 +20,8 @@ export interface HostOptions {
   /** When set, function- and admin-level HTTP triggers require this key (`func start` does not check keys). */
   functionKey?: string;
   blobPollMs?: number;
+  /** How long any one call to the host's storage may take before it counts as unreachable. */
+  storageTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -67,14 +70,26 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     );
   }
   const clientData = JSON.stringify(durableClientData(url, taskHub));
+  const storage = new StorageHealth(options.storageTimeoutMs);
+  let engine: DurableEngine | undefined;
+  let engineStarted = false;
+  /** Durable work needs the engine started on reachable storage; until then it is answered 503. */
+  const durableUnavailable = () =>
+    !engineStarted || !storage.reachable
+      ? storage.reason || "The host's storage (AzureWebJobsStorage) has not answered yet."
+      : undefined;
   const invoker = new Invoker(
     app,
     (level, fn, message) => log(level, fn, message),
-    (_fn: AppFunction, _name, type) =>
-      type === 'durableClient' || type === 'orchestrationClient' ? { json: clientData } : undefined,
+    (_fn: AppFunction, _name, type) => {
+      if (type !== 'durableClient' && type !== 'orchestrationClient') return undefined;
+      // A durable client would call back into this host's API and wait on storage that is not there.
+      const unavailable = durableUnavailable();
+      if (unavailable) throw new StorageUnavailableError(unavailable);
+      return { json: clientData };
+    },
   );
 
-  let engine: DurableEngine | undefined;
   let streamUri: string | undefined;
   try {
     await invoker.runHooks('appStart', {
@@ -87,14 +102,28 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     streamUri = capabilities?.HttpUri;
     if (streamUri) log('info', 'host', 'The app streams HTTP requests and responses (enableHttpStream).');
     if (usesDurable) {
-      engine = new DurableEngine({
-        store: new DurableStore(storageConnectionString(undefined), taskHub),
+      const store = new TableDurableStore(storageConnectionString(undefined), taskHub, storage);
+      const durable = new DurableEngine({
+        store,
         invoker,
         log: (level, message) => log(level, 'durable', message),
         maxConcurrentActivities: durableTask.maxConcurrentActivityFunctions,
       });
-      const resumed = await engine.start();
-      if (resumed) log('info', 'durable', `Resumed ${resumed} unfinished orchestration(s) from task hub ${taskHub}.`);
+      engine = durable;
+      // Storage that is down at start-up does not stop the host: it serves what needs no storage, answers
+      // the rest 503, and starts the engine once a probe finds storage again.
+      const startEngine = async () => {
+        const resumed = await durable.start();
+        engineStarted = true;
+        if (resumed) log('info', 'durable', `Resumed ${resumed} unfinished orchestration(s) from task hub ${taskHub}.`);
+      };
+      storage.watch(() => (engineStarted ? store.init() : startEngine()));
+      try {
+        await startEngine();
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        log('error', 'durable', `${error.message} Orchestrations start once it answers.`);
+      }
     }
   } catch (error) {
     server.close();
@@ -123,6 +152,8 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
         return handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m));
       if (requestUrl.pathname.startsWith(DURABLE_PREFIX)) {
         if (!engine) return sendError(res, 404, 'This app has no Durable Functions.');
+        const unavailable = durableUnavailable();
+        if (unavailable) throw new StorageUnavailableError(unavailable);
         return handleDurableApi(req, res, requestUrl, engine, url, taskHub);
       }
       if (requestUrl.pathname === '/admin/functions') {
@@ -138,13 +169,23 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
       return sendError(res, 404, `Nothing is served at ${requestUrl.pathname}.`);
     };
     route().catch((error) => {
+      if (error instanceof StorageUnavailableError && !res.headersSent) {
+        log('warn', 'host', `${req.method} ${requestUrl.pathname}: 503, ${error.message}`);
+        return sendJson(res, 503, { error: error.message }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+      }
       // One bad invocation never takes the host down.
       log('error', 'host', `${req.method} ${requestUrl.pathname} failed: ${(error as Error).stack ?? error}`);
       sendError(res, 500, `The function failed: ${(error as Error).message}`);
     });
   });
 
-  await blobs.start();
+  // Blob triggers wait on storage too: bounded, so that storage that does not answer delays nothing else.
+  const blobsStarted = blobs.start();
+  const blobsTimeout = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), storage.timeoutMs).unref(),
+  );
+  if ((await Promise.race([blobsStarted.then(() => 'started' as const), blobsTimeout])) === 'timeout')
+    log('error', 'blob', `Blob triggers did not start within ${storage.timeoutMs} ms: storage does not answer.`);
   timers.start();
   const startupMs = performance.now() - started;
 
@@ -166,6 +207,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
       blobs.stop();
       timers.stop();
       engine?.stop();
+      storage.stop();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: invoker.appHookData }).catch(() => undefined);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -4,7 +4,8 @@ import { startFunctionHost } from './functionHost';
 import { AppLoadError } from './appLoader';
 
 // `npm run host -- --app <dir> [--port 7071] [--azurite] [--key <function key>]`
-// Runs any Azure Functions v4 Node app folder without Core Tools.
+// Runs any Azure Functions v4 Node app folder without Core Tools. HOST_STORAGE_TIMEOUT_MS bounds each
+// call to the host's own storage (default 20 s).
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,7 +29,14 @@ async function main(): Promise<void> {
   const azurite = values.azurite ? await startAzurite() : undefined;
   if (azurite) process.env.AzureWebJobsStorage = azurite.connectionString;
 
-  const host = await startFunctionHost({ appDir: values.app, port, functionKey: values.key });
+  const storageTimeoutMs = process.env.HOST_STORAGE_TIMEOUT_MS
+    ? Number(process.env.HOST_STORAGE_TIMEOUT_MS)
+    : undefined;
+  if (storageTimeoutMs !== undefined && !(storageTimeoutMs > 0))
+    throw new AppLoadError(
+      `HOST_STORAGE_TIMEOUT_MS must be a number of milliseconds (got "${process.env.HOST_STORAGE_TIMEOUT_MS}").`,
+    );
+  const host = await startFunctionHost({ appDir: values.app, port, functionKey: values.key, storageTimeoutMs });
   console.log(
     `Functions host ready in ${host.startupMs.toFixed(0)} ms at ${host.url} (${host.app.functions.size} functions from ${host.app.dir})`,
   );

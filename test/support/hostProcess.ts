@@ -21,7 +21,7 @@ export async function startHostProcess(appDir: string, env: Record<string, strin
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Host did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`Host did not start within 120 s:\n${output}`)), 120_000);
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /HOST_READY (\{.*\})/.exec(output);

@@ -15,20 +15,12 @@ import {
 } from '../../../shared/insights/pocketsphinxSpeechToText';
 import { startFakeLanguageService, type FakeLanguageService } from '../../../sandbox/ai/fakeLanguageService';
 import { silentWav } from '../../unit/insights/silentWav';
+import { SPEECH_PACKAGES, systemPackages } from '../../support/systemPackages';
 
 const credential: TokenCredential = {
   getToken: (): Promise<AccessToken> =>
     Promise.resolve({ token: 'speech-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
-
-function has(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Azure fast transcription against the fake Speech service', () => {
   let fake: FakeLanguageService;
@@ -162,10 +154,7 @@ describe('offline speech-to-text with pocketsphinx', () => {
     });
   });
 
-  const ready = has('pocketsphinx_continuous') && has('flite');
-  const skip = ready
-    ? false
-    : 'pocketsphinx_continuous and flite are not installed (apt-get install pocketsphinx pocketsphinx-en-us flite sox)';
+  const { skip } = systemPackages(SPEECH_PACKAGES);
 
   test('transcribes a synthetic WAV of a few sentences into text with the key words', { skip }, async () => {
     const wav = join(dir, 'call.wav');
@@ -186,51 +175,39 @@ describe('offline speech-to-text with pocketsphinx', () => {
     assert.ok(turns.every((t) => t.participantId === 'mixed' && t.confidence !== undefined && t.offsetMs >= 0));
   });
 
-  test(
-    'gives each channel of a stereo recording its own turn stream',
-    { skip: skip || (has('sox') ? false : 'sox is not installed') },
-    async () => {
-      const [a, b, stereo] = ['a.wav', 'b.wav', 'stereo.wav'].map((f) => join(dir, f));
-      execFileSync('flite', ['-voice', 'slt', '-t', 'I was charged twice for my bill.', '-o', a]);
-      execFileSync('flite', ['-voice', 'rms', '-t', 'I will send a refund tomorrow morning.', '-o', b]);
-      execFileSync('sox', ['-M', a, b, stereo]);
-      const turns = await new PocketsphinxSpeechToText().transcribe(readFileSync(stereo), {
-        channelRoles: ['customer', 'agent'],
-      });
-      const byChannel = (id: string) =>
-        turns
-          .filter((t) => t.participantId === id)
-          .map((t) => t.text)
-          .join(' ');
-      assert.match(byChannel('channel-0'), /charged/);
-      assert.match(byChannel('channel-1'), /refund|tomorrow/);
-      assert.ok(turns.filter((t) => t.participantId === 'channel-1').every((t) => t.role === 'agent'));
-    },
-  );
+  test('gives each channel of a stereo recording its own turn stream', { skip }, async () => {
+    const [a, b, stereo] = ['a.wav', 'b.wav', 'stereo.wav'].map((f) => join(dir, f));
+    execFileSync('flite', ['-voice', 'slt', '-t', 'I was charged twice for my bill.', '-o', a]);
+    execFileSync('flite', ['-voice', 'rms', '-t', 'I will send a refund tomorrow morning.', '-o', b]);
+    execFileSync('sox', ['-M', a, b, stereo]);
+    const turns = await new PocketsphinxSpeechToText().transcribe(readFileSync(stereo), {
+      channelRoles: ['customer', 'agent'],
+    });
+    const byChannel = (id: string) =>
+      turns
+        .filter((t) => t.participantId === id)
+        .map((t) => t.text)
+        .join(' ');
+    assert.match(byChannel('channel-0'), /charged/);
+    assert.match(byChannel('channel-1'), /refund|tomorrow/);
+    assert.ok(turns.filter((t) => t.participantId === 'channel-1').every((t) => t.role === 'agent'));
+  });
 
   // Narrow-band (8 kHz) telephone audio goes through the same conversion, but the 16 kHz acoustic model
   // recognises it poorly (docs/local-ai.md, pitfall 5), so the conversion is tested with 44.1 kHz audio.
-  test(
-    'resamples 44.1 kHz audio to 16 kHz before recognising it',
-    { skip: skip || (has('sox') ? false : 'sox is not installed') },
-    async () => {
-      const [source, resampled] = ['source.wav', 'cd-quality.wav'].map((f) => join(dir, f));
-      execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
-      execFileSync('sox', [source, '-r', '44100', '-b', '24', resampled]);
-      const turns = await new PocketsphinxSpeechToText().transcribe(resampled);
-      assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
-    },
-  );
+  test('resamples 44.1 kHz audio to 16 kHz before recognising it', { skip }, async () => {
+    const [source, resampled] = ['source.wav', 'cd-quality.wav'].map((f) => join(dir, f));
+    execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
+    execFileSync('sox', [source, '-r', '44100', '-b', '24', resampled]);
+    const turns = await new PocketsphinxSpeechToText().transcribe(resampled);
+    assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
+  });
 
-  test(
-    'converts FLAC recordings with sox before recognising them',
-    { skip: skip || (has('sox') ? false : 'sox is not installed') },
-    async () => {
-      const [source, flac] = ['flac-source.wav', 'call.flac'].map((f) => join(dir, f));
-      execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
-      execFileSync('sox', [source, flac]);
-      const turns = await new PocketsphinxSpeechToText().transcribe(readFileSync(flac));
-      assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
-    },
-  );
+  test('converts FLAC recordings with sox before recognising them', { skip }, async () => {
+    const [source, flac] = ['flac-source.wav', 'call.flac'].map((f) => join(dir, f));
+    execFileSync('flite', ['-voice', 'slt', '-t', 'I would like to cancel my subscription today.', '-o', source]);
+    execFileSync('sox', [source, flac]);
+    const turns = await new PocketsphinxSpeechToText().transcribe(readFileSync(flac));
+    assert.match(turns.map((t) => t.text).join(' '), /cancel my subscription/);
+  });
 });

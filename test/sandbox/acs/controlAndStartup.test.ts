@@ -98,8 +98,8 @@ describe('the control API and start-up contract', () => {
   it('runs standalone with `npm run acs` and writes its settings for other processes', async () => {
     const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
     const main = resolve(__dirname, '..', '..', '..', 'sandbox', 'acs', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile },
+    const child = spawn(process.execPath, [main, '--resource-id', 'flagged-resource', '--time-scale=0.5'], {
+      env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile, ACS_IMMUTABLE_RESOURCE_ID: 'from-env' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -124,6 +124,7 @@ describe('the control API and start-up contract', () => {
         'jwksUrl',
         'proxyUrl',
       ]);
+      assert.equal(info.immutableResourceId, 'flagged-resource', 'a flag wins over the environment');
       const identity = new CommunicationIdentityClient(info.connectionString);
       const user = await identity.createUser();
       assert.match(user.communicationUserId, /^8:acs:/);
@@ -134,5 +135,15 @@ describe('the control API and start-up contract', () => {
       child.kill('SIGTERM');
       await exited;
     }
+  });
+
+  it('refuses a mistyped flag of `npm run acs`, naming it, instead of ignoring it', async () => {
+    const main = resolve(__dirname, '..', '..', '..', 'sandbox', 'acs', 'main.js');
+    const child = spawn(process.execPath, [main, '--timescale=2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(stderr, /ACS emulator failed to start: Unknown option '--timescale'/);
   });
 });
