@@ -8,7 +8,7 @@ const MAX_CALLBACK_BYTES = 256 * 1024;
 // POST /api/calls/{callId}/events: ACS mid-call callbacks. Verified (RS256 JWT) before anything else,
 // relayed to the call's orchestration, answered in milliseconds.
 export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { config } = getServices();
+  const { config, callAutomation } = getServices();
   const body = await request.text();
   if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES)
     return { status: 413, jsonBody: { error: 'callback body too large' } };
@@ -20,7 +20,25 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
       audience: config.acs.immutableResourceId,
     },
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
+    isOrphan: async (callId) => {
+      try {
+        const { runtimeStatus, output } = await client.getStatus(callId);
+        const { Completed, Failed, Terminated, Canceled } = df.OrchestrationRuntimeStatus;
+        if (runtimeStatus === Completed) return (output as { outcome?: string } | null)?.outcome !== 'transferred';
+        return [Failed, Terminated, Canceled].includes(runtimeStatus);
+      } catch (error) {
+        // Unknown here is an orphan; any other failure (storage down) must not hang a live call up.
+        if (/HTTP 404/.test((error as Error).message)) return true;
+        throw error;
+      }
+    },
+    hangUp: (callConnectionId) => callAutomation.getCallConnection(callConnectionId).hangUp(true),
   });
+  if (result.status === 200 && result.orphanHungUp)
+    context.warn('call hung up: its orchestration is not running', {
+      callId: request.params.callId,
+      event: result.event,
+    });
   if (result.status !== 200) {
     context.warn('callback refused', { status: result.status, reason: result.reason });
     return { status: result.status, jsonBody: { error: result.reason } };

@@ -6,7 +6,8 @@ import { dropIfInvalid } from '../shared/errors';
 import { OrchestrationNames } from '../shared/callflow/names';
 
 // Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
-// then answer / redirect / reject. Malformed events are logged and dropped (a retry cannot fix them).
+// then answer / redirect / reject. Poison events (malformed, an expired incomingCallContext, numbers that are not
+// E.164) are logged, dead-lettered and answered as handled: a retry cannot fix them.
 export async function incomingCall(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.IncomingCall') return;
   const services = getServices();
@@ -19,10 +20,9 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
         startFlow: async (callId, session) => {
           await client.startNew(OrchestrationNames.callFlow, { instanceId: callId, input: session });
         },
-        flowExists: async (callId) => Boolean((await client.getStatus(callId).catch(() => undefined))?.name),
         cancelFlow: (callId, reason) => client.terminate(callId, reason),
       }),
-    (reason) => context.warn('incoming call event rejected', { reason, eventId: event.id }),
+    services.deadLetters.dropper('incomingCall', event, (message, properties) => context.warn(message, properties)),
   );
   if (result) context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
 }

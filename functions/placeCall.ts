@@ -19,7 +19,7 @@ const placeCallBody = z.strictObject({
 // POST /api/calls: places an outbound call and runs the named flow once the callee answers.
 export async function placeCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const parsed = parseJsonBody(await request.text(), placeCallBody);
-  if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+  if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
   const { flows } = getServices();
   const flow = flows.flows[body.flow];

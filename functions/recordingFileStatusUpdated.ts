@@ -7,7 +7,7 @@ import { dropIfInvalid } from '../shared/errors';
 // Microsoft.Communication.RecordingFileStatusUpdated: copy the finished recording into blob storage.
 export async function recordingFileStatusUpdated(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.RecordingFileStatusUpdated') return;
-  const { callAutomation, config } = getServices();
+  const { callAutomation, config, deadLetters } = getServices();
   const chunks = await dropIfInvalid(
     () =>
       storeRecording(event.subject, event.data, {
@@ -15,7 +15,9 @@ export async function recordingFileStatusUpdated(event: EventGridEvent, context:
         blobs: getInsights().blobs,
         deleteSource: config.deleteRecordingsAfterDownload,
       }),
-    (reason) => context.warn('recording event rejected', { reason, eventId: event.id }),
+    deadLetters.dropper('recordingFileStatusUpdated', event, (message, properties) =>
+      context.warn(message, properties),
+    ),
   );
   if (chunks)
     context.info('recording stored', { chunks: chunks.length, skipped: chunks.filter((c) => c.skipped).length });

@@ -19,7 +19,7 @@ export async function recordings(request: HttpRequest): Promise<HttpResponseInit
     const { recordingId, action } = request.params;
     if (!recordingId) {
       const parsed = parseJsonBody(await request.text(), startBody);
-      if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
+      if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
       return { status: 201, jsonBody: await control.start(parsed.value.serverCallId, parsed.value) };
     }
     const verb = (request.method === 'GET' ? 'state' : action) as RecordingAction | undefined;

@@ -95,19 +95,35 @@ export function safeMessage(value: unknown): string {
   return ensureError(value).message;
 }
 
+/** HTTP statuses with which a remote service refuses a request for good: sending it again changes nothing. */
+const PERMANENT_STATUSES = new Set([400, 404, 409, 410, 413, 422]);
+
 /**
- * Handles one event whose input may be invalid. A ValidationError is reported and the event dropped (a
- * redelivery cannot fix it); anything else is rethrown so the sender delivers again.
+ * Whether a failure can never be fixed by delivering the same event again: input that is not what it must be,
+ * or a remote service (ACS) refusing it for good (an expired incomingCallContext, an unknown call). Throttling,
+ * timeouts, 5xx and storage outages are not: a retry may succeed.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof ValidationError) return true;
+  if (error instanceof SwitchboardError) return false;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && PERMANENT_STATUSES.has(status);
+}
+
+/**
+ * Handles one event that may be poison. A failure no redelivery can fix is reported (its reason, safe to
+ * log) and the event counts as handled, so Event Grid stops retrying it; anything else is rethrown so the
+ * sender delivers again.
  */
 export async function dropIfInvalid<T>(
   handle: () => Promise<T>,
-  onInvalid: (reason: string) => void,
+  onInvalid: (reason: string) => void | Promise<void>,
 ): Promise<T | undefined> {
   try {
     return await handle();
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    onInvalid(safeMessage(error));
+    if (!isPermanentFailure(error)) throw error;
+    await onInvalid(safeMessage(error));
     return undefined;
   }
 }

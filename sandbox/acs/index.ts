@@ -87,7 +87,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     eventGrid: new EventGridPublisher(
       {
         topic: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/${options.resourceName}`,
-        timeoutMs: options.deliveryTimeoutMs,
+        timeoutMs: options.eventGridDeliveryTimeoutMs,
         retryDelaysMs: options.eventGridRetryDelaysMs,
         maxDeliveryAttempts: options.eventGridMaxDeliveryAttempts,
         duplicateIncomingCallWhenUnfiltered: options.duplicateIncomingCallWhenUnfiltered,

@@ -1,7 +1,8 @@
 // `npm run acs`: the emulator standalone. Writes `.sandbox/acs.json` so other processes can find it.
 // Settings: flags `--port N --subscriptions FILE --time-scale X --resource-id ID --access-key KEY
-// --info-file FILE` (or `--flag=value`), else the environment (ACS_EMULATOR_PORT, ACS_EMULATOR_SUBSCRIPTIONS,
-// ACS_EMULATOR_TIME_SCALE, ACS_IMMUTABLE_RESOURCE_ID, ACS_EMULATOR_ACCESS_KEY, ACS_EMULATOR_INFO_FILE).
+// --info-file FILE --event-grid-timeout-ms MS --callback-timeout-ms MS` (or `--flag=value`), else the environment
+// (ACS_EMULATOR_PORT, ACS_EMULATOR_SUBSCRIPTIONS, ACS_EMULATOR_TIME_SCALE, ACS_IMMUTABLE_RESOURCE_ID,
+// ACS_EMULATOR_ACCESS_KEY, ACS_EMULATOR_INFO_FILE, ACS_EMULATOR_EVENT_GRID_TIMEOUT_MS, ACS_EMULATOR_CALLBACK_TIMEOUT_MS).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,18 @@ const FLAGS = {
   'resource-id': 'ACS_IMMUTABLE_RESOURCE_ID',
   'access-key': 'ACS_EMULATOR_ACCESS_KEY',
   'info-file': 'ACS_EMULATOR_INFO_FILE',
+  'event-grid-timeout-ms': 'ACS_EMULATOR_EVENT_GRID_TIMEOUT_MS',
+  'callback-timeout-ms': 'ACS_EMULATOR_CALLBACK_TIMEOUT_MS',
 } as const;
+
+/** A duration flag in milliseconds; anything but a positive number stops start-up naming it. */
+function milliseconds(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`a timeout must be a positive number of ms, not "${text}"`);
+  return value;
+}
 
 async function main(): Promise<void> {
   // Strict: a mistyped flag is an error that names it, not a setting silently ignored.
@@ -31,6 +43,8 @@ async function main(): Promise<void> {
     immutableResourceId: setting('resource-id'),
     accessKey: setting('access-key'),
     subscriptionsFile: setting('subscriptions'),
+    eventGridDeliveryTimeoutMs: milliseconds(setting('event-grid-timeout-ms')),
+    deliveryTimeoutMs: milliseconds(setting('callback-timeout-ms')),
   });
   const file = resolve(setting('info-file') ?? resolve(__dirname, '..', '..', '..', '.sandbox', 'acs.json'));
   mkdirSync(dirname(file), { recursive: true });

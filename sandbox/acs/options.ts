@@ -37,8 +37,10 @@ export interface AcsEmulatorOptions {
   /** Length of a played prompt: per character of text, and for a file. */
   playMsPerCharacter?: number;
   playFileMs?: number;
-  /** Real (unscaled) timeout of one HTTP delivery to a callback URI or Event Grid endpoint. */
+  /** Real (unscaled) timeout of one HTTP delivery to a callback URI. */
   deliveryTimeoutMs?: number;
+  /** Real (unscaled) timeout of one Event Grid delivery attempt (Event Grid: 30 s). */
+  eventGridDeliveryTimeoutMs?: number;
   /** Event Grid retry delays (scaled), the last one repeating; and the default max attempts. */
   eventGridRetryDelaysMs?: number[];
   eventGridMaxDeliveryAttempts?: number;
@@ -82,6 +84,7 @@ export function resolveOptions(options: AcsEmulatorOptions): ResolvedOptions {
     playMsPerCharacter: options.playMsPerCharacter ?? 60,
     playFileMs: options.playFileMs ?? 3_000,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
+    eventGridDeliveryTimeoutMs: options.eventGridDeliveryTimeoutMs ?? 30_000,
     eventGridRetryDelaysMs: options.eventGridRetryDelaysMs ?? [
       10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000,
     ],

@@ -13,7 +13,8 @@ import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
 import { createCallActivities } from '../callflow/activities';
-import { createTableClient } from '../storage/storageClients';
+import { createBlobServiceClient, createTableClient } from '../storage/storageClients';
+import { EventDeadLetters } from '../storage/eventDeadLetters';
 
 /** The app's long-lived clients and loaded flows, built once from the validated config. */
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   callAutomation: CallAutomationClient;
   sms: SmsClient;
   activities: ReturnType<typeof createCallActivities>;
+  /** Poison events answered as handled, with the reason (deadletter/events/). */
+  deadLetters: EventDeadLetters;
 }
 
 let services: Services | undefined;
@@ -54,6 +57,7 @@ export function getServices(): Services {
     cappedFlowsReached: cappedFlowsReached(flows),
     callAutomation,
     sms,
+    deadLetters: new EventDeadLetters(createBlobServiceClient(config)),
     activities: createCallActivities({
       config,
       client: callAutomation,

@@ -37,4 +37,11 @@ export class CallClaims {
       throw error;
     }
   }
+
+  /** Gives a claim back when its holder could not act (nothing started), so a redelivery can. */
+  async release(callId: string): Promise<void> {
+    await this.table.deleteEntity(callId, 'claim').catch((error: unknown) => {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    });
+  }
 }

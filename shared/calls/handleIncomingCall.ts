@@ -24,8 +24,6 @@ export interface IncomingCallDeps {
   cappedFlowsReached?: (dialled: string) => string[];
   /** Starts the call's orchestration (instance id = callId) with the session as input. */
   startFlow: (callId: string, session: CallSession) => Promise<void>;
-  /** Whether the call's orchestration exists (a duplicate delivery may have created it first). */
-  flowExists: (callId: string) => Promise<boolean>;
   /** Ends an orchestration whose call could not be answered. */
   cancelFlow: (callId: string, reason: string) => Promise<void>;
   now?: () => Date;
@@ -68,33 +66,34 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
         })
       : undefined;
 
-  // The claim and the orchestration's creation go to storage side by side (the ring is short); the claim
-  // alone decides who acts. A duplicate may create the same orchestration first: same id, same input.
-  const [claimed, startError] = await Promise.all([
-    deps.claims.claim({
-      callId,
-      action: decision.action,
-      flow: decision.action === 'answer' ? decision.flow : undefined,
-      why: decision.why,
-    }),
-    session
-      ? deps.startFlow(callId, session).then(
-          () => undefined,
-          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-        )
-      : Promise.resolve(undefined),
-  ]);
+  // The claim comes first and alone decides who acts: a duplicate, however late (the call may be over and its
+  // orchestration finished), starts nothing. Durable's startNew restarts a finished instance with the same id,
+  // so starting on a duplicate would replace a finished call's record with a new, never-answered one.
+  const claimed = await deps.claims.claim({
+    callId,
+    action: decision.action,
+    flow: decision.action === 'answer' ? decision.flow : undefined,
+    why: decision.why,
+  });
   if (!claimed) return { outcome: 'duplicate', callId };
 
-  if (decision.action === 'reject') {
-    await deps.client.rejectCall(call.incomingCallContext, { callRejectReason: decision.reason });
-    return { outcome: 'rejected', callId, why: decision.why };
+  try {
+    if (decision.action === 'reject') {
+      await deps.client.rejectCall(call.incomingCallContext, { callRejectReason: decision.reason });
+      return { outcome: 'rejected', callId, why: decision.why };
+    }
+    if (decision.action === 'redirect') {
+      await deps.client.redirectCall(call.incomingCallContext, {
+        targetParticipant: { phoneNumber: decision.target },
+      });
+      return { outcome: 'redirected', callId, why: decision.why };
+    }
+    await deps.startFlow(callId, session!);
+  } catch (error) {
+    // Nothing was started: give the claim back so a redelivery can act on the call.
+    await deps.claims.release(callId).catch(() => undefined);
+    throw error;
   }
-  if (decision.action === 'redirect') {
-    await deps.client.redirectCall(call.incomingCallContext, { targetParticipant: { phoneNumber: decision.target } });
-    return { outcome: 'redirected', callId, why: decision.why };
-  }
-  if (startError !== undefined && !(await deps.flowExists(callId))) throw startError;
   if (capped.includes(decision.flow)) await deps.activeCalls?.add(decision.flow, callId);
 
   try {

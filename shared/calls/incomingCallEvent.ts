@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { E164 } from '../flows/flowSchema';
+import { addressOf } from '../acs/identifiers';
 
 const identifier = z
   .object({
@@ -29,6 +31,13 @@ export function parseIncomingCall(data: unknown): IncomingCallData {
     throw new ValidationError(
       `IncomingCall event is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`,
     );
+  }
+  for (const field of ['to', 'from'] as const) {
+    const id = parsed.data[field];
+    const isPhone = id.kind === 'phoneNumber' || id.rawId.startsWith('4:') || id.phoneNumber !== undefined;
+    // A number that is not E.164 cannot be routed, answered or called back: no redelivery changes that.
+    if (isPhone && !E164.test(addressOf(id)))
+      throw new ValidationError(`IncomingCall "${field}" is a phone number that is not E.164.`);
   }
   return parsed.data;
 }

@@ -43,6 +43,15 @@ export async function storeRecording(
     throw new ValidationError(
       `RecordingFileStatusUpdated is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
+  for (const chunk of parsed.data.recordingStorageInfo.recordingChunks) {
+    for (const field of ['contentLocation', 'deleteLocation'] as const) {
+      const location = chunk[field];
+      if (location !== undefined && !isAcsRecordingUrl(location))
+        throw new ValidationError(
+          `RecordingFileStatusUpdated chunk ${chunk.index} ${field} is not an ACS recording URL.`,
+        );
+    }
+  }
   const serverCallId = /\/serverCallId\/([^/]+)/.exec(subject)?.[1];
   if (!serverCallId) throw new ValidationError('RecordingFileStatusUpdated subject has no serverCallId.');
   const callId = callIdFor(decodeURIComponent(serverCallId));
@@ -79,4 +88,10 @@ export async function storeRecording(
     stored.push({ name, skipped: false });
   }
   return stored;
+}
+
+/** ACS serves recordings over HTTPS from its media storage hosts only; anything else is not from ACS. */
+function isAcsRecordingUrl(location: string): boolean {
+  const url = new URL(location);
+  return url.protocol === 'https:' && /\.(asm\.skype\.com|teams\.microsoft\.com)$/i.test(url.hostname);
 }

@@ -87,6 +87,28 @@ export function sendChatMessage(
   return message;
 }
 
+/**
+ * The system messages ACS writes into a thread itself (no sender): `topicUpdated` when a thread is created or
+ * renamed, `participantAdded` / `participantRemoved` when its membership changes.
+ */
+function systemMessage(
+  ctx: AcsContext,
+  thread: ChatThread,
+  type: 'topicUpdated' | 'participantAdded' | 'participantRemoved',
+  initiator: string,
+  content: { topic?: string; participants?: ChatParticipantRecord[] },
+): void {
+  const id = ctx.chats.nextMessageId();
+  thread.messages.push({
+    id,
+    type,
+    sequenceId: String(++thread.sequence),
+    version: id,
+    content: { ...content, initiatorCommunicationIdentifier: userIdentifier(initiator) },
+    createdOn: new Date().toISOString(),
+  });
+}
+
 export function chatRoutes(ctx: AcsContext): Route[] {
   const chats = ctx.chats;
   const thread = (req: RequestContext): ChatThread => chats.forUser(req.params[0], req.userId!);
@@ -118,6 +140,8 @@ export function chatRoutes(ctx: AcsContext): Route[] {
         }
         t.participants.set(p.communicationIdentifier.rawId, p);
       }
+      systemMessage(ctx, t, 'topicUpdated', req.userId!, { topic });
+      systemMessage(ctx, t, 'participantAdded', req.userId!, { participants: [...t.participants.values()] });
       return {
         status: 201,
         body: {
@@ -140,7 +164,10 @@ export function chatRoutes(ctx: AcsContext): Route[] {
     })),
     route('PATCH', new RegExp(`^${THREAD}$`), 'user', 'updateChatThread', (req) => {
       const t = thread(req);
-      if (typeof req.body.topic === 'string') t.topic = req.body.topic;
+      if (typeof req.body.topic === 'string' && req.body.topic !== t.topic) {
+        t.topic = req.body.topic;
+        systemMessage(ctx, t, 'topicUpdated', req.userId!, { topic: t.topic });
+      }
       if (req.body.metadata && typeof req.body.metadata === 'object')
         t.metadata = req.body.metadata as Record<string, string>;
       return { status: 204 };
@@ -184,14 +211,14 @@ export function chatRoutes(ctx: AcsContext): Route[] {
     })),
     route('PATCH', new RegExp(`^${THREAD}/messages/([^/]+)$`), 'user', 'updateChatMessage', (req) => {
       const m = message(thread(req), req.params[1]);
-      if (m.senderCommunicationIdentifier.rawId !== req.userId) throw acsErrors.forbidden();
+      if (m.senderCommunicationIdentifier?.rawId !== req.userId) throw acsErrors.forbidden();
       if (typeof req.body.content === 'string') m.content = { message: req.body.content };
       m.editedOn = new Date().toISOString();
       return { status: 204 };
     }),
     route('DELETE', new RegExp(`^${THREAD}/messages/([^/]+)$`), 'user', 'deleteChatMessage', (req) => {
       const m = message(thread(req), req.params[1]);
-      if (m.senderCommunicationIdentifier.rawId !== req.userId) throw acsErrors.forbidden();
+      if (m.senderCommunicationIdentifier?.rawId !== req.userId) throw acsErrors.forbidden();
       m.deletedOn = new Date().toISOString();
       return { status: 204 };
     }),
@@ -201,14 +228,17 @@ export function chatRoutes(ctx: AcsContext): Route[] {
     })),
     route('POST', new RegExp(`^${THREAD}/participants/:add$`), 'user', 'addChatParticipants', (req) => {
       const t = thread(req);
-      for (const p of participantsOf(req.body.participants, 'participants'))
-        t.participants.set(p.communicationIdentifier.rawId, p);
+      const added = participantsOf(req.body.participants, 'participants');
+      for (const p of added) t.participants.set(p.communicationIdentifier.rawId, p);
+      if (added.length) systemMessage(ctx, t, 'participantAdded', req.userId!, { participants: added });
       return { status: 201, body: {} };
     }),
     route('POST', new RegExp(`^${THREAD}/participants/:remove$`), 'user', 'removeChatParticipant', (req) => {
       const t = thread(req);
       const who = parseIdentifier(req.body, 'communicationIdentifier');
+      const removed = t.participants.get(who.rawId);
       t.participants.delete(who.rawId);
+      if (removed) systemMessage(ctx, t, 'participantRemoved', req.userId!, { participants: [removed] });
       return { status: 204 };
     }),
     route('POST', new RegExp(`^${THREAD}/readReceipts$`), 'user', 'sendChatReadReceipt', (req) => {

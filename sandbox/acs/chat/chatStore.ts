@@ -15,10 +15,16 @@ export interface ChatMessageRecord {
   type: string;
   sequenceId: string;
   version: string;
-  content: { message?: string };
+  content: {
+    message?: string;
+    topic?: string;
+    participants?: ChatParticipantRecord[];
+    initiatorCommunicationIdentifier?: IdentifierModel;
+  };
   senderDisplayName?: string;
   createdOn: string;
-  senderCommunicationIdentifier: IdentifierModel;
+  /** Absent on system messages (topicUpdated, participantAdded, participantRemoved), as in ACS. */
+  senderCommunicationIdentifier?: IdentifierModel;
   editedOn?: string;
   deletedOn?: string;
   metadata?: Record<string, string>;

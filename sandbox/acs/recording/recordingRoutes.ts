@@ -74,6 +74,35 @@ function stateReply(recording: Recording): Reply {
   };
 }
 
+/**
+ * The combinations ACS records (audio: mixed wav or mp3, unmixed wav; audioVideo: mixed mp4); anything else is
+ * refused as ACS refuses it. The emulator renders WAV only, so it refuses mp3 and mp4 too, saying so, rather
+ * than hand back a WAV labelled as something else.
+ */
+function checkRecordingFormat(contentType: string, channelType: string, formatType: string): void {
+  if (!['audio', 'audioVideo'].includes(contentType))
+    throw acsErrors.invalidBody("'recordingContentType' must be audio or audioVideo.");
+  if (!['mixed', 'unmixed'].includes(channelType))
+    throw acsErrors.invalidBody("'recordingChannelType' must be mixed or unmixed.");
+  if (!['wav', 'mp3', 'mp4'].includes(formatType))
+    throw acsErrors.invalidBody("'recordingFormatType' must be wav, mp3 or mp4.");
+  const supported =
+    contentType === 'audio'
+      ? channelType === 'mixed'
+        ? ['wav', 'mp3']
+        : ['wav']
+      : channelType === 'mixed'
+        ? ['mp4']
+        : [];
+  if (!supported.includes(formatType))
+    throw acsErrors.invalidBody(
+      `Recording ${contentType} ${channelType} as ${formatType} is not supported: ` +
+        'audio is recorded mixed as wav or mp3 or unmixed as wav, audioVideo mixed as mp4.',
+    );
+  if (formatType !== 'wav')
+    throw acsErrors.invalidBody(`The ACS emulator records wav only; ${formatType} recording is not emulated.`);
+}
+
 export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Route[] {
   return [
     route('POST', /^\/calling\/recordings$/, 'hmac', 'startRecording', (req) => {
@@ -87,16 +116,17 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
           : undefined;
       if (!call || !call.isConnected) throw acsErrors.callNotFound();
       const contentType = optionalString(body, 'recordingContentType') ?? 'audio';
-      if (!['audio', 'audioVideo'].includes(contentType))
-        throw acsErrors.invalidBody("'recordingContentType' must be audio or audioVideo.");
+      const channelType = optionalString(body, 'recordingChannelType') ?? 'mixed';
+      const formatType = optionalString(body, 'recordingFormatType') ?? (contentType === 'audioVideo' ? 'mp4' : 'wav');
+      checkRecordingFormat(contentType, channelType, formatType);
       const stateCallbackUri = optionalString(body, 'recordingStateCallbackUri');
       const recording = new Recording(
         call,
         {
           stateCallbackUri,
           contentType,
-          channelType: optionalString(body, 'recordingChannelType') ?? 'mixed',
-          formatType: optionalString(body, 'recordingFormatType') ?? 'wav',
+          channelType,
+          formatType,
         },
         ctx.options.timeScale,
       );

@@ -17,12 +17,14 @@ const campaignBody = z.strictObject({
   ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
 });
 
-export type CampaignRequest = { ok: true; input: CampaignInput } | { ok: false; status: 400 | 404; error: string };
+export type CampaignRequest =
+  { ok: true; input: CampaignInput } | { ok: false; status: 400 | 404 | 413; error: string };
 
 /** The body of POST /api/campaigns as a campaign's input, or the status and error to answer with. */
 export function campaignRequest(bodyText: string, flows: FlowSet): CampaignRequest {
-  const parsed = parseJsonBody(bodyText, campaignBody);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error };
+  // Up to 10,000 contacts with a few variables each.
+  const parsed = parseJsonBody(bodyText, campaignBody, 4 * 1024 * 1024);
+  if (!parsed.ok) return { ok: false, status: parsed.status, error: parsed.error };
   const body = parsed.value;
   const flow = flows.flows[body.flow];
   if (!flow) return { ok: false, status: 404, error: `No flow named "${body.flow}".` };

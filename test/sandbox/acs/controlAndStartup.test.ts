@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +14,7 @@ import { messageText } from '../../../sandbox/acs/media/messageText';
 import { type AcsEmulator } from '../../../sandbox/acs/index';
 import { startAcsEmulatorChecked as startAcsEmulator } from '../../support/acsEmulator';
 import { send } from './support/rawHttp';
+import { waitFor } from '../../support/waitFor';
 import { CALLER, SUPPORT_LINE } from './support/fixtures';
 
 describe('the control API and start-up contract', () => {
@@ -95,13 +98,28 @@ describe('the control API and start-up contract', () => {
     await assert.rejects(acs.control.waitForWorld('never-happens', {}, 50), /Timed out after 50 ms/);
   });
 
-  it('runs standalone with `npm run acs` and writes its settings for other processes', async () => {
+  it('runs standalone with `npm run acs`, writes its settings for other processes and takes an Event Grid timeout', async () => {
     const infoFile = join(mkdtempSync(join(tmpdir(), 'acs-main-')), 'acs.json');
     const main = resolve(__dirname, '..', '..', '..', 'sandbox', 'acs', 'main.js');
-    const child = spawn(process.execPath, [main, '--resource-id', 'flagged-resource', '--time-scale=0.5'], {
-      env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile, ACS_IMMUTABLE_RESOURCE_ID: 'from-env' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // An Event Grid endpoint that validates its subscription but never answers a notification.
+    const stuck = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += String(chunk)));
+      req.on('end', () => {
+        const [event] = JSON.parse(body) as Array<{ eventType: string; data: { validationCode?: string } }>;
+        if (event?.eventType === 'Microsoft.EventGrid.SubscriptionValidationEvent')
+          res.writeHead(200).end(JSON.stringify({ validationResponse: event.data.validationCode }));
+      });
     });
+    await new Promise<void>((done) => stuck.listen(0, '127.0.0.1', done));
+    const child = spawn(
+      process.execPath,
+      [main, '--resource-id', 'flagged-resource', '--time-scale=0.5', '--event-grid-timeout-ms=1000'],
+      {
+        env: { ...process.env, ACS_EMULATOR_INFO_FILE: infoFile, ACS_IMMUTABLE_RESOURCE_ID: 'from-env' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the emulator did not start')), 15_000);
@@ -130,7 +148,26 @@ describe('the control API and start-up contract', () => {
       assert.match(user.communicationUserId, /^8:acs:/);
       const control = new AcsControlClient(info.controlUrl, { ca: readFileSync(info.caCertPath, 'utf8') });
       assert.equal((await control.info()).endpoint, info.endpoint);
+      // The flag replaces Event Grid's 30 s delivery timeout: the silent endpoint times out within seconds.
+      const subscription = await control.addSubscription({
+        endpoint: `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/`,
+        eventTypes: ['Microsoft.Communication.IncomingCall'],
+        maxDeliveryAttempts: 1,
+      });
+      const since = (await control.timeline({})).at(-1)?.seq ?? 0;
+      await control.placeCall({ from: CALLER, to: SUPPORT_LINE });
+      // The notification's own attempt (a slow machine may validate the subscription again first).
+      const delivery = await waitFor(
+        async () =>
+          (await control.timeline({ kind: 'eventGridDelivery', subscriptionId: subscription.id, since })).find(
+            (e) => e.attempt === 1,
+          ),
+        { what: 'the Event Grid delivery attempt', timeoutMs: 15_000 },
+      );
+      assert.equal(delivery.error, 'timeout');
     } finally {
+      stuck.closeAllConnections();
+      stuck.close();
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

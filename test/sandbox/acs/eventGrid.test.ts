@@ -21,7 +21,7 @@ async function withEmulator(
     timeScale: 0.01,
     incomingCallTimeoutMs: 1_000_000,
     eventGridRetryDelaysMs: [1_000, 2_000],
-    deliveryTimeoutMs: 2_000,
+    eventGridDeliveryTimeoutMs: 2_000,
     ...options,
   });
   try {
@@ -129,7 +129,7 @@ describe('Event Grid delivery', () => {
     });
     await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
     try {
-      await withEmulator({ deliveryTimeoutMs: 200 }, async (acs) => {
+      await withEmulator({ eventGridDeliveryTimeoutMs: 200 }, async (acs) => {
         const endpoint = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/`;
         const subscription = await acs.control.addSubscription({
           endpoint,

@@ -137,7 +137,7 @@ describe('SMS, Identity and Chat', () => {
       const botThread = bot.chat.getChatThreadClient(chatThread!.id);
       await botThread.sendMessage({ content: 'It ships today.' });
       const messages = [];
-      for await (const m of botThread.listMessages()) messages.push(m.content?.message);
+      for await (const m of botThread.listMessages()) if (m.type === 'text') messages.push(m.content?.message);
       assert.deepEqual(messages, ['It ships today.', 'Where is my order?']);
       await botThread.sendReadReceipt({ chatMessageId: id });
       const receipts = [];
@@ -159,7 +159,43 @@ describe('SMS, Identity and Chat', () => {
       for (let i = 0; i < 7; i++) await thread.sendMessage({ content: `m${i}` });
       const pages: number[] = [];
       for await (const page of thread.listMessages({ maxPageSize: 3 }).byPage()) pages.push(page.length);
-      assert.deepEqual(pages, [3, 3, 1]);
+      assert.deepEqual(pages, [3, 3, 3]); // 7 messages and the 2 system messages of the thread's creation
+    });
+
+    it('writes the system messages ACS writes: topic and participants at creation, then each change', async () => {
+      const alice = await chatUser('Alice');
+      const bot = await chatUser('Bot');
+      const { chatThread } = await alice.chat.createChatThread(
+        { topic: 'Order 43' },
+        { participants: [{ id: bot.user, displayName: 'Bot' }] },
+      );
+      const thread = alice.chat.getChatThreadClient(chatThread!.id);
+      await thread.updateTopic('Order 43 (late)');
+      const carol = await chatUser('Carol');
+      await thread.addParticipants({ participants: [{ id: carol.user, displayName: 'Carol' }] });
+      await thread.removeParticipant(carol.user);
+      const messages = [];
+      for await (const m of thread.listMessages()) messages.unshift(m); // oldest first
+      assert.deepEqual(
+        messages.map((m) => m.type),
+        ['topicUpdated', 'participantAdded', 'topicUpdated', 'participantAdded', 'participantRemoved'],
+      );
+      assert.equal(messages[0]?.content?.topic, 'Order 43');
+      assert.deepEqual(messages[1]?.content?.participants?.map((p) => p.displayName).sort(), ['Bot', undefined]);
+      assert.equal(messages[2]?.content?.topic, 'Order 43 (late)');
+      assert.deepEqual(
+        messages[3]?.content?.participants?.map((p) => p.displayName),
+        ['Carol'],
+      );
+      assert.deepEqual(
+        messages[4]?.content?.participants?.map((p) => p.displayName),
+        ['Carol'],
+      );
+      assert.ok(messages.every((m) => m.sender === undefined));
+      assert.equal(
+        (messages[0]?.content?.initiator as { communicationUserId?: string } | undefined)?.communicationUserId,
+        alice.user.communicationUserId,
+      );
     });
 
     it('keeps people out of threads they are not in, and refuses bad tokens', async () => {

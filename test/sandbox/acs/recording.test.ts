@@ -124,4 +124,31 @@ describe('call recording', () => {
       (err: { statusCode?: number }) => err.statusCode === 404,
     );
   });
+
+  it('refuses the combinations ACS does not record, and says it renders WAV only when asked for mp3 or mp4', async () => {
+    const { serverCallId } = await answerIncomingCall(fx, client);
+    const start = (
+      recordingContent: 'audio' | 'audioVideo',
+      recordingChannel: 'mixed' | 'unmixed',
+      recordingFormat: 'wav' | 'mp3' | 'mp4',
+    ) =>
+      client.getCallRecording().start({
+        callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+        recordingContent,
+        recordingChannel,
+        recordingFormat,
+      });
+    const refused = async (promise: Promise<unknown>, message: RegExp) =>
+      assert.rejects(promise, (err: { statusCode?: number; message?: string }) => {
+        assert.equal(err.statusCode, 400);
+        assert.match(String(err.message), message);
+        return true;
+      });
+    await refused(start('audioVideo', 'mixed', 'wav'), /audioVideo mixed as wav is not supported/);
+    await refused(start('audio', 'unmixed', 'mp3'), /audio unmixed as mp3 is not supported/);
+    await refused(start('audioVideo', 'unmixed', 'mp4'), /not supported/);
+    await refused(start('audioVideo', 'mixed', 'mp4'), /records wav only; mp4/);
+    await refused(start('audio', 'mixed', 'mp3'), /records wav only; mp3/);
+    assert.equal((await start('audio', 'unmixed', 'wav')).recordingState, 'active');
+  });
 });

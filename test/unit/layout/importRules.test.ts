@@ -60,6 +60,7 @@ const RULES: Rule[] = [
  */
 const KNOWN_EXCEPTIONS = [
   'bench/calls.ts -> test/support/switchboardSandbox.ts',
+  'bench/load.ts -> test/support/switchboardSandbox.ts',
   'bench/recordings.ts -> test/sandbox/acs/support/fixtures.ts',
 ];
 

@@ -24,6 +24,7 @@ export async function startFixture(options: AcsEmulatorOptions = {}): Promise<Fi
     // Inbound calls ring long enough (10 s real) for a loaded machine to answer them.
     incomingCallTimeoutMs: 1_000_000,
     deliveryTimeoutMs: 2_000,
+    eventGridDeliveryTimeoutMs: 2_000,
     eventGridRetryDelaysMs: [1_000, 2_000],
     ...options,
     subscriptions: [

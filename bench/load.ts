@@ -1,0 +1,70 @@
+import { startSwitchboard } from '../test/support/switchboardSandbox';
+import { loadSuiteFlows, runLoadSuite } from './loadSuite';
+import type { BenchRow } from './stats';
+
+// `npm run bench -- load`: 200 calls ringing together with mixed callers (pressing, speaking, silent, hanging
+// up mid-prompt), a third of them delivered twice at once and a fifth again after they ended, then a call of
+// 500 turns. Time runs 10x fast in the PSTN world, with the ring still 30 s of real time.
+
+const CALLS = Number(process.env.BENCH_LOAD_CALLS ?? 200);
+const TURNS = Number(process.env.BENCH_LOAD_TURNS ?? 500);
+
+export async function run() {
+  const sb = await startSwitchboard({
+    acs: { timeScale: 0.1, incomingCallTimeoutMs: 300_000, answerDelayMs: 100, timelineLimit: 200_000 },
+    flows: loadSuiteFlows(),
+  });
+  try {
+    const r = await runLoadSuite(sb, { calls: CALLS, longCallTurns: TURNS, settleMs: 180_000 });
+    const rows: BenchRow[] = [
+      {
+        metric: `calls completed / lost / stuck / wrong / orphaned (of ${r.calls})`,
+        value: r.completed,
+        unit: `${r.lost} / ${r.stuck} / ${r.wrong} / ${r.orphaned}`,
+      },
+      { metric: 'extra prompts (menu heard more often than the flow says)', value: r.extraPrompts, unit: 'prompts' },
+      {
+        metric: 'duplicate IncomingCall deliveries (concurrent and late)',
+        value: r.duplicatesDelivered,
+        unit: 'events',
+      },
+      {
+        metric: `IncomingCall -> :answer, ${r.calls} ringing at once`,
+        p50: r.answerP50Ms,
+        p99: r.answerP99Ms,
+        unit: 'ms',
+        samples: r.calls,
+        note: 'target p99 <= 1000 ms',
+      },
+      {
+        metric: `IVR turn (RecognizeCompleted -> next request), ${r.calls} calls`,
+        p50: r.turnP50Ms,
+        p99: r.turnP99Ms,
+        unit: 'ms',
+      },
+    ];
+    if (r.longCall)
+      rows.push({
+        metric: `long call: turn ${r.longCall.turns} latency / turn 10 latency (medians of 10 turns)`,
+        p50: r.longCall.turn10Ms,
+        p99: r.longCall.turn500Ms,
+        value: r.longCall.ratio,
+        unit: 'ratio',
+        note: 'target <= 1.2',
+      });
+    return {
+      name: 'load',
+      rows,
+      calls: r.calls,
+      lost: r.lost,
+      stuck: r.stuck,
+      wrong: r.wrong,
+      orphaned: r.orphaned,
+      extraPrompts: r.extraPrompts,
+      answerP99Ms: r.answerP99Ms,
+      turnRatio500: r.longCall?.ratio ?? null,
+    };
+  } finally {
+    await sb.stop();
+  }
+}

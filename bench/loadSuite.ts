@@ -1,0 +1,243 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TimelineEntry } from '../sandbox/acs';
+import type { AcsControlClient } from '../sandbox/acs/controlClient';
+import { callIdFor } from '../shared/calls/callIdFor';
+import { percentile } from './stats';
+
+/** The running sandbox, as the suite drives it: the app's host and the emulator's control API. */
+export interface SwitchboardSandbox {
+  host: { url: string };
+  acs: { control: AcsControlClient };
+}
+
+// The load and fault suite: many calls at once with mixed callers, duplicate and late Event Grid deliveries,
+// then a check of every call's end as ACS and the caller see it. Shared by `npm run bench -- load` (200 calls,
+// a 500-turn call) and a small version in `npm test` (which asserts correctness only, never timing).
+
+export const MAIN_LINE = '+18005550100';
+export const LONG_LINE = '+18005550900';
+
+/** The suite's flows: a menu line (the shape of test-lines.yaml's main line) and a line whose menu loops. */
+export function loadSuiteFlows(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-load-'));
+  writeFileSync(
+    join(dir, 'load.yaml'),
+    `flows:
+  mainLine:
+    numbers: ["${MAIN_LINE}"]
+    start: welcome
+    steps:
+      welcome: { say: "Thanks for calling.", next: menu }
+      menu:
+        ask: "For billing press 1 or say billing. For sales press 2 or say sales."
+        input: speechOrDtmf
+        choices:
+          - { label: billing, dtmf: "1", phrases: [billing, invoice], next: billing }
+          - { label: sales, dtmf: "2", phrases: [sales, buy], next: sales }
+        retries: 1
+        noInput: "Sorry, I didn't hear anything."
+        noMatch: "Sorry, I didn't get that."
+        timeoutSeconds: 5
+        onFail: agent
+      billing: { transfer: "+18005550111", announce: "Connecting you to billing.", fallback: bye }
+      sales: { transfer: "+18005550122", fallback: bye }
+      agent: { transfer: "+18005550133", fallback: bye }
+      bye: { say: "Goodbye.", hangup: true }
+  longLine:
+    numbers: ["${LONG_LINE}"]
+    maxSteps: 1000
+    start: menu
+    steps:
+      menu:
+        ask: "Press 1 to go on, 2 to stop."
+        choices:
+          - { label: more, dtmf: "1", next: menu }
+          - { label: stop, dtmf: "2", next: bye }
+        retries: 0
+        timeoutSeconds: 60
+        onFail: bye
+      bye: { say: "Goodbye.", hangup: true }
+`,
+  );
+  return dir;
+}
+
+type Caller = 'press' | 'speak' | 'silent' | 'hangup';
+const CALLERS: Caller[] = ['press', 'speak', 'silent', 'hangup'];
+/** What each kind of caller must end with, and how many times it must hear the menu (loadSuiteFlows). */
+const EXPECTED: Record<Caller, { outcome: string; prompts: number }> = {
+  press: { outcome: 'transferred', prompts: 1 },
+  speak: { outcome: 'transferred', prompts: 1 },
+  silent: { outcome: 'transferred', prompts: 2 }, // one retry, then onFail: agent
+  hangup: { outcome: 'caller-hung-up', prompts: 1 },
+};
+
+export interface LoadOptions {
+  calls: number;
+  /** Turns of the long call (0: none). */
+  longCallTurns: number;
+  /** How long to wait for every call to end once the callers are done. */
+  settleMs?: number;
+}
+
+export interface LoadResult {
+  calls: number;
+  completed: number;
+  lost: number;
+  stuck: number;
+  wrong: number;
+  orphaned: number;
+  extraPrompts: number;
+  duplicatesDelivered: number;
+  answerP50Ms: number;
+  answerP99Ms: number;
+  turnP50Ms: number;
+  turnP99Ms: number;
+  longCall?: { turns: number; turn10Ms: number; turn500Ms: number; ratio: number };
+}
+
+interface CallRun {
+  serverCallId: string;
+  caller: Caller;
+}
+
+const ms = (e: TimelineEntry) => Date.parse(e.time);
+
+/** Posts an IncomingCall to the app again, as Event Grid redelivers it (or as ACS's second event). */
+async function redeliver(sb: SwitchboardSandbox, entry: TimelineEntry, id: string): Promise<void> {
+  await fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+    body: JSON.stringify([
+      {
+        id,
+        topic: '/acs',
+        subject: '',
+        eventType: 'Microsoft.Communication.IncomingCall',
+        eventTime: new Date().toISOString(),
+        dataVersion: '1.0',
+        metadataVersion: '1',
+        data: entry.data,
+      },
+    ]),
+  });
+}
+
+async function incomingCallEntry(sb: SwitchboardSandbox, serverCallId: string): Promise<TimelineEntry> {
+  return sb.acs.control.waitForEventGrid('Microsoft.Communication.IncomingCall', { serverCallId }, 30_000);
+}
+
+async function oneCall(sb: SwitchboardSandbox, index: number): Promise<CallRun> {
+  const caller = CALLERS[index % CALLERS.length];
+  const from = `+1425${String(5_000_000 + index).padStart(7, '0')}`;
+  const call = await sb.acs.control.placeCall({ from, to: MAIN_LINE });
+  // Every third call: its IncomingCall arrives twice at once (ACS's second event, an early Event Grid retry).
+  if (index % 3 === 0) void redeliver(sb, await incomingCallEntry(sb, call.serverCallId), `dup-${index}`);
+  const asked = await sb.acs.control
+    .waitForRequest('recognize', { serverCallId: call.serverCallId }, 60_000)
+    .catch(() => undefined);
+  if (!asked) return { serverCallId: call.serverCallId, caller };
+  if (caller === 'press') await sb.acs.control.pressDigits(call.serverCallId, '1');
+  if (caller === 'speak') await sb.acs.control.say(call.serverCallId, 'sales');
+  if (caller === 'hangup') await sb.acs.control.hangUp(call.serverCallId);
+  return { serverCallId: call.serverCallId, caller };
+}
+
+async function status(sb: SwitchboardSandbox, callId: string) {
+  const response = await fetch(`${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}`);
+  if (response.status === 404) return undefined;
+  return (await response.json()) as { runtimeStatus: string; output?: { outcome?: string } };
+}
+
+/** Waits (polling the host, never sleeping blind) until no call is still running, or the deadline passes. */
+async function settle(sb: SwitchboardSandbox, callIds: string[], deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const statuses = await Promise.all(callIds.map((id) => status(sb, id)));
+    if (statuses.every((s) => s && !['Running', 'Pending'].includes(s.runtimeStatus))) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function longCall(sb: SwitchboardSandbox, turns: number): Promise<LoadResult['longCall']> {
+  const call = await sb.acs.control.placeCall({ from: '+14255559999', to: LONG_LINE });
+  const latencies: number[] = [];
+  let since = 0;
+  for (let turn = 1; turn <= turns; turn++) {
+    const asked = await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId, since }, 60_000);
+    since = asked.seq;
+    if (turn > 1) {
+      const [completed] = (await sb.acs.control.timeline({ serverCallId: call.serverCallId, since: since - 50 }))
+        .filter((e) => e.kind === 'callback' && e.type === 'RecognizeCompleted' && e.seq < asked.seq)
+        .slice(-1);
+      if (completed) latencies.push(ms(asked) - ms(completed));
+    }
+    await sb.acs.control.pressDigits(call.serverCallId, turn === turns ? '2' : '1');
+  }
+  // Medians of the ten turns around turn 10 and the ten before the last: single turns are too noisy.
+  const around = (from: number) => percentile(latencies.slice(Math.max(0, from), from + 10), 50);
+  const turn10Ms = around(5);
+  const turn500Ms = around(latencies.length - 10);
+  return { turns, turn10Ms, turn500Ms, ratio: turn500Ms / turn10Ms };
+}
+
+export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions): Promise<LoadResult> {
+  const start = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
+  const runs = await Promise.all(Array.from({ length: options.calls }, (_, i) => oneCall(sb, i)));
+  const callIds = runs.map((r) => callIdFor(r.serverCallId));
+  await settle(sb, callIds, Date.now() + (options.settleMs ?? 120_000));
+
+  // Every fifth call: Event Grid delivers its IncomingCall again after the call has ended.
+  let duplicatesDelivered = runs.filter((_, i) => i % 3 === 0).length;
+  for (const [i, run] of runs.entries()) {
+    if (i % 5 !== 0) continue;
+    await redeliver(sb, await incomingCallEntry(sb, run.serverCallId), `late-${i}`);
+    duplicatesDelivered++;
+  }
+
+  const timeline = await sb.acs.control.timeline({ since: start });
+  const result: LoadResult = {
+    calls: runs.length,
+    completed: 0,
+    lost: 0,
+    stuck: 0,
+    wrong: 0,
+    orphaned: 0,
+    extraPrompts: 0,
+    duplicatesDelivered,
+    answerP50Ms: NaN,
+    answerP99Ms: NaN,
+    turnP50Ms: NaN,
+    turnP99Ms: NaN,
+  };
+  const answers: number[] = [];
+  const turns: number[] = [];
+  for (const run of runs) {
+    const entries = timeline.filter((e) => e.serverCallId === run.serverCallId);
+    const published = entries.find((e) => e.kind === 'eventGrid');
+    const answered = entries.filter((e) => e.kind === 'request' && e.operation === 'answerCall');
+    if (published && answered[0]) answers.push(ms(answered[0]) - ms(published));
+    const recognized = entries.find((e) => e.kind === 'callback' && e.type === 'RecognizeCompleted');
+    const next = recognized && entries.find((e) => e.kind === 'request' && e.seq > recognized.seq);
+    if (recognized && next) turns.push(ms(next) - ms(recognized));
+    const prompts = entries.filter((e) => e.kind === 'request' && e.operation === 'recognize').length;
+    result.extraPrompts += Math.max(0, prompts - EXPECTED[run.caller].prompts);
+
+    const state = await status(sb, callIdFor(run.serverCallId));
+    const acsCall = await sb.acs.control.getCall(run.serverCallId);
+    if (answered.length === 0) result.lost++;
+    else if (!state || ['Running', 'Pending'].includes(state.runtimeStatus)) result.stuck++;
+    else if (state.output?.outcome !== EXPECTED[run.caller].outcome) result.wrong++;
+    else result.completed++;
+    // The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over.
+    const ended = state && !['Running', 'Pending'].includes(state.runtimeStatus);
+    if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) result.orphaned++;
+  }
+  result.answerP50Ms = percentile(answers, 50);
+  result.answerP99Ms = percentile(answers, 99);
+  result.turnP50Ms = percentile(turns, 50);
+  result.turnP99Ms = percentile(turns, 99);
+  if (options.longCallTurns > 0) result.longCall = await longCall(sb, options.longCallTurns);
+  return result;
+}

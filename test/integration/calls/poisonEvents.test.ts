@@ -1,0 +1,106 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
+
+const CALLER = '+14255550123';
+const MAIN_LINE = '+18005550100';
+
+/** An Event Grid delivery to one of the app's Event Grid functions, as Event Grid posts it. */
+async function deliver(sb: SwitchboardSandbox, functionName: string, eventType: string, data: unknown, subject = '') {
+  const id = randomUUID();
+  const response = await fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=${functionName}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+    body: JSON.stringify([
+      {
+        id,
+        topic: '/acs',
+        subject,
+        eventType,
+        eventTime: new Date().toISOString(),
+        dataVersion: '1.0',
+        metadataVersion: '1',
+        data,
+      },
+    ]),
+  });
+  return { id, status: response.status, text: await response.text() };
+}
+
+const phone = (number: string) => ({ kind: 'phoneNumber', rawId: `4:${number}`, phoneNumber: { value: number } });
+
+describe('poison events: answered as handled, dead-lettered, never retried for ever', () => {
+  let sb: SwitchboardSandbox;
+  let deadLetter: (handler: string, eventId: string) => Promise<{ reason: string; eventType: string } | undefined>;
+
+  before(async () => {
+    sb = await startSwitchboard({ acs: { timeScale: 0.05, answerDelayMs: 100 } });
+    const container = BlobServiceClient.fromConnectionString(sb.azurite.connectionString).getContainerClient(
+      'deadletter',
+    );
+    deadLetter = async (handler, eventId) => {
+      const blob = container.getBlobClient(`events/${handler}/${eventId}.json`);
+      if (!(await blob.exists())) return undefined;
+      return JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as { reason: string; eventType: string };
+    };
+  });
+  after(async () => {
+    await sb?.stop();
+  });
+
+  it('drops an IncomingCall whose incomingCallContext ACS does not know (expired or bogus) with a dead letter', async () => {
+    const result = await deliver(sb, 'incomingCall', 'Microsoft.Communication.IncomingCall', {
+      to: phone(MAIN_LINE),
+      from: phone(CALLER),
+      serverCallId: `bogus-${randomUUID()}`,
+      incomingCallContext: 'not-a-context-acs-issued',
+      correlationId: randomUUID(),
+    });
+    assert.equal(result.status, 200, result.text);
+    const letter = await deadLetter('incomingCall', result.id);
+    assert.equal(letter?.eventType, 'Microsoft.Communication.IncomingCall');
+    assert.match(letter?.reason ?? '', /incoming call context/i);
+  });
+
+  it('drops an IncomingCall for numbers that are not E.164 with a dead letter naming the field', async () => {
+    const result = await deliver(sb, 'incomingCall', 'Microsoft.Communication.IncomingCall', {
+      to: phone('18005550100'),
+      from: phone('not-a-number'),
+      serverCallId: `odd-${randomUUID()}`,
+      incomingCallContext: 'ctx',
+    });
+    assert.equal(result.status, 200, result.text);
+    assert.match((await deadLetter('incomingCall', result.id))?.reason ?? '', /E\.164/);
+  });
+
+  it('drops a recording whose content URL is not one ACS serves recordings from', async () => {
+    const result = await deliver(
+      sb,
+      'recordingFileStatusUpdated',
+      'Microsoft.Communication.RecordingFileStatusUpdated',
+      {
+        recordingStorageInfo: {
+          recordingChunks: [{ documentId: 'doc-1', index: 0, contentLocation: 'https://files.example.com/stolen.wav' }],
+        },
+        recordingFormatType: 'Wav',
+      },
+      '/recording/call/c1/serverCallId/s1',
+    );
+    assert.equal(result.status, 200, result.text);
+    assert.match((await deadLetter('recordingFileStatusUpdated', result.id))?.reason ?? '', /contentLocation/);
+  });
+
+  it('refuses an oversized request body with 413 before storage sees it', async () => {
+    const response = await fetch(`${sb.host.url}/api/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: CALLER, flow: 'reminder', variables: { note: 'x'.repeat(10 * 1024 * 1024) } }),
+    });
+    assert.equal(response.status, 413);
+    const body = (await response.json()) as { error: string };
+    assert.match(body.error, /too large/);
+    assert.doesNotMatch(body.error, /table|entity|azurite|storage/i);
+  });
+});
