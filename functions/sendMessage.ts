@@ -29,7 +29,9 @@ export async function sendMessage(request: HttpRequest, context: InvocationConte
         { agent, channel: parsed.value.channel, to: parsed.value.to, text: parsed.value.text },
         { sms, optOut, whatsApp: messaging.whatsApp, conversations: messaging.conversations },
       ),
-    (reason) => (problem = reason),
+    (reason) => {
+      problem = reason;
+    },
   );
   if (!result) return { status: 409, jsonBody: { error: problem } };
   context.info('business message', { channel: parsed.value.channel, sentAs: result.sentAs });
