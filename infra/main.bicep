@@ -110,6 +110,25 @@ module eventGrid 'modules/event-grid.bicep' = {
   }
 }
 
+// The media bridge: its app URL is derived from the function app's name (not its output) to avoid a cycle.
+module bridge 'modules/bridge.bicep' = {
+  name: 'bridge'
+  scope: rg
+  params: {
+    name: '${abbrs.appContainerApps}bridge-${resourceToken}'
+    environmentName: '${abbrs.appManagedEnvironments}${resourceToken}'
+    registryName: '${abbrs.containerRegistryRegistries}${resourceToken}'
+    identityName: '${abbrs.managedIdentityUserAssignedIdentities}bridge-${resourceToken}'
+    location: location
+    tags: tags
+    aiServicesName: ai.outputs.name
+    aiEndpoint: ai.outputs.endpoint
+    storageAccountName: storage.outputs.name
+    acsImmutableResourceId: communication.outputs.immutableResourceId
+    appBaseUrl: 'https://${abbrs.webSitesFunctions}${resourceToken}.azurewebsites.net'
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -127,7 +146,7 @@ module functionApp 'modules/function-app.bicep' = {
     acsEndpoint: communication.outputs.endpoint
     acsImmutableResourceId: communication.outputs.immutableResourceId
     aiEndpoint: ai.outputs.endpoint
-    mediaBridgeUrl: mediaBridgeUrl
+    mediaBridgeUrl: !empty(mediaBridgeUrl) ? mediaBridgeUrl : bridge.outputs.url
     chatBotUserId: chatBotUserId
     chatAgentUserId: chatAgentUserId
     incomingCallAlwaysReady: incomingCallAlwaysReady
@@ -190,3 +209,5 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString // an identifier, not a secret: ingestion needs an Entra token (local auth off)
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
+output MEDIA_BRIDGE_URL string = bridge.outputs.url
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = bridge.outputs.registryEndpoint // azd pushes the bridge image here

@@ -33,6 +33,23 @@ export function sandboxAppSettings(parts: {
   };
 }
 
+/** The media bridge's settings in the sandbox: the offline voice agent, the emulator's keys, Azurite. */
+export function sandboxBridgeSettings(parts: {
+  azurite: AzuriteInstance;
+  acs: AcsEmulator;
+  appBaseUrl: string;
+}): Record<string, string> {
+  return {
+    ACS_IMMUTABLE_RESOURCE_ID: parts.acs.immutableResourceId,
+    ACS_CALLBACK_ISSUER: parts.acs.issuer,
+    ACS_CALLBACK_JWKS_URL: parts.acs.jwksUrl,
+    APP_BASE_URL: parts.appBaseUrl,
+    VOICE_AGENT_PROVIDER: 'local',
+    AzureWebJobsStorage: parts.azurite.connectionString.replace(/127\.0\.0\.1/g, 'localhost'),
+    NODE_EXTRA_CA_CERTS: parts.acs.caCertPath,
+  };
+}
+
 /** Event Grid function name -> the ACS event types it subscribes to (docs/architecture.md contracts). */
 export const EVENT_SUBSCRIPTIONS: Record<string, string[]> = {
   incomingCall: ['Microsoft.Communication.IncomingCall'],

@@ -7,7 +7,7 @@ import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
 import { azuriteTls } from './azuriteTls';
-import { sandboxAppSettings, subscribeAppToAcs } from './appSettings';
+import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs } from './appSettings';
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription. Azurite for storage,
 // the ACS emulator for calls, SMS and chat, and the local Functions host running the app from dist/.
@@ -27,8 +27,23 @@ async function main(): Promise<void> {
   });
   const chatBot = (await identity.createUser()).communicationUserId;
   const chatAgent = (await identity.createUser()).communicationUserId;
+  // The media bridge with the offline voice agent, on a port of its own; the app streams calls to it.
+  const bridge = spawn(process.execPath, [resolve(repo, 'dist', 'bridge', 'main.js')], {
+    env: { ...process.env, ...sandboxBridgeSettings({ azurite, acs, appBaseUrl: hostUrl }), PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bridgePort = await new Promise<string>((ready, fail) => {
+    let out = '';
+    bridge.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const port = /BRIDGE_READY (\d+)/.exec(out)?.[1];
+      if (port) ready(port);
+    });
+    bridge.once('exit', (code) => fail(new Error(`The media bridge exited (code ${code}); see its output above.`)));
+  });
   const env = {
     ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }),
+    MEDIA_BRIDGE_URL: `ws://127.0.0.1:${bridgePort}/media`,
     CHAT_BOT_USER_ID: chatBot,
     CHAT_AGENT_USER_ID: chatAgent,
   };
@@ -54,6 +69,7 @@ async function main(): Promise<void> {
 
   const summary = {
     functionsHost: hostUrl,
+    mediaBridge: `ws://127.0.0.1:${bridgePort}/media`,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {
       endpoint: acs.endpoint,
@@ -75,6 +91,7 @@ async function main(): Promise<void> {
   console.log(`
 Switchboard sandbox is up (no Azure subscription needed).
   Functions host   ${hostUrl}  (health: ${hostUrl}/api/health)
+  Media bridge     ws://127.0.0.1:${bridgePort}/media  (offline voice agent)
   ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
   Storage          Azurite  blob ${azurite.blobEndpoint}
   Everything above is also in .sandbox/sandbox.json.
@@ -87,6 +104,7 @@ Ctrl+C stops everything.`);
 
   const shutdown = async () => {
     await stopChild(host);
+    await stopChild(bridge);
     await acs.close();
     await azurite.stop();
     process.exit(0);

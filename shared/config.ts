@@ -1,26 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { optional, url } from './settingSchemas';
 
 // Every app setting named in docs/architecture.md, validated once at start-up (an appStart hook calls
 // loadConfig); nothing here runs at import time, so tests and tools can import freely.
-
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .refine(
-      (value) => {
-        try {
-          return protocols.includes(new URL(value).protocol);
-        } catch {
-          return false;
-        }
-      },
-      `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
-    );
-
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
 const settingsSchema = z.object({
   AzureWebJobsStorage: optional(z.string().trim().min(1)),

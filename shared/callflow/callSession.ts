@@ -13,6 +13,8 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   serverCallId?: string;
   /** Outbound: how long to wait for the callee before giving up. */
   ringTimeoutSeconds?: number;
+  /** The call's media-stream token: the media bridge's bearer on the voice-agent route (calls/mediaToken.ts). */
+  mediaToken?: string;
 }
 
 export interface CallSessionOptions {
@@ -30,6 +32,8 @@ export interface CallSessionOptions {
   /** Inbound: known from IncomingCall. */
   serverCallId?: string;
   ringTimeoutSeconds?: number;
+  /** Inbound: derived from IncomingCall (calls/mediaToken.ts). */
+  mediaToken?: string;
 }
 
 /** The one way to build a call's session (incoming calls, placed calls and campaigns). */
@@ -46,6 +50,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   };
   if (options.serverCallId !== undefined) session.serverCallId = options.serverCallId;
   if (options.ringTimeoutSeconds !== undefined) session.ringTimeoutSeconds = options.ringTimeoutSeconds;
+  if (options.mediaToken !== undefined) session.mediaToken = options.mediaToken;
   return session;
 }
 

@@ -54,6 +54,7 @@ export const CallEvents = {
   // Raised by the app on behalf of the media bridge (not ACS events): data VoiceAgentEventData.
   voiceAgentHandoff: 'VoiceAgentHandoff',
   voiceAgentEnded: 'VoiceAgentEnded',
+  voiceAgentFailed: 'VoiceAgentFailed',
 } as const;
 
 export type CallEventName = (typeof CallEvents)[keyof typeof CallEvents];

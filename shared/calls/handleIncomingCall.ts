@@ -5,6 +5,7 @@ import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import type { CallClaims } from './callClaims';
 import { callbackUri, createCallSession, type CallSession } from '../callflow/callSession';
 import { callIdFor } from './callIdFor';
+import { mediaTokenFor } from './mediaToken';
 import { addressOf } from '../acs/identifiers';
 import { parseIncomingCall } from './incomingCallEvent';
 
@@ -63,6 +64,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
           flowName: decision.flow,
           flow: flow!,
           startStep: decision.startStep,
+          mediaToken: mediaTokenFor(call.incomingCallContext, call.serverCallId),
         })
       : undefined;
 
@@ -100,7 +102,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     await deps.client.answerCall(
       call.incomingCallContext,
       callbackUri(deps.config.callbackBaseUrl, callId),
-      answerOptions(deps.config, flow!, callId),
+      answerOptions(deps.config, flow!, callId, session!.mediaToken!),
     );
   } catch (error) {
     await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
@@ -110,7 +112,12 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   return { outcome: 'answered', callId, flow: decision.flow };
 }
 
-function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: string): AnswerCallOptions {
+function answerOptions(
+  config: Config,
+  flow: FlowSet['flows'][string],
+  callId: string,
+  mediaToken: string,
+): AnswerCallOptions {
   const options: AnswerCallOptions = { operationContext: `answer:${callId}` };
   if (config.cognitiveServicesEndpoint)
     options.callIntelligenceOptions = { cognitiveServicesEndpoint: config.cognitiveServicesEndpoint };
@@ -119,7 +126,7 @@ function answerOptions(config: Config, flow: FlowSet['flows'][string], callId: s
     // Streaming is set up at answer but started only when the flow reaches its voiceAgent step.
     options.mediaStreamingOptions = {
       transportType: 'websocket',
-      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}`,
+      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}&token=${mediaToken}`,
       contentType: 'audio',
       audioChannelType: 'mixed',
       startMediaStreaming: false,

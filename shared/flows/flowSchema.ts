@@ -183,9 +183,28 @@ export const smsStep = z.strictObject({
   ...common,
 });
 
+/** An HTTP tool a voice agent may call: the bridge POSTs the model's arguments to the https URL. */
+export const agentToolSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a tool name (letters, digits, _)'),
+  description: z.string().min(1),
+  parameters: z
+    .record(z.string(), z.unknown())
+    .default({ type: 'object', properties: {} })
+    .describe('JSON Schema of the arguments object'),
+  url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+  auth: z.enum(['managedIdentity', 'none']).default('none'),
+  scope: z.string().min(1).optional().describe('token scope when auth is managedIdentity, e.g. api://my-api/.default'),
+  timeoutSeconds: z.number().int().min(1).max(30).default(5),
+});
+
 export const voiceAgentStep = z.strictObject({
   voiceAgent: z.strictObject({
     instructions: z.string().min(1),
+    tools: z
+      .array(agentToolSchema)
+      .max(16)
+      .optional()
+      .describe('HTTP tools the agent may call (handoff and endCall are built in)'),
     greeting: z.string().min(1).optional(),
     voice: z.string().min(1).optional(),
     maxMinutes: z.number().int().min(1).max(120).optional().describe('default 30'),

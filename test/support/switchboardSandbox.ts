@@ -5,12 +5,20 @@ import { startAcsEmulatorChecked as startAcsEmulator } from './acsEmulator';
 import { startHostProcess, type HostProcess } from './hostProcess';
 import { repoRoot, fixture } from './paths';
 import { freePort } from './freePort';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { renderApology } from '../../bridge/apology';
+import { appClient } from '../../bridge/appClient';
+import { startBridge, type Bridge } from '../../bridge/bridgeServer';
+import { createProvider } from '../../bridge/createProvider';
+import { blobTranscriptStore } from '../../bridge/liveTranscript';
+import type { VoiceModelProvider } from '../../bridge/providers/voiceModel';
 import { sandboxAppSettings, subscribeAppToAcs } from '../../sandbox/appSettings';
 
 export interface SwitchboardSandbox {
   azurite: AzuriteInstance;
   acs: AcsEmulator;
   host: HostProcess;
+  bridge?: Bridge;
   stop(): Promise<void>;
 }
 
@@ -24,6 +32,8 @@ export async function startSwitchboard(
     env?: Record<string, string>;
     flows?: string;
     envFromAcs?: (acs: AcsEmulator) => Promise<Record<string, string>>;
+    /** Starts the media bridge in this process (the offline voice agent unless a provider is given). */
+    bridge?: { provider?: VoiceModelProvider };
   } = {},
 ): Promise<SwitchboardSandbox> {
   const azurite = await startAzurite({ tls: await azuriteTls() });
@@ -37,6 +47,16 @@ export async function startSwitchboard(
   });
   const port = String(await freePort());
   const acsEnv = options.envFromAcs ? await options.envFromAcs(acs) : {};
+  const bridge = options.bridge
+    ? await startBridge({
+        token: { jwksUrl: acs.jwksUrl, issuer: acs.issuer, audience: acs.immutableResourceId },
+        provider: options.bridge.provider ?? createProvider({ name: 'local' }),
+        app: appClient(`http://127.0.0.1:${port}`),
+        transcripts: blobTranscriptStore(BlobServiceClient.fromConnectionString(azurite.connectionString)),
+        apology: await renderApology(),
+      })
+    : undefined;
+  if (bridge) acsEnv.MEDIA_BRIDGE_URL = bridge.url;
   let host: HostProcess;
   try {
     host = await startHostProcess(
@@ -55,6 +75,7 @@ export async function startSwitchboard(
       port,
     );
   } catch (error) {
+    await bridge?.close();
     await acs.close();
     await azurite.stop();
     throw error;
@@ -64,8 +85,10 @@ export async function startSwitchboard(
     azurite,
     acs,
     host,
+    bridge,
     async stop() {
       await host.stop();
+      await bridge?.close();
       await acs.close();
       await azurite.stop();
     },

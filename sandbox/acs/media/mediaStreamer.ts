@@ -1,12 +1,13 @@
 // Media streaming and live transcription: the emulator connects to the app's WebSocket (ws:// or wss://)
 // with a bearer JWT, sends AudioMetadata then AudioData every 20 ms at real-time pace (TranscriptionMetadata
 // then TranscriptionData for what callers say), and accepts bidirectional audioData / stopAudio frames.
+import { DTMF_FREQUENCIES } from './dtmfFrequencies';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';
-import { synthesize } from '../recording/speechSynthesizer';
+import { resample, samplesOf } from '../../../shared/audio/pcm';
+import { SAMPLE_RATE, synthesize } from '../../../shared/audio/speechSynthesizer';
 import { messageText } from './messageText';
-import { SAMPLE_RATE } from '../recording/wavRenderer';
 import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
 
@@ -37,39 +38,12 @@ export interface StreamSettings {
   timeline: Timeline;
 }
 
-const DTMF_HZ: Record<string, [number, number]> = {
-  one: [697, 1209],
-  two: [697, 1336],
-  three: [697, 1477],
-  a: [697, 1633],
-  four: [770, 1209],
-  five: [770, 1336],
-  six: [770, 1477],
-  b: [770, 1633],
-  seven: [852, 1209],
-  eight: [852, 1336],
-  nine: [852, 1477],
-  c: [852, 1633],
-  asterisk: [941, 1209],
-  zero: [941, 1336],
-  pound: [941, 1477],
-  d: [941, 1633],
-};
-
-/** Nearest-sample resampling between 16 and 24 kHz (telephone audio; quality is not the point). */
-export function resample(samples: Int16Array, from: number, to: number): Int16Array {
-  if (from === to) return samples;
-  const out = new Int16Array(Math.floor((samples.length * to) / from));
-  for (let i = 0; i < out.length; i++) out[i] = samples[Math.min(samples.length - 1, Math.floor((i * from) / to))]!;
-  return out;
-}
-
 /** Real DTMF: 100 ms of the key's two frequencies, then 50 ms of silence, per key. */
 function dtmfSamples(tones: string[], sampleRate: number): Int16Array {
   const per = Math.round(sampleRate * 0.15);
   const out = new Int16Array(per * tones.length);
   tones.forEach((t, k) => {
-    const [low, high] = DTMF_HZ[t] ?? [0, 0];
+    const [low, high] = DTMF_FREQUENCIES[t] ?? [0, 0];
     for (let i = 0; i < Math.round(sampleRate * 0.1); i++) {
       out[k * per + i] = Math.round(
         6_000 * (Math.sin((2 * Math.PI * low * i) / sampleRate) + Math.sin((2 * Math.PI * high * i) / sampleRate)),
@@ -201,20 +175,29 @@ export function startAudioStream(
     timer = setTimeout(() => tick(start), Math.max(1, start + framesSent * FRAME_MS - Date.now()));
   };
 
-  // Bidirectional streaming: what the app plays becomes part of the call's audio.
+  // Bidirectional streaming: what the app sends is queued and played into the call at real time, as ACS
+  // does; StopAudio drops what has not been played yet (the rest of an interrupted reply is never heard).
+  let playbackEnd = 0;
+  const queued: AudioEvent[] = [];
   const onMessage = (raw: WebSocket.RawData): void => {
     try {
       const frame = JSON.parse(messageText(raw)) as { kind?: string; audioData?: { data?: string } };
       if (frame.kind === 'audioData' && frame.audioData?.data) {
         const pcm = Buffer.from(frame.audioData.data, 'base64');
         const bytes = pcm.length;
-        const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + (bytes - (bytes % 2))));
-        call.audioLog.push({
+        const durationMs = (bytes / 2 / sampleRate) * 1000;
+        const now = Date.now();
+        const at = Math.max(now, playbackEnd);
+        playbackEnd = at + durationMs;
+        const played: AudioEvent = {
           kind: 'prompt',
-          at: Date.now(),
-          durationMs: (bytes / 2 / sampleRate) * 1000,
-          pcm: resample(samples, sampleRate, SAMPLE_RATE),
-        });
+          at,
+          durationMs,
+          pcm: resample(samplesOf(pcm), sampleRate, SAMPLE_RATE),
+        };
+        call.audioLog.push(played);
+        queued.push(played);
+        while (queued.length && queued[0].at + queued[0].durationMs <= now) queued.shift();
         settings.timeline.add({
           kind: 'world',
           type: 'mediaAudioReceived',
@@ -222,7 +205,22 @@ export function startAudioStream(
           data: { bytes },
         });
       } else if (frame.kind === 'stopAudio') {
-        settings.timeline.add({ kind: 'world', type: 'mediaStopAudio', serverCallId: call.serverCallId });
+        const now = Date.now();
+        let droppedMs = 0;
+        // Emptied in place: other readers walk the audio log by index.
+        for (const e of queued.filter((q) => q.at > now)) {
+          droppedMs += e.durationMs;
+          e.durationMs = 0;
+          e.pcm = new Int16Array(0);
+        }
+        queued.length = 0;
+        playbackEnd = now;
+        settings.timeline.add({
+          kind: 'world',
+          type: 'mediaStopAudio',
+          serverCallId: call.serverCallId,
+          data: { droppedMs: Math.round(droppedMs) },
+        });
       }
     } catch {
       // ignore frames that are not JSON

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../callAutomation/call';
 import type { AudioEvent } from '../callAutomation/call';
-import { synthesize } from './speechSynthesizer';
+import { synthesize } from '../../../shared/audio/speechSynthesizer';
 import { renderWav, type PlacedSound } from './wavRenderer';
 
 const MAX_SYNTHESIZED = 30;

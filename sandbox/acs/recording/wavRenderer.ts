@@ -1,28 +1,11 @@
 // Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
 // play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
+import { encodeWav } from '../../../shared/audio/pcm';
+import { DTMF_FREQUENCIES } from '../media/dtmfFrequencies';
 import type { AudioEvent } from '../callAutomation/call';
 
 export const SAMPLE_RATE = 16_000;
 const MAX_MS = 10 * 60 * 1000;
-
-const DTMF: Record<string, [number, number]> = {
-  one: [697, 1209],
-  two: [697, 1336],
-  three: [697, 1477],
-  a: [697, 1633],
-  four: [770, 1209],
-  five: [770, 1336],
-  six: [770, 1477],
-  b: [770, 1633],
-  seven: [852, 1209],
-  eight: [852, 1336],
-  nine: [852, 1477],
-  c: [852, 1633],
-  asterisk: [941, 1209],
-  zero: [941, 1336],
-  pound: [941, 1477],
-  d: [941, 1633],
-};
 
 /** One placed sound: start and length in simulated ms from the start of the recording. */
 export interface PlacedSound {
@@ -59,7 +42,7 @@ export function renderWav(
       write(offsetMs, event.durationMs, (t) => 0.1 * (((t * 180) % 1) * 2 - 1));
     } else {
       (event.tones ?? []).forEach((tone, i) => {
-        const [low, high] = DTMF[tone] ?? [0, 0];
+        const [low, high] = DTMF_FREQUENCIES[tone] ?? [0, 0];
         write(
           offsetMs + i * 150,
           100,
@@ -69,23 +52,4 @@ export function renderWav(
     }
   }
   return encodeWav(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), SAMPLE_RATE, 1);
-}
-
-/** PCM16LE samples in a RIFF/WAVE container (the 44-byte canonical header). */
-export function encodeWav(data: Buffer, sampleRate: number, channels: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
 }

@@ -37,11 +37,18 @@ export function* voiceAgent(run: CallFlowRun, id: string, step: VoiceAgentStep):
     expect: [
       CallEvents.voiceAgentHandoff,
       CallEvents.voiceAgentEnded,
+      CallEvents.voiceAgentFailed,
       CallEvents.mediaStreamingStopped,
       CallEvents.mediaStreamingFailed,
     ],
     timeoutMs: (v.maxMinutes ?? 30) * 60_000,
-    lenient: [CallEvents.voiceAgentHandoff, CallEvents.voiceAgentEnded, CallEvents.mediaStreamingStopped],
+    // The bridge cannot know the operationContext of the start request: its reports come without one.
+    lenient: [
+      CallEvents.voiceAgentHandoff,
+      CallEvents.voiceAgentEnded,
+      CallEvents.voiceAgentFailed,
+      CallEvents.mediaStreamingStopped,
+    ],
   });
   if (done.kind === 'disconnected') return { end: 'caller-hung-up' };
   const stop: StopMediaStreamingInput = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-// @azure/communication-call-automation 1.6.0 on communication-common 2.4.0 and core-rest-pipeline 1.21.0
-// (npm alias and overrides in package.json): a client pinned the way an older app's lockfile pins it.
+// @azure/communication-call-automation 1.6.0 (npm alias in package.json): a client pinned the way an older
+// app's lockfile pins it. Its common/pipeline are the app's (an overrides pin of those broke RestError checks).
 import { CallAutomationClient as PinnedClient } from 'call-automation-1-6-0';
 import { AGENT, startFixture, SUPPORT_LINE, type Fixture } from './support/fixtures';
 

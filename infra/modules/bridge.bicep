@@ -1,0 +1,151 @@
+// The media bridge (bridge/) on Container Apps: ACS streams call audio to it over WebSockets, it talks to
+// Azure AI Voice Live with its OWN user-assigned identity (Cognitive Services User on the AI resource,
+// Blob Data Contributor for live transcripts, AcrPull for its image). Always one replica warm (a caller
+// must never wait for a cold start), scaled on concurrent connections (each call holds one WebSocket).
+param name string
+param environmentName string
+param registryName string
+param identityName string
+param location string
+param tags object = {}
+param serviceName string = 'bridge' // azd deploys the `bridge` service of azure.yaml to the resource with this tag
+
+param aiServicesName string
+param aiEndpoint string
+param storageAccountName string
+param acsImmutableResourceId string
+@description('The function app\'s https base URL (its voice-agent route)')
+param appBaseUrl string
+param maxReplicas int = 20
+param connectionsPerReplica int = 200
+
+var roles = {
+  cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87135dc908'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: identityName
+  location: location
+  tags: tags
+}
+
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {
+  name: aiServicesName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: registryName
+  location: location
+  tags: tags
+  sku: { name: 'Basic' }
+  properties: {
+    adminUserEnabled: false // pulls use the bridge's identity, pushes azd's signed-in user
+  }
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+  name: environmentName
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'azure-monitor' // logs through diagnostic settings: no workspace key in the template
+    }
+  }
+}
+
+resource aiUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ai.id, identity.id, roles.cognitiveServicesUser)
+  scope: ai
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.cognitiveServicesUser)
+  }
+}
+
+resource blobWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageBlobDataContributor)
+  scope: storage
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, identity.id, roles.acrPull)
+  scope: registry
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+  }
+}
+
+resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  dependsOn: [pull]
+  properties: {
+    managedEnvironmentId: environment.id
+    configuration: {
+      ingress: {
+        external: true // ACS connects from the internet; every connection carries ACS's RS256 JWT
+        targetPort: 8080
+        transport: 'http' // WebSocket upgrades ride HTTP/1.1
+        allowInsecure: false // wss:// only
+      }
+      registries: [{ server: registry.properties.loginServer, identity: identity.id }]
+    }
+    template: {
+      containers: [
+        {
+          name: 'bridge'
+          image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest' // replaced by azd deploy
+          resources: { cpu: json('1.0'), memory: '2Gi' }
+          env: [
+            { name: 'PORT', value: '8080' }
+            { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId } // DefaultAzureCredential: use this identity
+            { name: 'ACS_IMMUTABLE_RESOURCE_ID', value: acsImmutableResourceId } // audience of ACS media tokens
+            { name: 'APP_BASE_URL', value: appBaseUrl }
+            { name: 'VOICE_AGENT_PROVIDER', value: 'voicelive' }
+            { name: 'VOICELIVE_ENDPOINT', value: aiEndpoint }
+            { name: 'AzureWebJobsStorage__accountName', value: storageAccountName } // live transcripts, managed identity
+          ]
+          probes: [
+            { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } }
+            { type: 'Readiness', httpGet: { path: '/healthz', port: 8080 } }
+          ]
+        }
+      ]
+      scale: {
+        minReplicas: 1 // always one warm: the first caller must not wait for a cold start
+        maxReplicas: maxReplicas
+        rules: [
+          {
+            name: 'concurrent-connections' // an open WebSocket is a concurrent request for the HTTP scaler
+            http: { metadata: { concurrentRequests: string(connectionsPerReplica) } }
+          }
+        ]
+      }
+    }
+  }
+}
+
+output name string = bridge.name
+output url string = 'wss://${bridge.properties.configuration.ingress.fqdn}/media'
+output registryEndpoint string = registry.properties.loginServer
+output identityClientId string = identity.properties.clientId

@@ -1,0 +1,3 @@
+import { bridgeScenarios } from './bridgeScenarios';
+
+bridgeScenarios('voicelive', 'connection');
