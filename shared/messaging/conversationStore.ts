@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
-import { isRestError } from '@azure/core-rest-pipeline';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { redactText } from '../insights/redact';
 import { createTableOnce } from '../storage/createTableOnce';
 
@@ -68,7 +67,7 @@ export class ConversationStore {
       const row = await this.table.getEntity<Row>(key, 'state');
       return { state: JSON.parse(row.state) as ConversationState, etag: row.etag };
     } catch (error) {
-      if (isRestError(error) && error.statusCode === 404) return undefined;
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw error;
     }
   }
@@ -112,7 +111,7 @@ export class ConversationStore {
         else await this.table.createEntity(row);
         return result;
       } catch (error) {
-        const conflict = isRestError(error) && (error.statusCode === 412 || error.statusCode === 409);
+        const conflict = error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
         if (!conflict || attempt >= 8) throw error;
       }
     }
@@ -130,7 +129,7 @@ export class ConversationStore {
         await this.table.updateEntity(row, 'Replace', { etag: found.etag });
         return true;
       } catch (error) {
-        if (!(isRestError(error) && error.statusCode === 412)) throw error;
+        if (!(error instanceof RestError && error.statusCode === 412)) throw error;
       }
     }
     return false;
@@ -152,7 +151,7 @@ export class ConversationStore {
       await this.table.deleteEntity(key, 'state', { etag });
       return true;
     } catch (error) {
-      if (isRestError(error) && (error.statusCode === 404 || error.statusCode === 412)) return false;
+      if (error instanceof RestError && (error.statusCode === 404 || error.statusCode === 412)) return false;
       throw error;
     }
   }

@@ -17,11 +17,12 @@ let nlp: Wink | undefined;
 
 function lemmas(text: string): string[] {
   nlp ??= winkNLP(model, ['pos']);
-  const its = nlp.its;
-  const type = its.type.bind(its);
-  const stopWord = its.stopWordFlag.bind(its);
+  // wink-nlp recognises its `its` helpers by identity (a bound copy reads as the token's plain value), and
+  // they use no `this`: take them by reference. Its typings merely declare them as methods.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const { type, stopWordFlag: stopWord, lemma: lemmaOf } = nlp.its;
   // wink's typings give lemma an addons parameter out() does not accept; at run time it is a token its.
-  const lemma = its.lemma.bind(its) as unknown as typeof type;
+  const lemma = lemmaOf as unknown as typeof type;
   const words: string[] = [];
   nlp
     .readDoc(text.toLowerCase())

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
-import { isRestError } from '@azure/core-rest-pipeline';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 /**
@@ -30,7 +29,7 @@ export class MessageClaims {
       });
       return true;
     } catch (error) {
-      if (isRestError(error) && error.statusCode === 409) return false;
+      if (error instanceof RestError && error.statusCode === 409) return false;
       throw error;
     }
   }
@@ -50,7 +49,7 @@ export class MessageClaims {
     try {
       await this.table.deleteEntity(this.key(channel, messageId), 'claim');
     } catch (error) {
-      if (!(isRestError(error) && error.statusCode === 404)) throw error;
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     }
   }
 }

@@ -1,7 +1,6 @@
 import { phoneNumberOf } from '../acs/identifiers';
 import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
-import { isRestError } from '@azure/core-rest-pipeline';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 /**
@@ -25,7 +24,7 @@ export class OptOutList {
       await this.table.getEntity('optout', this.key(phoneNumber));
       return true;
     } catch (error) {
-      if (isRestError(error) && error.statusCode === 404) return false;
+      if (error instanceof RestError && error.statusCode === 404) return false;
       throw error;
     }
   }
@@ -43,7 +42,7 @@ export class OptOutList {
     try {
       await this.table.deleteEntity('optout', this.key(phoneNumber));
     } catch (error) {
-      if (!(isRestError(error) && error.statusCode === 404)) throw error;
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     }
   }
 }
