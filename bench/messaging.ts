@@ -6,6 +6,7 @@ import { startAcsEmulator, type AcsEmulator } from '../sandbox/acs';
 import { sandboxAppSettings, subscribeAppToAcs } from '../sandbox/appSettings';
 import { startAzurite, stopChild } from '../sandbox/azurite';
 import { azuriteTls } from '../sandbox/azuriteTls';
+import { startLocalEntraIssuer } from '../sandbox/entraIssuer';
 import { percentile, type BenchRow } from './stats';
 
 // Inbound SMS end to end through the app with the local provider (ACS emulator -> Event Grid -> the
@@ -28,6 +29,7 @@ async function startSandbox(): Promise<Sandbox> {
   const repo = resolve(__dirname, '..', '..');
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'bench-acs-resource' });
+  const entra = await startLocalEntraIssuer();
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
   const port = (probe.address() as { port: number }).port;
@@ -36,6 +38,7 @@ async function startSandbox(): Promise<Sandbox> {
   const env = sandboxAppSettings({
     azurite,
     acs,
+    entra,
     callbackBaseUrl: hostUrl,
     flowsPath: resolve(repo, 'test', 'fixtures', 'flows'),
   });
@@ -56,6 +59,7 @@ async function startSandbox(): Promise<Sandbox> {
     async stop() {
       await stopChild(host, 'SIGTERM');
       await acs.close();
+      await entra.close();
       await azurite.stop();
     },
   };

@@ -6,6 +6,9 @@ import { getServices } from '../shared/app/services';
 import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import { createCallSession } from '../shared/callflow/callSession';
 import { OrchestrationNames } from '../shared/callflow/names';
+import { Roles } from '../shared/api/apiAuth';
+import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
+import { firstDisallowed } from '../shared/api/outboundPolicy';
 import { ValidationError } from '../shared/errors';
 
 const placeCallBody = z.strictObject({
@@ -16,14 +19,19 @@ const placeCallBody = z.strictObject({
   ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
 });
 
-// POST /api/calls: places an outbound call and runs the named flow once the callee answers.
+// POST /api/calls: places an outbound call and runs the named flow once the callee answers. Requires an
+// Entra ID token with the Calls.Place role, an allowed destination and room under the rate caps.
 export async function placeCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const services = getServices();
+  const auth = await requireRole(request, services, Roles.place);
+  if (!auth.ok) return auth.response;
   const parsed = parseJsonBody(await request.text(), placeCallBody);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
-  const { flows } = getServices();
-  const flow = flows.flows[body.flow];
+  const flow = services.flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
+  const refused = await refuseOutbound(services, auth.caller, [body.to]);
+  if (refused) return refused;
   const from = callerNumberFor(flow, body.from);
   if (!from)
     return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };
@@ -47,8 +55,12 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
  */
 export function outboundCallStarter(context: InvocationContext) {
   return async (request: { to: string; flow: string; from?: string }): Promise<string> => {
-    const flow = getServices().flows.flows[request.flow];
+    const { flows, config } = getServices();
+    const flow = flows.flows[request.flow];
     if (!flow) throw new ValidationError(`No flow named "${request.flow}".`);
+    // The same toll-fraud allow-list as POST /api/calls: a customer's address is not proof of a safe number.
+    if (firstDisallowed([request.to], config.api.allowedPrefixes) !== undefined)
+      throw new ValidationError('The call-back number is not under OUTBOUND_ALLOWED_PREFIXES.');
     const from = callerNumberFor(flow, request.from);
     if (!from) throw new ValidationError(`Flow "${request.flow}" has no number to call from.`);
     const session = createCallSession({

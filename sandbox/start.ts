@@ -7,7 +7,9 @@ import { startAzurite } from './azurite';
 import { startAcsEmulator } from './acs';
 import { stopChild } from './azurite';
 import { azuriteTls } from './azuriteTls';
-import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs } from './appSettings';
+import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
+import { startStorageEvents } from './storageEvents';
+import { startLocalEntraIssuer } from './entraIssuer';
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription. Azurite for storage,
 // the ACS emulator for calls, SMS and chat, and the local Functions host running the app from dist/.
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
 
   const azurite = await startAzurite({ tls: await azuriteTls() });
   const acs = await startAcsEmulator({ immutableResourceId: 'sandbox-acs-resource' });
+  const entra = await startLocalEntraIssuer();
   // The chat bot and the agent it hands over to get their own identities in the emulator.
   const identity = new CommunicationIdentityClient(acs.connectionString, {
     tlsOptions: { ca: readFileSync(acs.caCertPath, 'utf8') },
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
     bridge.once('exit', (code) => fail(new Error(`The media bridge exited (code ${code}); see its output above.`)));
   });
   const env = {
-    ...sandboxAppSettings({ azurite, acs, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }),
+    ...sandboxAppSettings({ azurite, acs, entra, callbackBaseUrl: hostUrl, flowsPath: resolve(repo, 'flows') }),
     MEDIA_BRIDGE_URL: `ws://127.0.0.1:${bridgePort}/media`,
     CHAT_BOT_USER_ID: chatBot,
     CHAT_AGENT_USER_ID: chatAgent,
@@ -66,9 +69,17 @@ async function main(): Promise<void> {
   });
 
   await subscribeAppToAcs(hostUrl, acs);
+  const storageEvents = startStorageEvents({
+    connectionString: azurite.connectionString,
+    caPem: readFileSync(acs.caCertPath, 'utf8'),
+  });
+  await subscribeAppToStorage(hostUrl, storageEvents);
 
+  // A token with both app roles for trying the locked-down APIs by hand (GET /api/calls/<id>, POST /api/calls).
+  const apiToken = await entra.token({ caller: 'sandbox-developer', lifetimeSeconds: 12 * 3600 });
   const summary = {
     functionsHost: hostUrl,
+    api: { token: apiToken, issuer: entra.issuer, audience: entra.audience },
     mediaBridge: `ws://127.0.0.1:${bridgePort}/media`,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {
@@ -94,7 +105,8 @@ Switchboard sandbox is up (no Azure subscription needed).
   Media bridge     ws://127.0.0.1:${bridgePort}/media  (offline voice agent)
   ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
   Storage          Azurite  blob ${azurite.blobEndpoint}
-  Everything above is also in .sandbox/sandbox.json.
+  Everything above is also in .sandbox/sandbox.json, with an API bearer token (api.token) for
+  /api/calls and /api/summaries: -H "authorization: Bearer $(jq -r .api.token .sandbox/sandbox.json)"
 
 Try it: place a call to the Contoso main line and press 1
   curl -sk -X POST ${acs.controlUrl}/calls -H 'content-type: application/json' -d '{"from":"+14255550123","to":"+18005550100"}'
@@ -103,9 +115,11 @@ Try it: place a call to the Contoso main line and press 1
 Ctrl+C stops everything.`);
 
   const shutdown = async () => {
+    storageEvents.close();
     await stopChild(host);
     await stopChild(bridge);
     await acs.close();
+    await entra.close();
     await azurite.stop();
     process.exit(0);
   };

@@ -114,7 +114,7 @@ describe('the messaging agent over SMS and WhatsApp (local provider)', () => {
 
   it('sends a business-initiated WhatsApp message outside the window as the template; free text there fails', async () => {
     const user = '+14255550407';
-    const response = await fetch(`${sb.host.url}/api/messages`, {
+    const response = await sb.api('/api/messages', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ agent: 'care', channel: 'whatsapp', to: user, text: 'Your refund was approved.' }),
@@ -143,6 +143,23 @@ describe('the messaging agent over SMS and WhatsApp (local provider)', () => {
       what: 'the free-text message to fail',
     });
     assert.equal(failed.error?.channelCode, '131047');
+  });
+
+  it('sends a business message only for a token with the Messages.Send role, and only to allowed numbers', async () => {
+    const send = (to: string, token?: string) =>
+      fetch(`${sb.host.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ agent: 'care', channel: 'sms', to, text: 'Your refund was approved.' }),
+      });
+    assert.equal((await send('+14255550410')).status, 401, 'no token');
+    const callsOnly = await sb.entra.token({ roles: ['Calls.Place', 'Calls.Read'] });
+    assert.equal((await send('+14255550410', callsOnly)).status, 403, 'a token without Messages.Send');
+    const abroad = await send('+493012345678', await sb.entra.token());
+    assert.equal(abroad.status, 403, 'a number outside OUTBOUND_ALLOWED_PREFIXES');
+    assert.match(((await abroad.json()) as { error: string }).error, /OUTBOUND_ALLOWED_PREFIXES/);
+    assert.deepEqual(await smsTo('+14255550410'), [], 'nothing was sent');
+    assert.deepEqual(await smsTo('+493012345678'), [], 'nothing was sent abroad');
   });
 
   it('hands an SMS conversation to a person and summarises it with the phone number redacted', async () => {
