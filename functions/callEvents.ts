@@ -2,13 +2,15 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { relayCallback } from '../shared/calls/relayCallback';
+import { callMetrics } from '../shared/telemetry/metrics';
 
 const MAX_CALLBACK_BYTES = 256 * 1024;
 
 // POST /api/calls/{callId}/events: ACS mid-call callbacks. Verified (RS256 JWT) before anything else,
 // relayed to the call's orchestration, answered in milliseconds.
 export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { config, callAutomation } = getServices();
+  const received = performance.now();
+  const { config, callAutomation, callbackSecrets, replayGuard } = getServices();
   const body = await request.text();
   if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES)
     return { status: 413, jsonBody: { error: 'callback body too large' } };
@@ -19,6 +21,10 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
       issuer: config.acs.callbackIssuer,
       audience: config.acs.immutableResourceId,
     },
+    secret: request.query.get('s'),
+    secretMatches: (callId, secret) => callbackSecrets.matches(callId, secret),
+    firstUse: (jti, expiresAt) => replayGuard.firstUse(jti, expiresAt),
+    release: (jti) => replayGuard.release(jti),
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
     isOrphan: async (callId) => {
       try {
@@ -40,9 +46,10 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
       event: result.event,
     });
   if (result.status !== 200) {
-    context.warn('callback refused', { status: result.status, reason: result.reason });
+    context.warn('callback refused', { status: result.status, reason: result.reason, callId: request.params.callId });
     return { status: result.status, jsonBody: { error: result.reason } };
   }
+  if (result.relayed) callMetrics.turn(performance.now() - received, { event: result.event ?? 'unknown' });
   return { status: 200 };
 }
 

@@ -1,9 +1,16 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { getServices } from '../shared/app/services';
+import { Roles } from '../shared/api/apiAuth';
+import { requireRole } from '../shared/api/apiGuards';
+import { maskPhoneNumbersDeep } from '../shared/api/maskPhoneNumbers';
 
 // GET /api/calls/{callId}: the call's state, current step, variables (digits masked by the flow) and the
-// steps it took. Never the caller's number.
+// steps it took. Never the caller's number (anything number-like in the variables is masked too).
+// Requires an Entra ID token with the Calls.Read role.
 export async function getCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const auth = await requireRole(request, getServices(), Roles.read);
+  if (!auth.ok) return auth.response;
   const callId = request.params.callId;
   let status;
   try {
@@ -28,7 +35,7 @@ export async function getCall(request: HttpRequest, context: InvocationContext):
       reason: output?.reason,
       currentStep: custom.step,
       stepsTaken: custom.stepsTaken ?? 0,
-      variables: custom.variables ?? {},
+      variables: maskPhoneNumbersDeep(custom.variables ?? {}),
       history: custom.path ?? [],
       startedAt: status.createdTime,
       updatedAt: status.lastUpdatedTime,

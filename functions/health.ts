@@ -1,9 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { getConfig } from '../shared/config';
+import { getServices } from '../shared/app/services';
+import { startTelemetry } from '../shared/telemetry/startTelemetry';
 
 /** Liveness and configuration summary (no secrets): what the portal's health check and the sandbox tour read. */
-export function health(_request: HttpRequest): HttpResponseInit {
-  const config = getConfig();
+export async function health(_request: HttpRequest): Promise<HttpResponseInit> {
+  const { config, flows } = getServices();
   return {
     status: 200,
     jsonBody: {
@@ -12,6 +13,8 @@ export function health(_request: HttpRequest): HttpResponseInit {
       acs: config.acs.endpoint ? 'managed-identity' : 'connection-string',
       insightsProvider: config.insights.provider,
       mediaBridge: Boolean(config.mediaBridgeUrl),
+      flows: Object.keys(flows.flows).length,
+      telemetry: (await startTelemetry()) ? 'azure-monitor' : 'off',
     },
   };
 }

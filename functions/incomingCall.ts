@@ -4,6 +4,7 @@ import { getServices } from '../shared/app/services';
 import { handleIncomingCall } from '../shared/calls/handleIncomingCall';
 import { dropIfInvalid } from '../shared/errors';
 import { OrchestrationNames } from '../shared/callflow/names';
+import { callMetrics } from '../shared/telemetry/metrics';
 
 // Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
 // then answer / redirect / reject. Poison events (malformed, an expired incomingCallContext, numbers that are not
@@ -25,6 +26,10 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
     services.deadLetters.dropper('incomingCall', event, (message, properties) => context.warn(message, properties)),
   );
   if (result) context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
+  if (result?.outcome === 'answered') {
+    const raised = Date.parse(String(event.eventTime));
+    if (Number.isFinite(raised)) callMetrics.answered(Math.max(0, Date.now() - raised), { flow: result.flow });
+  }
 }
 
 app.eventGrid('incomingCall', { extraInputs: [df.input.durableClient()], handler: incomingCall });

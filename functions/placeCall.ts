@@ -6,6 +6,8 @@ import { getServices } from '../shared/app/services';
 import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import { createCallSession } from '../shared/callflow/callSession';
 import { OrchestrationNames } from '../shared/callflow/names';
+import { Roles } from '../shared/api/apiAuth';
+import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
 
 const placeCallBody = z.strictObject({
   to: phone,
@@ -15,14 +17,19 @@ const placeCallBody = z.strictObject({
   ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
 });
 
-// POST /api/calls: places an outbound call and runs the named flow once the callee answers.
+// POST /api/calls: places an outbound call and runs the named flow once the callee answers. Requires an
+// Entra ID token with the Calls.Place role, an allowed destination and room under the rate caps.
 export async function placeCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const services = getServices();
+  const auth = await requireRole(request, services, Roles.place);
+  if (!auth.ok) return auth.response;
   const parsed = parseJsonBody(await request.text(), placeCallBody);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
-  const { flows } = getServices();
-  const flow = flows.flows[body.flow];
+  const flow = services.flows.flows[body.flow];
   if (!flow) return { status: 404, jsonBody: { error: `No flow named "${body.flow}".` } };
+  const refused = await refuseOutbound(services, auth.caller, [body.to]);
+  if (refused) return refused;
   const from = callerNumberFor(flow, body.from);
   if (!from)
     return { status: 400, jsonBody: { error: `Flow "${body.flow}" has no number to call from: pass "from".` } };

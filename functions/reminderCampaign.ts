@@ -7,24 +7,34 @@ import {
   reminderCampaignOrchestration,
 } from '../shared/callflow/campaign/reminderCampaign';
 import { OrchestrationNames } from '../shared/callflow/names';
+import { Roles } from '../shared/api/apiAuth';
+import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
 
 // A reminder campaign (shared/callflow/campaign/): one orchestration per campaign, one sub-orchestration
 // per contact.
 df.app.orchestration(OrchestrationNames.reminderCampaign, reminderCampaignOrchestration);
 df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestration);
 
-// POST /api/campaigns: starts a campaign; GET /api/calls/{campaignId} is not for campaigns: poll the
-// durable status URL returned here.
+// POST /api/campaigns: starts a campaign (Calls.Place role, every contact allowed, size capped, one
+// request against the rate caps); GET /api/campaigns/{campaignId} reports it (getCampaign.ts).
 export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const parsed = campaignRequest(await request.text(), getServices().flows);
+  const services = getServices();
+  const auth = await requireRole(request, services, Roles.place);
+  if (!auth.ok) return auth.response;
+  const parsed = campaignRequest(await request.text(), services.flows);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
+  const refused = await refuseOutbound(
+    services,
+    auth.caller,
+    parsed.input.contacts.map((c) => c.to),
+  );
+  if (refused) return refused;
   const { campaignId } = parsed.input;
-  const client = df.getClient(context);
-  await client.startNew(OrchestrationNames.reminderCampaign, { instanceId: campaignId, input: parsed.input });
-  return {
-    status: 202,
-    jsonBody: { campaignId, status: client.createHttpManagementPayload(campaignId).statusQueryGetUri },
-  };
+  await df
+    .getClient(context)
+    .startNew(OrchestrationNames.reminderCampaign, { instanceId: campaignId, input: parsed.input });
+  // The app's own status route: never Durable's management URLs, which carry the system key.
+  return { status: 202, jsonBody: { campaignId, statusUrl: `/api/campaigns/${campaignId}` } };
 }
 
 app.http('startCampaign', {

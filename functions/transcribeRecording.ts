@@ -18,5 +18,6 @@ export async function transcribeRecording(blob: Buffer, context: InvocationConte
 app.storageBlob('transcribeRecording', {
   path: 'recordings/{callId}/{file}',
   connection: 'AzureWebJobsStorage',
+  source: 'EventGrid', // Flex Consumption runs only Event Grid-based blob triggers (no container scans)
   handler: transcribeRecording,
 });

@@ -8,7 +8,19 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for everything regional. ACS -> Azure AI (TTS/STT) only works in some regions (eastus, eastus2, westus2, westeurope, uksouth, ...) and Flex Consumption is not in every region either: pick one that has both.')
+@description('Region for everything regional: one that has both Flex Consumption and the ACS Call Automation to Azure AI integration (docs/deploy.md "Regions").')
+@allowed([
+  'eastus'
+  'eastus2'
+  'westus2'
+  'westus3'
+  'northeurope'
+  'westeurope'
+  'uksouth'
+  'swedencentral'
+  'australiaeast'
+  'southeastasia'
+])
 @metadata({ azd: { type: 'location' } })
 param location string
 
@@ -25,10 +37,27 @@ param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsRe
 @minValue(0)
 param incomingCallAlwaysReady int = 1
 
-@description('Flex Consumption scale-out ceiling.')
+@description('Always-ready instances for the http group: API callers and ACS mid-call callbacks.')
+@minValue(0)
+param httpAlwaysReady int = 1
+
+@description('Always-ready instances for the durable group: the call flows a caller waits on.')
+@minValue(0)
+param durableAlwaysReady int = 1
+
+@description('Flex Consumption scale-out ceiling (Flex allows 1 to 1000).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
+
+@description('Application ID URI of the API app registration whose tokens (with the Calls.Place / Calls.Read app roles) the APIs accept (docs/deploy.md).')
+param apiAuthAudience string = 'api://switchboard-${environmentName}'
+
+@description('E.164 prefixes outbound calls may go to, comma-separated (e.g. +1,+44); empty allows none.')
+param outboundAllowedPrefixes string = '+1'
+
+@description('Email address that alerts go to; empty for none.')
+param alertEmail string = ''
 
 @description('WebSocket URL of the media bridge (bridge/, a Container App provisioned later); empty until then.')
 param mediaBridgeUrl string = ''
@@ -42,7 +71,7 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 var deploymentContainerName = 'app-package-${resourceToken}' // Flex Consumption pulls the zip azd uploads here
 
-resource rg 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
   tags: tags
@@ -106,7 +135,47 @@ module eventGrid 'modules/event-grid.bicep' = {
   params: {
     name: '${abbrs.eventGridSystemTopics}acs-${resourceToken}'
     tags: tags
-    communicationServiceId: communication.outputs.id
+    sourceId: communication.outputs.id
+    topicType: 'Microsoft.Communication.CommunicationServices'
+  }
+}
+
+// BlobCreated from the app's storage account: Flex Consumption runs blob triggers only through Event Grid.
+module storageEvents 'modules/event-grid.bicep' = {
+  name: 'event-grid-storage'
+  scope: rg
+  params: {
+    name: '${abbrs.eventGridSystemTopics}st-${resourceToken}'
+    location: location
+    tags: tags
+    sourceId: storage.outputs.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+module deadLetterRoles 'modules/dead-letter-roles.bicep' = {
+  name: 'dead-letter-roles'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    topicPrincipalIds: [ eventGrid.outputs.principalId, storageEvents.outputs.principalId ]
+  }
+}
+
+module observability 'modules/observability.bicep' = {
+  name: 'observability'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    communicationServiceName: communication.outputs.name
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    eventGridTopicNames: [ eventGrid.outputs.name, storageEvents.outputs.name ]
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    workbookName: '${abbrs.insightsWorkbooks}${resourceToken}'
+    alertPrefix: '${abbrs.insightsAlertRules}${resourceToken}-'
+    alertEmail: alertEmail
   }
 }
 
@@ -150,7 +219,12 @@ module functionApp 'modules/function-app.bicep' = {
     chatBotUserId: chatBotUserId
     chatAgentUserId: chatAgentUserId
     incomingCallAlwaysReady: incomingCallAlwaysReady
+    httpAlwaysReady: httpAlwaysReady
+    durableAlwaysReady: durableAlwaysReady
     maximumInstanceCount: maximumInstanceCount
+    apiAuthTenantId: tenant().tenantId
+    apiAuthAudience: apiAuthAudience
+    outboundAllowedPrefixes: outboundAllowedPrefixes
   }
 }
 
@@ -187,8 +261,10 @@ module eventSubscriptions 'modules/event-subscriptions.bicep' = if (deployEventS
   name: 'event-subscriptions'
   scope: rg
   params: {
-    systemTopicName: eventGrid.outputs.name
+    acsTopicName: eventGrid.outputs.name
+    storageTopicName: storageEvents.outputs.name
     functionAppName: functionApp.outputs.name
+    storageAccountName: storage.outputs.name
     functionNames: split(replace(eventGridFunctions, ' ', ''), ',')
   }
 }
@@ -209,5 +285,7 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString // an identifier, not a secret: ingestion needs an Entra token (local auth off)
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
+output EVENT_GRID_STORAGE_TOPIC_NAME string = storageEvents.outputs.name
+output API_AUTH_AUDIENCE string = apiAuthAudience
 output MEDIA_BRIDGE_URL string = bridge.outputs.url
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = bridge.outputs.registryEndpoint // azd pushes the bridge image here

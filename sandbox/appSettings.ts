@@ -1,5 +1,7 @@
 import type { AzuriteInstance } from './azurite';
 import type { AcsEmulator } from './acs';
+import type { StorageEvents } from './storageEvents';
+import type { LocalEntraIssuer } from './entraIssuer';
 
 /**
  * The app settings that point Switchboard at the sandbox: the same names it reads in Azure, so the app
@@ -8,10 +10,11 @@ import type { AcsEmulator } from './acs';
 export function sandboxAppSettings(parts: {
   azurite: AzuriteInstance;
   acs: AcsEmulator;
+  entra: LocalEntraIssuer;
   callbackBaseUrl: string;
   flowsPath: string;
 }): Record<string, string> {
-  const { azurite, acs } = parts;
+  const { azurite, acs, entra } = parts;
   return {
     // Storage as "localhost", the emulator as 127.0.0.1: NO_PROXY keeps storage off the emulator's proxy.
     AzureWebJobsStorage: azurite.connectionString.replace(/127\.0\.0\.1/g, 'localhost'),
@@ -24,6 +27,12 @@ export function sandboxAppSettings(parts: {
     COGNITIVE_SERVICES_ENDPOINT: 'https://sandbox-ai.cognitiveservices.azure.com/',
     INSIGHTS_PROVIDER: 'local',
     FLOWS_PATH: parts.flowsPath,
+    // Entra ID for the APIs: the local issuer stands in for the tenant, by settings only.
+    API_AUTH_TENANT_ID: entra.tenantId,
+    API_AUTH_AUDIENCE: entra.audience,
+    API_AUTH_ISSUER: entra.issuer,
+    API_AUTH_JWKS_URL: entra.jwksUrl,
+    OUTBOUND_ALLOWED_PREFIXES: '+1,+44',
     // The app reaches the emulator and Azurite over HTTPS with the sandbox CA, as it reaches Azure.
     NODE_EXTRA_CA_CERTS: acs.caCertPath,
     // Recording downloads go to *.asm.skype.com: the Azure SDK's standard proxy setting sends ACS traffic
@@ -67,6 +76,34 @@ export async function subscribeAppToAcs(hostUrl: string, acs: AcsEmulator): Prom
       endpoint: `${hostUrl}/runtime/webhooks/eventgrid?functionName=${fn.name}`,
       eventTypes: EVENT_SUBSCRIPTIONS[fn.name],
     });
+    subscribed.push(fn.name);
+  }
+  return subscribed;
+}
+
+/** Blob function name -> the container its Event Grid subscription filters on (infra/modules/blob-events.bicep). */
+export const BLOB_SUBSCRIPTIONS: Record<string, string> = {
+  transcribeRecording: 'recordings',
+  summarizeTranscript: 'transcripts',
+  summarizeChatExport: 'chat-exports',
+};
+
+/** Subscribes each Event Grid-sourced blob trigger to BlobCreated in its container, as the infra does in Azure. */
+export async function subscribeAppToStorage(hostUrl: string, storage: StorageEvents): Promise<string[]> {
+  const functions = (await (await fetch(`${hostUrl}/admin/functions`)).json()) as {
+    name: string;
+    trigger: string;
+    source?: string;
+  }[];
+  const subscribed: string[] = [];
+  for (const fn of functions.filter((f) => f.trigger === 'blobTrigger' && f.source === 'EventGrid')) {
+    const container = BLOB_SUBSCRIPTIONS[fn.name];
+    if (!container) throw new Error(`Blob function ${fn.name} has no container in BLOB_SUBSCRIPTIONS.`);
+    const subscription = await storage.subscribe({
+      endpoint: `${hostUrl}/runtime/webhooks/blobs?functionName=Host.Functions.${fn.name}`,
+      container,
+    });
+    if (!subscription.validated) throw new Error(`The blob webhook of ${fn.name} did not answer the handshake.`);
     subscribed.push(fn.name);
   }
   return subscribed;

@@ -41,6 +41,23 @@ const settingsSchema = z.object({
       .trim()
       .regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)'),
   ),
+  // Locked-down APIs: Entra ID bearer tokens (the tenant's issuer and keys unless overridden: the
+  // sandbox's local issuer), an allow-list of destinations, rate caps and a campaign size cap.
+  API_AUTH_TENANT_ID: z.string().trim().min(1, 'is required (the Entra tenant whose tokens may call the APIs)'),
+  API_AUTH_AUDIENCE: z.string().trim().min(1, "is required (the API app registration's Application ID URI)"),
+  API_AUTH_ISSUER: optional(z.string().trim().min(1)),
+  API_AUTH_JWKS_URL: optional(url(['https:', 'http:'])),
+  OUTBOUND_ALLOWED_PREFIXES: z
+    .string()
+    .trim()
+    .default('')
+    .refine(
+      (v) => v === '' || v.split(',').every((p) => /^\+\d{1,15}$/.test(p.trim())),
+      'must be comma-separated E.164 prefixes such as +1,+44',
+    ),
+  CALLS_PER_MINUTE_PER_CALLER: z.coerce.number().int().min(1).default(10),
+  CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  CAMPAIGN_MAX_CONTACTS: z.coerce.number().int().min(1).max(10_000).default(500),
   CHAT_AGENT_USER_ID: optional(
     z
       .string()
@@ -88,6 +105,17 @@ export interface Config {
   deleteRecordingsAfterDownload: boolean;
   /** The chat bot's own ACS identity, and the person (or queue) it escalates to. */
   chat: { botUserId?: string; agentUserId?: string };
+  api: {
+    tenantId: string;
+    audience: string;
+    issuer: string;
+    jwksUrl: string;
+    /** E.164 prefixes outbound calls may go to; empty allows none. */
+    allowedPrefixes: string[];
+    callsPerMinutePerCaller: number;
+    callsPerMinute: number;
+    campaignMaxContacts: number;
+  };
 }
 
 /** Validates the settings; throws one ConfigError naming every setting that is wrong. */
@@ -122,6 +150,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
     chat: { botUserId: s.CHAT_BOT_USER_ID, agentUserId: s.CHAT_AGENT_USER_ID },
+    api: {
+      tenantId: s.API_AUTH_TENANT_ID,
+      audience: s.API_AUTH_AUDIENCE,
+      issuer: s.API_AUTH_ISSUER ?? `https://login.microsoftonline.com/${s.API_AUTH_TENANT_ID}/v2.0`,
+      jwksUrl: s.API_AUTH_JWKS_URL ?? `https://login.microsoftonline.com/${s.API_AUTH_TENANT_ID}/discovery/v2.0/keys`,
+      allowedPrefixes: s.OUTBOUND_ALLOWED_PREFIXES.split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+      callsPerMinutePerCaller: s.CALLS_PER_MINUTE_PER_CALLER,
+      callsPerMinute: s.CALLS_PER_MINUTE,
+      campaignMaxContacts: s.CAMPAIGN_MAX_CONTACTS,
+    },
   };
 }
 

@@ -5,7 +5,7 @@ param name string
 param location string
 param tags object = {}
 
-resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: name
   location: location
   tags: tags

@@ -7,7 +7,7 @@ param aiServicesName string
 
 var cognitiveServicesUserRoleId = 'a97b65f3-24c7-4388-baec-2e87135dc908' // Cognitive Services User
 
-resource acs 'Microsoft.Communication/communicationServices@2023-04-01' = {
+resource acs 'Microsoft.Communication/communicationServices@2025-05-01' = {
   name: name
   location: 'global' // ACS is a global resource; data residency is dataLocation
   tags: tags
@@ -16,10 +16,11 @@ resource acs 'Microsoft.Communication/communicationServices@2023-04-01' = {
   }
   properties: {
     dataLocation: 'United States' // phone numbers for US PSTN are bought here
+    disableLocalAuth: true // no access key works: the app signs in with its managed identity only
   }
 }
 
-resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = {
   name: aiServicesName
 }
 

@@ -1,16 +1,18 @@
-// Event Grid subscriptions from the ACS system topic to the app's Event Grid functions, delivered with
-// the AzureFunction endpoint type: Event Grid calls the function by resource id with the platform's own
-// key, so no function key or webhook URL ever appears here. Deployed only in phase two (main.bicep
-// deployEventSubscriptions): an AzureFunction destination is validated against the deployed function,
-// and azd provisions before it deploys code.
-param systemTopicName string
+// Phase two of `azd up` (main.bicep deployEventSubscriptions): subscriptions that point at deployed code.
+// ACS events go to the Event Grid functions with the AzureFunction endpoint type (by resource id: no key,
+// no URL). BlobCreated goes to each blob trigger's blob extension webhook, filtered by container, which
+// is how Flex Consumption runs blob triggers (source: 'EventGrid'). Every subscription dead-letters into
+// the `deadletter` container with its topic's managed identity.
+param acsTopicName string
+param storageTopicName string
 param functionAppName string
+param storageAccountName string
 
-@description('Which of the subscriptions below to create (names of deployed Event Grid functions).')
+@description('Which ACS subscriptions below to create (names of deployed Event Grid functions).')
 param functionNames array
 
-// Function names and event types are contracts shared with functions/*.ts (app.eventGrid(name, ...)).
-var subscriptions = [
+// Function names, event types and containers are contracts with functions/*.ts.
+var acsSubscriptions = [
   {
     function: 'incomingCall'
     eventTypes: [ 'Microsoft.Communication.IncomingCall' ]
@@ -40,16 +42,42 @@ var subscriptions = [
   }
 ]
 
-resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
-  name: systemTopicName
+// Blob trigger -> the container it watches (functions/<name>.ts path).
+var blobSubscriptions = [
+  { function: 'transcribeRecording', container: 'recordings' }
+  { function: 'summarizeTranscript', container: 'transcripts' }
+  { function: 'summarizeChatExport', container: 'chat-exports' }
+]
+
+resource acsTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: acsTopicName
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
+resource storageTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: storageTopicName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: storageAccountName
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
-resource eventSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = [for sub in filter(subscriptions, s => contains(functionNames, s.function)): {
-  parent: topic
+var deadLetter = {
+  identity: { type: 'SystemAssigned' }
+  deadLetterDestination: {
+    endpointType: 'StorageBlob'
+    properties: {
+      resourceId: storage.id
+      blobContainerName: 'deadletter'
+    }
+  }
+}
+
+resource acsEventSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = [for sub in filter(acsSubscriptions, s => contains(functionNames, s.function)): {
+  parent: acsTopic
   name: sub.function
   properties: {
     destination: {
@@ -68,5 +96,34 @@ resource eventSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions
       maxDeliveryAttempts: sub.maxDeliveryAttempts
       eventTimeToLiveInMinutes: sub.eventTimeToLiveInMinutes
     }
+    deadLetterWithResourceIdentity: deadLetter
+  }
+}]
+
+resource blobEventSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = [for sub in blobSubscriptions: {
+  parent: storageTopic
+  name: sub.function
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        // The Functions host admits Event Grid to the blob extension only with its system key. It is read
+        // here at deployment into the subscription (Event Grid never returns endpoint URLs), never into
+        // settings, outputs or files; it exists only once the code is deployed, hence phase two.
+        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${sub.function}&code=${listKeys('${functionApp.id}/host/default', '2025-03-01').systemKeys.blobs_extension}'
+        maxEventsPerBatch: 1
+        preferredBatchSizeInKilobytes: 64
+      }
+    }
+    filter: {
+      includedEventTypes: [ 'Microsoft.Storage.BlobCreated' ]
+      subjectBeginsWith: '/blobServices/default/containers/${sub.container}/blobs/'
+    }
+    eventDeliverySchema: 'EventGridSchema'
+    retryPolicy: {
+      maxDeliveryAttempts: 30 // a recording or transcript must not be lost: retry for a day, then dead-letter
+      eventTimeToLiveInMinutes: 1440
+    }
+    deadLetterWithResourceIdentity: deadLetter
   }
 }]

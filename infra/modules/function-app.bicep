@@ -1,4 +1,4 @@
-// The Functions app on Flex Consumption (Linux, Node 20), running as its user-assigned identity.
+// The Functions app on Flex Consumption (Linux, Node 22), running as its user-assigned identity.
 // App settings are the docs/architecture.md contract: the same names as local.settings.sample.json and the sandbox.
 param name string
 param planName string
@@ -22,10 +22,24 @@ param chatBotUserId string = ''
 @description('ACS user id chats are escalated to; empty for none')
 param chatAgentUserId string = ''
 
+@description('Always-ready instances for incomingCall (a ringing caller waits on it).')
 param incomingCallAlwaysReady int = 1
+@description('Always-ready instances for the http group (API callers and ACS mid-call callbacks).')
+param httpAlwaysReady int = 1
+@description('Always-ready instances for the durable group (the call flows: a turn waits on them).')
+param durableAlwaysReady int = 1
+@minValue(1)
+@maxValue(1000) // Flex Consumption's per-app ceiling
 param maximumInstanceCount int = 100
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+@description('Entra tenant whose tokens may call the APIs.')
+param apiAuthTenantId string
+@description('Application ID URI of the API app registration (audience of its tokens).')
+param apiAuthAudience string
+@description('E.164 prefixes outbound calls may go to, comma-separated; empty allows none.')
+param outboundAllowedPrefixes string
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -39,7 +53,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': serviceName })
@@ -68,16 +82,26 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048 // audio conversion and Durable replay want more than the smallest size
+        // Warm instances where someone waits: a ringing call, an API caller or an ACS callback, a call's
+        // next turn. Each is billed at the always-ready baseline rate (README "Costs").
         alwaysReady: [
           {
-            name: 'function:incomingCall' // a warm instance answers a ringing call without a cold start
+            name: 'function:incomingCall'
             instanceCount: incomingCallAlwaysReady
+          }
+          {
+            name: 'http'
+            instanceCount: httpAlwaysReady
+          }
+          {
+            name: 'durable'
+            instanceCount: durableAlwaysReady
           }
         ]
       }
       runtime: {
         name: 'node'
-        version: '20' // package.json engines and the repo's tsconfig target
+        version: '22' // the newest Node Flex Consumption runs; package.json engines allows it
       }
     }
   }
@@ -111,6 +135,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       RECORDINGS_DELETE_AFTER_DOWNLOAD: 'true' // the blob copy is the one kept: no second copy of personal audio in ACS
       CHAT_BOT_USER_ID: chatBotUserId // the bot's ACS identity: create it once with the Identity API, then set this parameter
       CHAT_AGENT_USER_ID: chatAgentUserId // the person or queue identity chats are handed to
+
+      // Locked-down APIs: Entra ID tokens from this tenant for this audience (issuer and keys derived).
+      API_AUTH_TENANT_ID: apiAuthTenantId
+      API_AUTH_AUDIENCE: apiAuthAudience
+      OUTBOUND_ALLOWED_PREFIXES: outboundAllowedPrefixes
+      CALLS_PER_MINUTE_PER_CALLER: '10'
+      CALLS_PER_MINUTE: '60'
+      CAMPAIGN_MAX_CONTACTS: '500'
     }
   }
 }

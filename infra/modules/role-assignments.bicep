@@ -24,15 +24,15 @@ var roles = {
   communicationAndEmailServiceOwner: '09976791-48a7-449e-bb21-39d1a415f350'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
-resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = {
   name: aiServicesName
 }
 
-resource acs 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+resource acs 'Microsoft.Communication/communicationServices@2025-05-01' existing = {
   name: communicationServiceName
 }
 

@@ -16,6 +16,8 @@ export interface CallSummary {
   connectedTo?: { rawId: string };
   participants: Array<{ identifier: { rawId: string }; isMuted: boolean; isOnHold: boolean }>;
   incomingCallContext?: string;
+  createdAt: string;
+  endedAt?: string;
 }
 
 export interface SubscriptionSummary {

@@ -12,6 +12,8 @@ export interface SubscriptionOptions {
   eventTypes?: string[];
   maxDeliveryAttempts?: number;
   id?: string;
+  /** Event Grid's subject filter: only events whose subject starts with this (e.g. one blob container). */
+  subjectBeginsWith?: string;
 }
 
 export interface AcsEmulatorOptions {

@@ -7,6 +7,7 @@ import { resolveSettingExpressions, storageConnectionString } from './settings';
 import { HttpTriggerRouter } from './triggers/httpTrigger';
 import { handleEventGrid } from './triggers/eventGridTrigger';
 import { BlobTriggerListener } from './triggers/blobTrigger';
+import { BLOB_WEBHOOK_PATH, handleBlobWebhook } from './triggers/blobEventGridWebhook';
 import { TimerTriggerScheduler } from './triggers/timerTrigger';
 import { DurableEngine } from './durable/engine';
 import { TableDurableStore } from './durable/tableStore';
@@ -150,6 +151,8 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     const route = async () => {
       if (requestUrl.pathname === '/runtime/webhooks/eventgrid')
         return handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m));
+      if (requestUrl.pathname === BLOB_WEBHOOK_PATH)
+        return handleBlobWebhook(req, res, requestUrl, blobs, (m) => log('warn', 'blob', m));
       if (requestUrl.pathname.startsWith(DURABLE_PREFIX)) {
         if (!engine) return sendError(res, 404, 'This app has no Durable Functions.');
         const unavailable = durableUnavailable();
@@ -160,7 +163,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
         return sendJson(
           res,
           200,
-          functions.map((f) => ({ name: f.name, trigger: f.trigger.type, error: f.error })),
+          functions.map((f) => ({ name: f.name, trigger: f.trigger.type, source: f.trigger.source, error: f.error })),
         );
       }
       if (requestUrl.pathname === '/admin/host/status')

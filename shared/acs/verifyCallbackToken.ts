@@ -6,7 +6,7 @@ import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
 type Jose = typeof JoseModule;
 export type JWTPayload = JoseModule.JWTPayload;
 let josePromise: Promise<Jose> | undefined;
-const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
+export const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
 
 // ACS signs every callback and media WebSocket connection with a short-lived RS256 JWT; the SDK has
 // no verifier, so this is the app's only gate against forged callbacks (see docs/acs-wire-protocol.md).
@@ -54,7 +54,10 @@ type KeySet = ReturnType<Jose['createRemoteJWKSet']>;
 // One key set per JWKS URL and caching policy, shared by every verification in the process.
 const keySets = new Map<string, KeySet>();
 
-function keySetFor(jose: Jose, options: CallbackTokenOptions): KeySet {
+export function keySetFor(
+  jose: Jose,
+  options: Pick<CallbackTokenOptions, 'jwksUrl' | 'refetchCooldownMs' | 'cacheMaxAgeMs' | 'timeoutMs'>,
+): KeySet {
   const cooldown = options.refetchCooldownMs ?? 30_000;
   const maxAge = options.cacheMaxAgeMs ?? 600_000;
   const timeout = options.timeoutMs ?? 5_000;

@@ -15,6 +15,9 @@ import type { ChatClient } from '@azure/communication-chat';
 import { createCallActivities } from '../callflow/activities';
 import { createBlobServiceClient, createTableClient } from '../storage/storageClients';
 import { EventDeadLetters } from '../storage/eventDeadLetters';
+import { CallbackSecrets } from '../calls/callbackSecrets';
+import { TokenReplayGuard } from '../acs/tokenReplayGuard';
+import { RateCaps } from '../api/outboundPolicy';
 
 /** The app's long-lived clients and loaded flows, built once from the validated config. */
 export interface Services {
@@ -31,6 +34,10 @@ export interface Services {
   callAutomation: CallAutomationClient;
   sms: SmsClient;
   activities: ReturnType<typeof createCallActivities>;
+  callbackSecrets: CallbackSecrets;
+  callbackSecret: (callId: string) => Promise<string>;
+  replayGuard: TokenReplayGuard;
+  rateCaps: RateCaps;
   /** Poison events answered as handled, with the reason (deadletter/events/). */
   deadLetters: EventDeadLetters;
 }
@@ -45,6 +52,8 @@ export function getServices(): Services {
   const callAutomation = createCallAutomationClient(config);
   const sms = createSmsClient(config);
   const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
+  const callbackSecrets = new CallbackSecrets(createTableClient(config, `${config.taskHub}Secrets`));
+  const callbackSecret = (callId: string) => callbackSecrets.secretFor(callId);
   const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   services = {
     config,
@@ -62,9 +71,14 @@ export function getServices(): Services {
       config,
       client: callAutomation,
       sms,
+      callbackSecret,
       isOptedOut: (number) => optOut.isOptedOut(number),
       activeCalls,
     }),
+    callbackSecrets,
+    callbackSecret,
+    replayGuard: new TokenReplayGuard(createTableClient(config, `${config.taskHub}CallbackJti`)),
+    rateCaps: new RateCaps(createTableClient(config, `${config.taskHub}RateCaps`)),
   };
   return services;
 }

@@ -45,6 +45,8 @@ export interface CallActivityDeps {
   config: Config;
   client: CallAutomationClient;
   sms: SmsClient;
+  /** The per-call secret of the call's callback URL. */
+  callbackSecret: (callId: string) => Promise<string>;
   /** The SMS opt-out list (STOP); sending to an opted-out number is skipped. */
   isOptedOut?: (phoneNumber: string) => Promise<boolean>;
   /** Calls in progress of the flows that cap them. */
@@ -130,13 +132,14 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
       return { sent: true, messageId: result.messageId };
     },
     [ActivityNames.createCall]: async (input: CreateCallInput): Promise<CreateCallOutput> => {
+      const secret = await deps.callbackSecret(input.callId);
       const result = await acs('createCall', () =>
         client.createCall(
           {
             targetParticipant: identifier(input.target) as PhoneNumberIdentifier,
             sourceCallIdNumber: phone(input.sourceCallerId),
           },
-          callbackUri(config.callbackBaseUrl, input.callId),
+          callbackUri(config.callbackBaseUrl, input.callId, secret),
           {
             operationContext: `create:${input.callId}`,
             callIntelligenceOptions: config.cognitiveServicesEndpoint

@@ -54,7 +54,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   return session;
 }
 
-/** The callback URI ACS posts this call's events to. */
-export function callbackUri(callbackBaseUrl: string, callId: string): string {
-  return `${callbackBaseUrl}/api/calls/${encodeURIComponent(callId)}/events`;
+/** The callback URI ACS posts this call's events to, with the call's secret (CallbackSecrets). */
+export function callbackUri(callbackBaseUrl: string, callId: string, secret: string): string {
+  return `${callbackBaseUrl}/api/calls/${encodeURIComponent(callId)}/events?s=${encodeURIComponent(secret)}`;
 }

@@ -15,6 +15,8 @@ export interface IncomingCallDeps {
   route: (request: RouteRequest) => RouteDecision;
   claims: CallClaims;
   client: CallAutomationClient;
+  /** The per-call secret of the call's callback URL. */
+  callbackSecret: (callId: string) => Promise<string>;
   /** Calls in progress, for flows that cap them; omit when no flow does. */
   activeCalls?: {
     count(flows: string[]): Promise<Record<string, number>>;
@@ -101,7 +103,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   try {
     await deps.client.answerCall(
       call.incomingCallContext,
-      callbackUri(deps.config.callbackBaseUrl, callId),
+      callbackUri(deps.config.callbackBaseUrl, callId, await deps.callbackSecret(callId)),
       answerOptions(deps.config, flow!, callId, session!.mediaToken!),
     );
   } catch (error) {

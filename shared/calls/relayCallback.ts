@@ -4,6 +4,13 @@ import { CallbackTokenError, verifyCallbackToken, type CallbackTokenOptions } fr
 
 export interface RelayDeps {
   token: CallbackTokenOptions;
+  /** The secret in the callback URL (`?s=`), checked against the call's own. */
+  secret: string | null;
+  secretMatches: (callId: string, secret: string | null) => Promise<boolean>;
+  /** Records the token's jti; false when it was used before (a replay). */
+  firstUse: (jti: string, expiresAt: number) => Promise<boolean>;
+  /** Forgets a jti when relaying failed on our side, so ACS may retry with the same token. */
+  release: (jti: string) => Promise<void>;
   /** Raises the event to the call's orchestration (instance id = callId). */
   raise: (callId: string, eventName: string, data: unknown) => Promise<void>;
   /**
@@ -33,12 +40,17 @@ export async function relayCallback(
   body: string,
   deps: RelayDeps,
 ): Promise<RelayResult> {
+  let claims;
   try {
-    await verifyCallbackToken(authorization, deps.token);
+    claims = await verifyCallbackToken(authorization, deps.token);
   } catch (error) {
     if (error instanceof CallbackTokenError) return { status: 401, reason: error.reason };
     throw error;
   }
+  // A genuine token is still refused for a URL that is not this call's, or when it was used before.
+  if (!(await deps.secretMatches(callId, deps.secret))) return { status: 401, reason: 'wrong-call-secret' };
+  const jti = typeof claims.jti === 'string' ? claims.jti : undefined;
+  if (jti && !(await deps.firstUse(jti, claims.exp ?? 0))) return { status: 401, reason: 'replayed-token' };
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -66,15 +78,20 @@ export async function relayCallback(
     ),
     deps.isOrphan(callId).catch(() => false), // unsure (storage down): never hang a live call up
   ]);
+  // A failure on our side forgets the jti, so ACS may retry with the same token.
+  const retryable = async (error: unknown): Promise<never> => {
+    if (jti) await deps.release(jti);
+    throw error;
+  };
   if (!orphan) {
-    if (raised) throw raised.error;
+    if (raised) return retryable(raised.error);
     return { status: 200, event: kind, relayed: true };
   }
   const callConnectionId = typeof data.callConnectionId === 'string' ? data.callConnectionId : undefined;
   if (!callConnectionId || CALL_GONE.has(kind)) return { status: 200, event: kind, relayed: false };
   await deps.hangUp(callConnectionId).catch((hangUpError: unknown) => {
     // Already gone at ACS (404) is what we wanted; anything else is worth another delivery.
-    if ((hangUpError as { statusCode?: number }).statusCode !== 404) throw hangUpError;
+    if ((hangUpError as { statusCode?: number }).statusCode !== 404) return retryable(hangUpError);
   });
   return { status: 200, event: kind, relayed: false, orphanHungUp: true };
 }

@@ -12,12 +12,20 @@ import { startBridge, type Bridge } from '../../bridge/bridgeServer';
 import { createProvider } from '../../bridge/createProvider';
 import { blobTranscriptStore } from '../../bridge/liveTranscript';
 import type { VoiceModelProvider } from '../../bridge/providers/voiceModel';
-import { sandboxAppSettings, subscribeAppToAcs } from '../../sandbox/appSettings';
+import { sandboxAppSettings, subscribeAppToAcs, subscribeAppToStorage } from '../../sandbox/appSettings';
+import { startStorageEvents, type StorageEvents } from '../../sandbox/storageEvents';
+import { startLocalEntraIssuer, type LocalEntraIssuer } from '../../sandbox/entraIssuer';
 
 export interface SwitchboardSandbox {
   azurite: AzuriteInstance;
   acs: AcsEmulator;
   host: HostProcess;
+  /** Azure Storage's Event Grid system topic, which Azurite lacks. */
+  storageEvents: StorageEvents;
+  /** Stands in for Entra ID: mints the API's bearer tokens. */
+  entra: LocalEntraIssuer;
+  /** fetch() against the app's APIs with a bearer token carrying both app roles. */
+  api(path: string, init?: RequestInit): Promise<Response>;
   bridge?: Bridge;
   stop(): Promise<void>;
 }
@@ -45,6 +53,7 @@ export async function startSwitchboard(
     incomingCallTimeoutMs: ringMs,
     ...options.acs,
   });
+  const entra = await startLocalEntraIssuer();
   const port = String(await freePort());
   const acsEnv = options.envFromAcs ? await options.envFromAcs(acs) : {};
   const bridge = options.bridge
@@ -65,6 +74,7 @@ export async function startSwitchboard(
         ...sandboxAppSettings({
           azurite,
           acs,
+          entra,
           callbackBaseUrl: `http://127.0.0.1:${port}`,
           flowsPath: options.flows ?? fixture('flows'),
         }),
@@ -76,19 +86,31 @@ export async function startSwitchboard(
     );
   } catch (error) {
     await bridge?.close();
+    await entra.close();
     await acs.close();
     await azurite.stop();
     throw error;
   }
   await subscribeAppToAcs(host.url, acs);
+  const storageEvents = startStorageEvents({ connectionString: azurite.connectionString });
+  await subscribeAppToStorage(host.url, storageEvents);
   return {
     azurite,
     acs,
     host,
+    storageEvents,
+    entra,
+    async api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${await entra.token()}`);
+      return fetch(`${host.url}${path}`, { ...init, headers });
+    },
     bridge,
     async stop() {
+      storageEvents.close();
       await host.stop();
       await bridge?.close();
+      await entra.close();
       await acs.close();
       await azurite.stop();
     },

@@ -10,6 +10,12 @@ export const SPEECH_PACKAGES = {
   install: 'sudo apt-get install pocketsphinx pocketsphinx-en-us flite sox',
 };
 
+/** The browser the console's end-to-end tests drive (through playwright-core, never a downloaded build). */
+export const CHROMIUM_PACKAGES = {
+  commands: ['chromium'],
+  install: 'sudo apt-get install chromium',
+};
+
 /** The commands not found on PATH (as the app's own child processes would look them up). */
 export function missingCommands(commands: string[], path = process.env.PATH ?? ''): string[] {
   const dirs = path.split(delimiter).filter(Boolean);

@@ -9,6 +9,8 @@ const sandbox = {
   ACS_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0',
   ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
   CALLBACK_BASE_URL: 'https://switchboard.example.net/',
+  API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+  API_AUTH_AUDIENCE: 'api://switchboard',
 };
 
 describe('app settings', () => {
@@ -18,6 +20,8 @@ describe('app settings', () => {
     assert.equal(config.acs.callbackIssuer, 'https://acscallautomation.communication.azure.com');
     assert.equal(config.insights.provider, 'local');
     assert.equal(config.flowsPath, 'flows');
+    assert.equal(config.api.issuer, 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0');
+    assert.deepEqual(config.api.allowedPrefixes, [], 'no destination is allowed until one is configured');
   });
 
   it('accept managed identity in Azure: an ACS endpoint and a storage account name, no secrets', () => {
@@ -46,6 +50,8 @@ describe('app settings', () => {
           'ACS_ENDPOINT',
           'LANGUAGE_ENDPOINT',
           'SPEECH_ENDPOINT',
+          'API_AUTH_TENANT_ID',
+          'API_AUTH_AUDIENCE',
         ]) {
           assert.match(text, new RegExp(`^${name}:`, 'm'), `${name} is not named`);
         }

@@ -47,6 +47,8 @@ export class Call {
   readonly serverCallId: string;
   readonly correlationId = randomUUID();
   readonly createdAt = new Date();
+  /** When the call ended for everyone (the console shows durations). */
+  endedAt?: Date;
   callConnectionId?: string;
   state: CallState = 'ringing';
   callbackUri?: string;
@@ -62,6 +64,8 @@ export class Call {
   readonly invites = new Map<string, Invite>();
   readonly media: MediaSession;
   readonly audioLog: AudioEvent[] = [];
+  /** Told of each sound as it enters the call (the timeline's prompt entries, the console's listen socket). */
+  readonly audioListeners = new Set<(event: AudioEvent) => void>();
   /** Run once when the call ends (recordings stop, media sockets close). */
   readonly onEnd: Array<() => void> = [];
   mediaStreaming?: StreamingState;
@@ -108,6 +112,18 @@ export class Call {
     };
   }
 
+  /** Something becomes audible in the call: logged for recordings and streams, and told to listeners. */
+  addAudio(event: AudioEvent): void {
+    this.audioLog.push(event);
+    for (const listener of this.audioListeners) {
+      try {
+        listener(event);
+      } catch {
+        // a failing listener (a closed socket) must not stop the call's media
+      }
+    }
+  }
+
   /** Sends a callback to the app (no-op before the app has a call connection or after it left). */
   emit(type: string, data: Record<string, unknown> = {}, operationCallbackUri?: string): void {
     if (!this.callConnectionId || !this.callbackUri) return;
@@ -145,6 +161,7 @@ export class Call {
     if (this.state === 'disconnected') return;
     const wasConnected = this.isConnected || this.state === 'disconnecting';
     this.state = 'disconnected';
+    this.endedAt = new Date();
     this.media.stop();
     for (const invite of this.invites.values()) invite.timer.cancel();
     this.invites.clear();

@@ -108,7 +108,7 @@ export class MediaSession {
   }
 
   pressTones(tones: string[]): void {
-    this.call.audioLog.push({
+    this.call.addAudio({
       kind: 'dtmf',
       at: Date.now(),
       durationMs: tones.length * 150,
@@ -134,7 +134,7 @@ export class MediaSession {
   }
 
   say(text: string): void {
-    this.call.audioLog.push({
+    this.call.addAudio({
       kind: 'speech',
       at: Date.now(),
       durationMs: Math.max(400, text.split(/\s+/).length * 350),
@@ -251,7 +251,7 @@ export class MediaSession {
       return;
     }
     this.emit(op, 'PlayStarted', { resultInformation: ok(0, 'Action started.') });
-    this.call.audioLog.push({
+    this.call.addAudio({
       kind: 'prompt',
       at: Date.now(),
       durationMs: m.ms,
@@ -295,7 +295,7 @@ export class MediaSession {
         return;
       }
       op.phase = 'prompt';
-      this.call.audioLog.push({ kind: 'prompt', at: Date.now(), durationMs: m.ms, text: spokenText(prompts) });
+      this.call.addAudio({ kind: 'prompt', at: Date.now(), durationMs: m.ms, text: spokenText(prompts) });
       op.timer = this.call.after(m.ms, () => this.startWaiting(op));
     } else {
       this.startWaiting(op);

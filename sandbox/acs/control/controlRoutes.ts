@@ -24,6 +24,8 @@ export function callSummary(call: Call): Record<string, unknown> {
     connectedTo: call.connectedTo,
     participants: [...call.participants.values()].map(wireParticipant),
     incomingCallContext: call.incomingCallContext,
+    createdAt: call.createdAt.toISOString(),
+    endedAt: call.endedAt?.toISOString(),
   };
 }
 

@@ -22,6 +22,7 @@ export interface Subscription {
   id: string;
   endpoint: string;
   eventTypes?: string[];
+  subjectBeginsWith?: string;
   maxDeliveryAttempts: number;
   validated: boolean;
 }
@@ -32,6 +33,8 @@ export interface EventGridSettings {
   retryDelaysMs: number[];
   maxDeliveryAttempts: number;
   duplicateIncomingCallWhenUnfiltered: boolean;
+  /** Dead-lettering: called with each event a subscription gave up on. */
+  onDropped?: (subscription: Subscription, event: EventGridEvent, lastError: string) => void | Promise<void>;
 }
 
 const INCOMING_CALL = 'Microsoft.Communication.IncomingCall';
@@ -58,6 +61,7 @@ export class EventGridPublisher {
       id: options.id ?? randomUUID(),
       endpoint: options.endpoint,
       eventTypes: options.eventTypes?.length ? [...options.eventTypes] : undefined,
+      subjectBeginsWith: options.subjectBeginsWith,
       maxDeliveryAttempts: options.maxDeliveryAttempts ?? this.settings.maxDeliveryAttempts,
       validated: false,
     };
@@ -85,6 +89,7 @@ export class EventGridPublisher {
     this.timeline.add({ kind: 'eventGrid', type: eventType, data, serverCallId: serverCallIdOf(data) });
     for (const subscription of this.subscriptions.values()) {
       if (subscription.eventTypes && !subscription.eventTypes.includes(eventType)) continue;
+      if (subscription.subjectBeginsWith && !subject.startsWith(subscription.subjectBeginsWith)) continue;
       void this.deliver(subscription, event, 1);
       if (
         eventType === INCOMING_CALL &&
@@ -168,7 +173,10 @@ export class EventGridPublisher {
       error,
       data: { eventId: event.id, delivered, dropped: final && !delivered },
     });
-    if (final) return;
+    if (final) {
+      if (!delivered) await this.settings.onDropped?.(subscription, event, error ?? `HTTP ${status}`);
+      return;
+    }
     const delays = this.settings.retryDelaysMs;
     const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 10_000;
     this.scheduler.after(delay, () => this.deliver(subscription, event, attempt + 1));

@@ -195,7 +195,7 @@ export function startAudioStream(
           durationMs,
           pcm: resample(samplesOf(pcm), sampleRate, SAMPLE_RATE),
         };
-        call.audioLog.push(played);
+        call.addAudio(played);
         queued.push(played);
         while (queued.length && queued[0].at + queued[0].durationMs <= now) queued.shift();
         settings.timeline.add({

@@ -58,10 +58,15 @@ export class PstnWorld {
     displayName?: string,
   ): Call {
     const o = this.ctx.options;
-    return new Call(direction, caller, callee, displayName, this.ctx.scheduler, this.ctx.callbacks, {
+    const call = new Call(direction, caller, callee, displayName, this.ctx.scheduler, this.ctx.callbacks, {
       playMsPerCharacter: o.playMsPerCharacter,
       playFileMs: o.playFileMs,
     });
+    // What the caller hears, in words, so the timeline (and the console) show each prompt as it plays.
+    call.audioListeners.add((event) => {
+      if (event.kind === 'prompt' && event.text) this.record('promptPlayed', call, { text: event.text });
+    });
+    return call;
   }
 
   /** Rings `target` for `call`; exactly one outcome fires unless the returned handle is cancelled. */

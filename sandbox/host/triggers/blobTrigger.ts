@@ -9,13 +9,15 @@ import { encodeKey } from '../durable/store';
 // Blob triggers over a storage account (Azurite locally), with the Functions host's guarantees: each
 // blob version (ETag) is processed once per function, receipts live in Table storage so they survive a
 // restart and keep two hosts from processing the same version, failures are retried up to 5 times and
-// then reported on the `webjobs-blobtrigger-poison` queue.
+// then reported on the `webjobs-blobtrigger-poison` queue. A trigger with `source: 'EventGrid'` is not
+// scanned: it runs when Event Grid delivers a BlobCreated event to the blob extension's webhook
+// (blobEventGridWebhook.ts), as on Flex Consumption, with the same receipts.
 
 const MAX_ATTEMPTS = 5;
 const LEASE_MS = 5 * 60_000;
 const RECEIPTS_TABLE = 'WebJobsBlobReceipts';
 
-interface Watch {
+export interface Watch {
   fn: AppFunction;
   container: ContainerClient;
   receipts: TableClient;
@@ -37,8 +39,13 @@ interface Receipt {
   error?: string;
 }
 
+/** What one attempt at a blob version came to (the Event Grid webhook answers by it). */
+export type BlobOutcome = 'done' | 'already-done' | 'busy' | 'failed' | 'poisoned' | 'no-match' | 'gone';
+
 export class BlobTriggerListener {
   private readonly watches: Watch[] = [];
+  /** Event Grid-sourced triggers by function name: never scanned, run by the webhook. */
+  readonly eventGridWatches = new Map<string, Watch>();
   private readonly inFlight = new Set<string>();
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -61,7 +68,7 @@ export class BlobTriggerListener {
       const connection = storageConnectionString(fn.trigger.connection);
       const service = BlobServiceClient.fromConnectionString(connection);
       const { regex, names, prefix } = compileBlobPattern(path.slice(slash + 1));
-      this.watches.push({
+      const watch: Watch = {
         fn,
         container: service.getContainerClient(path.slice(0, slash)),
         receipts: TableClient.fromConnectionString(connection, RECEIPTS_TABLE, { allowInsecureConnection: true }),
@@ -70,15 +77,21 @@ export class BlobTriggerListener {
         pattern: regex,
         names,
         done: new Map(),
-      });
+      };
+      if (fn.trigger.source === 'EventGrid') this.eventGridWatches.set(fn.name, watch);
+      else this.watches.push(watch);
     }
   }
 
   get functionNames(): string[] {
-    return this.watches.map((w) => w.fn.name);
+    return [...this.watches, ...this.eventGridWatches.values()].map((w) => w.fn.name);
   }
 
   async start(): Promise<void> {
+    for (const watch of this.eventGridWatches.values()) {
+      await watch.container.createIfNotExists();
+      await watch.receipts.createTable();
+    }
     for (const watch of this.watches) {
       await watch.container.createIfNotExists();
       await watch.receipts.createTable();
@@ -130,18 +143,38 @@ export class BlobTriggerListener {
     }
   }
 
+  /** Runs the function once for the current version of `blobName` (the Event Grid webhook's path). */
+  async runBlob(watch: Watch, blobName: string): Promise<BlobOutcome> {
+    const params = matchBlob(watch, blobName);
+    if (!params) return 'no-match';
+    let props;
+    try {
+      props = await watch.container.getBlobClient(blobName).getProperties();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return 'gone';
+      throw error;
+    }
+    const key = encodeKey(`${watch.container.containerName}/${blobName}`);
+    const etag = normalizeEtag(props.etag);
+    if (watch.done.get(key) === etag) return 'already-done';
+    if (this.inFlight.has(`${watch.fn.name}|${key}`)) return 'busy';
+    return this.process(watch, blobName, key, etag, params);
+  }
+
   private async process(
     watch: Watch,
     blobName: string,
     key: string,
     etag: string,
     params: Record<string, string>,
-  ): Promise<void> {
+  ): Promise<BlobOutcome> {
     const flightKey = `${watch.fn.name}|${key}`;
     this.inFlight.add(flightKey);
     try {
-      const receipt = await this.claim(watch, key, etag);
-      if (!receipt) return;
+      const claimed = await this.claim(watch, key, etag);
+      if (claimed === 'done') return 'already-done';
+      if (!claimed) return 'busy';
+      const receipt = claimed;
       const blob = watch.container.getBlobClient(blobName);
       try {
         const content = await blob.downloadToBuffer();
@@ -152,7 +185,7 @@ export class BlobTriggerListener {
             { ...receipt, etag: undefined, leaseUntil: 0, attempts: receipt.attempts - 1 },
             'Replace',
           );
-          return;
+          return 'busy';
         }
         const triggerMetadata: Record<string, { string?: string; json?: string }> = {
           BlobTrigger: { string: `${watch.container.containerName}/${blobName}` },
@@ -176,6 +209,7 @@ export class BlobTriggerListener {
         });
         await watch.receipts.upsertEntity({ ...receipt, etag: undefined, status: 'done', error: '' }, 'Replace');
         watch.done.set(key, etag);
+        return 'done';
       } catch (error) {
         const poisoned = receipt.attempts >= MAX_ATTEMPTS;
         const message = (error as Error).message ?? String(error);
@@ -209,16 +243,18 @@ export class BlobTriggerListener {
             ).toString('base64'),
           );
         }
+        return poisoned ? 'poisoned' : 'failed';
       }
     } catch (error) {
       this.log('warn', `Blob trigger ${watch.fn.name}: ${(error as Error).message}`);
+      return 'failed';
     } finally {
       this.inFlight.delete(flightKey);
     }
   }
 
-  /** Takes the receipt for this blob version, or returns undefined if it is done or someone holds it. */
-  private async claim(watch: Watch, key: string, etag: string): Promise<Receipt | undefined> {
+  /** Takes the receipt for this blob version; 'done' if it was processed, undefined if someone holds it. */
+  private async claim(watch: Watch, key: string, etag: string): Promise<Receipt | 'done' | undefined> {
     const pk = encodeKey(watch.fn.name);
     const now = Date.now();
     let existing: Receipt | undefined;
@@ -247,7 +283,7 @@ export class BlobTriggerListener {
     const sameVersion = existing.blobEtag === etag;
     if (sameVersion && (existing.status === 'done' || existing.status === 'poisoned')) {
       watch.done.set(key, etag);
-      return undefined;
+      return 'done';
     }
     if (sameVersion && existing.leaseUntil > now) return undefined; // in progress elsewhere, or backing off
     const receipt: Receipt = {

@@ -86,7 +86,7 @@ describe('calls under attack and under duplicate delivery', () => {
     await sb.acs.control.pressDigits(call.serverCallId, '1');
     const done = await waitFor(
       async () => {
-        const state = (await (await fetch(`${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}`)).json()) as {
+        const state = (await (await sb.api(`/api/calls/${callIdFor(call.serverCallId)}`)).json()) as {
           state: string;
           history: string[];
         };

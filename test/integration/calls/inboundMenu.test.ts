@@ -51,7 +51,7 @@ describe('a caller on the main line', () => {
   });
 
   const callState = async (serverCallId: string) => {
-    const response = await fetch(`${sb.host.url}/api/calls/${callIdFor(serverCallId)}`);
+    const response = await sb.api(`/api/calls/${callIdFor(serverCallId)}`);
     return response.status === 200
       ? ((await response.json()) as { state: string; outcome?: string; currentStep?: string; history: string[] })
       : undefined;

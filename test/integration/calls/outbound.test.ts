@@ -20,13 +20,12 @@ describe('outbound calls', () => {
   });
 
   const post = (path: string, body: unknown) =>
-    fetch(`${sb.host.url}${path}`, {
+    sb.api(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const callView = async (callId: string) =>
-    (await (await fetch(`${sb.host.url}/api/calls/${callId}`)).json()) as CallView;
+  const callView = async (callId: string) => (await (await sb.api(`/api/calls/${callId}`)).json()) as CallView;
 
   it('places an appointment reminder that the callee confirms with 1', async () => {
     const response = await post('/api/calls', { to: '+14255550188', flow: 'reminder' });
@@ -70,7 +69,7 @@ describe('outbound calls', () => {
       ringTimeoutSeconds: 5,
     });
     assert.equal(started.status, 202);
-    const { status } = (await started.json()) as { status: string };
+    const { statusUrl } = (await started.json()) as { statusUrl: string };
 
     // Answered callees hear the reminder and press 1 as they come in.
     const pressed = new Set<string>();
@@ -88,11 +87,11 @@ describe('outbound calls', () => {
             await sb.acs.control.pressDigits(call.serverCallId, '1');
           }
         }
-        const campaign = (await (await fetch(status)).json()) as {
-          runtimeStatus: string;
-          output: { results: { status: string; attempts: number; to: string }[] };
+        const campaign = (await (await sb.api(statusUrl)).json()) as {
+          state: string;
+          results: { status: string; attempts: number; to: string }[];
         };
-        return campaign.runtimeStatus === 'Completed' ? campaign.output.results : undefined;
+        return campaign.state === 'Completed' ? campaign.results : undefined;
       },
       { what: 'the campaign to finish', timeoutMs: 90_000, intervalMs: 100 },
     );

@@ -93,7 +93,7 @@ describe('poison events: answered as handled, dead-lettered, never retried for e
   });
 
   it('refuses an oversized request body with 413 before storage sees it', async () => {
-    const response = await fetch(`${sb.host.url}/api/calls`, {
+    const response = await sb.api(`/api/calls`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ to: CALLER, flow: 'reminder', variables: { note: 'x'.repeat(10 * 1024 * 1024) } }),

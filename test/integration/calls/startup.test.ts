@@ -12,6 +12,8 @@ const validSettings = {
   ACS_CONNECTION_STRING: 'endpoint=https://example.communication.azure.com/;accesskey=c2VjcmV0',
   ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
   CALLBACK_BASE_URL: 'http://127.0.0.1:7071',
+  API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+  API_AUTH_AUDIENCE: 'api://switchboard',
 };
 
 describe('the app starting up', () => {

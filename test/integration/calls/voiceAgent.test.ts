@@ -46,7 +46,7 @@ describe('a caller who reaches the voice agent', () => {
     await sb.acs.control.waitForRequest('transferToParticipant', { serverCallId: call.serverCallId }, 180_000);
     const state = await waitFor(
       async () => {
-        const response = await fetch(`${sb.host.url}/api/calls/${callId}`);
+        const response = await sb.api(`/api/calls/${callId}`);
         const body = (await response.json()) as { history: string[] };
         return body.history.includes('person') ? body : undefined;
       },
@@ -80,7 +80,7 @@ describe('a caller who reaches the voice agent', () => {
     await sb.acs.control.hangUp(call.serverCallId);
     const ended = await waitFor(
       async () => {
-        const body = (await (await fetch(`${sb.host.url}/api/calls/${callId}`)).json()) as {
+        const body = (await (await sb.api(`/api/calls/${callId}`)).json()) as {
           state: string;
           outcome?: string;
         };

@@ -67,7 +67,7 @@ describe('the chat bot', () => {
     );
     const summary = await waitFor(
       async () => {
-        const response = await fetch(`${sb.host.url}/api/summaries/${chatConversationId(threadId)}`);
+        const response = await sb.api(`/api/summaries/${chatConversationId(threadId)}`);
         return response.status === 200 ? response.text() : undefined;
       },
       { what: 'the summary of the exported thread', timeoutMs: 30_000 },

@@ -24,7 +24,7 @@ describe('SMS compliance keywords and the opt-out list', () => {
     const call = await sb.acs.control.placeCall({ from, to: LINE });
     return waitFor(
       async () => {
-        const view = (await (await fetch(`${sb.host.url}/api/calls/${callIdFor(call.serverCallId)}`)).json()) as {
+        const view = (await (await sb.api(`/api/calls/${callIdFor(call.serverCallId)}`)).json()) as {
           state: string;
           history: string[];
         };

@@ -27,7 +27,7 @@ describe('the insights pipeline in the running app', () => {
   const summary = (id: string, format: 'json' | 'md' = 'json') =>
     waitFor(
       async () => {
-        const response = await fetch(`${sb.host.url}/api/summaries/${id}${format === 'md' ? '?format=md' : ''}`);
+        const response = await sb.api(`/api/summaries/${id}${format === 'md' ? '?format=md' : ''}`);
         return response.status === 200 ? response.text() : undefined;
       },
       { what: `summary ${id}`, timeoutMs: 60_000 },
@@ -215,7 +215,7 @@ describe('a recorded call, from the PSTN to a summary', () => {
     assert.ok(transcript.turns.length > 0, 'speech-to-text heard something');
     const result = await waitFor(
       async () => {
-        const response = await fetch(`${sb.host.url}/api/summaries/${callId}`);
+        const response = await sb.api(`/api/summaries/${callId}`);
         return response.status === 200
           ? ((await response.json()) as { id: string; source: string; turnCount: number })
           : undefined;

@@ -1,0 +1,176 @@
+// The console's JSON API, one origin for the page: the emulator's control API passed through (the browser
+// need not trust the sandbox CA), the calls list joined with the app's view of each call, the flows as
+// graphs, and what a finished call left in blob storage.
+import { request as httpsRequest, Agent } from 'node:https';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import { callIdFor } from '../../shared/calls/callIdFor';
+import type { CallSummary } from '../acs/controlClient';
+import { flowsView, type FlowsView } from './flowGraph';
+
+export interface ConsoleBackends {
+  /** The emulator's control API (`https://.../control`) and the CA it is served with. */
+  controlUrl: string;
+  caPem: string;
+  /** The Functions host running the app (`http://127.0.0.1:7071`), and a bearer token with the Calls.Read role
+   * for its locked-down status routes (the sandbox's local Entra issuer mints it). */
+  appUrl: string;
+  appToken: string;
+  blobs: BlobServiceClient;
+  flowsPath: string;
+  /** Paths in flow problems are shown relative to this folder. */
+  root: string;
+}
+
+export interface ApiReply {
+  status: number;
+  body?: unknown;
+}
+
+/** What the app's GET /api/calls/{id} answers (functions/getCall.ts). */
+interface AppCallStatus {
+  state: string;
+  outcome?: string;
+  reason?: string;
+  currentStep?: string;
+  history: string[];
+  variables: Record<string, string>;
+}
+
+export interface ConsoleCall extends CallSummary {
+  callId: string;
+  flow?: string;
+  app?: AppCallStatus;
+}
+
+/** Control API paths the page may use, with their methods: the PSTN world's actions and what it saw. */
+const CONTROL_PATHS: Array<[string, RegExp]> = [
+  ['POST', /^\/calls$/],
+  ['GET', /^\/calls(\/[^/]+)?$/],
+  ['POST', /^\/calls\/[^/]+\/(digits|say|silence|hangup)$/],
+  ['PUT', /^\/agents\/[^/]+$/],
+  ['GET', /^\/(sms|timeline)$/],
+  ['POST', /^\/(sms|chat\/messages)$/],
+];
+
+export const BLOB_CONTAINERS = ['recordings', 'transcripts', 'summaries', 'chat-exports'];
+
+export class ConsoleApi {
+  private readonly agent: Agent;
+  private flows?: FlowsView;
+
+  constructor(private readonly backends: ConsoleBackends) {
+    this.agent = new Agent({ ca: backends.caPem, keepAlive: true });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  allowedControl(method: string, path: string): boolean {
+    return CONTROL_PATHS.some(([m, pattern]) => m === method && pattern.test(path));
+  }
+
+  /** Forwards one request to the control API and answers what it answered. */
+  control(method: string, path: string, body?: unknown): Promise<ApiReply> {
+    const url = new URL(this.backends.controlUrl + path);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        url,
+        {
+          method,
+          agent: this.agent,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              parsed = { error: { message: text } };
+            }
+            resolve({ status: res.statusCode ?? 502, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** The flows as graphs, read again when asked (an author edits them while the sandbox runs). */
+  flowsView(): FlowsView {
+    this.flows = flowsView(this.backends.flowsPath, this.backends.root);
+    return this.flows;
+  }
+
+  private flowOfNumber(rawId: string): string | undefined {
+    const view = this.flows ?? this.flowsView();
+    if (!view.ok) return undefined;
+    const number = rawId.replace(/^4:/, '');
+    return view.flows.find((f) => f.numbers.includes(number))?.name;
+  }
+
+  async appStatus(callId: string): Promise<AppCallStatus | undefined> {
+    try {
+      const response = await fetch(`${this.backends.appUrl}/api/calls/${encodeURIComponent(callId)}`, {
+        headers: { authorization: `Bearer ${this.backends.appToken}` },
+      });
+      return response.status === 200 ? ((await response.json()) as AppCallStatus) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every call the emulator knows, newest first, each with the app's state, outcome and path. */
+  async calls(): Promise<ConsoleCall[]> {
+    const reply = await this.control('GET', '/calls');
+    if (reply.status !== 200) throw new Error(`The emulator answered ${reply.status} for its calls.`);
+    const calls = (reply.body as { value: CallSummary[] }).value.slice(-100).reverse();
+    return Promise.all(
+      calls.map(async (call): Promise<ConsoleCall> => {
+        const callId = callIdFor(call.serverCallId);
+        return {
+          ...call,
+          callId,
+          flow: call.direction === 'inbound' ? this.flowOfNumber(call.callee.rawId) : undefined,
+          app: await this.appStatus(callId),
+        };
+      }),
+    );
+  }
+
+  /** What the call left in storage: recording chunks, the transcript and the redacted summary. */
+  async artifacts(callId: string): Promise<Record<string, unknown>> {
+    const names = async (container: string, prefix: string): Promise<string[]> => {
+      const client = this.backends.blobs.getContainerClient(container);
+      if (!(await client.exists())) return [];
+      const out: string[] = [];
+      for await (const blob of client.listBlobsFlat({ prefix })) out.push(blob.name);
+      return out;
+    };
+    const json = async (container: string, name: string): Promise<unknown> => {
+      const blob = this.backends.blobs.getContainerClient(container).getBlobClient(name);
+      if (!(await blob.exists())) return undefined;
+      return JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as unknown;
+    };
+    const recordings = (await names('recordings', `${callId}/`)).map((name) => ({
+      name,
+      url: `/api/blobs/recordings/${name}`,
+    }));
+    const transcripts = (await names('transcripts', callId)).filter(
+      (n) => n === `${callId}.json` || n.startsWith(`${callId}-`),
+    );
+    return {
+      callId,
+      recordings,
+      transcript: transcripts.length ? await json('transcripts', transcripts[0]) : undefined,
+      summary: await json('summaries', `${callId}.json`),
+    };
+  }
+}

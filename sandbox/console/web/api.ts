@@ -1,0 +1,119 @@
+// The console server's API as the page uses it (sandbox/console/consoleServer.ts): one origin, JSON.
+
+export interface TimelineEntry {
+  seq: number;
+  time: string;
+  kind: string;
+  type?: string;
+  callConnectionId?: string;
+  serverCallId?: string;
+  method?: string;
+  path?: string;
+  operation?: string;
+  status?: number;
+  error?: string;
+  attempt?: number;
+  data?: unknown;
+  /** Added by the page: the orchestration's step changes (from the app's call status). */
+  callId?: string;
+}
+
+export interface AppCallStatus {
+  state: string;
+  outcome?: string;
+  reason?: string;
+  currentStep?: string;
+  history: string[];
+}
+
+export interface ConsoleCall {
+  serverCallId: string;
+  callConnectionId?: string;
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  state: string;
+  caller: { rawId: string };
+  callee: { rawId: string };
+  connectedTo?: { rawId: string };
+  createdAt: string;
+  endedAt?: string;
+  flow?: string;
+  app?: AppCallStatus;
+}
+
+export interface FlowGraph {
+  name: string;
+  file: string;
+  numbers: string[];
+  start: string;
+  nodes: { id: string; kind: string; label: string }[];
+  edges: { from: string; to: string; field: string; label: string }[];
+}
+
+export interface FlowProblem {
+  file?: string;
+  flow?: string;
+  step?: string;
+  field?: string;
+  message: string;
+}
+
+export type FlowsView = { ok: true; flows: FlowGraph[] } | { ok: false; problems: FlowProblem[] };
+
+export interface SmsRecord {
+  messageId: string;
+  direction: 'outbound' | 'inbound';
+  from: string;
+  to: string;
+  message: string;
+  time: string;
+}
+
+export interface Artifacts {
+  callId: string;
+  recordings: { name: string; url: string }[];
+  transcript?: { turns?: { role: string; text: string }[] };
+  summary?: Record<string, unknown>;
+}
+
+export class ApiError extends Error {}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (parsed as { error?: string | { message?: string } } | undefined)?.error;
+    const message = typeof error === 'string' ? error : (error?.message ?? `HTTP ${response.status}`);
+    throw new ApiError(message);
+  }
+  return parsed as T;
+}
+
+export const api = {
+  flows: () => call<FlowsView>('GET', '/api/flows'),
+  calls: async () => (await call<{ value: ConsoleCall[] }>('GET', '/api/calls')).value,
+  dial: (from: string, to: string) => call<{ serverCallId: string }>('POST', '/api/control/calls', { from, to }),
+  digits: (serverCallId: string, digits: string) =>
+    call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/digits`, { digits }),
+  say: (serverCallId: string, text: string) =>
+    call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/say`, { text }),
+  silence: (serverCallId: string) =>
+    call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/silence`, {}),
+  hangUp: (serverCallId: string) =>
+    call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/hangup`, {}),
+  agent: (number: string, kind: 'answer' | 'reject' | 'noAnswer') =>
+    call<void>('PUT', `/api/control/agents/${encodeURIComponent(number)}`, { kind }),
+  sms: async () => (await call<{ value: SmsRecord[] }>('GET', '/api/control/sms')).value,
+  sendSms: (from: string, to: string, message: string) => call<void>('POST', '/api/control/sms', { from, to, message }),
+  artifacts: (callId: string) => call<Artifacts>('GET', `/api/calls/${encodeURIComponent(callId)}/artifacts`),
+};
+
+/** The phone number of a raw id (`4:+1425...`), or the id itself. */
+export function numberOf(rawId: string | undefined): string {
+  return rawId ? rawId.replace(/^4:/, '') : '';
+}

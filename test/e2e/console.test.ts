@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { Browser, Page } from 'playwright-core';
+import { startConsole, type ConsoleServer } from '../../sandbox/console/consoleServer';
+import { launchChromium, watchedPage, type WatchedPage } from '../support/browser';
+import { fixture, repoRoot } from '../support/paths';
+import { startSwitchboard, type SwitchboardSandbox } from '../support/switchboardSandbox';
+import { CHROMIUM_PACKAGES, systemPackages } from '../support/systemPackages';
+
+// The sandbox console in Debian's Chromium, driven as a person would: dial, listen, press keys, type to the
+// voice agent, text the contact centre, open what a finished call left behind. Any error the page shows or
+// logs fails the test. `npm run console:screenshot` runs this file with CONSOLE_SCREENSHOT set.
+
+const chromium = systemPackages(CHROMIUM_PACKAGES);
+const WAIT = { timeout: 60_000 };
+
+describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
+  let sb: SwitchboardSandbox;
+  let server: ConsoleServer;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let page: Page;
+
+  before(async () => {
+    chromium.require();
+    // Real time in the PSTN world: a person clicking in a browser needs the menu's real 5 s to answer.
+    sb = await startSwitchboard({ acs: { answerDelayMs: 500 }, bridge: {} });
+    server = await startConsole({
+      controlUrl: sb.acs.controlUrl,
+      caPem: readFileSync(sb.acs.caCertPath, 'utf8'),
+      appUrl: sb.host.url,
+      appToken: await sb.entra.token({ caller: 'console-test' }),
+      blobs: BlobServiceClient.fromConnectionString(sb.azurite.connectionString),
+      flowsPath: fixture('flows'),
+      root: repoRoot,
+    });
+    browser = await launchChromium();
+    watched = await watchedPage(browser);
+    page = watched.page;
+    await page.goto(server.url);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor(WAIT);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await sb?.stop();
+  });
+  afterEach(async () => {
+    assert.deepEqual(watched.problems, [], 'the page logged or threw no errors');
+    assert.equal(await page.locator('.error-banner').count(), 0, 'the page shows no error');
+  });
+
+  const entry = (type: string) => page.locator(`.entries li[data-type="${type}"]`);
+  const dial = async (to: string) => {
+    await page.getByLabel('To', { exact: true }).fill(to);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+  };
+
+  it('dials the main line, shows the menu prompt and highlights the menu step, then presses 1 and shows the transfer the agent answers', async () => {
+    await dial('+18005550100');
+    await page.locator('.entries li', { hasText: 'prompt: “For billing press 1' }).first().waitFor(WAIT);
+    await page.locator('.flow-diagram g.step.current[data-step="menu"]').waitFor(WAIT);
+    assert.equal(await page.locator('.flow-diagram g.step.visited[data-step="welcome"]').count(), 1);
+    await page.getByRole('button', { name: 'Key 1' }).click();
+    await entry('transferToParticipant').first().waitFor(WAIT);
+    await entry('transferConnected').first().waitFor(WAIT);
+    await page.locator('.flow-diagram g.step.visited[data-step="billing"]').waitFor(WAIT);
+    await page.locator('.calls tr.selected .outcome', { hasText: 'transferred' }).waitFor(WAIT);
+    assert.match(await page.locator('.calls tr.selected .path').innerText(), /welcome › menu › billing/);
+    if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT, fullPage: true });
+  });
+
+  it('types a sentence to the voice agent, hears its answer, and after hanging up opens the transcript and the redacted summary', async () => {
+    await dial('+18005550800');
+    await entry('mediaAudioReceived').first().waitFor(WAIT);
+    await page.getByLabel('Say', { exact: true }).fill('I want to check on my order');
+    await page.getByRole('button', { name: 'Say', exact: true }).click();
+    await page.locator('.entries li[data-type="say"] ~ li[data-type="mediaAudioReceived"]').first().waitFor(WAIT);
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await page.locator('.call-state .state[data-state="disconnected"]').waitFor(WAIT);
+    await page.locator('.after .transcript li', { hasText: 'order' }).first().waitFor({ timeout: 120_000 });
+    await page.locator('.after .summary').waitFor({ timeout: 120_000 });
+    assert.ok((await page.locator('.after .summary').innerText()).length > 0);
+  });
+
+  it('sends an SMS as a customer and shows the reply in the thread', async () => {
+    await page.getByLabel('Customer').fill('+14255550301');
+    await page.getByLabel('Line', { exact: true }).fill('+18005550700');
+    await page.getByLabel('SMS', { exact: true }).fill('HELP');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.thread .bubble.customer', { hasText: 'HELP' }).waitFor(WAIT);
+    await page.locator('.thread .bubble.app', { hasText: 'Reply STOP to unsubscribe' }).waitFor(WAIT);
+  });
+});
