@@ -9,6 +9,7 @@ export interface InsightsServices {
 }
 
 let blobs: Promise<InsightsBlobs> | undefined;
+let speech: Promise<SpeechToText> | undefined;
 let services: Promise<InsightsServices> | undefined;
 
 /** Where recordings, transcripts, exports and summaries live; built once from the validated config. */
@@ -20,6 +21,14 @@ export function getInsightsBlobs(): Promise<InsightsBlobs> {
   return blobs;
 }
 
+/** Speech-to-text alone, built once: transcribing a recording needs none of the models summaries need. */
+export function getSpeechToText(): Promise<SpeechToText> {
+  speech ??= Promise.all([import('../config.js'), import('../insights/createSpeechToText.js')]).then(
+    ([{ getConfig }, { createSpeechToText }]) => createSpeechToText(getConfig().insights),
+  );
+  return speech;
+}
+
 /**
  * The insights provider and speech-to-text, built once. Their modules (the offline NLP models, name
  * detection, the Azure AI clients) load here on first use rather than when the worker starts: they would
@@ -27,14 +36,13 @@ export function getInsightsBlobs(): Promise<InsightsBlobs> {
  */
 export function getInsights(): Promise<InsightsServices> {
   services ??= (async () => {
-    const [{ getConfig }, { createInsightsProvider }, { createSpeechToText }, blobs] = await Promise.all([
+    const [{ getConfig }, { createInsightsProvider }, speech, blobs] = await Promise.all([
       import('../config.js'),
       import('../insights/createInsightsProvider.js'),
-      import('../insights/createSpeechToText.js'),
+      getSpeechToText(),
       getInsightsBlobs(),
     ]);
-    const { insights } = getConfig();
-    return { provider: createInsightsProvider(insights), speech: createSpeechToText(insights), blobs };
+    return { provider: createInsightsProvider(getConfig().insights), speech, blobs };
   })().catch((error: unknown) => {
     services = undefined; // a failed load is tried again by the next invocation
     throw error;
