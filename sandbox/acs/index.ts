@@ -19,6 +19,7 @@ import { RequestPipeline } from './http/requestPipeline';
 import { Router } from './http/router';
 import { IdentityStore } from './identity/identityStore';
 import { MediaStreams } from './media/mediaStreams';
+import { listenToCall } from './media/callListener';
 import { identityRoutes } from './identity/identityRoutes';
 import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } from './options';
 import { PstnWorld } from './pstn/pstnWorld';
@@ -127,10 +128,20 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
 
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => pipeline.handle(req, res));
   server.on('clientError', (_err, socket) => socket.destroy());
-  // The console follows the timeline live: every entry as one JSON text frame.
+  // The console follows the timeline live (every entry as one JSON text frame) and listens to a call.
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
+    const listen = /^\/control\/calls\/([^/]+)\/audio$/.exec(url.pathname);
+    if (listen) {
+      const call = ctx.calls.byServerCall(decodeURIComponent(listen[1]));
+      if (!call || call.state === 'disconnected') {
+        socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => listenToCall(call, ws));
+      return;
+    }
     if (url.pathname !== '/control/timeline/stream') {
       socket.destroy();
       return;

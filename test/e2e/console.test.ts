@@ -8,6 +8,7 @@ import { launchChromium, watchedPage, type WatchedPage } from '../support/browse
 import { fixture, repoRoot } from '../support/paths';
 import { startSwitchboard, type SwitchboardSandbox } from '../support/switchboardSandbox';
 import { CHROMIUM_PACKAGES, systemPackages } from '../support/systemPackages';
+import { waitFor } from '../support/waitFor';
 
 // The sandbox console in Debian's Chromium, driven as a person would: dial, listen, press keys, type to the
 // voice agent, text the contact centre, open what a finished call left behind. Any error the page shows or
@@ -53,15 +54,24 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
   });
 
   const entry = (type: string) => page.locator(`.entries li[data-type="${type}"]`);
+  /** The page has received and queued at least this many seconds of the call's audio. */
+  const heard = (seconds: number) =>
+    waitFor(async () => Number(await page.locator('.speaker').getAttribute('data-heard')) >= seconds, {
+      what: `${seconds} s of the call's audio in the page`,
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
   const dial = async (to: string) => {
     await page.getByLabel('To', { exact: true }).fill(to);
     await page.getByRole('button', { name: 'Call', exact: true }).click();
   };
 
-  it('dials the main line, shows the menu prompt and highlights the menu step, then presses 1 and shows the transfer the agent answers', async () => {
+  it('dials the main line, hears and shows the menu prompt and highlights the menu step, then presses 1 and shows the transfer the agent answers', async () => {
     await dial('+18005550100');
     await page.locator('.entries li', { hasText: 'prompt: “For billing press 1' }).first().waitFor(WAIT);
     await page.locator('.flow-diagram g.step.current[data-step="menu"]').waitFor(WAIT);
+    // The welcome prompt reached the browser as audio (synthesized by the emulator, queued on Web Audio).
+    await heard(0.5);
     assert.equal(await page.locator('.flow-diagram g.step.visited[data-step="welcome"]').count(), 1);
     await page.getByRole('button', { name: 'Key 1' }).click();
     await entry('transferToParticipant').first().waitFor(WAIT);
@@ -78,6 +88,7 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     await page.getByLabel('Say', { exact: true }).fill('I want to check on my order');
     await page.getByRole('button', { name: 'Say', exact: true }).click();
     await page.locator('.entries li[data-type="say"] ~ li[data-type="mediaAudioReceived"]').first().waitFor(WAIT);
+    await heard(1);
     await page.getByRole('button', { name: 'Hang up' }).click();
     await page.locator('.call-state .state[data-state="disconnected"]').waitFor(WAIT);
     await page.locator('.after .transcript li', { hasText: 'order' }).first().waitFor({ timeout: 120_000 });

@@ -2,6 +2,7 @@
 // into the call), stay silent, hang up. Also how the people the app transfers to answer.
 import { useState } from 'preact/hooks';
 import { api, type ConsoleCall, type FlowGraph } from './api';
+import { useCallAudio } from './callAudio';
 import { html } from './html';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
@@ -19,6 +20,7 @@ export function Softphone(props: {
   const call = props.call;
   const live = call !== undefined && call.state !== 'disconnected';
   const id = call?.serverCallId ?? '';
+  const audio = useCallAudio(call?.serverCallId, live);
 
   const dial = (event: Event) => {
     event.preventDefault();
@@ -61,6 +63,23 @@ export function Softphone(props: {
                 ${call.app?.currentStep ? html` · step <b>${call.app.currentStep}</b>` : ''}
                 ${call.connectedTo ? html` · caller now with ${call.connectedTo.rawId.replace(/^4:/, '')}` : ''}`
             : 'No call yet.'
+        }
+      </p>
+      <p class="audio-state" aria-live="off">
+        ${
+          live
+            ? html`<span class="speaker" data-heard=${audio.heardSeconds.toFixed(1)}>
+                  Hearing the call: ${audio.heardSeconds.toFixed(1)} s
+                </span>
+                <button
+                  type="button"
+                  class="small"
+                  aria-pressed=${audio.muted}
+                  onClick=${() => audio.setMuted(!audio.muted)}
+                >
+                  ${audio.muted ? 'Unmute' : 'Mute'}
+                </button>`
+            : ''
         }
       </p>
       <div class="keypad" role="group" aria-label="Keypad">
