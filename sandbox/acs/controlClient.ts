@@ -91,6 +91,11 @@ export class AcsControlClient {
     return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/hangup`, { participant });
   }
 
+  /** The person at `target` (an agent configured `manual`) answers or rejects the call ringing them. */
+  answerRinging(serverCallId: string, target: string, decision: 'answer' | 'reject'): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/ringing`, { target, decision });
+  }
+
   /** How a number ("+1...") or ACS user id answers transfers, invitations and outbound calls. */
   configureAgent(key: string, behaviour: AgentBehaviour): Promise<void> {
     return this.call('PUT', `/agents/${encodeURIComponent(key)}`, behaviour);

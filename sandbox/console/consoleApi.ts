@@ -46,7 +46,7 @@ export interface ConsoleCall extends CallSummary {
 const CONTROL_PATHS: Array<[string, RegExp]> = [
   ['POST', /^\/calls$/],
   ['GET', /^\/calls(\/[^/]+)?$/],
-  ['POST', /^\/calls\/[^/]+\/(digits|say|silence|hangup)$/],
+  ['POST', /^\/calls\/[^/]+\/(digits|say|silence|hangup|ringing)$/],
   ['PUT', /^\/agents\/[^/]+$/],
   ['GET', /^\/(sms|timeline)$/],
   ['POST', /^\/(sms|chat\/messages)$/],

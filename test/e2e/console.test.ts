@@ -66,7 +66,12 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     await page.getByRole('button', { name: 'Call', exact: true }).click();
   };
 
-  it('dials the main line, hears and shows the menu prompt and highlights the menu step, then presses 1 and shows the transfer the agent answers', async () => {
+  it('dials the main line, hears and shows the menu prompt and highlights the menu step, then presses 1 and the agent answers the transfer', async () => {
+    // The billing agent is the person at the keyboard: the transfer rings in the console until they answer.
+    await page.getByLabel('Number').fill('+18005550111');
+    await page.getByLabel('Answers').selectOption('manual');
+    await page.getByRole('button', { name: 'Set' }).click();
+    await page.locator('.agents .saved', { hasText: '+18005550111' }).waitFor(WAIT);
     await dial('+18005550100');
     await page.locator('.entries li', { hasText: 'prompt: “For billing press 1' }).first().waitFor(WAIT);
     await page.locator('.flow-diagram g.step.current[data-step="menu"]').waitFor(WAIT);
@@ -75,6 +80,8 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     assert.equal(await page.locator('.flow-diagram g.step.visited[data-step="welcome"]').count(), 1);
     await page.getByRole('button', { name: 'Key 1' }).click();
     await entry('transferToParticipant').first().waitFor(WAIT);
+    await page.getByRole('button', { name: 'Answer as +18005550111' }).click();
+    await entry('ringAnswered').first().waitFor(WAIT);
     await entry('transferConnected').first().waitFor(WAIT);
     await page.locator('.flow-diagram g.step.visited[data-step="billing"]').waitFor(WAIT);
     await page.locator('.calls tr.selected .outcome', { hasText: 'transferred' }).waitFor(WAIT);

@@ -78,6 +78,9 @@ export interface Artifacts {
 
 export class ApiError extends Error {}
 
+/** How a simulated person answers calls that ring them; `manual`: the console's user decides. */
+export type AgentKind = 'answer' | 'reject' | 'noAnswer' | 'manual';
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
@@ -106,8 +109,10 @@ export const api = {
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/silence`, {}),
   hangUp: (serverCallId: string) =>
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/hangup`, {}),
-  agent: (number: string, kind: 'answer' | 'reject' | 'noAnswer') =>
+  agent: (number: string, kind: AgentKind) =>
     call<void>('PUT', `/api/control/agents/${encodeURIComponent(number)}`, { kind }),
+  answerRinging: (serverCallId: string, target: string, decision: 'answer' | 'reject') =>
+    call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/ringing`, { target, decision }),
   sms: async () => (await call<{ value: SmsRecord[] }>('GET', '/api/control/sms')).value,
   sendSms: (from: string, to: string, message: string) => call<void>('POST', '/api/control/sms', { from, to, message }),
   artifacts: (callId: string) => call<Artifacts>('GET', `/api/calls/${encodeURIComponent(callId)}/artifacts`),

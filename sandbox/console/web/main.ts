@@ -120,7 +120,7 @@ function App() {
             scheduleRefresh();
           }}
         />
-        <${Agents} run=${run} />
+        <${Agents} entries=${entries} run=${run} />
         <${CallsList} calls=${calls} selected=${selected} now=${now} onSelect=${setSelected} />
         <${Messages} sms=${sms} flows=${flowList} run=${run} />
       </div>

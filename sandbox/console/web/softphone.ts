@@ -1,7 +1,7 @@
 // The softphone: dial a number the flows answer, press keys, say something (typed; the emulator speaks it
 // into the call), stay silent, hang up. Also how the people the app transfers to answer.
 import { useState } from 'preact/hooks';
-import { api, type ConsoleCall, type FlowGraph } from './api';
+import { api, numberOf, type AgentKind, type ConsoleCall, type FlowGraph, type TimelineEntry } from './api';
 import { useCallAudio } from './callAudio';
 import { html } from './html';
 
@@ -126,39 +126,87 @@ export function Softphone(props: {
   `;
 }
 
+/** Rings waiting for the console's user: `ringing` entries not yet answered, rejected, unanswered or cancelled. */
+export function pendingRings(entries: TimelineEntry[]): { serverCallId: string; target: string }[] {
+  const open = new Map<string, { serverCallId: string; target: string }>();
+  for (const e of entries) {
+    if (e.kind !== 'world' || !e.serverCallId) continue;
+    const target = (e.data as { target?: unknown } | undefined)?.target;
+    if (typeof target !== 'string') continue;
+    const key = `${e.serverCallId} ${target}`;
+    if (e.type === 'ringing') open.set(key, { serverCallId: e.serverCallId, target });
+    else if (/^ring(Answered|Rejected|Unanswered|Cancelled)$/.test(e.type ?? '')) open.delete(key);
+  }
+  return [...open.values()];
+}
+
 /** How a number the app transfers to (or calls) answers: the simulated person at the other end. */
-export function Agents(props: { run: (what: string, action: () => Promise<unknown>) => Promise<void> }) {
+export function Agents(props: {
+  entries: TimelineEntry[];
+  run: (what: string, action: () => Promise<unknown>) => Promise<void>;
+}) {
   const [number, setNumber] = useState('+18005550111');
-  const [kind, setKind] = useState<'answer' | 'reject' | 'noAnswer'>('answer');
+  const [kind, setKind] = useState<AgentKind>('manual');
   const [saved, setSaved] = useState('');
+  const rings = pendingRings(props.entries);
   const submit = (event: Event) => {
     event.preventDefault();
     void props.run('set how the agent answers', async () => {
       await api.agent(number, kind);
-      setSaved(`${number} will ${kind === 'noAnswer' ? 'not answer' : kind}.`);
+      setSaved(`${number}: ${WHAT[kind]}.`);
     });
   };
   return html`
-    <form class="pane agents" onSubmit=${submit} aria-labelledby="agents-title">
+    <section class="pane agents" aria-labelledby="agents-title">
       <h2 id="agents-title">People the app transfers to</h2>
-      <label
-        >Number
-        <input name="agent" value=${number} onInput=${(e: Event) => setNumber((e.target as HTMLInputElement).value)}
-      /></label>
-      <label
-        >Answers
-        <select
-          name="behaviour"
-          value=${kind}
-          onChange=${(e: Event) => setKind((e.target as HTMLSelectElement).value as typeof kind)}
-        >
-          <option value="answer">answer</option>
-          <option value="reject">reject</option>
-          <option value="noAnswer">ignore (no answer)</option>
-        </select>
-      </label>
-      <button type="submit">Set</button>
-      <span aria-live="polite">${saved}</span>
-    </form>
+      <form onSubmit=${submit}>
+        <label
+          >Number
+          <input name="agent" value=${number} onInput=${(e: Event) => setNumber((e.target as HTMLInputElement).value)}
+        /></label>
+        <label
+          >Answers
+          <select
+            name="behaviour"
+            value=${kind}
+            onChange=${(e: Event) => setKind((e.target as HTMLSelectElement).value as AgentKind)}
+          >
+            ${Object.entries(WHAT).map(([k, label]) => html`<option key=${k} value=${k}>${label}</option>`)}
+          </select>
+        </label>
+        <button type="submit">Set</button>
+        <span class="saved" aria-live="polite">${saved}</span>
+      </form>
+      <ul class="rings" aria-label="Ringing for you" aria-live="assertive">
+        ${rings.map(
+          (r) =>
+            html`<li key=${`${r.serverCallId} ${r.target}`} class="ring">
+              <span>${numberOf(r.target)} is ringing</span>
+              <button
+                type="button"
+                aria-label=${`Answer as ${numberOf(r.target)}`}
+                onClick=${() => void props.run('answer', () => api.answerRinging(r.serverCallId, r.target, 'answer'))}
+              >
+                Answer
+              </button>
+              <button
+                type="button"
+                class="hangup"
+                aria-label=${`Reject as ${numberOf(r.target)}`}
+                onClick=${() => void props.run('reject', () => api.answerRinging(r.serverCallId, r.target, 'reject'))}
+              >
+                Reject
+              </button>
+            </li>`,
+        )}
+      </ul>
+    </section>
   `;
 }
+
+const WHAT: Record<AgentKind, string> = {
+  manual: 'I answer (ask me)',
+  answer: 'answers at once',
+  reject: 'rejects',
+  noAnswer: 'ignores (no answer)',
+};

@@ -41,6 +41,7 @@ export function describeEntry(entry: TimelineEntry): string {
       return `step ${entry.type ?? ''}`;
     case 'world':
       if (entry.type === 'promptPlayed') return `prompt: “${typeof data.text === 'string' ? data.text : ''}”`;
+      if (typeof data.target === 'string') return `${entry.type ?? ''} ${data.target.replace(/^4:/, '')}`;
       return entry.type ?? 'world';
     case 'error':
       return entry.error ?? 'error';
