@@ -19,7 +19,7 @@ import { RequestPipeline } from './http/requestPipeline';
 import { Router } from './http/router';
 import { IdentityStore } from './identity/identityStore';
 import { MediaStreams } from './media/mediaStreams';
-import { listenToCall } from './media/callListener';
+import { listenToCall, speakIntoCall } from './media/callListener';
 import { identityRoutes } from './identity/identityRoutes';
 import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } from './options';
 import { PstnWorld } from './pstn/pstnWorld';
@@ -132,14 +132,18 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const listen = /^\/control\/calls\/([^/]+)\/audio$/.exec(url.pathname);
-    if (listen) {
-      const call = ctx.calls.byServerCall(decodeURIComponent(listen[1]));
+    const audio = /^\/control\/calls\/([^/]+)\/(audio|microphone)$/.exec(url.pathname);
+    if (audio) {
+      const call = ctx.calls.byServerCall(decodeURIComponent(audio[1]));
       if (!call || call.state === 'disconnected') {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => listenToCall(call, ws));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        audio[2] === 'audio'
+          ? listenToCall(call, ws)
+          : speakIntoCall(call, ws, (action, data) => ctx.world.record(action, call, data)),
+      );
       return;
     }
     if (url.pathname !== '/control/timeline/stream') {

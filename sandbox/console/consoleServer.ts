@@ -100,12 +100,12 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const controlWs = options.controlUrl.replace(/^https:/, 'wss:');
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://console');
-    const audio = /^\/api\/calls\/([^/]+)\/audio$/.exec(url.pathname);
+    const audio = /^\/api\/calls\/([^/]+)\/(audio|microphone)$/.exec(url.pathname);
     const target =
       url.pathname === '/api/timeline'
         ? `${controlWs}/timeline/stream${url.search}`
         : audio
-          ? `${controlWs}/calls/${audio[1]}/audio`
+          ? `${controlWs}/calls/${audio[1]}/${audio[2]}`
           : undefined;
     if (!target) {
       socket.destroy();

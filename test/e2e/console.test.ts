@@ -89,13 +89,22 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     if (process.env.CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT, fullPage: true });
   });
 
-  it('types a sentence to the voice agent, hears its answer, and after hanging up opens the transcript and the redacted summary', async () => {
+  it('types a sentence to the voice agent and hears its answer, talks into the call by microphone, and after hanging up opens the transcript and the redacted summary', async () => {
     await dial('+18005550800');
     await entry('mediaAudioReceived').first().waitFor(WAIT);
     await page.getByLabel('Say', { exact: true }).fill('I want to check on my order');
     await page.getByRole('button', { name: 'Say', exact: true }).click();
     await page.locator('.entries li[data-type="say"] ~ li[data-type="mediaAudioReceived"]').first().waitFor(WAIT);
     await heard(1);
+    // The microphone: the browser's audio goes into the call as the caller's voice.
+    await page.getByRole('button', { name: 'Talk (microphone)' }).click();
+    await waitFor(async () => Number(await page.locator('.mic-sent').getAttribute('data-sent')) >= 1, {
+      what: "a second of the microphone's audio sent",
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    await page.getByRole('button', { name: 'Stop talking' }).click();
+    await page.locator('.entries li[data-type="microphoneOff"]', { hasText: 's spoken' }).first().waitFor(WAIT);
     await page.getByRole('button', { name: 'Hang up' }).click();
     await page.locator('.call-state .state[data-state="disconnected"]').waitFor(WAIT);
     await page.locator('.after .transcript li', { hasText: 'order' }).first().waitFor({ timeout: 120_000 });

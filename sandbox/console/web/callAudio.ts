@@ -53,3 +53,62 @@ export function useCallAudio(serverCallId: string | undefined, live: boolean): C
   }, [serverCallId, live]);
   return { heardSeconds, muted, setMuted };
 }
+
+export interface Microphone {
+  on: boolean;
+  /** Seconds of the caller's voice sent into the call while on. */
+  sentSeconds: number;
+  toggle(): void;
+}
+
+/** The browser's microphone as the caller's voice: 16 kHz PCM16 frames over the console's relay. */
+export function useMicrophone(
+  serverCallId: string | undefined,
+  live: boolean,
+  onError: (message: string) => void,
+): Microphone {
+  const [on, setOn] = useState(false);
+  const [sentSeconds, setSent] = useState(0);
+  useEffect(() => {
+    if (!live) setOn(false);
+  }, [live]);
+  useEffect(() => {
+    if (!on || !serverCallId) return;
+    let stopped = false;
+    let stream: MediaStream | undefined;
+    let context: AudioContext | undefined;
+    let socket: WebSocket | undefined;
+    let total = 0;
+    const start = async () => {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
+      context = new AudioContext({ sampleRate: SAMPLE_RATE });
+      await context.audioWorklet.addModule('micWorklet.js');
+      if (stopped) return;
+      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+      socket = new WebSocket(`${scheme}://${location.host}/api/calls/${encodeURIComponent(serverCallId)}/microphone`);
+      const capture = new AudioWorkletNode(context, 'mic-capture');
+      capture.port.onmessage = (message: MessageEvent<Float32Array>) => {
+        if (socket?.readyState !== WebSocket.OPEN) return;
+        const block = message.data;
+        const pcm = new Int16Array(block.length);
+        for (let i = 0; i < block.length; i++) pcm[i] = Math.max(-1, Math.min(1, block[i])) * 32767;
+        socket.send(pcm.buffer);
+        total += block.length / SAMPLE_RATE;
+        setSent(total);
+      };
+      context.createMediaStreamSource(stream).connect(capture);
+    };
+    setSent(0);
+    start().catch((error: Error) => {
+      onError(`Could not use the microphone: ${error.message}`);
+      setOn(false);
+    });
+    return () => {
+      stopped = true;
+      socket?.close();
+      stream?.getTracks().forEach((track) => track.stop());
+      void context?.close();
+    };
+  }, [on, serverCallId, onError]);
+  return { on, sentSeconds, toggle: () => setOn(!on) };
+}

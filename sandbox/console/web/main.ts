@@ -36,6 +36,8 @@ function App() {
     }
   }, []);
 
+  const report = useCallback((message: string) => setErrors((list) => [...list.slice(-4), message]), []);
+
   const refreshCalls = useCallback(async () => {
     const list = await api.calls();
     // The orchestration's step changes become timeline entries of their own, after what caused them.
@@ -115,6 +117,7 @@ function App() {
           flows=${flowList}
           call=${call}
           run=${run}
+          onError=${report}
           onDialled=${(id: string) => {
             setSelected(id);
             scheduleRefresh();

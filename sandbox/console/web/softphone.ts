@@ -2,7 +2,7 @@
 // into the call), stay silent, hang up. Also how the people the app transfers to answer.
 import { useState } from 'preact/hooks';
 import { api, numberOf, type AgentKind, type ConsoleCall, type FlowGraph, type TimelineEntry } from './api';
-import { useCallAudio } from './callAudio';
+import { useCallAudio, useMicrophone } from './callAudio';
 import { html } from './html';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
@@ -12,6 +12,7 @@ export function Softphone(props: {
   call?: ConsoleCall;
   onDialled: (serverCallId: string) => void;
   run: (what: string, action: () => Promise<unknown>) => Promise<void>;
+  onError: (message: string) => void;
 }) {
   const numbers = props.flows.flatMap((f) => f.numbers.map((n) => ({ number: n, flow: f.name })));
   const [from, setFrom] = useState('+14255550123');
@@ -21,6 +22,7 @@ export function Softphone(props: {
   const live = call !== undefined && call.state !== 'disconnected';
   const id = call?.serverCallId ?? '';
   const audio = useCallAudio(call?.serverCallId, live);
+  const mic = useMicrophone(call?.serverCallId, live, props.onError);
 
   const dial = (event: Event) => {
     event.preventDefault();
@@ -110,6 +112,10 @@ export function Softphone(props: {
         <button type="submit" disabled=${!live}>Say</button>
       </form>
       <div class="call-actions">
+        <button type="button" class="mic" disabled=${!live} aria-pressed=${mic.on} onClick=${mic.toggle}>
+          ${mic.on ? 'Stop talking' : 'Talk (microphone)'}
+        </button>
+        ${mic.on ? html`<span class="mic-sent" data-sent=${mic.sentSeconds.toFixed(1)}>${mic.sentSeconds.toFixed(1)} s sent</span>` : ''}
         <button type="button" disabled=${!live} onClick=${() => void props.run('stay silent', () => api.silence(id))}>
           Stay silent
         </button>
