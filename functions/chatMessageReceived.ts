@@ -1,12 +1,15 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { getInsights } from '../shared/app/insightsServices';
+import { getMessaging } from '../shared/app/messagingServices';
 import { handleChatMessage } from '../shared/messaging/chatBot';
 import { Containers } from '../shared/summaries/insightsBlobs';
 import { chatConversationId } from '../shared/insights/conversationFromChatExport';
 import { dropIfInvalid } from '../shared/errors';
+import { outboundCallStarter } from './placeCall';
 
-// Microsoft.Communication.ChatMessageReceivedInThread: the chat bot, answering as its own ACS identity.
+// Microsoft.Communication.ChatMessageReceivedInThread: the messaging agent, answering as the bot's own ACS identity.
 export async function chatMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.ChatMessageReceivedInThread') return;
   const { config, botChat } = getServices();
@@ -14,6 +17,7 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
     context.warn('chat message ignored: set CHAT_BOT_USER_ID to the bot identity to answer chats');
     return;
   }
+  const messaging = getMessaging();
   const botUserId = config.chat.botUserId;
   const outcome = await dropIfInvalid(
     () =>
@@ -21,6 +25,12 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
         chat: botChat,
         botUserId,
         agentUserId: config.chat.agentUserId,
+        claims: messaging.claims,
+        conversations: messaging.conversations,
+        chatAgent: messaging.chatAgent,
+        modelFor: messaging.modelFor,
+        exportConversation: messaging.exportConversation,
+        startCallBack: outboundCallStarter(context),
         exportThread: (threadId, messages) =>
           getInsights().blobs.putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {
             threadId,
@@ -32,4 +42,4 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
   if (outcome) context.info('chat message handled', { outcome });
 }
 
-app.eventGrid('chatMessageReceived', { handler: chatMessageReceived });
+app.eventGrid('chatMessageReceived', { handler: chatMessageReceived, extraInputs: [df.input.durableClient()] });

@@ -8,6 +8,8 @@ import { createCallSession } from '../shared/callflow/callSession';
 import { OrchestrationNames } from '../shared/callflow/names';
 import { Roles } from '../shared/api/apiAuth';
 import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
+import { firstDisallowed } from '../shared/api/outboundPolicy';
+import { ValidationError } from '../shared/errors';
 
 const placeCallBody = z.strictObject({
   to: phone,
@@ -45,6 +47,33 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   });
   await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
   return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
+}
+
+/**
+ * The outbound call path for other triggers (a messaging agent's call-back): the same session and
+ * orchestration as POST /api/calls, started from the invocation's durable client.
+ */
+export function outboundCallStarter(context: InvocationContext) {
+  return async (request: { to: string; flow: string; from?: string }): Promise<string> => {
+    const { flows, config } = getServices();
+    const flow = flows.flows[request.flow];
+    if (!flow) throw new ValidationError(`No flow named "${request.flow}".`);
+    // The same toll-fraud allow-list as POST /api/calls: a customer's address is not proof of a safe number.
+    if (firstDisallowed([request.to], config.api.allowedPrefixes) !== undefined)
+      throw new ValidationError('The call-back number is not under OUTBOUND_ALLOWED_PREFIXES.');
+    const from = callerNumberFor(flow, request.from);
+    if (!from) throw new ValidationError(`Flow "${request.flow}" has no number to call from.`);
+    const session = createCallSession({
+      callId: randomUUID(),
+      direction: 'outbound',
+      callerId: request.to,
+      dialled: from,
+      flowName: request.flow,
+      flow,
+    });
+    await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
+    return session.callId;
+  };
 }
 
 app.http('placeCall', {

@@ -1,21 +1,40 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
+import { getMessaging } from '../shared/app/messagingServices';
 import { handleInboundSms } from '../shared/messaging/handleInboundSms';
+import { conversationKey } from '../shared/messaging/conversationStore';
 import { dropIfInvalid } from '../shared/errors';
+import { outboundCallStarter } from './placeCall';
 
-// Microsoft.Communication.SMSReceived (STOP/START/HELP compliance) and SMSDeliveryReportReceived.
+// Microsoft.Communication.SMSReceived (STOP/START/HELP compliance, then the messaging agent) and
+// SMSDeliveryReportReceived (a failed reply is recorded on its conversation, never retried).
 export async function smsReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  const messaging = getMessaging();
   if (event.eventType === 'Microsoft.Communication.SMSDeliveryReportReceived') {
-    context.info('sms delivery report', { status: (event.data as { deliveryStatus?: string }).deliveryStatus });
+    const report = event.data as { deliveryStatus?: string; from?: string; to?: string };
+    context.info('sms delivery report', { status: report.deliveryStatus });
+    if (report.deliveryStatus === 'Failed' && report.from && report.to)
+      await messaging.conversations.recordDeliveryFailure(conversationKey('sms', report.to, report.from));
     return;
   }
   if (event.eventType !== 'Microsoft.Communication.SMSReceived') return;
   const { sms, optOut } = getServices();
   const result = await dropIfInvalid(
-    () => handleInboundSms(event.data, { sms, optOut }),
+    () =>
+      handleInboundSms(event.data, {
+        sms,
+        optOut,
+        claims: messaging.claims,
+        conversations: messaging.conversations,
+        agentFor: messaging.agentForNumber,
+        modelFor: messaging.modelFor,
+        exportConversation: messaging.exportConversation,
+        startCallBack: outboundCallStarter(context),
+      }),
     (reason) => context.warn('sms event rejected', { reason, eventId: event.id }),
   );
-  if (result) context.info('sms received', result);
+  if (result) context.info('sms received', typeof result === 'string' ? { outcome: result } : result);
 }
 
-app.eventGrid('smsReceived', { handler: smsReceived });
+app.eventGrid('smsReceived', { handler: smsReceived, extraInputs: [df.input.durableClient()] });

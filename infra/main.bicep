@@ -31,7 +31,7 @@ param principalId string = ''
 param deployEventSubscriptions bool = false
 
 @description('Comma-separated Event Grid functions to subscribe (EVENT_GRID_FUNCTIONS). The postdeploy hook sets it to the ones functions/ registers: a subscription to a function that is not deployed fails the deployment.')
-param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsReceived,chatMessageReceived'
+param eventGridFunctions string = 'incomingCall,recordingFileStatusUpdated,smsReceived,chatMessageReceived,advancedMessageReceived'
 
 @description('Always-ready instances for incomingCall: a ringing call waits ~30 s, a cold start should not eat it.')
 @minValue(0)
@@ -50,7 +50,7 @@ param durableAlwaysReady int = 1
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Application ID URI of the API app registration whose tokens (with the Calls.Place / Calls.Read app roles) the APIs accept (docs/deploy.md).')
+@description('Application ID URI of the API app registration whose tokens (with the Calls.Place / Calls.Read / Messages.Send app roles) the APIs accept (docs/deploy.md).')
 param apiAuthAudience string = 'api://switchboard-${environmentName}'
 
 @description('E.164 prefixes outbound calls may go to, comma-separated (e.g. +1,+44); empty allows none.')

@@ -65,6 +65,10 @@ export const EVENT_SUBSCRIPTIONS: Record<string, string[]> = {
   recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
   smsReceived: ['Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived'],
   chatMessageReceived: ['Microsoft.Communication.ChatMessageReceivedInThread'],
+  advancedMessageReceived: [
+    'Microsoft.Communication.AdvancedMessageReceived',
+    'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated',
+  ],
 };
 
 /** Subscribes each Event Grid function the running app has to its ACS events, as azd's hook does in Azure. */

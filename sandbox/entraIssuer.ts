@@ -45,7 +45,7 @@ export async function startLocalEntraIssuer(audience = 'api://switchboard-sandbo
           oid: caller,
           azp: caller,
           sub: caller,
-          roles: options.roles ?? ['Calls.Place', 'Calls.Read'],
+          roles: options.roles ?? ['Calls.Place', 'Calls.Read', 'Messages.Send'],
           ver: '2.0',
         },
         options.lifetimeSeconds ?? 3600,

@@ -64,6 +64,15 @@ const settingsSchema = z.object({
       .trim()
       .regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)'),
   ),
+  MESSAGING_PROVIDER: z.enum(['azure-openai', 'local']).default('local'),
+  AZURE_OPENAI_ENDPOINT: optional(url(['https:'])),
+  AZURE_OPENAI_CHAT_DEPLOYMENT: optional(z.string().trim().min(1)),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must be an API version like 2024-10-21')
+    .default('2024-10-21'),
+  MESSAGING_CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
 });
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
@@ -80,6 +89,10 @@ function crossSettingProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.INSIGHTS_PROVIDER === 'azure') {
     for (const key of ['LANGUAGE_ENDPOINT', 'SPEECH_ENDPOINT'])
       if (!set(key)) problems.push(`${key}: is required when INSIGHTS_PROVIDER=azure`);
+  }
+  if (env.MESSAGING_PROVIDER === 'azure-openai') {
+    for (const key of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT'])
+      if (!set(key)) problems.push(`${key}: is required when MESSAGING_PROVIDER=azure-openai`);
   }
   return problems;
 }
@@ -105,6 +118,14 @@ export interface Config {
   deleteRecordingsAfterDownload: boolean;
   /** The chat bot's own ACS identity, and the person (or queue) it escalates to. */
   chat: { botUserId?: string; agentUserId?: string };
+  /** The messaging agents' model, and how long an idle conversation is remembered. */
+  messaging: {
+    provider: 'azure-openai' | 'local';
+    openAiEndpoint?: string;
+    chatDeployment?: string;
+    openAiApiVersion: string;
+    conversationTtlMinutes: number;
+  };
   api: {
     tenantId: string;
     audience: string;
@@ -150,6 +171,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
     chat: { botUserId: s.CHAT_BOT_USER_ID, agentUserId: s.CHAT_AGENT_USER_ID },
+    messaging: {
+      provider: s.MESSAGING_PROVIDER,
+      openAiEndpoint: s.AZURE_OPENAI_ENDPOINT,
+      chatDeployment: s.AZURE_OPENAI_CHAT_DEPLOYMENT,
+      openAiApiVersion: s.AZURE_OPENAI_API_VERSION,
+      conversationTtlMinutes: s.MESSAGING_CONVERSATION_TTL_MINUTES,
+    },
     api: {
       tenantId: s.API_AUTH_TENANT_ID,
       audience: s.API_AUTH_AUDIENCE,

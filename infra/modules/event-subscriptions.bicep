@@ -40,6 +40,15 @@ var acsSubscriptions = [
     maxDeliveryAttempts: 10 // a bot reply that arrives much later is worse than none
     eventTimeToLiveInMinutes: 60
   }
+  {
+    function: 'advancedMessageReceived'
+    eventTypes: [
+      'Microsoft.Communication.AdvancedMessageReceived'
+      'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated'
+    ]
+    maxDeliveryAttempts: 30 // a WhatsApp STOP must never be lost; replies are claimed once per message
+    eventTimeToLiveInMinutes: 1440
+  }
 ]
 
 // Blob trigger -> the container it watches (functions/<name>.ts path).

@@ -12,6 +12,7 @@ var dataContainers = [
   'chat-exports'
   'summaries'
   'deadletter'
+  'messaging-media' // WhatsApp media customers send (functions/advancedMessageReceived)
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {

@@ -5,6 +5,7 @@ import type { ChatStore } from './chat/chatStore';
 import type { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import type { IdentityStore } from './identity/identityStore';
 import type { MediaStreams } from './media/mediaStreams';
+import type { MessagesStore } from './messages/messagesStore';
 import type { ResolvedOptions } from './options';
 import type { RoomStore } from './rooms/roomStore';
 import type { PstnWorld } from './pstn/pstnWorld';
@@ -26,6 +27,8 @@ export interface AcsContext {
   identities: IdentityStore;
   chats: ChatStore;
   sms: SmsStore;
+  /** Advanced Messaging (WhatsApp). */
+  messages: MessagesStore;
   rooms: RoomStore;
   streams: MediaStreams;
 }

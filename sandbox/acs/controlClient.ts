@@ -3,6 +3,7 @@
 import { request as httpsRequest } from 'node:https';
 import type { TimelineEntry, TimelineFilter } from './timeline';
 import type { SmsRecord } from './sms/smsStore';
+import type { AdvancedMessageRecord } from './messages/messagesStore';
 import type { AgentBehaviour, SubscriptionOptions } from './options';
 
 export interface CallSummary {
@@ -117,9 +118,29 @@ export class AcsControlClient {
     return this.call('DELETE', `/subscriptions/${encodeURIComponent(id)}`);
   }
 
-  /** An SMS from the world to one of the resource's numbers: Event Grid SMSReceived. */
-  receiveSms(sms: { from: string; to: string; message: string }): Promise<{ messageId: string }> {
+  /** An SMS from the world to one of the resource's numbers: Event Grid SMSReceived, `deliveries` times. */
+  receiveSms(sms: { from: string; to: string; message: string; deliveries?: number }): Promise<{ messageId: string }> {
     return this.call('POST', '/sms', sms);
+  }
+
+  /** A WhatsApp user writes to a channel (the sandbox channel unless named): AdvancedMessageReceived. */
+  writeWhatsApp(message: {
+    from: string;
+    content?: string;
+    channelRegistrationId?: string;
+    media?: { mimeType: string; data: string; fileName?: string };
+  }): Promise<{ messageId: string }> {
+    return this.call('POST', '/whatsapp/messages', message);
+  }
+
+  /** Every WhatsApp message in and out, with its delivery status. */
+  async listWhatsApp(): Promise<AdvancedMessageRecord[]> {
+    return (await this.call<{ value: AdvancedMessageRecord[] }>('GET', '/whatsapp/messages')).value;
+  }
+
+  /** Lets `hours` pass for one WhatsApp user's last message (24 closes their service window). */
+  ageWhatsAppUser(user: string, hours: number, channelRegistrationId?: string): Promise<void> {
+    return this.call('POST', `/whatsapp/users/${encodeURIComponent(user)}/age`, { hours, channelRegistrationId });
   }
 
   /** Every SMS the app sent (and the inbound ones). */

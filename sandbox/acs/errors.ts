@@ -68,6 +68,7 @@ export const acsErrors = {
     new AcsError(400, 'InvalidFrom', 'The from phone number is invalid or not owned by this resource.'),
   threadNotFound: () => new AcsError(404, 'NotFound', 'Chat thread not found.'),
   messageNotFound: () => new AcsError(404, 'NotFound', 'Chat message not found.'),
+  mediaNotFound: () => new AcsError(404, 'NotFound', 'Media not found.'),
 } as const;
 
 /** Any thrown value becomes an AcsError; unknown failures are 500s without internal detail. */

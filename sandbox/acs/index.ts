@@ -1,4 +1,4 @@
-// The ACS emulator: `startAcsEmulator(options)` serves Call Automation, SMS, Chat, Identity and Event Grid
+// The ACS emulator: `startAcsEmulator(options)` serves Call Automation, SMS, Chat, Advanced Messaging, Identity and Event Grid
 // delivery over HTTPS with a locally trusted CA, plus the control API that drives the PSTN world.
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -29,6 +29,9 @@ import { roomRoutes } from './rooms/roomRoutes';
 import { RoomStore } from './rooms/roomStore';
 import { Scheduler } from './scheduler';
 import { SmsStore } from './sms/smsStore';
+import { MessagesStore } from './messages/messagesStore';
+import { messagesRoutes } from './messages/messagesRoutes';
+import { whatsAppControlRoutes } from './messages/whatsAppControlRoutes';
 import { smsRoutes } from './sms/smsRoutes';
 import { matches, Timeline } from './timeline';
 import { TokenSigner } from './tokenSigner';
@@ -36,6 +39,7 @@ import { TokenSigner } from './tokenSigner';
 export type { AcsEmulatorOptions, AgentBehaviour, SubscriptionOptions } from './options';
 export type { TimelineEntry, TimelineFilter } from './timeline';
 export { AcsControlClient } from './controlClient';
+export { SANDBOX_WHATSAPP_CHANNEL } from './messages/messagesStore';
 
 export interface AcsEmulator {
   /** `https://127.0.0.1:<port>/` */
@@ -98,6 +102,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     identities: new IdentityStore(identitySigner, options.immutableResourceId),
     chats: new ChatStore(),
     sms: new SmsStore(),
+    messages: new MessagesStore(),
     rooms: new RoomStore(),
     streams: new MediaStreams({
       signer: callbackSigner,
@@ -116,6 +121,8 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     .addAll(identityRoutes(ctx))
     .addAll(smsRoutes(ctx))
     .addAll(chatRoutes(ctx))
+    .addAll(messagesRoutes(ctx))
+    .addAll(whatsAppControlRoutes(ctx))
     .addAll(roomRoutes(ctx))
     .addAll(controlRoutes(ctx, () => info));
   const pipeline = new RequestPipeline(router, timeline, {

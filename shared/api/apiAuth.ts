@@ -13,6 +13,8 @@ export const Roles = {
   place: 'Calls.Place',
   /** Read calls, campaigns and summaries. */
   read: 'Calls.Read',
+  /** Send business-initiated SMS and WhatsApp messages from a messaging agent. */
+  send: 'Messages.Send',
 } as const;
 
 export type ApiAuthResult =

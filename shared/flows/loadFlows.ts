@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ValidationError } from '../errors';
 import type { FlowSet } from './flowSchema';
 import { checkAcrossFlows, parseFlowFile } from './parseFlowFile';
+import { checkMessagingAcrossFlows, describeProblem } from '../messaging/validateMessagingSection';
 
 const FLOW_FILE = /\.(ya?ml|json)$/i;
 
@@ -45,10 +46,20 @@ export function loadFlows(path: string): FlowSet {
       merged.flows[name] = flow;
       merged.sources[name] = file;
     }
+    for (const [name, agent] of Object.entries(set.messaging ?? {})) {
+      if (merged.messaging?.[name]) {
+        problems.push(`${file}: messaging agent "${name}": is already defined in ${merged.messagingSources?.[name]}`);
+        continue;
+      }
+      (merged.messaging ??= {})[name] = agent;
+      (merged.messagingSources ??= {})[name] = file;
+    }
   }
   if (problems.length === 0) {
     for (const p of checkAcrossFlows(merged))
       problems.push(`${merged.sources[p.flow]}: flow "${p.flow}", field "${p.field}": ${p.message}`);
+    for (const p of checkMessagingAcrossFlows(merged))
+      problems.push(describeProblem(merged.messagingSources?.[p.agent ?? ''] ?? path, p));
   }
   if (files.length === 0) problems.push(`${path}: no flow files (*.yaml, *.yml, *.json)`);
   if (problems.length) {

@@ -16,6 +16,7 @@ import {
   stepSchemas,
 } from './flowSchema';
 import { stepTargets } from './stepTargets';
+import { describeProblem, validateMessagingSection } from '../messaging/validateMessagingSection';
 
 // Validates a flow file and reports EVERY problem as `file: flow "f", step "s", field "a[1].b": why`,
 // so an author fixes a file in one pass. Throws one ValidationError listing them all.
@@ -196,7 +197,13 @@ export function validateFlowDocument(doc: unknown, file: string): FlowSet {
     problems.add({}, 'flows', 'is required: a map of flow name to flow');
   } else {
     for (const key of Object.keys(doc)) {
-      if (key !== 'flows' && key !== '$schema') problems.add({}, key, 'is not a known field');
+      if (key !== 'flows' && key !== '$schema' && key !== 'messaging') problems.add({}, key, 'is not a known field');
+    }
+    if (doc.messaging !== undefined) {
+      const messaging = validateMessagingSection(doc.messaging);
+      problems.list.push(...messaging.problems.map((p) => describeProblem(file, p)));
+      result.messaging = messaging.agents;
+      result.messagingSources = Object.fromEntries(Object.keys(messaging.agents).map((name) => [name, file]));
     }
     for (const [name, rawFlow] of Object.entries(doc.flows)) {
       const where = { flow: name };

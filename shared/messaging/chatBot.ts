@@ -1,6 +1,9 @@
 import type { ChatClient } from '@azure/communication-chat';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { converse, maxCharsFor, type AgentMatch, type ConverseDeps, type ConverseOutcome } from './converse';
+import { shorten } from './fitReply';
+import type { MessageClaims } from './messageClaims';
 
 const chatMessage = z
   .object({
@@ -12,40 +15,26 @@ const chatMessage = z
   })
   .passthrough();
 
-export type ChatOutcome = 'own-message' | 'agent-message' | 'answered' | 'escalated' | 'closed';
+export type ChatOutcome = 'own-message' | 'agent-message' | 'duplicate' | 'no-agent' | 'closed' | ConverseOutcome;
 
-export interface ChatBotDeps {
+export interface ChatBotDeps extends ConverseDeps {
   chat: ChatClient;
   botUserId: string;
+  /** The person (or queue) the bot hands over to when the definition names none. */
   agentUserId?: string;
+  claims: MessageClaims;
+  chatAgent(): AgentMatch | undefined;
   /** Saves the thread for the insights pipeline (chat-exports/{threadId}.json). */
   exportThread: (threadId: string, messages: unknown[]) => Promise<void>;
 }
 
-const ESCALATE = /\b(agent|human|person|representative|someone real)\b/i;
 const CLOSE = /^\s*(bye|goodbye|that'?s all|no thanks?|thank you,? bye)\b/i;
-const ANSWERS: { when: RegExp; reply: string }[] = [
-  {
-    when: /\b(hours?|open|closed?)\b/i,
-    reply: 'We are open Monday to Friday 8am to 8pm and Saturday 9am to 1pm, New York time.',
-  },
-  {
-    when: /\b(bill|invoice|charge|payment|refund)\b/i,
-    reply:
-      'I can help with billing. Could you tell me what looks wrong on your bill? Type "agent" at any time to reach a person.',
-  },
-  {
-    when: /\b(address|move|moving)\b/i,
-    reply:
-      'You can change your address in the app under Profile. Type "agent" if you would like a person to do it for you.',
-  },
-];
-const FALLBACK = 'I can help with opening hours, billing and address changes. Type "agent" to talk to a person.';
+const BOT_NAME = 'Contoso assistant';
 
 /**
- * The chat bot for one ChatMessageReceivedInThread event: answers in the thread as its own identity, never
- * answers itself or a person who has taken over, escalates to a person on request, and exports the thread
- * for a summary when it hands over or the customer says goodbye.
+ * The chat bot for one ChatMessageReceivedInThread event, once per message id: the messaging agent answers
+ * in the thread as the bot's own identity, never answering itself or a person who has taken over; its
+ * hand-off adds the person to the thread and exports the thread for a summary, as does a goodbye.
  */
 export async function handleChatMessage(data: unknown, deps: ChatBotDeps): Promise<ChatOutcome> {
   const parsed = chatMessage.safeParse(data);
@@ -53,35 +42,47 @@ export async function handleChatMessage(data: unknown, deps: ChatBotDeps): Promi
     throw new ValidationError(
       `ChatMessageReceivedInThread is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`,
     );
-  const { threadId, messageBody } = parsed.data;
+  const { threadId, messageBody, messageId } = parsed.data;
   const sender = parsed.data.senderCommunicationIdentifier.rawId;
   if (sender === deps.botUserId) return 'own-message';
-  if (deps.agentUserId && sender === deps.agentUserId) return 'agent-message';
+  const match = deps.chatAgent();
+  const person = match?.agent.tools?.handoff?.to?.startsWith('8:') ? match.agent.tools.handoff.to : deps.agentUserId;
+  if (person && sender === person) return 'agent-message';
+  if (!match) return 'no-agent';
   const thread = deps.chat.getChatThreadClient(threadId);
   const text = messageBody.replace(/<[^>]*>/g, ' ');
+  const say = (content: string) =>
+    thread.sendMessage({ content }, { senderDisplayName: BOT_NAME }).then(() => undefined);
 
-  if (ESCALATE.test(text) && deps.agentUserId) {
-    await thread.addParticipants({
-      participants: [{ id: { communicationUserId: deps.agentUserId }, displayName: 'Contoso agent' }],
-    });
-    await thread.sendMessage(
-      { content: 'I am connecting you with a colleague who will pick up this conversation.' },
-      { senderDisplayName: 'Contoso assistant' },
+  return deps.claims.once('chat', messageId, async (): Promise<ChatOutcome> => {
+    if (CLOSE.test(text)) {
+      await say('Thanks for chatting with Contoso. Goodbye!');
+      await exportThread(threadId, deps);
+      return 'closed';
+    }
+    return converse(
+      {
+        channel: 'chat',
+        messageId,
+        customer: sender,
+        business: threadId,
+        text,
+        agentName: match.name,
+        agent: match.agent,
+      },
+      {
+        send: (reply) => say(shorten(reply, maxCharsFor(match.agent, 'chat'))),
+        handoff: async () => {
+          if (!person) return;
+          await thread.addParticipants({
+            participants: [{ id: { communicationUserId: person }, displayName: 'Contoso agent' }],
+          });
+        },
+        export: () => exportThread(threadId, deps),
+      },
+      deps,
     );
-    await exportThread(threadId, deps);
-    return 'escalated';
-  }
-  if (CLOSE.test(text)) {
-    await thread.sendMessage(
-      { content: 'Thanks for chatting with Contoso. Goodbye!' },
-      { senderDisplayName: 'Contoso assistant' },
-    );
-    await exportThread(threadId, deps);
-    return 'closed';
-  }
-  const reply = ANSWERS.find((a) => a.when.test(text))?.reply ?? FALLBACK;
-  await thread.sendMessage({ content: reply }, { senderDisplayName: 'Contoso assistant' });
-  return 'answered';
+  });
 }
 
 async function exportThread(threadId: string, deps: ChatBotDeps): Promise<void> {

@@ -24,7 +24,7 @@ export interface SwitchboardSandbox {
   storageEvents: StorageEvents;
   /** Stands in for Entra ID: mints the API's bearer tokens. */
   entra: LocalEntraIssuer;
-  /** fetch() against the app's APIs with a bearer token carrying both app roles. */
+  /** fetch() against the app's APIs with a bearer token carrying every app role. */
   api(path: string, init?: RequestInit): Promise<Response>;
   bridge?: Bridge;
   stop(): Promise<void>;

@@ -139,7 +139,15 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
     }),
     route('POST', /^\/control\/sms$/, 'none', 'control.receiveSms', (req) => ({
       status: 201,
-      body: { messageId: receiveSms(ctx, str(req, 'from'), str(req, 'to'), str(req, 'message')) },
+      body: {
+        messageId: receiveSms(
+          ctx,
+          str(req, 'from'),
+          str(req, 'to'),
+          str(req, 'message'),
+          Math.min(Math.max(Number(req.body.deliveries ?? 1) || 1, 1), 100),
+        ),
+      },
     })),
     route('GET', /^\/control\/sms$/, 'none', 'control.listSms', () => ({
       status: 200,

@@ -74,8 +74,11 @@ export class EventGridPublisher {
     return this.subscriptions.delete(id);
   }
 
-  /** Publishes one event to every matching subscription (delivery runs in the background). */
-  publish(eventType: string, subject: string, data: unknown, dataVersion = '1.0'): EventGridEvent {
+  /**
+   * Publishes one event to every matching subscription (delivery runs in the background). `deliveries` > 1
+   * delivers the same event (same id) that many times, as Event Grid's at-least-once redelivery can.
+   */
+  publish(eventType: string, subject: string, data: unknown, dataVersion = '1.0', deliveries = 1): EventGridEvent {
     const event: EventGridEvent = {
       id: randomUUID(),
       topic: this.settings.topic,
@@ -90,7 +93,7 @@ export class EventGridPublisher {
     for (const subscription of this.subscriptions.values()) {
       if (subscription.eventTypes && !subscription.eventTypes.includes(eventType)) continue;
       if (subscription.subjectBeginsWith && !subject.startsWith(subscription.subjectBeginsWith)) continue;
-      void this.deliver(subscription, event, 1);
+      for (let copy = 0; copy < deliveries; copy++) void this.deliver(subscription, event, 1);
       if (
         eventType === INCOMING_CALL &&
         !subscription.eventTypes &&

@@ -65,20 +65,19 @@ export function smsRoutes(ctx: AcsContext): Route[] {
   ];
 }
 
-/** An inbound SMS from the world: Event Grid SMSReceived. */
-export function receiveSms(ctx: AcsContext, from: string, to: string, message: string): string {
+/** An inbound SMS from the world: Event Grid SMSReceived (delivered `deliveries` times, same event id). */
+export function receiveSms(ctx: AcsContext, from: string, to: string, message: string, deliveries = 1): string {
   if (!isE164(from)) throw acsErrors.invalidPhoneNumber('from');
   if (!isE164(to)) throw acsErrors.invalidPhoneNumber('to');
   const messageId = `Incoming_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${randomUUID().replace(/-/g, '')}_noam`;
   const receivedTimestamp = new Date().toISOString();
   ctx.sms.add({ messageId, direction: 'inbound', from, to, message, time: receivedTimestamp });
-  ctx.eventGrid.publish('Microsoft.Communication.SMSReceived', `/phonenumber/${to}`, {
-    messageId,
-    from,
-    to,
-    message,
-    receivedTimestamp,
-    segmentCount: Math.max(1, Math.ceil(message.length / 160)),
-  });
+  ctx.eventGrid.publish(
+    'Microsoft.Communication.SMSReceived',
+    `/phonenumber/${to}`,
+    { messageId, from, to, message, receivedTimestamp, segmentCount: Math.max(1, Math.ceil(message.length / 160)) },
+    '1.0',
+    deliveries,
+  );
   return messageId;
 }

@@ -91,6 +91,10 @@ const EVENT_GRID_FUNCTIONS: Record<string, string[]> = {
   recordingFileStatusUpdated: ['Microsoft.Communication.RecordingFileStatusUpdated'],
   smsReceived: ['Microsoft.Communication.SMSReceived', 'Microsoft.Communication.SMSDeliveryReportReceived'],
   chatMessageReceived: ['Microsoft.Communication.ChatMessageReceivedInThread'],
+  advancedMessageReceived: [
+    'Microsoft.Communication.AdvancedMessageReceived',
+    'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated',
+  ],
 };
 
 /** Event Grid functions registered under functions/ (one per file: app.eventGrid('name', ...)). */
@@ -353,7 +357,14 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
   describe('storage', () => {
     it('creates every blob container docs/architecture.md names', () => {
       const containers = asArray(variable('storage', 'dataContainers'));
-      for (const container of ['recordings', 'transcripts', 'chat-exports', 'summaries', 'deadletter'])
+      for (const container of [
+        'recordings',
+        'transcripts',
+        'chat-exports',
+        'summaries',
+        'deadletter',
+        'messaging-media',
+      ])
         assert.ok(containers.includes(container), `container ${container} is missing`);
     });
 
@@ -382,7 +393,7 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
       for (const name of registered) assert.ok(entry(name), `functions/ registers ${name} but nothing subscribes it`);
     });
 
-    it('defaults to all four Event Grid functions when EVENT_GRID_FUNCTIONS is unset', () => {
+    it('defaults to every Event Grid function when EVENT_GRID_FUNCTIONS is unset', () => {
       const all = Object.keys(EVENT_GRID_FUNCTIONS).join(',');
       assert.ok(read('infra/main.parameters.json').includes(`\${EVENT_GRID_FUNCTIONS=${all}}`));
       assert.equal(main.parameters.eventGridFunctions.defaultValue, all);

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { startAcsEmulator, type AcsEmulator } from '../sandbox/acs';
+import { sandboxAppSettings, subscribeAppToAcs } from '../sandbox/appSettings';
+import { startAzurite, stopChild } from '../sandbox/azurite';
+import { azuriteTls } from '../sandbox/azuriteTls';
+import { startLocalEntraIssuer } from '../sandbox/entraIssuer';
+import { percentile, type BenchRow } from './stats';
+
+// Inbound SMS end to end through the app with the local provider (ACS emulator -> Event Grid -> the
+// smsReceived function: claim, memory, FAQ agent, reply through the SMS API), measured on the emulator's
+// own records: an inbound message's receipt time -> the agent's reply arriving at the SMS API.
+// Two loads: paced (20 new customers a second) and a burst (all at once); one message per customer so the
+// per-sender limit never applies. Throughput: replies / (last reply - first inbound).
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
+const LINE = '+18005550800';
+const QUESTIONS = ['What are your opening hours?', 'How do I change my address?', 'How do I get a refund?'];
+
+interface Sandbox {
+  acs: AcsEmulator;
+  stop(): Promise<void>;
+}
+
+/** Azurite, the emulator and the app in the local host, wired by settings as `npm start` does. */
+async function startSandbox(): Promise<Sandbox> {
+  const repo = resolve(__dirname, '..', '..');
+  const azurite = await startAzurite({ tls: await azuriteTls() });
+  const acs = await startAcsEmulator({ immutableResourceId: 'bench-acs-resource' });
+  const entra = await startLocalEntraIssuer();
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as { port: number }).port;
+  probe.close();
+  const hostUrl = `http://127.0.0.1:${port}`;
+  const env = sandboxAppSettings({
+    azurite,
+    acs,
+    entra,
+    callbackBaseUrl: hostUrl,
+    flowsPath: resolve(repo, 'test', 'fixtures', 'flows'),
+  });
+  const host = spawn(
+    process.execPath,
+    [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)],
+    { env: { ...process.env, ...env, TASKHUB_NAME: 'benchmessaging' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  host.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  while (!out.includes('HOST_READY')) {
+    if (host.exitCode !== null) throw new Error(`The Functions host exited (code ${host.exitCode}).`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await subscribeAppToAcs(hostUrl, acs);
+  return {
+    acs,
+    async stop() {
+      await stopChild(host, 'SIGTERM');
+      await acs.close();
+      await entra.close();
+      await azurite.stop();
+    },
+  };
+}
+
+export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
+  const sb = await startSandbox();
+  const rows: BenchRow[] = [];
+  try {
+    await measure(sb, 'warm-up', 10, () => 0, 0);
+    rows.push(...(await measure(sb, 'paced: 20 customers/s', MESSAGES / 2, (i) => i * 50, 1)));
+    rows.push(...(await measure(sb, `burst: ${MESSAGES} at once`, MESSAGES, () => 0, 2)));
+  } finally {
+    await sb.stop();
+  }
+  return { name: 'messaging', rows };
+}
+
+async function measure(sb: Sandbox, label: string, count: number, sendAtMs: (i: number) => number, series: number) {
+  const customers = Array.from({ length: count }, (_, i) => `+1206${series}${String(i).padStart(6, '0')}`);
+  const started = Date.now();
+  await Promise.all(
+    customers.map(async (from, i) => {
+      const wait = started + sendAtMs(i) - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await sb.acs.control.receiveSms({ from, to: LINE, message: QUESTIONS[i % QUESTIONS.length] });
+    }),
+  );
+  const wanted = new Set(customers);
+  const deadline = Date.now() + 120_000;
+  let records = await sb.acs.control.listSms();
+  while (records.filter((r) => r.direction === 'outbound' && wanted.has(r.to)).length < count) {
+    if (Date.now() > deadline) throw new Error(`${label}: not every message was answered within 120 s`);
+    await new Promise((r) => setTimeout(r, 100));
+    records = await sb.acs.control.listSms();
+  }
+  const inbound = new Map(
+    records.filter((r) => r.direction === 'inbound' && wanted.has(r.from)).map((r) => [r.from, Date.parse(r.time)]),
+  );
+  const replies = records.filter((r) => r.direction === 'outbound' && wanted.has(r.to));
+  const latencies = replies.map((r) => Date.parse(r.time) - (inbound.get(r.to) ?? NaN)).filter(Number.isFinite);
+  const first = Math.min(...inbound.values());
+  const last = Math.max(...replies.map((r) => Date.parse(r.time)));
+  if (label === 'warm-up') return [];
+  return [
+    {
+      metric: `inbound SMS -> agent reply sent, ${label}`,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      unit: 'ms',
+      samples: latencies.length,
+    },
+    {
+      metric: `throughput, ${label}`,
+      value: (replies.length * 1000) / Math.max(1, last - first),
+      unit: 'messages/s',
+      samples: replies.length,
+    },
+  ];
+}

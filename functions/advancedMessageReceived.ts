@@ -1,0 +1,54 @@
+import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getServices } from '../shared/app/services';
+import { getMessaging } from '../shared/app/messagingServices';
+import { getInsights } from '../shared/app/insightsServices';
+import { handleWhatsAppMessage } from '../shared/messaging/handleWhatsAppMessage';
+import { conversationKey } from '../shared/messaging/conversationStore';
+import { dropIfInvalid } from '../shared/errors';
+import { outboundCallStarter } from './placeCall';
+
+export const MEDIA_CONTAINER = 'messaging-media';
+
+// Microsoft.Communication.AdvancedMessageReceived (WhatsApp: the messaging agent of the channel) and
+// AdvancedMessageDeliveryStatusUpdated (a failed message is recorded on its conversation, not resent).
+export async function advancedMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  const messaging = getMessaging();
+  if (event.eventType === 'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated') {
+    const status = event.data as { status?: string; from?: string; to?: string; error?: { channelCode?: string } };
+    context.info('whatsapp delivery status', { status: status.status, channelCode: status.error?.channelCode });
+    if (status.status?.toLowerCase() === 'failed' && status.from && status.to) {
+      const to = status.to.startsWith('+') ? status.to : `+${status.to}`;
+      await messaging.conversations.recordDeliveryFailure(conversationKey('whatsapp', to, status.from));
+    }
+    return;
+  }
+  if (event.eventType !== 'Microsoft.Communication.AdvancedMessageReceived') return;
+  const { optOut } = getServices();
+  const outcome = await dropIfInvalid(
+    () =>
+      handleWhatsAppMessage(event.data, event.id ?? '', {
+        whatsApp: messaging.whatsApp,
+        optOut,
+        claims: messaging.claims,
+        conversations: messaging.conversations,
+        agentFor: messaging.agentForWhatsApp,
+        modelFor: messaging.modelFor,
+        exportConversation: messaging.exportConversation,
+        startCallBack: outboundCallStarter(context),
+        storeMedia: async (name, bytes, contentType) => {
+          const container = await getInsights().blobs.container(MEDIA_CONTAINER);
+          await container
+            .getBlockBlobClient(name)
+            .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
+        },
+      }),
+    (reason) => context.warn('whatsapp event rejected', { reason, eventId: event.id }),
+  );
+  if (outcome) context.info('whatsapp message handled', { outcome });
+}
+
+app.eventGrid('advancedMessageReceived', {
+  handler: advancedMessageReceived,
+  extraInputs: [df.input.durableClient()],
+});
