@@ -112,7 +112,7 @@ export function Softphone(props: {
         <button type="submit" disabled=${!live}>Say</button>
       </form>
       <div class="call-actions">
-        <button type="button" class="mic" disabled=${!live} aria-pressed=${mic.on} onClick=${mic.toggle}>
+        <button type="button" class="mic" disabled=${!live} aria-pressed=${mic.on} onClick=${() => mic.toggle()}>
           ${mic.on ? 'Stop talking' : 'Talk (microphone)'}
         </button>
         ${mic.on ? html`<span class="mic-sent" data-sent=${mic.sentSeconds.toFixed(1)}>${mic.sentSeconds.toFixed(1)} s sent</span>` : ''}
