@@ -48,8 +48,8 @@ const CONTROL_PATHS: Array<[string, RegExp]> = [
   ['GET', /^\/calls(\/[^/]+)?$/],
   ['POST', /^\/calls\/[^/]+\/(digits|say|silence|hangup|ringing)$/],
   ['PUT', /^\/agents\/[^/]+$/],
-  ['GET', /^\/(sms|timeline)$/],
-  ['POST', /^\/(sms|chat\/messages)$/],
+  ['GET', /^\/(sms|timeline|whatsapp\/messages)$/],
+  ['POST', /^\/(sms|chat\/messages|whatsapp\/messages)$/],
 ];
 
 export const BLOB_CONTAINERS = ['recordings', 'transcripts', 'summaries', 'chat-exports'];

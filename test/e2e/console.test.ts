@@ -112,12 +112,24 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     assert.ok((await page.locator('.after .summary').innerText()).length > 0);
   });
 
-  it('sends an SMS as a customer and shows the reply in the thread', async () => {
+  it('texts the SMS agent as a customer and shows its answer, and HELP gets the help text', async () => {
     await page.getByLabel('Customer').fill('+14255550301');
-    await page.getByLabel('Line', { exact: true }).fill('+18005550700');
-    await page.getByLabel('SMS', { exact: true }).fill('HELP');
+    await page.getByLabel('Line', { exact: true }).fill('+18005550800');
+    await page.getByLabel('Message', { exact: true }).fill('Hi, when are you open on Saturday?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('.thread .bubble.customer', { hasText: 'HELP' }).waitFor(WAIT);
+    await page.locator('.thread .bubble.customer', { hasText: 'open on Saturday' }).waitFor(WAIT);
+    await page.locator('.thread .bubble.app', { hasText: 'Saturday 9am to 1pm' }).waitFor(WAIT);
+    await page.getByLabel('Line', { exact: true }).fill('+18005550700');
+    await page.getByLabel('Message', { exact: true }).fill('HELP');
+    await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.thread .bubble.app', { hasText: 'Reply STOP to unsubscribe' }).waitFor(WAIT);
+  });
+
+  it('writes to the WhatsApp agent and shows its answer', async () => {
+    await page.getByLabel('Channel').selectOption('whatsapp');
+    await page.getByLabel('Customer').fill('+14255550302');
+    await page.getByLabel('Message', { exact: true }).fill('Hi, when are you open on Saturday?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.thread .bubble.app', { hasText: 'Saturday' }).waitFor(WAIT);
   });
 });

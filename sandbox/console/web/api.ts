@@ -69,6 +69,15 @@ export interface SmsRecord {
   time: string;
 }
 
+export interface WhatsAppRecord {
+  messageId: string;
+  direction: 'inbound' | 'outbound';
+  user: string;
+  content?: string;
+  status: string;
+  time: string;
+}
+
 export interface Artifacts {
   callId: string;
   recordings: { name: string; url: string }[];
@@ -115,6 +124,9 @@ export const api = {
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/ringing`, { target, decision }),
   sms: async () => (await call<{ value: SmsRecord[] }>('GET', '/api/control/sms')).value,
   sendSms: (from: string, to: string, message: string) => call<void>('POST', '/api/control/sms', { from, to, message }),
+  whatsApp: async () => (await call<{ value: WhatsAppRecord[] }>('GET', '/api/control/whatsapp/messages')).value,
+  sendWhatsApp: (from: string, content: string) =>
+    call<void>('POST', '/api/control/whatsapp/messages', { from, content }),
   artifacts: (callId: string) => call<Artifacts>('GET', `/api/calls/${encodeURIComponent(callId)}/artifacts`),
 };
 

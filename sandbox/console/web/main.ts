@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { AfterCall } from './afterCall';
-import { api, type ConsoleCall, type FlowsView, type SmsRecord, type TimelineEntry } from './api';
+import { api, type ConsoleCall, type FlowsView, type SmsRecord, type TimelineEntry, type WhatsAppRecord } from './api';
 import { CallsList } from './callsList';
 import { FlowPane } from './flowDiagram';
 import { html } from './html';
@@ -19,6 +19,7 @@ function App() {
   const [entries, setEntries] = useState<TimelineEntry[]>([]);
   const [calls, setCalls] = useState<ConsoleCall[]>([]);
   const [sms, setSms] = useState<SmsRecord[]>([]);
+  const [whatsApp, setWhatsApp] = useState<WhatsAppRecord[]>([]);
   const [selected, setSelected] = useState<string | undefined>();
   const [chosenFlow, setChosenFlow] = useState<string | undefined>();
   const [errors, setErrors] = useState<string[]>([]);
@@ -73,11 +74,14 @@ function App() {
     void run('read the flows', async () => setFlows(await api.flows()));
     void run('read the calls', refreshCalls);
     void run('read the messages', async () => setSms(await api.sms()));
+    void run('read the WhatsApp messages', async () => setWhatsApp(await api.whatsApp()));
     const stop = followTimeline((entry) => {
       lastSeq.current = entry.seq;
       setEntries((list) => [...list, entry].slice(-MAX_ENTRIES));
       if (entry.type === 'smsSent' || /SMSReceived/.test(entry.type ?? ''))
         void run('read the messages', async () => setSms(await api.sms()));
+      if (entry.type === 'advancedMessageSent' || /AdvancedMessage/.test(entry.type ?? ''))
+        void run('read the WhatsApp messages', async () => setWhatsApp(await api.whatsApp()));
       if (entry.serverCallId || entry.kind === 'eventGrid') scheduleRefresh();
     }, setConnected);
     return stop;
@@ -125,7 +129,7 @@ function App() {
         />
         <${Agents} entries=${entries} run=${run} />
         <${CallsList} calls=${calls} selected=${selected} now=${now} onSelect=${setSelected} />
-        <${Messages} sms=${sms} flows=${flowList} run=${run} />
+        <${Messages} sms=${sms} whatsApp=${whatsApp} flows=${flowList} run=${run} />
       </div>
       <div class="column middle">
         <${TimelinePane}

@@ -1,10 +1,18 @@
-// SMS threads between customers and the app's lines; write as a customer and read the app's replies.
+// SMS and WhatsApp threads between customers and the app's agents; write as a customer, read the replies.
 import { useState } from 'preact/hooks';
-import { api, type FlowGraph, type SmsRecord } from './api';
+import { api, type FlowGraph, type SmsRecord, type WhatsAppRecord } from './api';
 import { html } from './html';
+
+interface Bubble {
+  id: string;
+  mine: boolean;
+  text: string;
+  time: string;
+}
 
 export function Messages(props: {
   sms: SmsRecord[];
+  whatsApp: WhatsAppRecord[];
   flows: FlowGraph[];
   run: (what: string, action: () => Promise<unknown>) => Promise<void>;
 }) {
@@ -14,16 +22,26 @@ export function Messages(props: {
   // The flows arrive after the first render: until a line is chosen, the first line any flow answers.
   const line = chosenLine ?? lines[0] ?? '';
   const [text, setText] = useState('');
-  const thread = props.sms.filter(
-    (m) =>
-      (m.direction === 'inbound' ? m.from : m.to) === customer && (m.direction === 'inbound' ? m.to : m.from) === line,
-  );
+  const [channel, setChannel] = useState<'sms' | 'whatsapp'>('sms');
+  const thread: Bubble[] =
+    channel === 'sms'
+      ? props.sms
+          .filter(
+            (m) =>
+              (m.direction === 'inbound' ? m.from : m.to) === customer &&
+              (m.direction === 'inbound' ? m.to : m.from) === line,
+          )
+          .map((m) => ({ id: m.messageId, mine: m.direction === 'inbound', text: m.message, time: m.time }))
+      : props.whatsApp
+          .filter((m) => m.user === customer)
+          .map((m) => ({ id: m.messageId, mine: m.direction === 'inbound', text: m.content ?? '', time: m.time }));
   const send = (event: Event) => {
     event.preventDefault();
     const message = text.trim();
     if (!message) return;
-    void props.run('send the SMS', async () => {
-      await api.sendSms(customer, line, message);
+    void props.run(`send the ${channel === 'sms' ? 'SMS' : 'WhatsApp message'}`, async () => {
+      if (channel === 'sms') await api.sendSms(customer, line, message);
+      else await api.sendWhatsApp(customer, message);
       setText('');
     });
   };
@@ -32,35 +50,50 @@ export function Messages(props: {
       <h2 id="messages-title">Messages</h2>
       <div class="thread-picker">
         <label
+          >Channel
+          <select
+            name="channel"
+            value=${channel}
+            onChange=${(e: Event) => setChannel((e.target as HTMLSelectElement).value as 'sms' | 'whatsapp')}
+          >
+            <option value="sms">SMS</option>
+            <option value="whatsapp">WhatsApp</option>
+          </select>
+        </label>
+        <label
           >Customer
           <input
             name="customer"
             value=${customer}
             onInput=${(e: Event) => setCustomer((e.target as HTMLInputElement).value)}
         /></label>
-        <label
-          >Line
-          <input
-            name="line"
-            list="sms-lines"
-            value=${line}
-            onInput=${(e: Event) => setLine((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        ${
+          channel === 'sms'
+            ? html`<label
+                >Line
+                <input
+                  name="line"
+                  list="sms-lines"
+                  value=${line}
+                  onInput=${(e: Event) => setLine((e.target as HTMLInputElement).value)}
+                />
+              </label>`
+            : ''
+        }
         <datalist id="sms-lines">${lines.map((n) => html`<option key=${n} value=${n} />`)}</datalist>
       </div>
-      <ol class="thread" aria-label="SMS thread" aria-live="polite">
+      <ol class="thread" aria-label="Message thread" aria-live="polite">
         ${thread.map(
           (m) =>
-            html`<li key=${m.messageId} class=${`bubble ${m.direction === 'inbound' ? 'customer' : 'app'}`}>
-              <span class="who">${m.direction === 'inbound' ? 'You' : 'Contact centre'}</span>
-              <span class="text">${m.message}</span>
+            html`<li key=${m.id} class=${`bubble ${m.mine ? 'customer' : 'app'}`}>
+              <span class="who">${m.mine ? 'You' : 'Contact centre'}</span>
+              <span class="text">${m.text}</span>
               <time datetime=${m.time}>${m.time.slice(11, 19)}</time>
             </li>`,
         )}
       </ol>
       <form class="compose" onSubmit=${send}>
-        <label for="sms-text">SMS</label>
+        <label for="sms-text">Message</label>
         <input
           id="sms-text"
           name="sms"
