@@ -17,6 +17,7 @@ export interface CallSummary {
   connectedTo?: { rawId: string };
   participants: Array<{ identifier: { rawId: string }; isMuted: boolean; isOnHold: boolean }>;
   incomingCallContext?: string;
+  callbackPath?: string;
   createdAt: string;
   endedAt?: string;
 }

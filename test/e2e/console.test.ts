@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Browser, Page } from 'playwright-core';
 import { startConsole, type ConsoleServer } from '../../sandbox/console/consoleServer';
@@ -27,7 +28,18 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
   before(async () => {
     chromium.require();
     // Real time in the PSTN world: a person clicking in a browser needs the menu's real 5 s to answer.
-    sb = await startSwitchboard({ acs: { answerDelayMs: 500 }, bridge: {} });
+    let bot = '';
+    sb = await startSwitchboard({
+      acs: { answerDelayMs: 500 },
+      bridge: {},
+      // The chat bot and the person it hands over to, as npm start makes them.
+      envFromAcs: async (acs) => {
+        const identity = new CommunicationIdentityClient(acs.connectionString);
+        bot = (await identity.createUser()).communicationUserId;
+        const agent = (await identity.createUser()).communicationUserId;
+        return { CHAT_BOT_USER_ID: bot, CHAT_AGENT_USER_ID: agent };
+      },
+    });
     server = await startConsole({
       controlUrl: sb.acs.controlUrl,
       caPem: readFileSync(sb.acs.caCertPath, 'utf8'),
@@ -36,6 +48,7 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
       blobs: BlobServiceClient.fromConnectionString(sb.azurite.connectionString),
       flowsPath: fixture('flows'),
       root: repoRoot,
+      chat: { connectionString: sb.acs.connectionString, botUserId: bot },
     });
     browser = await launchChromium();
     watched = await watchedPage(browser);
@@ -68,7 +81,7 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
 
   it('dials the main line, hears and shows the menu prompt and highlights the menu step, then presses 1 and the agent answers the transfer', async () => {
     // The billing agent is the person at the keyboard: the transfer rings in the console until they answer.
-    await page.getByLabel('Number').fill('+18005550111');
+    await page.getByLabel('Number', { exact: true }).fill('+18005550111');
     await page.getByLabel('Answers').selectOption('manual');
     await page.getByRole('button', { name: 'Set' }).click();
     await page.locator('.agents .saved', { hasText: '+18005550111' }).waitFor(WAIT);
@@ -112,6 +125,17 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     assert.ok((await page.locator('.after .summary').innerText()).length > 0);
   });
 
+  it('has the app call the softphone with the reminder flow, hears the reminder and confirms with 1', async () => {
+    await page.getByLabel('Number the app calls').fill('+14255550188');
+    await page.getByLabel('with flow').selectOption('reminder');
+    await page.getByRole('button', { name: 'Call me' }).click();
+    await page.locator('.entries li', { hasText: 'prompt: “This is a reminder' }).first().waitFor(WAIT);
+    await page.locator('.flow-diagram g.step.current[data-step="remind"]').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Key 1' }).click();
+    await page.locator('.flow-diagram g.step.visited[data-step="confirmed"]').waitFor(WAIT);
+    await page.locator('.calls tr.selected .path', { hasText: 'remind › confirmed' }).waitFor(WAIT);
+  });
+
   it('texts the SMS agent as a customer and shows its answer, and HELP gets the help text', async () => {
     await page.getByLabel('Customer').fill('+14255550301');
     await page.getByLabel('Line', { exact: true }).fill('+18005550800');
@@ -131,5 +155,13 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
     await page.getByLabel('Message', { exact: true }).fill('Hi, when are you open on Saturday?');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.thread .bubble.app', { hasText: 'Saturday' }).waitFor(WAIT);
+  });
+
+  it('chats with the chat bot as a customer and shows its answer', async () => {
+    await page.getByLabel('Channel').selectOption('chat');
+    await page.getByLabel('Message', { exact: true }).fill('Hi, what are your opening hours?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.thread .bubble.customer', { hasText: 'opening hours' }).waitFor(WAIT);
+    await page.locator('.thread .bubble.app', { hasText: 'open Monday to Friday' }).waitFor(WAIT);
   });
 });

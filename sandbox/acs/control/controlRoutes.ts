@@ -24,6 +24,8 @@ export function callSummary(call: Call): Record<string, unknown> {
     connectedTo: call.connectedTo,
     participants: [...call.participants.values()].map(wireParticipant),
     incomingCallContext: call.incomingCallContext,
+    // Where the app wants this call's callbacks, without the query (it may hold the app's per-call secret).
+    callbackPath: call.callbackUri ? new URL(call.callbackUri).pathname : undefined,
     createdAt: call.createdAt.toISOString(),
     endedAt: call.endedAt?.toISOString(),
   };

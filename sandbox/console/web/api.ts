@@ -78,6 +78,13 @@ export interface WhatsAppRecord {
   time: string;
 }
 
+export interface ChatLine {
+  id: string;
+  mine: boolean;
+  text: string;
+  time: string;
+}
+
 export interface Artifacts {
   callId: string;
   recordings: { name: string; url: string }[];
@@ -109,6 +116,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   flows: () => call<FlowsView>('GET', '/api/flows'),
   calls: async () => (await call<{ value: ConsoleCall[] }>('GET', '/api/calls')).value,
+  placeOutbound: (to: string, flow: string) => call<{ callId: string }>('POST', '/api/outbound', { to, flow }),
   dial: (from: string, to: string) => call<{ serverCallId: string }>('POST', '/api/control/calls', { from, to }),
   digits: (serverCallId: string, digits: string) =>
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/digits`, { digits }),
@@ -127,6 +135,11 @@ export const api = {
   whatsApp: async () => (await call<{ value: WhatsAppRecord[] }>('GET', '/api/control/whatsapp/messages')).value,
   sendWhatsApp: (from: string, content: string) =>
     call<void>('POST', '/api/control/whatsapp/messages', { from, content }),
+  startChat: (name: string) => call<{ threadId: string }>('POST', '/api/chat/threads', { name }),
+  chatLines: async (threadId: string) =>
+    (await call<{ value: ChatLine[] }>('GET', `/api/chat/threads/${encodeURIComponent(threadId)}/messages`)).value,
+  sendChat: (threadId: string, content: string) =>
+    call<void>('POST', `/api/chat/threads/${encodeURIComponent(threadId)}/messages`, { content }),
   artifacts: (callId: string) => call<Artifacts>('GET', `/api/calls/${encodeURIComponent(callId)}/artifacts`),
 };
 

@@ -21,6 +21,8 @@ function App() {
   const [sms, setSms] = useState<SmsRecord[]>([]);
   const [whatsApp, setWhatsApp] = useState<WhatsAppRecord[]>([]);
   const [selected, setSelected] = useState<string | undefined>();
+  /** An outbound call the app was asked to place, followed as soon as the emulator shows it. */
+  const [awaitedCallId, setAwaitedCallId] = useState<string | undefined>();
   const [chosenFlow, setChosenFlow] = useState<string | undefined>();
   const [errors, setErrors] = useState<string[]>([]);
   const [connected, setConnected] = useState(false);
@@ -97,6 +99,14 @@ function App() {
     return () => window.clearInterval(tick);
   }, [anyLive, scheduleRefresh]);
 
+  useEffect(() => {
+    const placed = awaitedCallId && calls.find((c) => c.callId === awaitedCallId);
+    if (placed) {
+      setSelected(placed.serverCallId);
+      setAwaitedCallId(undefined);
+    }
+  }, [awaitedCallId, calls]);
+
   const call = calls.find((c) => c.serverCallId === selected);
   const flowList = flows.ok ? flows.flows : [];
   const flowName = call?.flow ?? chosenFlow;
@@ -124,6 +134,10 @@ function App() {
           onError=${report}
           onDialled=${(id: string) => {
             setSelected(id);
+            scheduleRefresh();
+          }}
+          onCalledOut=${(callId: string) => {
+            setAwaitedCallId(callId);
             scheduleRefresh();
           }}
         />

@@ -11,6 +11,8 @@ export function Softphone(props: {
   flows: FlowGraph[];
   call?: ConsoleCall;
   onDialled: (serverCallId: string) => void;
+  /** The app was asked to call out: the console follows that call once the emulator has it. */
+  onCalledOut: (callId: string) => void;
   run: (what: string, action: () => Promise<unknown>) => Promise<void>;
   onError: (message: string) => void;
 }) {
@@ -18,7 +20,16 @@ export function Softphone(props: {
   const [from, setFrom] = useState('+14255550123');
   const [to, setTo] = useState(numbers[0]?.number ?? '');
   const [text, setText] = useState('');
+  const [outFlow, setOutFlow] = useState<string | undefined>();
+  const [outTo, setOutTo] = useState('+14255550188');
   const call = props.call;
+  const flowToRun = outFlow ?? props.flows.find((f) => f.numbers.length === 0)?.name ?? props.flows[0]?.name ?? '';
+  const callOut = (event: Event) => {
+    event.preventDefault();
+    void props.run('place the outbound call', async () =>
+      props.onCalledOut((await api.placeOutbound(outTo, flowToRun)).callId),
+    );
+  };
   const live = call !== undefined && call.state !== 'disconnected';
   const id = call?.serverCallId ?? '';
   const audio = useCallAudio(call?.serverCallId, live);
@@ -57,6 +68,28 @@ export function Softphone(props: {
           ${numbers.map((n) => html`<option key=${n.number} value=${n.number}>${n.flow}</option>`)}
         </datalist>
         <button type="submit" class="call-button" disabled=${live}>Call</button>
+      </form>
+      <form class="outbound" onSubmit=${callOut} aria-label="Outbound call">
+        <label
+          >Or the app calls
+          <input
+            name="callee"
+            aria-label="Number the app calls"
+            value=${outTo}
+            onInput=${(e: Event) => setOutTo((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label
+          >with flow
+          <select
+            name="outbound-flow"
+            value=${flowToRun}
+            onChange=${(e: Event) => setOutFlow((e.target as HTMLSelectElement).value)}
+          >
+            ${props.flows.map((f) => html`<option key=${f.name} value=${f.name}>${f.name}</option>`)}
+          </select>
+        </label>
+        <button type="submit" disabled=${live}>Call me</button>
       </form>
       <p class="call-state" aria-live="polite">
         ${
