@@ -1,9 +1,9 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CreateCallInput, CreateCallOutput, ReleaseCallInput } from './activityTypes';
 import type { CallSession } from './callSession';
-import { runCallFlow } from './callFlowRun';
+import { runCallFlow, type RunResult } from './callFlowRun';
 import { ActivityNames, CallEvents } from './names';
-import type { CallFlowResult, NotConnectedReason } from './types';
+import type { CallFlowInput, CallFlowResult, NotConnectedReason } from './types';
 
 // The call's workflow: one durable orchestration per call. It is started before ACS can call back
 // (inbound: before :answer, outbound: before createCall), so it first waits for CallConnected, which
@@ -12,9 +12,18 @@ import type { CallFlowResult, NotConnectedReason } from './types';
 const CONNECT_TIMEOUT_MS = 60_000;
 
 /** The orchestrator function registered as OrchestrationNames.callFlow (input: a CallSession). */
-export function* callFlowOrchestration(context: OrchestrationContext): Generator<Task, CallFlowResult, unknown> {
+export function* callFlowOrchestration(
+  context: OrchestrationContext,
+): Generator<Task, CallFlowResult | undefined, unknown> {
   const session = context.df.getInput<CallSession>();
-  const result = yield* connectAndRun(context, session);
+  const result = session.progress
+    ? yield* runCallFlow(context, flowInput(session))
+    : yield* connectAndRun(context, session);
+  if ('continueWith' in result) {
+    // The same session (the voice-agent route reads its token and flow), now with where the call stands.
+    context.df.continueAsNew({ ...session, progress: result.continueWith } satisfies CallSession);
+    return undefined;
+  }
   if (session.direction === 'inbound' && session.flow.overflow?.maxActiveCalls !== undefined) {
     const release: ReleaseCallInput = { flow: session.flowName, callId: session.callId };
     yield context.df.callActivity(ActivityNames.releaseCall, release);
@@ -26,7 +35,24 @@ function notConnected(reason: NotConnectedReason): CallFlowResult {
   return { outcome: 'not-connected', reason, lastStep: '', stepsTaken: 0, variables: {} };
 }
 
-function* connectAndRun(context: OrchestrationContext, session: CallSession): Generator<Task, CallFlowResult, unknown> {
+function flowInput(session: CallSession): CallFlowInput {
+  return {
+    callConnectionId: session.callConnectionId ?? '',
+    serverCallId: session.serverCallId ?? '',
+    callerId: session.callerId,
+    dialled: session.dialled,
+    flowName: session.flowName,
+    flow: session.flow,
+    startStep: session.startStep,
+    variables: session.variables,
+    progress: session.progress,
+  };
+}
+
+function* connectAndRun(
+  context: OrchestrationContext,
+  session: CallSession,
+): Generator<Task, CallFlowResult | RunResult, unknown> {
   const df = context.df;
   df.setCustomStatus({ step: 'connecting', stepsTaken: 0, variables: {}, path: [] });
 
@@ -60,14 +86,8 @@ function* connectAndRun(context: OrchestrationContext, session: CallSession): Ge
   if (winner === timeout) return notConnected('timeout');
 
   const data = (connected.result ?? {}) as { callConnectionId?: string; serverCallId?: string };
-  return yield* runCallFlow(context, {
-    callConnectionId: data.callConnectionId ?? callConnectionId ?? '',
-    serverCallId: data.serverCallId ?? session.serverCallId ?? '',
-    callerId: session.callerId,
-    dialled: session.dialled,
-    flowName: session.flowName,
-    flow: session.flow,
-    startStep: session.startStep,
-    variables: session.variables,
-  });
+  // Later generations (continueAsNew) start from the session: it now names the connection.
+  session.callConnectionId = data.callConnectionId ?? callConnectionId ?? '';
+  session.serverCallId = data.serverCallId ?? session.serverCallId ?? '';
+  return yield* runCallFlow(context, flowInput(session));
 }

@@ -6,7 +6,7 @@ import type { HangUpInput, PlayInput, PlaySource } from './activityTypes';
 import { ActivityNames, CallEvents } from './names';
 import { toPlaySources } from './prompts';
 import { runStep } from './steps/runStep';
-import type { CallFlowInput, CallFlowOutput, CallFlowStatus, CallOutcome } from './types';
+import type { CallFlowInput, CallFlowOutput, CallFlowProgress, CallFlowStatus, CallOutcome } from './types';
 import { awaitOutcome, runActivity, type Outcome } from './waiting';
 
 // The call's durable orchestration: interprets one flow for one call, one step at a time (step handlers
@@ -16,11 +16,16 @@ import { awaitOutcome, runActivity, type Outcome } from './waiting';
 const PLAY_TIMEOUT_MS = 5 * 60_000; // a safety net for events ACS should always send; prompts can be long
 const DEFAULT_STEP_LIMIT = 200;
 const PATH_LENGTH = 20;
+/** Steps per orchestration generation: replay cost grows with history, so long calls continue as new. */
+export const STEPS_PER_GENERATION = 25;
 
 /** Where a step leads: another step, the end of the flow (hang up), or the error path. */
 export type StepResult = { next: string | undefined } | { end: CallOutcome } | { error: unknown };
 
 export type Flowing = Generator<Task, StepResult, unknown>;
+
+/** A run either ends the call or hands its progress to the next generation of the orchestration. */
+export type RunResult = CallFlowOutput | { continueWith: CallFlowProgress };
 
 /** One flow run for one call: its state and the requests every step makes. */
 export class CallFlowRun {
@@ -29,13 +34,23 @@ export class CallFlowRun {
   private stepsTaken = 0;
   private readonly path: string[] = [];
   private current: string;
+  private failingStep: string | undefined;
 
   constructor(
     readonly context: OrchestrationContext,
     readonly input: CallFlowInput,
   ) {
-    this.variables = { ...(input.flow.variables ?? {}), ...(input.variables ?? {}) };
-    this.current = input.startStep ?? input.flow.start;
+    const progress = input.progress;
+    this.variables = progress
+      ? { ...progress.variables }
+      : { ...(input.flow.variables ?? {}), ...(input.variables ?? {}) };
+    this.current = progress?.step ?? input.startStep ?? input.flow.start;
+    if (progress) {
+      this.operations = progress.operations;
+      this.stepsTaken = progress.stepsTaken;
+      this.path.push(...progress.path);
+      this.failingStep = progress.failingStep;
+    }
   }
 
   get flow(): Flow {
@@ -46,10 +61,12 @@ export class CallFlowRun {
     return this.context.df;
   }
 
-  *run(): Generator<Task, CallFlowOutput, unknown> {
+  *run(): Generator<Task, RunResult, unknown> {
     const limit = this.flow.maxSteps ?? DEFAULT_STEP_LIMIT;
-    let failingStep: string | undefined;
+    const generationStart = this.stepsTaken;
     for (;;) {
+      if (this.stepsTaken - generationStart >= STEPS_PER_GENERATION && this.stepsTaken < limit)
+        return { continueWith: this.progress() };
       if (this.stepsTaken >= limit) {
         yield* this.hangUp();
         return this.finish('step-limit');
@@ -67,11 +84,11 @@ export class CallFlowRun {
       if ('error' in result) {
         // A failed Call Automation request: go to the step's (or flow's) error step, once per failure.
         const target = (step && 'onError' in step ? step.onError : undefined) ?? this.flow.onError;
-        if (target === undefined || target === id || failingStep === id) {
+        if (target === undefined || target === id || this.failingStep === id) {
           yield* this.hangUp();
           return this.finish('failed');
         }
-        failingStep = target;
+        this.failingStep = target;
         this.current = target;
         continue;
       }
@@ -79,9 +96,20 @@ export class CallFlowRun {
         yield* this.hangUp();
         return this.finish('completed');
       }
-      if (failingStep !== undefined && id === failingStep) failingStep = undefined;
+      if (this.failingStep !== undefined && id === this.failingStep) this.failingStep = undefined;
       this.current = result.next;
     }
+  }
+
+  private progress(): CallFlowProgress {
+    return {
+      step: this.current,
+      variables: { ...this.variables },
+      stepsTaken: this.stepsTaken,
+      operations: this.operations,
+      path: [...this.path],
+      failingStep: this.failingStep,
+    };
   }
 
   private status(): CallFlowStatus {
@@ -143,14 +171,17 @@ export class CallFlowRun {
 }
 
 /** Runs a flow with an input the caller assembled (e.g. once CallConnected has named the connection). */
-export function* runCallFlow(
-  context: OrchestrationContext,
-  input: CallFlowInput,
-): Generator<Task, CallFlowOutput, unknown> {
+export function* runCallFlow(context: OrchestrationContext, input: CallFlowInput): Generator<Task, RunResult, unknown> {
   return yield* new CallFlowRun(context, input).run();
 }
 
 /** The interpreter alone as an orchestrator function (input: a connected call's CallFlowInput). */
-export function* callFlowOrchestrator(context: OrchestrationContext): Generator<Task, CallFlowOutput, unknown> {
-  return yield* runCallFlow(context, context.df.getInput<CallFlowInput>());
+export function* callFlowOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, CallFlowOutput | undefined, unknown> {
+  const input = context.df.getInput<CallFlowInput>();
+  const result = yield* runCallFlow(context, input);
+  if (!('continueWith' in result)) return result;
+  context.df.continueAsNew({ ...input, progress: result.continueWith });
+  return undefined;
 }

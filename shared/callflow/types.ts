@@ -14,6 +14,22 @@ export interface CallFlowInput {
   /** Default: flow.start (routing may pick hours.closed). */
   startStep?: string;
   variables?: Record<string, string>;
+  /** Where an earlier generation of this call's orchestration left off (continueAsNew). */
+  progress?: CallFlowProgress;
+}
+
+/**
+ * A long call's orchestration starts afresh (continueAsNew) every few steps so its history, and so each
+ * turn's replay, stays small however long the call; this is what carries over.
+ */
+export interface CallFlowProgress {
+  step: string;
+  variables: Record<string, string>;
+  stepsTaken: number;
+  /** The operationContext counter: contexts stay unique across generations. */
+  operations: number;
+  path: string[];
+  failingStep?: string;
 }
 
 export type CallOutcome = 'completed' | 'transferred' | 'caller-hung-up' | 'failed' | 'step-limit';

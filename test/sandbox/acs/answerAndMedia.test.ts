@@ -59,6 +59,9 @@ describe('answering an inbound call and running media', () => {
       {
         kind: 'callMediaRecognizeDtmfOptions',
         maxTonesToCollect: 3,
+        // ACS's longest (300 s) is 3 s at the fixture's 100x time: the test never races the caller's silence.
+        initialSilenceTimeoutInSeconds: 300,
+        interToneTimeoutInSeconds: 60,
         playPrompt: { kind: 'textSource', text: 'Enter your code' },
         operationContext: 'code',
       },
