@@ -12,6 +12,9 @@ export interface AzuriteInstance {
   /** A full connection string for the well-known development account. */
   connectionString: string;
   stop(): Promise<void>;
+  /** Freezes Azurite (fault injection: storage that stops answering) until resume(). */
+  pause(): void;
+  resume(): void;
 }
 
 export interface AzuriteOptions {
@@ -67,6 +70,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       `DefaultEndpointsProtocol=${scheme};AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
       `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`,
     stop: () => stopChild(child),
+    // SIGSTOP freezes the process with its sockets open: storage that accepts connections and never answers.
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
 

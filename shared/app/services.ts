@@ -17,6 +17,7 @@ import { createBlobServiceClient, createTableClient } from '../storage/storageCl
 import { EventDeadLetters } from '../storage/eventDeadLetters';
 import { CallbackSecrets } from '../calls/callbackSecrets';
 import { TokenReplayGuard } from '../acs/tokenReplayGuard';
+import { FirstUseTable } from '../storage/firstUseTable';
 import { RateCaps } from '../api/outboundPolicy';
 
 /** The app's long-lived clients and loaded flows, built once from the validated config. */
@@ -74,6 +75,7 @@ export function getServices(): Services {
       callbackSecret,
       isOptedOut: (number) => optOut.isOptedOut(number),
       activeCalls,
+      promptsSent: new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`)),
     }),
     callbackSecrets,
     callbackSecret,

@@ -51,6 +51,13 @@ export interface CallActivityDeps {
   isOptedOut?: (phoneNumber: string) => Promise<boolean>;
   /** Calls in progress of the flows that cap them. */
   activeCalls: { remove(flow: string, callId: string): Promise<void> };
+  /**
+   * Prompts already sent, by call connection and operationContext. ACS has no Repeatability for play and
+   * recognize, and an activity runs again when the host fails before its result is saved: without this the
+   * caller would hear the prompt twice. A prompt recorded but never sent (a crash in between) is recovered by
+   * the wait for its outcome, which asks again.
+   */
+  promptsSent: { first(key: string): Promise<boolean>; release(key: string): Promise<void> };
 }
 
 type Activity = (input: never) => Promise<unknown>;
@@ -59,16 +66,32 @@ type Activity = (input: never) => Promise<unknown>;
 export function createCallActivities(deps: CallActivityDeps): Record<ActivityName, Activity> {
   const { client, config } = deps;
   const media = (callConnectionId: string) => client.getCallConnection(callConnectionId).getCallMedia();
+  /** Sends a prompt unless this very request (connection + operationContext) was sent before. */
+  const once = async (input: { callConnectionId: string; operationContext: string }, send: () => Promise<unknown>) => {
+    const key = `${input.callConnectionId} ${input.operationContext}`;
+    if (!(await deps.promptsSent.first(key))) return;
+    try {
+      await send();
+    } catch (error) {
+      // Not sent: a retry of the activity must send it.
+      await deps.promptsSent.release(key);
+      throw error;
+    }
+  };
   return {
     [ActivityNames.play]: (input: PlayInput) =>
-      acs('play', () =>
-        media(input.callConnectionId).playToAll(input.sources.map(toPlaySource), {
-          operationContext: input.operationContext,
-        }),
+      once(input, () =>
+        acs('play', () =>
+          media(input.callConnectionId).playToAll(input.sources.map(toPlaySource), {
+            operationContext: input.operationContext,
+          }),
+        ),
       ),
     [ActivityNames.recognize]: (input: RecognizeInput) =>
-      acs('recognize', () =>
-        media(input.callConnectionId).startRecognizing(identifier(input.targetParticipant), recognizeOptions(input)),
+      once(input, () =>
+        acs('recognize', () =>
+          media(input.callConnectionId).startRecognizing(identifier(input.targetParticipant), recognizeOptions(input)),
+        ),
       ),
     [ActivityNames.transfer]: (input: TransferInput) =>
       acs('transfer', () =>

@@ -27,6 +27,11 @@ export interface SwitchboardSandbox {
   /** fetch() against the app's APIs with a bearer token carrying every app role. */
   api(path: string, init?: RequestInit): Promise<Response>;
   bridge?: Bridge;
+  /**
+   * Kills the app's host (SIGKILL: a crash, nothing flushed) and starts it again on the same address, running
+   * `whileDown` (what the world does meanwhile) in between.
+   */
+  restartHost(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,23 +72,20 @@ export async function startSwitchboard(
     : undefined;
   if (bridge) acsEnv.MEDIA_BRIDGE_URL = bridge.url;
   let host: HostProcess;
+  const hostEnv = {
+    ...sandboxAppSettings({
+      azurite,
+      acs,
+      entra,
+      callbackBaseUrl: `http://127.0.0.1:${port}`,
+      flowsPath: options.flows ?? fixture('flows'),
+    }),
+    TASKHUB_NAME: 'switchboardtest',
+    ...options.env,
+    ...acsEnv,
+  };
   try {
-    host = await startHostProcess(
-      repoRoot,
-      {
-        ...sandboxAppSettings({
-          azurite,
-          acs,
-          entra,
-          callbackBaseUrl: `http://127.0.0.1:${port}`,
-          flowsPath: options.flows ?? fixture('flows'),
-        }),
-        TASKHUB_NAME: 'switchboardtest',
-        ...options.env,
-        ...acsEnv,
-      },
-      port,
-    );
+    host = await startHostProcess(repoRoot, hostEnv, port);
   } catch (error) {
     await bridge?.close();
     await entra.close();
@@ -97,7 +99,9 @@ export async function startSwitchboard(
   return {
     azurite,
     acs,
-    host,
+    get host() {
+      return host;
+    },
     storageEvents,
     entra,
     async api(path, init = {}) {
@@ -106,6 +110,11 @@ export async function startSwitchboard(
       return fetch(`${host.url}${path}`, { ...init, headers });
     },
     bridge,
+    async restartHost(whileDown) {
+      await host.stop('SIGKILL');
+      await whileDown?.();
+      host = await startHostProcess(repoRoot, hostEnv, port);
+    },
     async stop() {
       storageEvents.close();
       await host.stop();

@@ -3,7 +3,7 @@ import type { RecognizeInput } from '../activityTypes';
 import type { CallFlowRun, Flowing } from '../callFlowRun';
 import { CallEvents } from '../names';
 import { classifyRecognizeFailure, matchChoice, toneOf } from '../recognition';
-import { PROMPT_ALLOWANCE_MS, recognize } from './recognize';
+import { promptAllowanceMs, recognize } from './recognize';
 
 /** ask: a menu answered by voice or keys, re-prompted on silence or no match. */
 export function* ask(run: CallFlowRun, id: string, step: AskStep): Flowing {
@@ -16,7 +16,7 @@ export function* ask(run: CallFlowRun, id: string, step: AskStep): Flowing {
       run,
       id,
       (operationContext) => recognizeInput(run, step, operationContext, prompts),
-      silence * 1000 + PROMPT_ALLOWANCE_MS,
+      silence * 1000 + promptAllowanceMs(prompts),
     );
     if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };
     if (outcome.kind === 'error') return { error: outcome.error };

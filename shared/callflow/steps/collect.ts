@@ -3,7 +3,7 @@ import type { Tone } from '../activityTypes';
 import type { CallFlowRun, Flowing } from '../callFlowRun';
 import { CallEvents } from '../names';
 import { classifyRecognizeFailure, keysOf, toneOf } from '../recognition';
-import { PROMPT_ALLOWANCE_MS, recognize } from './recognize';
+import { promptAllowanceMs, recognize } from './recognize';
 
 /** collect: digits on the keypad into a variable, validated, re-prompted when missing or invalid. */
 export function* collect(run: CallFlowRun, id: string, step: CollectStep): Flowing {
@@ -28,7 +28,7 @@ export function* collect(run: CallFlowRun, id: string, step: CollectStep): Flowi
         initialSilenceTimeoutSeconds: silence,
         dtmf: { maxTones: c.maxLength, stopTones, interToneTimeoutSeconds: interDigit },
       }),
-      silence * 1000 + interDigit * 1000 * c.maxLength + PROMPT_ALLOWANCE_MS,
+      silence * 1000 + interDigit * 1000 * c.maxLength + promptAllowanceMs(prompts),
     );
     if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };
     if (outcome.kind === 'error') return { error: outcome.error };
