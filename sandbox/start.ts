@@ -90,6 +90,8 @@ async function main(): Promise<void> {
       ACS_CONTROL_URL: acs.controlUrl,
       APP_BASE_URL: hostUrl,
       APP_API_TOKEN: await entra.token({ caller: 'sandbox-console', lifetimeSeconds: 12 * 3600 }),
+      ACS_CONNECTION_STRING: acs.connectionString,
+      CHAT_BOT_USER_ID: chatBot,
       AzureWebJobsStorage: appSettings.AzureWebJobsStorage,
       FLOWS_PATH: flowsPath,
       NODE_EXTRA_CA_CERTS: acs.caCertPath,

@@ -17,6 +17,7 @@ export interface CallSummary {
   connectedTo?: { rawId: string };
   participants: Array<{ identifier: { rawId: string }; isMuted: boolean; isOnHold: boolean }>;
   incomingCallContext?: string;
+  callbackPath?: string;
   createdAt: string;
   endedAt?: string;
 }
@@ -90,6 +91,11 @@ export class AcsControlClient {
   /** The caller hangs up, or `participant` (a number or user id added to the call) leaves it. */
   hangUp(serverCallId: string, participant?: string): Promise<void> {
     return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/hangup`, { participant });
+  }
+
+  /** The person at `target` (an agent configured `manual`) answers or rejects the call ringing them. */
+  answerRinging(serverCallId: string, target: string, decision: 'answer' | 'reject'): Promise<void> {
+    return this.call('POST', `/calls/${encodeURIComponent(serverCallId)}/ringing`, { target, decision });
   }
 
   /** How a number ("+1...") or ACS user id answers transfers, invitations and outbound calls. */

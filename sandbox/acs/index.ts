@@ -19,6 +19,7 @@ import { RequestPipeline } from './http/requestPipeline';
 import { Router } from './http/router';
 import { IdentityStore } from './identity/identityStore';
 import { MediaStreams } from './media/mediaStreams';
+import { listenToCall, speakIntoCall } from './media/callListener';
 import { identityRoutes } from './identity/identityRoutes';
 import { resolveOptions, type AcsEmulatorOptions, type SubscriptionOptions } from './options';
 import { PstnWorld } from './pstn/pstnWorld';
@@ -134,10 +135,24 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
 
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => pipeline.handle(req, res));
   server.on('clientError', (_err, socket) => socket.destroy());
-  // The console follows the timeline live: every entry as one JSON text frame.
+  // The console follows the timeline live (every entry as one JSON text frame) and listens to a call.
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
+    const audio = /^\/control\/calls\/([^/]+)\/(audio|microphone)$/.exec(url.pathname);
+    if (audio) {
+      const call = ctx.calls.byServerCall(decodeURIComponent(audio[1]));
+      if (!call || call.state === 'disconnected') {
+        socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        audio[2] === 'audio'
+          ? listenToCall(call, ws)
+          : speakIntoCall(call, ws, (action, data) => ctx.world.record(action, call, data)),
+      );
+      return;
+    }
     if (url.pathname !== '/control/timeline/stream') {
       socket.destroy();
       return;

@@ -3,7 +3,11 @@
 import { randomUUID } from 'node:crypto';
 
 export type AgentBehaviour =
-  { kind: 'answer'; afterMs?: number } | { kind: 'reject'; afterMs?: number } | { kind: 'noAnswer' };
+  | { kind: 'answer'; afterMs?: number }
+  | { kind: 'reject'; afterMs?: number }
+  | { kind: 'noAnswer' }
+  /** A person decides (the console, or POST /control/calls/{id}/ringing): it rings until then or the timeout. */
+  | { kind: 'manual' };
 
 export interface SubscriptionOptions {
   /** Webhook that receives the events (EventGrid schema). */

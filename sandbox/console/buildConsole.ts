@@ -19,7 +19,8 @@ export async function buildConsole(
     outfile: join(out, 'app.js'),
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'styles.css']) copyFileSync(join(source, file), join(out, file));
+  // The microphone's worklet runs on the audio thread as its own module, loaded by URL.
+  for (const file of ['index.html', 'styles.css', 'micWorklet.js']) copyFileSync(join(source, file), join(out, file));
 }
 
 if (require.main === module) {

@@ -11,8 +11,8 @@ export interface ConsoleBackends {
   /** The emulator's control API (`https://.../control`) and the CA it is served with. */
   controlUrl: string;
   caPem: string;
-  /** The Functions host running the app (`http://127.0.0.1:7071`), and a bearer token with the Calls.Read role
-   * for its locked-down status routes (the sandbox's local Entra issuer mints it). */
+  /** The Functions host running the app (`http://127.0.0.1:7071`), and a bearer token with the Calls.Read and
+   * Calls.Place roles for its locked-down routes (the sandbox's local Entra issuer mints it). */
   appUrl: string;
   appToken: string;
   blobs: BlobServiceClient;
@@ -46,10 +46,10 @@ export interface ConsoleCall extends CallSummary {
 const CONTROL_PATHS: Array<[string, RegExp]> = [
   ['POST', /^\/calls$/],
   ['GET', /^\/calls(\/[^/]+)?$/],
-  ['POST', /^\/calls\/[^/]+\/(digits|say|silence|hangup)$/],
+  ['POST', /^\/calls\/[^/]+\/(digits|say|silence|hangup|ringing)$/],
   ['PUT', /^\/agents\/[^/]+$/],
-  ['GET', /^\/(sms|timeline)$/],
-  ['POST', /^\/(sms|chat\/messages)$/],
+  ['GET', /^\/(sms|timeline|whatsapp\/messages)$/],
+  ['POST', /^\/(sms|chat\/messages|whatsapp\/messages)$/],
 ];
 
 export const BLOB_CONTAINERS = ['recordings', 'transcripts', 'summaries', 'chat-exports'];
@@ -57,6 +57,8 @@ export const BLOB_CONTAINERS = ['recordings', 'transcripts', 'summaries', 'chat-
 export class ConsoleApi {
   private readonly agent: Agent;
   private flows?: FlowsView;
+  /** The flow of each outbound call placed from the console, by the app's call id. */
+  private readonly outboundFlows = new Map<string, string>();
 
   constructor(private readonly backends: ConsoleBackends) {
     this.agent = new Agent({ ca: backends.caPem, keepAlive: true });
@@ -134,15 +136,38 @@ export class ConsoleApi {
     const calls = (reply.body as { value: CallSummary[] }).value.slice(-100).reverse();
     return Promise.all(
       calls.map(async (call): Promise<ConsoleCall> => {
-        const callId = callIdFor(call.serverCallId);
+        // The app names a call in its callback path; an inbound call not answered yet has the id it will get.
+        const named = /\/api\/calls\/([^/]+)\/events$/.exec(call.callbackPath ?? '')?.[1];
+        const callId = named ? decodeURIComponent(named) : callIdFor(call.serverCallId);
         return {
           ...call,
           callId,
-          flow: call.direction === 'inbound' ? this.flowOfNumber(call.callee.rawId) : undefined,
+          flow: call.direction === 'inbound' ? this.flowOfNumber(call.callee.rawId) : this.outboundFlows.get(callId),
           app: await this.appStatus(callId),
         };
       }),
     );
+  }
+
+  /** Asks the app to call `to` and run `flow` (POST /api/calls, as a CRM would): the callee is simulated. */
+  async placeOutbound(body: unknown): Promise<ApiReply> {
+    const response = await fetch(`${this.backends.appUrl}/api/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.backends.appToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = { error: text };
+    }
+    const callId = (parsed as { callId?: unknown } | undefined)?.callId;
+    const flow = (body as { flow?: unknown } | undefined)?.flow;
+    if (response.status === 202 && typeof callId === 'string' && typeof flow === 'string')
+      this.outboundFlows.set(callId, flow);
+    return { status: response.status, body: parsed };
   }
 
   /** What the call left in storage: recording chunks, the transcript and the redacted summary. */

@@ -6,8 +6,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { readBody, sendJson } from '../host/httpUtil';
+import { ValidationError } from '../../shared/errors';
+import { BodyTooLargeError, readBody, sendJson } from '../host/httpUtil';
 import { BLOB_CONTAINERS, ConsoleApi, type ConsoleBackends } from './consoleApi';
+import { ConsoleChat } from './consoleChat';
 
 export interface ConsoleOptions extends ConsoleBackends {
   host?: string;
@@ -15,6 +17,8 @@ export interface ConsoleOptions extends ConsoleBackends {
   port?: number;
   /** The bundled page; default: `public/` beside this file in dist. */
   publicDir?: string;
+  /** Chat as a customer with the app's chat bot (its ACS user id); without it the chat routes say so. */
+  chat?: { connectionString: string; botUserId: string };
 }
 
 export interface ConsoleServer {
@@ -32,8 +36,26 @@ const TYPES: Record<string, string> = {
 
 const MAX_BODY = 64 * 1024;
 
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let raw: string;
+  try {
+    raw = (await readBody(req, MAX_BODY)).toString('utf8');
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new ValidationError(error.message);
+    throw error;
+  }
+  try {
+    return raw ? (JSON.parse(raw) as unknown) : {};
+  } catch {
+    throw new ValidationError('The request body is not JSON.');
+  }
+}
+
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const api = new ConsoleApi(options);
+  const chat = options.chat
+    ? new ConsoleChat(new URL(options.controlUrl).origin, options.chat.connectionString, options.chat.botUserId)
+    : undefined;
   const publicDir = options.publicDir ?? resolve(__dirname, 'public');
   if (!existsSync(join(publicDir, 'index.html')))
     throw new Error(`The console page is not built (${publicDir}/index.html is missing): run \`npm run build\`.`);
@@ -65,17 +87,30 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
       const rest = path.slice('/api/control'.length);
       if (!api.allowedControl(method, rest))
         return sendJson(res, 404, { error: `The console does not relay ${method} ${rest}.` });
-      let body: unknown;
-      if (method !== 'GET') {
-        const raw = (await readBody(req, MAX_BODY)).toString('utf8');
-        try {
-          body = raw ? (JSON.parse(raw) as unknown) : {};
-        } catch {
-          return sendJson(res, 400, { error: 'The request body is not JSON.' });
-        }
-      }
-      const reply = await api.control(method, rest + url.search, body);
+      const reply = await api.control(method, rest + url.search, method === 'GET' ? undefined : await readJson(req));
       return sendJson(res, reply.status, reply.body);
+    }
+    if (method === 'POST' && path === '/api/outbound') {
+      const reply = await api.placeOutbound(await readJson(req));
+      return sendJson(res, reply.status, reply.body);
+    }
+    if (path.startsWith('/api/chat/')) {
+      if (!chat) return sendJson(res, 404, { error: 'Chat needs the bot identity (CHAT_BOT_USER_ID).' });
+      if (method === 'POST' && path === '/api/chat/threads') {
+        const body = (await readJson(req)) as { name?: unknown };
+        const name = typeof body.name === 'string' && body.name ? body.name : 'Customer';
+        return sendJson(res, 201, { threadId: await chat.start(name) });
+      }
+      const thread = /^\/api\/chat\/threads\/([^/]+)\/messages$/.exec(path);
+      if (thread && method === 'GET')
+        return sendJson(res, 200, { value: await chat.lines(decodeURIComponent(thread[1])) });
+      if (thread && method === 'POST') {
+        const content = (await readJson(req)) as { content?: unknown };
+        if (typeof content.content !== 'string' || !content.content.trim())
+          return sendJson(res, 400, { error: "'content' is required." });
+        await chat.send(decodeURIComponent(thread[1]), content.content);
+        return sendJson(res, 202, {});
+      }
     }
     if (method === 'GET' && path === '/api/flows') return sendJson(res, 200, api.flowsView());
     if (method === 'GET' && path === '/api/calls') return sendJson(res, 200, { value: await api.calls() });
@@ -89,6 +124,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof ValidationError) return sendJson(res, 400, { error: error.message });
+      if (error instanceof RangeError) return sendJson(res, 404, { error: error.message });
       const message = error instanceof Error ? error.message : 'unknown error';
       if (!res.headersSent) sendJson(res, 502, { error: `The console could not answer: ${message}` });
       else res.destroy();
@@ -100,12 +137,12 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const controlWs = options.controlUrl.replace(/^https:/, 'wss:');
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://console');
-    const audio = /^\/api\/calls\/([^/]+)\/audio$/.exec(url.pathname);
+    const audio = /^\/api\/calls\/([^/]+)\/(audio|microphone)$/.exec(url.pathname);
     const target =
       url.pathname === '/api/timeline'
         ? `${controlWs}/timeline/stream${url.search}`
         : audio
-          ? `${controlWs}/calls/${audio[1]}/audio`
+          ? `${controlWs}/calls/${audio[1]}/${audio[2]}`
           : undefined;
     if (!target) {
       socket.destroy();

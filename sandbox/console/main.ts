@@ -22,6 +22,9 @@ async function main(): Promise<void> {
     blobs: BlobServiceClient.fromConnectionString(setting('AzureWebJobsStorage')),
     flowsPath: setting('FLOWS_PATH'),
     root: process.cwd(),
+    chat: process.env.CHAT_BOT_USER_ID
+      ? { connectionString: setting('ACS_CONNECTION_STRING'), botUserId: process.env.CHAT_BOT_USER_ID }
+      : undefined,
   });
   console.log(`CONSOLE_READY ${new URL(server.url).port}`);
   const stop = () => void server.close().then(() => process.exit(0));

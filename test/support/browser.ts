@@ -13,8 +13,13 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    // Played call audio starts without a click, as it does after the user's first click in a real session.
-    args: ['--autoplay-policy=no-user-gesture-required'],
+    // Played call audio starts without a click, as it does after the user's first click in a real session;
+    // the microphone is Chromium's fake device (a tone), allowed without a prompt.
+    args: [
+      '--autoplay-policy=no-user-gesture-required',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ],
   });
 }
 

@@ -24,6 +24,8 @@ export function callSummary(call: Call): Record<string, unknown> {
     connectedTo: call.connectedTo,
     participants: [...call.participants.values()].map(wireParticipant),
     incomingCallContext: call.incomingCallContext,
+    // Where the app wants this call's callbacks, without the query (it may hold the app's per-call secret).
+    callbackPath: call.callbackUri ? new URL(call.callbackUri).pathname : undefined,
     createdAt: call.createdAt.toISOString(),
     endedAt: call.endedAt?.toISOString(),
   };
@@ -33,8 +35,8 @@ function behaviourOf(body: Record<string, unknown>): AgentBehaviour {
   const kind = body.kind;
   const afterMs = body.afterMs === undefined ? undefined : Number(body.afterMs);
   if (kind === 'answer' || kind === 'reject') return { kind, afterMs };
-  if (kind === 'noAnswer') return { kind };
-  throw acsErrors.invalidBody("'kind' must be answer, reject or noAnswer.");
+  if (kind === 'noAnswer' || kind === 'manual') return { kind };
+  throw acsErrors.invalidBody("'kind' must be answer, reject, noAnswer or manual.");
 }
 
 export function timelineFilter(params: URLSearchParams): TimelineFilter {
@@ -92,6 +94,13 @@ export function controlRoutes(ctx: AcsContext, info: () => Record<string, unknow
     }),
     route('POST', new RegExp(`^${CALL}/hangup$`), 'none', 'control.hangUp', (req) => {
       world.hangUp(req.params[0], typeof req.body.participant === 'string' ? req.body.participant : undefined);
+      return { status: 202 };
+    }),
+    route('POST', new RegExp(`^${CALL}/ringing$`), 'none', 'control.answerRinging', (req) => {
+      const decision = req.body.decision;
+      if (decision !== 'answer' && decision !== 'reject')
+        throw acsErrors.invalidBody("'decision' must be answer or reject.");
+      world.decide(req.params[0], str(req, 'target'), decision);
       return { status: 202 };
     }),
     route('PUT', /^\/control\/agents\/default$/, 'none', 'control.defaultAgent', (req) => {

@@ -120,6 +120,10 @@ export function startAudioStream(
         const voice = await synthesize(text, 'rms');
         enqueue(key, voice ? resample(voice, SAMPLE_RATE, sampleRate) : dtmfSamples(['zero'], sampleRate));
       });
+    } else if (event.kind === 'speech' && event.pcm) {
+      // The caller's own voice (the console's microphone), after any synthesized words queued before it.
+      const pcm = event.pcm;
+      synthesis = synthesis.then(() => enqueue(key, resample(pcm, SAMPLE_RATE, sampleRate)));
     }
   };
 

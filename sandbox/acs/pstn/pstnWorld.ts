@@ -26,6 +26,8 @@ export interface RingOutcome {
 
 export class PstnWorld {
   private readonly agents = new Map<string, AgentBehaviour>();
+  /** Rings waiting for a person's decision (agents configured `manual`), by serverCallId and target raw id. */
+  private readonly waiting = new Map<string, RingOutcome & { timer: TimerHandle }>();
   private ctx!: AcsContext;
 
   constructor(
@@ -82,7 +84,40 @@ export class PstnWorld {
       return delay > timeoutMs ? call.after(timeoutMs, outcome.onTimeout) : call.after(delay, outcome.onAnswer);
     }
     if (behaviour.kind === 'reject') return call.after(Math.min(behaviour.afterMs ?? 500, timeoutMs), outcome.onReject);
+    if (behaviour.kind === 'manual') return this.ringForPerson(call, target, outcome, timeoutMs);
     return call.after(timeoutMs, outcome.onTimeout);
+  }
+
+  private ringForPerson(call: Call, target: IdentifierModel, outcome: RingOutcome, timeoutMs: number): TimerHandle {
+    const key = `${call.serverCallId} ${target.rawId}`;
+    const timer = call.after(timeoutMs, () => {
+      this.waiting.delete(key);
+      this.record('ringUnanswered', call, { target: target.rawId });
+      outcome.onTimeout();
+    });
+    this.waiting.set(key, { ...outcome, timer });
+    call.onEnd.push(() => this.waiting.delete(key));
+    this.record('ringing', call, { target: target.rawId });
+    return {
+      cancel: () => {
+        timer.cancel();
+        if (this.waiting.delete(key)) this.record('ringCancelled', call, { target: target.rawId });
+      },
+    };
+  }
+
+  /** The person at `target` answers or rejects the call ringing them (an agent configured `manual`). */
+  decide(serverCallId: string, target: string, decision: 'answer' | 'reject'): void {
+    const call = this.find(serverCallId);
+    const rawId = identifierFromString(target, 'target').rawId;
+    const key = `${serverCallId} ${rawId}`;
+    const ring = this.waiting.get(key);
+    if (!ring) throw acsErrors.invalidBody(`'${target}' is not ringing for this call.`);
+    this.waiting.delete(key);
+    ring.timer.cancel();
+    this.record(decision === 'answer' ? 'ringAnswered' : 'ringRejected', call, { target: rawId });
+    if (decision === 'answer') ring.onAnswer();
+    else ring.onReject();
   }
 
   /** A caller dials a number of the resource: Event Grid IncomingCall, then it rings until answered. */

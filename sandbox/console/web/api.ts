@@ -69,6 +69,22 @@ export interface SmsRecord {
   time: string;
 }
 
+export interface WhatsAppRecord {
+  messageId: string;
+  direction: 'inbound' | 'outbound';
+  user: string;
+  content?: string;
+  status: string;
+  time: string;
+}
+
+export interface ChatLine {
+  id: string;
+  mine: boolean;
+  text: string;
+  time: string;
+}
+
 export interface Artifacts {
   callId: string;
   recordings: { name: string; url: string }[];
@@ -77,6 +93,9 @@ export interface Artifacts {
 }
 
 export class ApiError extends Error {}
+
+/** How a simulated person answers calls that ring them; `manual`: the console's user decides. */
+export type AgentKind = 'answer' | 'reject' | 'noAnswer' | 'manual';
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
@@ -97,6 +116,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   flows: () => call<FlowsView>('GET', '/api/flows'),
   calls: async () => (await call<{ value: ConsoleCall[] }>('GET', '/api/calls')).value,
+  placeOutbound: (to: string, flow: string) => call<{ callId: string }>('POST', '/api/outbound', { to, flow }),
   dial: (from: string, to: string) => call<{ serverCallId: string }>('POST', '/api/control/calls', { from, to }),
   digits: (serverCallId: string, digits: string) =>
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/digits`, { digits }),
@@ -106,10 +126,20 @@ export const api = {
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/silence`, {}),
   hangUp: (serverCallId: string) =>
     call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/hangup`, {}),
-  agent: (number: string, kind: 'answer' | 'reject' | 'noAnswer') =>
+  agent: (number: string, kind: AgentKind) =>
     call<void>('PUT', `/api/control/agents/${encodeURIComponent(number)}`, { kind }),
+  answerRinging: (serverCallId: string, target: string, decision: 'answer' | 'reject') =>
+    call<void>('POST', `/api/control/calls/${encodeURIComponent(serverCallId)}/ringing`, { target, decision }),
   sms: async () => (await call<{ value: SmsRecord[] }>('GET', '/api/control/sms')).value,
   sendSms: (from: string, to: string, message: string) => call<void>('POST', '/api/control/sms', { from, to, message }),
+  whatsApp: async () => (await call<{ value: WhatsAppRecord[] }>('GET', '/api/control/whatsapp/messages')).value,
+  sendWhatsApp: (from: string, content: string) =>
+    call<void>('POST', '/api/control/whatsapp/messages', { from, content }),
+  startChat: (name: string) => call<{ threadId: string }>('POST', '/api/chat/threads', { name }),
+  chatLines: async (threadId: string) =>
+    (await call<{ value: ChatLine[] }>('GET', `/api/chat/threads/${encodeURIComponent(threadId)}/messages`)).value,
+  sendChat: (threadId: string, content: string) =>
+    call<void>('POST', `/api/chat/threads/${encodeURIComponent(threadId)}/messages`, { content }),
   artifacts: (callId: string) => call<Artifacts>('GET', `/api/calls/${encodeURIComponent(callId)}/artifacts`),
 };
 

@@ -49,7 +49,11 @@ export function CallsList(props: {
                     >
                       <td>
                         <button type="button" class="link" onClick=${() => props.onSelect(c.serverCallId)}>
-                          ${numberOf(c.caller.rawId)} → ${numberOf(c.callee.rawId)}
+                          ${
+                            c.direction === 'outbound'
+                              ? `app → ${numberOf(c.callee.rawId)}`
+                              : `${numberOf(c.caller.rawId)} → ${numberOf(c.callee.rawId)}`
+                          }
                         </button>
                       </td>
                       <td>${c.flow ?? ''}</td>

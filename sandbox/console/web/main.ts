@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { AfterCall } from './afterCall';
-import { api, type ConsoleCall, type FlowsView, type SmsRecord, type TimelineEntry } from './api';
+import { api, type ConsoleCall, type FlowsView, type SmsRecord, type TimelineEntry, type WhatsAppRecord } from './api';
 import { CallsList } from './callsList';
 import { FlowPane } from './flowDiagram';
 import { html } from './html';
@@ -19,7 +19,10 @@ function App() {
   const [entries, setEntries] = useState<TimelineEntry[]>([]);
   const [calls, setCalls] = useState<ConsoleCall[]>([]);
   const [sms, setSms] = useState<SmsRecord[]>([]);
+  const [whatsApp, setWhatsApp] = useState<WhatsAppRecord[]>([]);
   const [selected, setSelected] = useState<string | undefined>();
+  /** An outbound call the app was asked to place, followed as soon as the emulator shows it. */
+  const [awaitedCallId, setAwaitedCallId] = useState<string | undefined>();
   const [chosenFlow, setChosenFlow] = useState<string | undefined>();
   const [errors, setErrors] = useState<string[]>([]);
   const [connected, setConnected] = useState(false);
@@ -35,6 +38,8 @@ function App() {
       setErrors((list) => [...list.slice(-4), `Could not ${what}: ${(error as Error).message}`]);
     }
   }, []);
+
+  const report = useCallback((message: string) => setErrors((list) => [...list.slice(-4), message]), []);
 
   const refreshCalls = useCallback(async () => {
     const list = await api.calls();
@@ -71,11 +76,14 @@ function App() {
     void run('read the flows', async () => setFlows(await api.flows()));
     void run('read the calls', refreshCalls);
     void run('read the messages', async () => setSms(await api.sms()));
+    void run('read the WhatsApp messages', async () => setWhatsApp(await api.whatsApp()));
     const stop = followTimeline((entry) => {
       lastSeq.current = entry.seq;
       setEntries((list) => [...list, entry].slice(-MAX_ENTRIES));
       if (entry.type === 'smsSent' || /SMSReceived/.test(entry.type ?? ''))
         void run('read the messages', async () => setSms(await api.sms()));
+      if (entry.type === 'advancedMessageSent' || /AdvancedMessage/.test(entry.type ?? ''))
+        void run('read the WhatsApp messages', async () => setWhatsApp(await api.whatsApp()));
       if (entry.serverCallId || entry.kind === 'eventGrid') scheduleRefresh();
     }, setConnected);
     return stop;
@@ -90,6 +98,14 @@ function App() {
     }, 1000);
     return () => window.clearInterval(tick);
   }, [anyLive, scheduleRefresh]);
+
+  useEffect(() => {
+    const placed = awaitedCallId && calls.find((c) => c.callId === awaitedCallId);
+    if (placed) {
+      setSelected(placed.serverCallId);
+      setAwaitedCallId(undefined);
+    }
+  }, [awaitedCallId, calls]);
 
   const call = calls.find((c) => c.serverCallId === selected);
   const flowList = flows.ok ? flows.flows : [];
@@ -115,14 +131,19 @@ function App() {
           flows=${flowList}
           call=${call}
           run=${run}
+          onError=${report}
           onDialled=${(id: string) => {
             setSelected(id);
             scheduleRefresh();
           }}
+          onCalledOut=${(callId: string) => {
+            setAwaitedCallId(callId);
+            scheduleRefresh();
+          }}
         />
-        <${Agents} run=${run} />
+        <${Agents} entries=${entries} run=${run} />
         <${CallsList} calls=${calls} selected=${selected} now=${now} onSelect=${setSelected} />
-        <${Messages} sms=${sms} flows=${flowList} run=${run} />
+        <${Messages} sms=${sms} whatsApp=${whatsApp} flows=${flowList} run=${run} />
       </div>
       <div class="column middle">
         <${TimelinePane}

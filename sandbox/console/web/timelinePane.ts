@@ -41,6 +41,9 @@ export function describeEntry(entry: TimelineEntry): string {
       return `step ${entry.type ?? ''}`;
     case 'world':
       if (entry.type === 'promptPlayed') return `prompt: “${typeof data.text === 'string' ? data.text : ''}”`;
+      if (entry.type === 'microphoneOff')
+        return `microphoneOff (${((Number(data.ms) || 0) / 1000).toFixed(1)} s spoken)`;
+      if (typeof data.target === 'string') return `${entry.type ?? ''} ${data.target.replace(/^4:/, '')}`;
       return entry.type ?? 'world';
     case 'error':
       return entry.error ?? 'error';
