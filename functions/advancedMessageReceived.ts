@@ -2,9 +2,7 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { getMessaging } from '../shared/app/messagingServices';
-import { getInsights } from '../shared/app/insightsServices';
-import { handleWhatsAppMessage } from '../shared/messaging/handleWhatsAppMessage';
-import { conversationKey } from '../shared/messaging/conversationStore';
+import { getInsightsBlobs } from '../shared/app/insightsServices';
 import { dropIfInvalid } from '../shared/errors';
 import { outboundCallStarter } from './placeCall';
 
@@ -13,18 +11,23 @@ export const MEDIA_CONTAINER = 'messaging-media';
 // Microsoft.Communication.AdvancedMessageReceived (WhatsApp: the messaging agent of the channel) and
 // AdvancedMessageDeliveryStatusUpdated (a failed message is recorded on its conversation, not resent).
 export async function advancedMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
-  const messaging = getMessaging();
+  const messaging = await getMessaging();
   if (event.eventType === 'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated') {
     const status = event.data as { status?: string; from?: string; to?: string; error?: { channelCode?: string } };
     context.info('whatsapp delivery status', { status: status.status, channelCode: status.error?.channelCode });
     if (status.status?.toLowerCase() === 'failed' && status.from && status.to) {
       const to = status.to.startsWith('+') ? status.to : `+${status.to}`;
+      const { conversationKey } = await import('../shared/messaging/conversationStore.js'); // loaded with messaging
       await messaging.conversations.recordDeliveryFailure(conversationKey('whatsapp', to, status.from));
     }
     return;
   }
   if (event.eventType !== 'Microsoft.Communication.AdvancedMessageReceived') return;
-  const { optOut } = getServices();
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ optOut }, { handleWhatsAppMessage }] = await Promise.all([
+    getServices(),
+    import('../shared/messaging/handleWhatsAppMessage.js'),
+  ]);
   const outcome = await dropIfInvalid(
     () =>
       handleWhatsAppMessage(event.data, event.id ?? '', {
@@ -37,7 +40,7 @@ export async function advancedMessageReceived(event: EventGridEvent, context: In
         exportConversation: messaging.exportConversation,
         startCallBack: outboundCallStarter(context),
         storeMedia: async (name, bytes, contentType) => {
-          const container = await getInsights().blobs.container(MEDIA_CONTAINER);
+          const container = await (await getInsightsBlobs()).container(MEDIA_CONTAINER);
           await container
             .getBlockBlobClient(name)
             .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });

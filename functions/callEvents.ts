@@ -10,7 +10,7 @@ const MAX_CALLBACK_BYTES = 256 * 1024;
 // relayed to the call's orchestration, answered in milliseconds.
 export async function callEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const received = performance.now();
-  const { config, callAutomation, callbackSecrets, replayGuard } = getServices();
+  const { config, callAutomation, callbackSecrets, replayGuard } = await getServices();
   const body = await request.text();
   if (Buffer.byteLength(body) > MAX_CALLBACK_BYTES)
     return { status: 413, jsonBody: { error: 'callback body too large' } };

@@ -7,5 +7,5 @@ import { ActivityNames, OrchestrationNames } from '../shared/callflow/names';
 // Call Automation request it makes.
 df.app.orchestration(OrchestrationNames.callFlow, callFlowOrchestration);
 for (const name of Object.values(ActivityNames)) {
-  df.app.activity(name, { handler: (input: unknown) => getServices().activities[name](input as never) });
+  df.app.activity(name, { handler: (input: unknown) => getServices().then((s) => s.activities[name](input as never)) });
 }

@@ -1,24 +1,27 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
-import { getInsights } from '../shared/app/insightsServices';
+import { getInsightsBlobs } from '../shared/app/insightsServices';
 import { getMessaging } from '../shared/app/messagingServices';
-import { handleChatMessage } from '../shared/messaging/chatBot';
 import { Containers } from '../shared/summaries/insightsBlobs';
-import { chatConversationId } from '../shared/insights/conversationFromChatExport';
 import { dropIfInvalid } from '../shared/errors';
 import { outboundCallStarter } from './placeCall';
 
 // Microsoft.Communication.ChatMessageReceivedInThread: the messaging agent, answering as the bot's own ACS identity.
 export async function chatMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.ChatMessageReceivedInThread') return;
-  const { config, botChat } = getServices();
+  const { config, botChat } = await getServices();
   if (!botChat || !config.chat.botUserId) {
     context.warn('chat message ignored: set CHAT_BOT_USER_ID to the bot identity to answer chats');
     return;
   }
-  const messaging = getMessaging();
+  const messaging = await getMessaging();
   const botUserId = config.chat.botUserId;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ handleChatMessage }, { chatConversationId }] = await Promise.all([
+    import('../shared/messaging/chatBot.js'),
+    import('../shared/insights/conversationFromChatExport.js'),
+  ]);
   const outcome = await dropIfInvalid(
     () =>
       handleChatMessage(event.data, {
@@ -31,8 +34,8 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
         modelFor: messaging.modelFor,
         exportConversation: messaging.exportConversation,
         startCallBack: outboundCallStarter(context),
-        exportThread: (threadId, messages) =>
-          getInsights().blobs.putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {
+        exportThread: async (threadId, messages) =>
+          (await getInsightsBlobs()).putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {
             threadId,
             messages,
           }),

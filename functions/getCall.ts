@@ -9,7 +9,7 @@ import { maskPhoneNumbersDeep } from '../shared/api/maskPhoneNumbers';
 // steps it took. Never the caller's number (anything number-like in the variables is masked too).
 // Requires an Entra ID token with the Calls.Read role.
 export async function getCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const auth = await requireRole(request, getServices(), Roles.read);
+  const auth = await requireRole(request, await getServices(), Roles.read);
   if (!auth.ok) return auth.response;
   const callId = request.params.callId;
   let status;

@@ -9,7 +9,7 @@ import { OrchestrationNames } from '../shared/callflow/names';
 // GET /api/campaigns/{campaignId}: progress while it runs, one result per contact (numbers masked) when
 // done. The app's own status route, so no Durable management URL or system key is ever handed out.
 export async function getCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const auth = await requireRole(request, getServices(), Roles.read);
+  const auth = await requireRole(request, await getServices(), Roles.read);
   if (!auth.ok) return auth.response;
   const campaignId = request.params.campaignId;
   const status = await df

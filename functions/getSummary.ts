@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { getInsights } from '../shared/app/insightsServices';
+import { getInsightsBlobs } from '../shared/app/insightsServices';
 import { Containers } from '../shared/summaries/insightsBlobs';
 import { getServices } from '../shared/app/services';
 import { Roles } from '../shared/api/apiAuth';
@@ -9,13 +9,13 @@ import { maskPhoneNumbers } from '../shared/api/maskPhoneNumbers';
 // GET /api/summaries/{id}[?format=md]: the redacted summary a supervisor reads (Calls.Read role; any
 // number the redaction missed is masked on the way out).
 export async function getSummary(request: HttpRequest): Promise<HttpResponseInit> {
-  const auth = await requireRole(request, getServices(), Roles.read);
+  const auth = await requireRole(request, await getServices(), Roles.read);
   if (!auth.ok) return auth.response;
   const id = request.params.id;
   if (!/^[A-Za-z0-9._:-]{1,200}$/.test(id))
     return { status: 400, jsonBody: { error: 'The summary id has characters a summary id never has.' } };
   const markdown = request.query.get('format') === 'md';
-  const stored = await getInsights().blobs.getText(Containers.summaries, `${id}.${markdown ? 'md' : 'json'}`);
+  const stored = await (await getInsightsBlobs()).getText(Containers.summaries, `${id}.${markdown ? 'md' : 'json'}`);
   if (stored === undefined) return { status: 404, jsonBody: { error: `No summary with id ${id}.` } };
   const text = maskPhoneNumbers(stored);
   return markdown

@@ -4,7 +4,7 @@ import { startTelemetry } from '../shared/telemetry/startTelemetry';
 
 /** Liveness and configuration summary (no secrets): what the portal's health check and the sandbox tour read. */
 export async function health(_request: HttpRequest): Promise<HttpResponseInit> {
-  const { config, flows } = getServices();
+  const { config, flows } = await getServices();
   return {
     status: 200,
     jsonBody: {

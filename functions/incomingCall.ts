@@ -1,7 +1,6 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
-import { handleIncomingCall } from '../shared/calls/handleIncomingCall';
 import { dropIfInvalid } from '../shared/errors';
 import { OrchestrationNames } from '../shared/callflow/names';
 import { callMetrics } from '../shared/telemetry/metrics';
@@ -11,7 +10,11 @@ import { callMetrics } from '../shared/telemetry/metrics';
 // E.164) are logged, dead-lettered and answered as handled: a retry cannot fix them.
 export async function incomingCall(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.IncomingCall') return;
-  const services = getServices();
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [services, { handleIncomingCall }] = await Promise.all([
+    getServices(),
+    import('../shared/calls/handleIncomingCall.js'),
+  ]);
   const client = df.getClient(context);
   const result = await dropIfInvalid(
     () =>

@@ -5,7 +5,7 @@ import { getMessaging } from '../shared/app/messagingServices';
 // (unless a hand-off already exported them) and forgotten. A message arriving meanwhile keeps its
 // conversation alive: the delete only succeeds on the row as it was read.
 export async function messagingIdleSweep(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { conversations, exportConversation } = getMessaging();
+  const { conversations, exportConversation } = await getMessaging();
   let exported = 0;
   for await (const { key, state, etag } of conversations.idle()) {
     if (state.status !== 'handedOff' && state.history.length) await exportConversation(state, 'idle');

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
 import { getServices } from '../shared/app/services';
-import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../shared/calls/outboundRequest';
 import { createCallSession } from '../shared/callflow/callSession';
 import { OrchestrationNames } from '../shared/callflow/names';
 import { Roles } from '../shared/api/apiAuth';
@@ -11,20 +9,14 @@ import { refuseOutbound, requireRole } from '../shared/api/apiGuards';
 import { firstDisallowed } from '../shared/api/outboundPolicy';
 import { ValidationError } from '../shared/errors';
 
-const placeCallBody = z.strictObject({
-  to: phone,
-  from: phone.optional(),
-  flow: z.string().min(1),
-  variables: z.record(z.string(), z.string()).optional(),
-  ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
-});
-
 // POST /api/calls: places an outbound call and runs the named flow once the callee answers. Requires an
 // Entra ID token with the Calls.Place role, an allowed destination and room under the rate caps.
 export async function placeCall(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = getServices();
+  const services = await getServices();
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { callerNumberFor, parseJsonBody, placeCallBody } = await import('../shared/calls/outboundRequest.js');
   const parsed = parseJsonBody(await request.text(), placeCallBody);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
@@ -55,7 +47,10 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
  */
 export function outboundCallStarter(context: InvocationContext) {
   return async (request: { to: string; flow: string; from?: string }): Promise<string> => {
-    const { flows, config } = getServices();
+    const [{ flows, config }, { callerNumberFor }] = await Promise.all([
+      getServices(),
+      import('../shared/calls/outboundRequest.js'),
+    ]);
     const flow = flows.flows[request.flow];
     if (!flow) throw new ValidationError(`No flow named "${request.flow}".`);
     // The same toll-fraud allow-list as POST /api/calls: a customer's address is not proof of a safe number.

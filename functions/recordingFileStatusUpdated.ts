@@ -1,18 +1,20 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/app/services';
-import { getInsights } from '../shared/app/insightsServices';
-import { storeRecording } from '../shared/summaries/storeRecording';
+import { getInsightsBlobs } from '../shared/app/insightsServices';
 import { dropIfInvalid } from '../shared/errors';
 
 // Microsoft.Communication.RecordingFileStatusUpdated: copy the finished recording into blob storage.
 export async function recordingFileStatusUpdated(event: EventGridEvent, context: InvocationContext): Promise<void> {
   if (event.eventType !== 'Microsoft.Communication.RecordingFileStatusUpdated') return;
-  const { callAutomation, config, deadLetters } = getServices();
+  const { callAutomation, config, deadLetters } = await getServices();
+  const blobs = await getInsightsBlobs();
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { storeRecording } = await import('../shared/summaries/storeRecording.js');
   const chunks = await dropIfInvalid(
     () =>
       storeRecording(event.subject, event.data, {
         client: callAutomation,
-        blobs: getInsights().blobs,
+        blobs,
         deleteSource: config.deleteRecordingsAfterDownload,
       }),
     deadLetters.dropper('recordingFileStatusUpdated', event, (message, properties) =>

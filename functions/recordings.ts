@@ -1,24 +1,27 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
 import { getServices } from '../shared/app/services';
-import { RecordingControl, type RecordingAction } from '../shared/calls/recordingControl';
+import type { RecordingAction } from '../shared/calls/recordingControl';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import { parseJsonBody } from '../shared/calls/outboundRequest';
-
-const startBody = z.strictObject({
-  serverCallId: z.string().min(1),
-  format: z.enum(['wav', 'mp3']).optional(),
-  channel: z.enum(['mixed', 'unmixed']).optional(),
-});
+import { Roles } from '../shared/api/apiAuth';
+import { requireRole } from '../shared/api/apiGuards';
 
 // Out-of-call recording control by serverCallId: POST /api/recordings starts one; POST
 // /api/recordings/{recordingId}/{pause|resume|stop} and GET /api/recordings/{recordingId} act on it.
+// Recording a call is as sensitive as placing one: changes need Calls.Place, reading the state Calls.Read.
 export async function recordings(request: HttpRequest): Promise<HttpResponseInit> {
-  const control = new RecordingControl(getServices().callAutomation);
+  const services = await getServices();
+  const auth = await requireRole(request, services, request.method === 'GET' ? Roles.read : Roles.place);
+  if (!auth.ok) return auth.response;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ RecordingControl, startRecordingBody }, { parseJsonBody }] = await Promise.all([
+    import('../shared/calls/recordingControl.js'),
+    import('../shared/calls/outboundRequest.js'),
+  ]);
+  const control = new RecordingControl(services.callAutomation);
   try {
     const { recordingId, action } = request.params;
     if (!recordingId) {
-      const parsed = parseJsonBody(await request.text(), startBody);
+      const parsed = parseJsonBody(await request.text(), startRecordingBody);
       if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
       return { status: 201, jsonBody: await control.start(parsed.value.serverCallId, parsed.value) };
     }

@@ -1,7 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
-import { campaignRequest } from '../shared/callflow/campaign/campaignRequest';
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
@@ -18,9 +17,11 @@ df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestr
 // POST /api/campaigns: starts a campaign (Calls.Place role, every contact allowed, size capped, one
 // request against the rate caps); GET /api/campaigns/{campaignId} reports it (getCampaign.ts).
 export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = getServices();
+  const services = await getServices();
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { campaignRequest } = await import('../shared/callflow/campaign/campaignRequest.js');
   const parsed = campaignRequest(await request.text(), services.flows);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const refused = await refuseOutbound(

@@ -1,36 +1,31 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { getServices } from '../shared/app/services';
 import { getMessaging } from '../shared/app/messagingServices';
-import { parseJsonBody, phoneNumber } from '../shared/calls/outboundRequest';
-import { sendBusinessMessage } from '../shared/messaging/sendBusinessMessage';
 import { dropIfInvalid } from '../shared/errors';
 import { Roles } from '../shared/api/apiAuth';
 import { requireRole } from '../shared/api/apiGuards';
 import { firstDisallowed } from '../shared/api/outboundPolicy';
 
-const body = z.strictObject({
-  agent: z.string().min(1),
-  channel: z.enum(['sms', 'whatsapp']),
-  to: phoneNumber,
-  text: z.string().min(1).max(1000),
-});
-
 // POST /api/messages: a business-initiated SMS or WhatsApp message from a messaging agent (WhatsApp as the
 // agent's template when the customer is outside the 24-hour window). Requires an Entra ID token with the
 // Messages.Send role and a destination under OUTBOUND_ALLOWED_PREFIXES, as placing a call does.
 export async function sendMessage(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = getServices();
+  const services = await getServices();
   const auth = await requireRole(request, services, Roles.send);
   if (!auth.ok) return auth.response;
-  const parsed = parseJsonBody(await request.text(), body);
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ parseJsonBody }, { sendBusinessMessage, sendMessageBody }] = await Promise.all([
+    import('../shared/calls/outboundRequest.js'),
+    import('../shared/messaging/sendBusinessMessage.js'),
+  ]);
+  const parsed = parseJsonBody(await request.text(), sendMessageBody);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   if (firstDisallowed([parsed.value.to], services.config.api.allowedPrefixes) !== undefined)
     return {
       status: 403,
       jsonBody: { error: 'Messages to this number are not allowed: it is not under OUTBOUND_ALLOWED_PREFIXES.' },
     };
-  const messaging = getMessaging();
+  const messaging = await getMessaging();
   const agent = messaging.agent(parsed.value.agent);
   if (!agent) return { status: 404, jsonBody: { error: `No messaging agent named "${parsed.value.agent}".` } };
   const { sms, optOut } = services;

@@ -2,24 +2,28 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { getMessaging } from '../shared/app/messagingServices';
-import { handleInboundSms } from '../shared/messaging/handleInboundSms';
-import { conversationKey } from '../shared/messaging/conversationStore';
 import { dropIfInvalid } from '../shared/errors';
 import { outboundCallStarter } from './placeCall';
 
 // Microsoft.Communication.SMSReceived (STOP/START/HELP compliance, then the messaging agent) and
 // SMSDeliveryReportReceived (a failed reply is recorded on its conversation, never retried).
 export async function smsReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
-  const messaging = getMessaging();
+  const messaging = await getMessaging();
   if (event.eventType === 'Microsoft.Communication.SMSDeliveryReportReceived') {
     const report = event.data as { deliveryStatus?: string; from?: string; to?: string };
     context.info('sms delivery report', { status: report.deliveryStatus });
-    if (report.deliveryStatus === 'Failed' && report.from && report.to)
+    if (report.deliveryStatus === 'Failed' && report.from && report.to) {
+      const { conversationKey } = await import('../shared/messaging/conversationStore.js'); // loaded with messaging
       await messaging.conversations.recordDeliveryFailure(conversationKey('sms', report.to, report.from));
+    }
     return;
   }
   if (event.eventType !== 'Microsoft.Communication.SMSReceived') return;
-  const { sms, optOut } = getServices();
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const [{ sms, optOut }, { handleInboundSms }] = await Promise.all([
+    getServices(),
+    import('../shared/messaging/handleInboundSms.js'),
+  ]);
   const result = await dropIfInvalid(
     () =>
       handleInboundSms(event.data, {

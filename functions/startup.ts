@@ -7,5 +7,5 @@ import { startTelemetry } from '../shared/telemetry/startTelemetry';
 // Telemetry first, so the metric instruments created later report to Application Insights.
 app.hook.appStart(async () => {
   await startTelemetry();
-  getServices();
+  await getServices();
 });

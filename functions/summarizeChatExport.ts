@@ -1,13 +1,14 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getInsights } from '../shared/app/insightsServices';
-import { summarizeInput } from '../shared/summaries/summarizeInput';
 import { callMetrics } from '../shared/telemetry/metrics';
 
 // chat-exports/{threadId}.json -> summaries/{id}.json + .md
 export async function summarizeChatExport(blob: Buffer, context: InvocationContext): Promise<void> {
+  // Redaction's name detection loads on first use, not when the worker starts (cold start).
+  const { summarizeInput } = await import('../shared/summaries/summarizeInput.js');
   const name = String(context.triggerMetadata?.name);
   const started = performance.now();
-  const result = await summarizeInput('chat-export', name, blob, getInsights());
+  const result = await summarizeInput('chat-export', name, blob, await getInsights());
   callMetrics.insights(performance.now() - started, { input: 'chat-export', outcome: result.outcome });
   context.info('chat export processed', {
     outcome: result.outcome,

@@ -6,24 +6,25 @@ import { getServices } from '../shared/app/services';
 import type { CallSession } from '../shared/callflow/callSession';
 import { sendCallFollowUp, type FollowUpCall } from '../shared/messaging/callFollowUp';
 import { sendBusinessMessage } from '../shared/messaging/sendBusinessMessage';
-import { summarizeInput } from '../shared/summaries/summarizeInput';
 import { dropIfInvalid } from '../shared/errors';
 import { callMetrics } from '../shared/telemetry/metrics';
 
 // transcripts/{name} (recording transcripts and live transcripts) -> summaries/{id}.json + .md; then, for a
 // call whose flow asks for it, the caller's follow-up message with the summary's resolution.
 export async function summarizeTranscript(blob: Buffer, context: InvocationContext): Promise<void> {
+  // Redaction's name detection loads on first use, not when the worker starts (cold start).
+  const { summarizeInput } = await import('../shared/summaries/summarizeInput.js');
   const name = String(context.triggerMetadata?.name);
   const started = performance.now();
-  const result = await summarizeInput('transcript', name, blob, getInsights());
+  const result = await summarizeInput('transcript', name, blob, await getInsights());
   callMetrics.insights(performance.now() - started, { input: 'transcript', outcome: result.outcome });
   context.info('transcript processed', {
     outcome: result.outcome,
     ...('reason' in result ? { reason: result.reason } : {}),
   });
   if (result.outcome !== 'summarized') return;
-  const messaging = getMessaging();
-  const { sms, optOut } = getServices();
+  const messaging = await getMessaging();
+  const { sms, optOut } = await getServices();
   const call = await callOf(context, result.id);
   // A follow-up that can never be sent (WhatsApp outside the window with no template) is logged, not retried.
   const followUp = await dropIfInvalid(

@@ -1,16 +1,22 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { getInsights } from '../shared/app/insightsServices';
-import { transcribeRecordingBlob } from '../shared/summaries/transcribeRecordingBlob';
+import { getInsightsBlobs, getSpeechToText } from '../shared/app/insightsServices';
 
 // recordings/{callId}/{file} -> transcripts/{callId}.json (speech-to-text: Azure AI Speech or pocketsphinx)
 export async function transcribeRecording(blob: Buffer, context: InvocationContext): Promise<void> {
+  // Speech-to-text and transcript validation load on first use, not when the worker starts (cold start),
+  // and without the summaries' NLP models, which transcribing does not need.
+  const [{ transcribeRecordingBlob }, speech, blobs] = await Promise.all([
+    import('../shared/summaries/transcribeRecordingBlob.js'),
+    getSpeechToText(),
+    getInsightsBlobs(),
+  ]);
   const metadata = (context.triggerMetadata?.metadata ?? {}) as Record<string, string | undefined>;
   const result = await transcribeRecordingBlob(
     String(context.triggerMetadata?.callId),
     String(context.triggerMetadata?.file),
     blob,
     metadata,
-    getInsights(),
+    { speech, blobs },
   );
   context.info('recording transcribed', result);
 }

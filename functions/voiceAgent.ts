@@ -1,6 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { handleVoiceAgentRequest } from '../shared/calls/voiceAgentRoute';
 
 const MAX_BODY_BYTES = 4 * 1024;
 
@@ -10,6 +9,8 @@ export async function voiceAgent(request: HttpRequest, context: InvocationContex
   const body = request.method === 'POST' ? await request.text() : '';
   if (Buffer.byteLength(body) > MAX_BODY_BYTES) return { status: 413, jsonBody: { error: 'body too large' } };
   const client = df.getClient(context);
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { handleVoiceAgentRequest } = await import('../shared/calls/voiceAgentRoute.js');
   const result = await handleVoiceAgentRequest(
     request.method,
     request.params.callId,

@@ -1,6 +1,6 @@
 // Typed client of the emulator's control API: drives the PSTN world and waits on the timeline (with a
 // timeout, never a sleep). Usable from another process: give it the controlUrl and the CA.
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type Agent } from 'node:https';
 import type { TimelineEntry, TimelineFilter } from './timeline';
 import type { SmsRecord } from './sms/smsStore';
 import type { AdvancedMessageRecord } from './messages/messagesStore';
@@ -43,10 +43,17 @@ export class ControlApiError extends Error {
   }
 }
 
+/** A control API answer as it came: its status, and its body parsed as JSON (the text when it is not JSON). */
+export interface ControlReply {
+  status: number;
+  body: unknown;
+}
+
 export class AcsControlClient {
   constructor(
     readonly controlUrl: string,
-    private readonly tls: { ca?: string } = {},
+    /** The CA the emulator serves with; or an agent that carries it (a relay keeps its connections alive). */
+    private readonly tls: { ca?: string; agent?: Agent } = {},
   ) {}
 
   info(): Promise<Record<string, string>> {
@@ -211,15 +218,17 @@ export class AcsControlClient {
     return this.waitFor({ ...filter, kind: 'world', type }, timeoutMs);
   }
 
-  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One request, answered whatever its status (a relay passes errors on; the typed methods throw them). */
+  send(method: string, path: string, body?: unknown): Promise<ControlReply> {
     const url = new URL(this.controlUrl + path);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<ControlReply>((resolve, reject) => {
       const req = httpsRequest(
         url,
         {
           method,
           ca: this.tls.ca,
+          agent: this.tls.agent,
           headers: payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {},
         },
         (res) => {
@@ -233,8 +242,7 @@ export class AcsControlClient {
             } catch {
               parsed = text;
             }
-            if ((res.statusCode ?? 500) >= 300) reject(new ControlApiError(res.statusCode ?? 500, parsed));
-            else resolve(parsed as T);
+            resolve({ status: res.statusCode ?? 500, body: parsed });
           });
           res.on('error', reject);
         },
@@ -242,6 +250,12 @@ export class AcsControlClient {
       req.on('error', reject);
       req.end(payload);
     });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const reply = await this.send(method, path, body);
+    if (reply.status >= 300) throw new ControlApiError(reply.status, reply.body);
+    return reply.body as T;
   }
 }
 

@@ -1,10 +1,10 @@
 // The console's JSON API, one origin for the page: the emulator's control API passed through (the browser
 // need not trust the sandbox CA), the calls list joined with the app's view of each call, the flows as
 // graphs, and what a finished call left in blob storage.
-import { request as httpsRequest, Agent } from 'node:https';
+import { Agent } from 'node:https';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { callIdFor } from '../../shared/calls/callIdFor';
-import type { CallSummary } from '../acs/controlClient';
+import { AcsControlClient, type CallSummary } from '../acs/controlClient';
 import { flowsView, type FlowsView } from './flowGraph';
 
 export interface ConsoleBackends {
@@ -56,12 +56,14 @@ export const BLOB_CONTAINERS = ['recordings', 'transcripts', 'summaries', 'chat-
 
 export class ConsoleApi {
   private readonly agent: Agent;
+  private readonly emulator: AcsControlClient;
   private flows?: FlowsView;
   /** The flow of each outbound call placed from the console, by the app's call id. */
   private readonly outboundFlows = new Map<string, string>();
 
   constructor(private readonly backends: ConsoleBackends) {
     this.agent = new Agent({ ca: backends.caPem, keepAlive: true });
+    this.emulator = new AcsControlClient(backends.controlUrl, { agent: this.agent });
   }
 
   close(): void {
@@ -72,37 +74,10 @@ export class ConsoleApi {
     return CONTROL_PATHS.some(([m, pattern]) => m === method && pattern.test(path));
   }
 
-  /** Forwards one request to the control API and answers what it answered. */
-  control(method: string, path: string, body?: unknown): Promise<ApiReply> {
-    const url = new URL(this.backends.controlUrl + path);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(
-        url,
-        {
-          method,
-          agent: this.agent,
-          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              parsed = { error: { message: text } };
-            }
-            resolve({ status: res.statusCode ?? 502, body: parsed });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  /** Forwards one request to the control API and answers what it answered (a text body as a JSON error). */
+  async control(method: string, path: string, body?: unknown): Promise<ApiReply> {
+    const reply = await this.emulator.send(method, path, body);
+    return typeof reply.body === 'string' ? { status: reply.status, body: { error: { message: reply.body } } } : reply;
   }
 
   /** The flows as graphs, read again when asked (an author edits them while the sandbox runs). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RestError, type TableClient } from '@azure/data-tables';
+import { RestError } from '@azure/core-rest-pipeline'; // the class data-tables re-exports, already loaded
+import type { TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 // Toll-fraud guards for placing calls: destinations only under allowed country codes / prefixes, and

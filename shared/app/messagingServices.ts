@@ -1,71 +1,22 @@
-import { DefaultAzureCredential } from '@azure/identity';
-import type { AgentMatch } from '../messaging/converse';
-import { createAzureOpenAiChatModel } from '../messaging/azureOpenAiChatModel';
-import type { ChatModel } from '../messaging/chatModel';
-import { ConversationStore, type ConversationState } from '../messaging/conversationStore';
-import { conversationForExport } from '../messaging/conversationExport';
-import { createLocalChatModel } from '../messaging/localChatModel';
-import { MessageClaims } from '../messaging/messageClaims';
-import { createWhatsAppClient, type WhatsAppClient } from '../messaging/whatsAppClient';
-import { createTableClient } from '../storage/storageClients';
-import { Containers } from '../summaries/insightsBlobs';
-import { getInsights } from './insightsServices';
+import type { MessagingServices } from './buildMessaging';
+import { getInsightsBlobs } from './insightsServices';
 import { getServices } from './services';
 
-/** The messaging agents' stores, models and clients, built once from the validated config and flows. */
-export interface MessagingServices {
-  claims: MessageClaims;
-  conversations: ConversationStore;
-  whatsApp: WhatsAppClient;
-  agentForNumber: (number: string) => AgentMatch | undefined;
-  agentForWhatsApp: (channelId: string) => AgentMatch | undefined;
-  chatAgent: () => AgentMatch | undefined;
-  agent: (name: string) => AgentMatch | undefined;
-  modelFor: (match: AgentMatch) => ChatModel;
-  exportConversation: (state: ConversationState, reason: 'idle' | 'handoff') => Promise<void>;
-}
+export type { MessagingServices } from './buildMessaging';
 
-let messaging: MessagingServices | undefined;
+let messaging: Promise<MessagingServices> | undefined;
 
-export function getMessaging(): MessagingServices {
-  if (messaging) return messaging;
-  const { config, flows } = getServices();
-  const agents = Object.entries(flows.messaging ?? {}).map(([name, agent]) => ({ name, agent }));
-  const models = new Map<string, ChatModel>();
-  const credential = config.messaging.provider === 'azure-openai' ? new DefaultAzureCredential() : undefined;
-  messaging = {
-    claims: new MessageClaims(createTableClient(config, `${config.taskHub}MessageClaims`)),
-    conversations: new ConversationStore(
-      createTableClient(config, `${config.taskHub}Conversations`),
-      config.messaging.conversationTtlMinutes * 60_000,
-    ),
-    whatsApp: createWhatsAppClient(config),
-    agentForNumber: (number) => agents.find((a) => a.agent.numbers?.includes(number)),
-    agentForWhatsApp: (channelId) => agents.find((a) => a.agent.whatsapp?.channelId === channelId),
-    chatAgent: () => agents.find((a) => a.agent.chat),
-    agent: (name) => agents.find((a) => a.name === name),
-    modelFor: (match) => {
-      let model = models.get(match.name);
-      if (!model) {
-        model =
-          credential && config.messaging.openAiEndpoint && config.messaging.chatDeployment
-            ? createAzureOpenAiChatModel({
-                endpoint: config.messaging.openAiEndpoint,
-                deployment: config.messaging.chatDeployment,
-                apiVersion: config.messaging.openAiApiVersion,
-                credential,
-              })
-            : createLocalChatModel(match.agent);
-        models.set(match.name, model);
-      }
-      return model;
-    },
-    exportConversation: (state, reason) =>
-      getInsights().blobs.putJson(
-        Containers.transcripts,
-        `${state.conversationId}.json`,
-        conversationForExport(state, reason),
-      ),
-  };
+/**
+ * The messaging agents' stores, models and clients, built once from the validated config and flows. Their
+ * modules (the offline chat model's NLP, the WhatsApp and Azure OpenAI clients) load on first use, not when
+ * the worker imports the functions (cold start).
+ */
+export function getMessaging(): Promise<MessagingServices> {
+  messaging ??= Promise.all([getServices(), getInsightsBlobs(), import('./buildMessaging.js')])
+    .then(([services, blobs, { buildMessaging }]) => buildMessaging(services, blobs))
+    .catch((error: unknown) => {
+      messaging = undefined; // nothing half-built is kept: the next use tries again
+      throw error;
+    });
   return messaging;
 }

@@ -1,6 +1,7 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { phoneNumberOf } from '../acs/identifiers';
-import { E164, type Flow, type Prompt, type Step } from '../flows/flowSchema';
+import { E164 } from '../flows/patterns';
+import type { Flow, Prompt, Step } from '../flows/flowSchema';
 import { maskVariables } from '../flows/maskVariables';
 import type { HangUpInput, PlayInput, PlaySource } from './activityTypes';
 import { ActivityNames, CallEvents } from './names';

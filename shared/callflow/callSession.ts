@@ -1,4 +1,3 @@
-import type { Flow } from '../flows/flowSchema';
 import type { CallFlowInput } from './types';
 
 /**
@@ -17,24 +16,21 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   mediaToken?: string;
 }
 
-export interface CallSessionOptions {
-  callId: string;
-  direction: 'inbound' | 'outbound';
-  /** Inbound: the caller; outbound: the person called. */
-  callerId: string;
-  /** Inbound: the number dialled; outbound: the number calling out. */
-  dialled: string;
-  flowName: string;
-  flow: Flow;
-  /** Default: the flow's start (routing may pick hours.closed). */
-  startStep?: string;
-  variables?: Record<string, string>;
-  /** Inbound: known from IncomingCall. */
-  serverCallId?: string;
-  ringTimeoutSeconds?: number;
-  /** Inbound: derived from IncomingCall (calls/mediaToken.ts). */
-  mediaToken?: string;
-}
+/** What a session is built from: everything but what the call learns later (its connection, its progress). */
+export type CallSessionOptions = Pick<
+  CallSession,
+  | 'callId'
+  | 'direction'
+  | 'callerId'
+  | 'dialled'
+  | 'flowName'
+  | 'flow'
+  | 'startStep'
+  | 'variables'
+  | 'serverCallId'
+  | 'ringTimeoutSeconds'
+  | 'mediaToken'
+>;
 
 /** The one way to build a call's session (incoming calls, placed calls and campaigns). */
 export function createCallSession(options: CallSessionOptions): CallSession {

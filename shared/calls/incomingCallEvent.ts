@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { E164 } from '../flows/flowSchema';
+import { E164 } from '../flows/patterns';
 import { addressOf } from '../acs/identifiers';
 
 const identifier = z

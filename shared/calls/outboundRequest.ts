@@ -4,6 +4,15 @@ import { E164, type Flow } from '../flows/flowSchema';
 /** An E.164 phone number in a request body. */
 export const phoneNumber = z.string().regex(E164, 'must be an E.164 number like +14255550123');
 
+/** POST /api/calls */
+export const placeCallBody = z.strictObject({
+  to: phoneNumber,
+  from: phoneNumber.optional(),
+  flow: z.string().min(1),
+  variables: z.record(z.string(), z.string()).optional(),
+  ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
+});
+
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 413; error: string };
 
 /** Request bodies the app accepts by default: a call's request is small; storage refuses big orchestration inputs. */

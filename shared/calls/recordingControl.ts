@@ -1,6 +1,14 @@
 import type { CallAutomationClient } from '@azure/communication-call-automation';
 import { RestError } from '@azure/core-rest-pipeline';
+import { z } from 'zod';
 import { NotFoundError, RemoteServiceError, ValidationError } from '../errors';
+
+/** POST /api/recordings */
+export const startRecordingBody = z.strictObject({
+  serverCallId: z.string().min(1),
+  format: z.enum(['wav', 'mp3']).optional(),
+  channel: z.enum(['mixed', 'unmixed']).optional(),
+});
 
 export type RecordingAction = 'pause' | 'resume' | 'stop' | 'state';
 

@@ -4,9 +4,9 @@ import { z } from 'zod';
 // are checked by validateFlows, which names file, flow, step and field; this module stays free of
 // refinements so that z.toJSONSchema renders all of it for editors.
 
-export const E164 = /^\+[1-9]\d{1,14}$/;
-export const ACS_USER = /^8:[a-z]+:\S+$/;
-export const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+import { E164, NAME } from './patterns';
+
+export { ACS_USER, E164, NAME } from './patterns';
 
 export const e164 = z.string().regex(E164, 'must be an E.164 phone number: "+", country code, up to 15 digits');
 const stepRef = z.string().regex(NAME, 'must name a step (letters, digits, _ or -, starting with a letter)');

@@ -1,5 +1,7 @@
 import type { SmsClient } from '@azure/communication-sms';
+import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { phoneNumber } from '../calls/outboundRequest';
 import { conversationKey, type ConversationStore } from './conversationStore';
 import type { AgentMatch } from './converse';
 import { fitSms } from './fitReply';
@@ -11,6 +13,14 @@ import type { WhatsAppClient } from './whatsAppClient';
 // outside it, since WhatsApp refuses free text there. Opted-out customers get nothing.
 
 const WINDOW_MS = 24 * 3600_000;
+
+/** POST /api/messages */
+export const sendMessageBody = z.strictObject({
+  agent: z.string().min(1),
+  channel: z.enum(['sms', 'whatsapp']),
+  to: phoneNumber,
+  text: z.string().min(1).max(1000),
+});
 
 export interface BusinessMessage {
   agent: AgentMatch;

@@ -1,82 +1,24 @@
 // The console server's API as the page uses it (sandbox/console/consoleServer.ts): one origin, JSON.
 
-export interface TimelineEntry {
-  seq: number;
-  time: string;
-  kind: string;
-  type?: string;
-  callConnectionId?: string;
-  serverCallId?: string;
-  method?: string;
-  path?: string;
-  operation?: string;
-  status?: number;
-  error?: string;
-  attempt?: number;
-  data?: unknown;
-  /** Added by the page: the orchestration's step changes (from the app's call status). */
+// The shapes come from the server's own modules (type-only: nothing of them reaches the bundle).
+import type { TimelineEntry as EmulatorTimelineEntry, TimelineKind } from '../../acs/timeline';
+import type { AdvancedMessageRecord } from '../../acs/messages/messagesStore';
+export type { SmsRecord } from '../../acs/sms/smsStore';
+export type { ConsoleCall } from '../consoleApi';
+export type { FlowGraph, FlowProblem, FlowsView } from '../flowGraph';
+import type { SmsRecord } from '../../acs/sms/smsStore';
+import type { ConsoleCall } from '../consoleApi';
+import type { FlowsView } from '../flowGraph';
+
+/** The emulator's entries, and the page's own `step` entries: the orchestration's step changes. */
+export interface TimelineEntry extends Omit<EmulatorTimelineEntry, 'kind'> {
+  kind: TimelineKind | 'step';
+  /** Added by the page on its step entries (from the app's call status). */
   callId?: string;
 }
 
-export interface AppCallStatus {
-  state: string;
-  outcome?: string;
-  reason?: string;
-  currentStep?: string;
-  history: string[];
-}
-
-export interface ConsoleCall {
-  serverCallId: string;
-  callConnectionId?: string;
-  callId: string;
-  direction: 'inbound' | 'outbound';
-  state: string;
-  caller: { rawId: string };
-  callee: { rawId: string };
-  connectedTo?: { rawId: string };
-  createdAt: string;
-  endedAt?: string;
-  flow?: string;
-  app?: AppCallStatus;
-}
-
-export interface FlowGraph {
-  name: string;
-  file: string;
-  numbers: string[];
-  start: string;
-  nodes: { id: string; kind: string; label: string }[];
-  edges: { from: string; to: string; field: string; label: string }[];
-}
-
-export interface FlowProblem {
-  file?: string;
-  flow?: string;
-  step?: string;
-  field?: string;
-  message: string;
-}
-
-export type FlowsView = { ok: true; flows: FlowGraph[] } | { ok: false; problems: FlowProblem[] };
-
-export interface SmsRecord {
-  messageId: string;
-  direction: 'outbound' | 'inbound';
-  from: string;
-  to: string;
-  message: string;
-  time: string;
-}
-
-export interface WhatsAppRecord {
-  messageId: string;
-  direction: 'inbound' | 'outbound';
-  user: string;
-  content?: string;
-  status: string;
-  time: string;
-}
+/** A WhatsApp message as the emulator's Advanced Messaging records it. */
+export type WhatsAppRecord = AdvancedMessageRecord;
 
 export interface ChatLine {
   id: string;

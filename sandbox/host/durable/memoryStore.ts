@@ -1,5 +1,12 @@
 import type { HistoryEvent } from './historyEvent';
-import { bySeq, InstanceExistsError, type DurableStore, type InstanceRecord, type StoredMessage } from './store';
+import {
+  bySeq,
+  historyKey,
+  InstanceExistsError,
+  type DurableStore,
+  type InstanceRecord,
+  type StoredMessage,
+} from './store';
 
 // The Durable store in memory, for tests that drive orchestrators through the engine without Azurite.
 // Everything is kept as JSON text, as Table storage keeps it, so what comes back is a copy that went
@@ -7,13 +14,10 @@ import { bySeq, InstanceExistsError, type DurableStore, type InstanceRecord, typ
 
 interface Partition {
   state?: string;
-  /** History rows by "<gen>-<episode>" key, padded so that string order is episode order. */
+  /** History rows by historyKey. */
   history: Map<string, string>;
   messages: Map<string, string>;
 }
-
-const historyKey = (gen: number, episode: number) =>
-  `${String(gen).padStart(6, '0')}-${String(episode).padStart(8, '0')}`;
 
 export class MemoryDurableStore implements DurableStore {
   private readonly partitions = new Map<string, Partition>();

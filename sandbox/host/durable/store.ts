@@ -66,6 +66,10 @@ export interface DurableStore {
   purge(instanceId: string): Promise<number>;
 }
 
+/** A history row's key: generation then episode, padded so that string order is episode order. */
+export const historyKey = (gen: number, episode: number): string =>
+  `${String(gen).padStart(6, '0')}-${String(episode).padStart(8, '0')}`;
+
 /** Orders messages by seq (start and terminate messages begin with "0", so they sort first). */
 export const bySeq = (a: StoredMessage, b: StoredMessage): number => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0);
 

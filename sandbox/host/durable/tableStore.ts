@@ -3,6 +3,7 @@ import type { HistoryEvent } from './historyEvent';
 import {
   bySeq,
   encodeKey,
+  historyKey,
   InstanceExistsError,
   type DurableStore,
   type InstanceRecord,
@@ -38,8 +39,7 @@ function unpack(entity: Record<string, unknown>, field: string): string | undefi
   return text;
 }
 
-const historyKey = (gen: number, episode: number) =>
-  `h-${String(gen).padStart(6, '0')}-${String(episode).padStart(8, '0')}`;
+const historyRow = (gen: number, episode: number) => `h-${historyKey(gen, episode)}`;
 
 export class TableDurableStore implements DurableStore {
   private readonly table: TableClient;
@@ -135,7 +135,7 @@ export class TableDurableStore implements DurableStore {
     createState = false,
   ): Promise<void> {
     const pk = encodeKey(record.instanceId);
-    const history: TableEntity = { partitionKey: pk, rowKey: historyKey(record.generation, record.episode) };
+    const history: TableEntity = { partitionKey: pk, rowKey: historyRow(record.generation, record.episode) };
     pack(history, 'events', JSON.stringify(events));
     const actions: TransactionAction[] = [['upsert', history, 'Replace']];
     if (consumedMessageId !== undefined)

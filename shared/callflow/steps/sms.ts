@@ -1,5 +1,6 @@
 import { phoneNumberOf } from '../../acs/identifiers';
-import { E164, type SmsStep } from '../../flows/flowSchema';
+import { E164 } from '../../flows/patterns';
+import type { SmsStep } from '../../flows/flowSchema';
 import type { SendSmsInput } from '../activityTypes';
 import type { CallFlowRun, Flowing } from '../callFlowRun';
 import { ActivityNames } from '../names';

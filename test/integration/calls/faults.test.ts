@@ -11,41 +11,32 @@ const MAIN_LINE = '+18005550100';
 const SHORT_LINE = '+18005550600';
 const CALLS = 4;
 
-/** A menu whose silence timeout (ACS's longest, 300 s: 30 s at the suite's 10x time) outlasts a host restart. */
+/** A line whose menu sends a caller who presses 1 to billing. */
+const menuLine = (number: string, retries: number, timeoutSeconds: number) => ({
+  numbers: [number],
+  start: 'menu',
+  steps: {
+    menu: {
+      ask: 'For billing press 1.',
+      choices: [{ label: 'billing', dtmf: '1', next: 'billing' }],
+      retries,
+      timeoutSeconds,
+      onFail: 'bye',
+    },
+    billing: { transfer: '+18005550111', fallback: 'bye' },
+    bye: { say: 'Goodbye.', hangup: true },
+  },
+});
+
+/**
+ * The main line's silence timeout (ACS's longest, 300 s: 30 s at the suite's 10x time) outlasts a host restart.
+ * The short line's gives the caller 3 s to answer the second ask; the app gives up on a lost answer 30 s + 12 s
+ * after asking. (YAML reads JSON.)
+ */
 function faultFlows(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-faults-'));
-  writeFileSync(
-    join(dir, 'faults.yaml'),
-    `flows:
-  mainLine:
-    numbers: ["${MAIN_LINE}"]
-    start: menu
-    steps:
-      menu:
-        ask: "For billing press 1."
-        choices:
-          - { label: billing, dtmf: "1", next: billing }
-        retries: 0
-        timeoutSeconds: 300
-        onFail: bye
-      billing: { transfer: "+18005550111", fallback: bye }
-      bye: { say: "Goodbye.", hangup: true }
-  shortLine:
-    numbers: ["${SHORT_LINE}"]
-    start: menu
-    steps:
-      menu:
-        ask: "For billing press 1."
-        choices:
-          - { label: billing, dtmf: "1", next: billing }
-        retries: 1
-        # 3 s at 10x for the caller to answer the second ask; the app gives up on a lost answer 30 s + 12 s later.
-        timeoutSeconds: 30
-        onFail: bye
-      billing: { transfer: "+18005550111", fallback: bye }
-      bye: { say: "Goodbye.", hangup: true }
-`,
-  );
+  const flows = { mainLine: menuLine(MAIN_LINE, 0, 300), shortLine: menuLine(SHORT_LINE, 1, 30) };
+  writeFileSync(join(dir, 'faults.yaml'), JSON.stringify({ flows }));
   return dir;
 }
 

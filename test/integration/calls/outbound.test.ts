@@ -114,6 +114,16 @@ describe('outbound calls', () => {
   it('lets server-side logic start, pause, resume and stop a call recording by serverCallId', async () => {
     const call = await sb.acs.control.placeCall({ from: '+14255550123', to: '+18005550100' });
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
+    const startAs = async (authorization?: string) =>
+      fetch(`${sb.host.url}/api/recordings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ serverCallId: call.serverCallId }),
+      });
+    assert.equal((await startAs()).status, 401, 'no token, no recording');
+    const reader = await sb.entra.token({ roles: ['Calls.Read'], caller: 'reader' });
+    assert.equal((await startAs(`Bearer ${reader}`)).status, 403, 'reading calls is not recording them');
+    assert.equal((await sb.acs.control.timeline({ kind: 'request', operation: 'startRecording' })).length, 0);
     const started = await post('/api/recordings', { serverCallId: call.serverCallId });
     assert.equal(started.status, 201);
     const { recordingId, state } = (await started.json()) as { recordingId: string; state: string };
@@ -122,7 +132,7 @@ describe('outbound calls', () => {
       ((await (await post(`/api/recordings/${recordingId}/pause`, {})).json()) as { recordingId: string }).recordingId,
       recordingId,
     );
-    const paused = (await (await fetch(`${sb.host.url}/api/recordings/${recordingId}`)).json()) as { state: string };
+    const paused = (await (await sb.api(`/api/recordings/${recordingId}`)).json()) as { state: string };
     assert.equal(paused.state, 'inactive');
     assert.equal((await post(`/api/recordings/${recordingId}/resume`, {})).status, 200);
     assert.equal((await post(`/api/recordings/${recordingId}/stop`, {})).status, 200);

@@ -62,7 +62,8 @@ export function compiledTemplate(root: string): { template?: ArmTemplate; skip?:
     return { template: JSON.parse(readFileSync(built, 'utf8')) as ArmTemplate };
   const bicep = bicepPath(root);
   if (!existsSync(bicep)) {
-    if (process.env.CI) throw new Error(`The Bicep CLI is missing at ${bicep}: CI runs npm run infra:check first.`);
+    if (process.env.CI || process.env.SWITCHBOARD_CI)
+      throw new Error(`The Bicep CLI is missing at ${bicep}: CI runs npm run infra:check first.`);
     return {
       skip: 'the Bicep CLI is not restored here: run npm run infra:check (dotnet restore from NuGet) to check infra/',
     };

@@ -14,6 +14,7 @@ const FOLDERS = ['functions', 'shared', 'bridge', 'sandbox', 'test', 'bench', 's
 const LEAVES = [
   'shared/errors.ts',
   'shared/flows/flowSchema.ts',
+  'shared/flows/patterns.ts',
   'shared/flows/maskVariables.ts',
   'shared/calls/callIdFor.ts',
   'shared/messaging/smsKeyword.ts',
