@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from './acs';
 import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
 import { startAzurite, type AzuriteInstance } from './azurite';
-import { azuriteTls } from './azuriteTls';
+import { azuriteTls } from './certificates';
 import { startLocalEntraIssuer, type LocalEntraIssuer } from './entraIssuer';
 import { freePort } from './freePort';
 import { repoRoot, startHostProcess, type HostProcess } from './hostProcess';
@@ -99,9 +99,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     closers.push(() => host.stop());
 
     await subscribeAppToAcs(world.hostUrl, acs);
+    // Node reads NODE_EXTRA_CA_CERTS only at start: a process started with the sandbox CA there (the test runner)
+    // trusts Azurite already; any other (npm start, benchmarks) is given the CA.
+    const trusted = process.env.NODE_EXTRA_CA_CERTS === acs.caCertPath;
     const storageEvents = startStorageEvents({
       connectionString: azurite.connectionString,
-      caPem: readFileSync(acs.caCertPath, 'utf8'),
+      ...(trusted ? {} : { caPem: readFileSync(acs.caCertPath, 'utf8') }),
     });
     closers.push(() => Promise.resolve(storageEvents.close()));
     await subscribeAppToStorage(world.hostUrl, storageEvents);

@@ -41,7 +41,8 @@ const BLOB_CREATED = 'Microsoft.Storage.BlobCreated';
 export function startStorageEvents(options: StorageEventsOptions): StorageEvents {
   if (options.caPem) {
     // The Storage SDK takes no CA option: trust the sandbox CA on the default agent of this process only. The
-    // SDK's HTTP client uses that agent only for requests without keep-alive (it makes its own agents otherwise).
+    // SDK's HTTP client uses that agent only for requests without keep-alive (it makes its own agents otherwise),
+    // so this costs a TLS handshake per poll.
     (globalAgent as Agent & { options: { ca?: string[] } }).options.ca = [...rootCertificates, options.caPem];
   }
   const service = BlobServiceClient.fromConnectionString(
