@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RETRYABLE_MARKER } from '../../../shared/callflow/activityTypes';
-import { callFlowOrchestrator } from '../../../shared/callflow/callFlowRun';
+import { createCallSession } from '../../../shared/callflow/callSession';
 import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
 import type { CallFlowInput, CallFlowOutput } from '../../../shared/callflow/types';
 import type { FlowSet } from '../../../shared/flows/flowSchema';
 import { loadFlows } from '../../../shared/flows/loadFlows';
 import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
-import { type ActivityCall, type HistoryEvent, ReplayDriver, replay, type WorldTools } from './replayDriver';
+import { type ActivityCall, type HistoryEvent, replayCallFlow, runCallFlow, type WorldTools } from './callFlowWorld';
 
 const contoso: FlowSet = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows', 'contoso.yaml'));
 
@@ -176,11 +176,35 @@ function acs(script: Script) {
   };
 }
 
+/** A call's session as the incoming-call handler builds it; the connection arrives with CallConnected. */
+function sessionOf(input: CallFlowInput) {
+  return createCallSession({
+    callId: 'call-1',
+    direction: 'inbound',
+    callerId: input.callerId,
+    dialled: input.dialled,
+    flowName: input.flowName,
+    flow: input.flow,
+    startStep: input.startStep,
+    variables: input.variables,
+    serverCallId: input.serverCallId,
+  });
+}
+
+const connected = (input: CallFlowInput) => ({
+  name: CallEvents.callConnected,
+  data: { callConnectionId: input.callConnectionId, serverCallId: input.serverCallId },
+});
+
+/** Runs the whole call orchestration (connect phase, flow, release) through the local host's Durable engine. */
 async function runCall(input: CallFlowInput, script: Script, start?: Date) {
-  const driver = new ReplayDriver(callFlowOrchestrator, input, acs(script), start);
-  const output = (await driver.run()) as CallFlowOutput;
-  assert.equal(driver.openTimers(), 0, 'every durable timer fired or was cancelled');
-  return { driver, output, names: driver.calls.map((c) => c.name), calls: driver.calls };
+  const run = await runCallFlow(sessionOf(input), acs(script), { start, events: [connected(input)] });
+  assert.equal(run.openTimers, 0, 'every durable timer fired or was cancelled');
+  // A flow that caps its calls in progress gives its place back when the call ends, as the last step.
+  const capped = input.flow.overflow?.maxActiveCalls !== undefined;
+  assert.equal(run.calls.at(-1)?.name === ActivityNames.releaseCall, capped, 'released exactly when capped');
+  const calls = capped ? run.calls.slice(0, -1) : run.calls;
+  return { run, output: run.output as CallFlowOutput, names: calls.map((c) => c.name), calls };
 }
 
 const textOf = (call: ActivityCall) =>
@@ -188,16 +212,34 @@ const textOf = (call: ActivityCall) =>
     (s: { text?: string; ssml?: string; url?: string }) => s.text ?? s.ssml ?? s.url,
   );
 
+/** The connect phase as history: the race for CallConnected (its timeout timer is task 0), then CallConnected. */
+function connectedHistory(at: string): HistoryEvent[] {
+  const input = callInput('mainLine');
+  const session = JSON.stringify(sessionOf(input));
+  return [
+    { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: at },
+    { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: at, Name: 'callFlow', Input: session, Version: '' },
+    { EventType: 10, EventId: 0, IsPlayed: false, Timestamp: at, FireAt: '2026-11-18T15:01:00.000Z' },
+    { EventType: 13, EventId: -1, IsPlayed: false, Timestamp: at },
+    { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: at },
+    {
+      EventType: 15,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: at,
+      Name: 'CallConnected',
+      Input: JSON.stringify(connected(input).data),
+    },
+  ];
+}
+
 describe('the call-flow orchestration', () => {
   it('schedules the first prompt raced against its outcome events and a hang-up (prepared history)', async () => {
-    const now = '2026-11-18T15:00:00.000Z';
-    const history: HistoryEvent[] = [
-      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: now },
-      { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: now, Name: 'callFlow', Input: '{}', Version: '' },
-    ];
-    const state = await replay(callFlowOrchestrator, history, callInput('mainLine'));
+    const history = connectedHistory('2026-11-18T15:00:00.000Z');
+    const state = await replayCallFlow(history, sessionOf(callInput('mainLine')));
     assert.equal(state.isDone, false);
-    const [whenAny] = state.actions[0];
+    const [connect, whenAny] = state.actions[0];
+    assert.equal(connect.actionType, 11, 'first, the race for CallConnected');
     assert.equal(whenAny.actionType, 11);
     const [play, ...waits] = whenAny.compoundActions ?? [];
     assert.equal(play.functionName, 'ca.play');
@@ -224,15 +266,14 @@ describe('the call-flow orchestration', () => {
     const t0 = '2026-11-18T15:00:00.000Z';
     const t1 = '2026-11-18T15:00:01.000Z';
     const history: HistoryEvent[] = [
-      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: t0 },
-      { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: t0, Name: 'callFlow', Input: '{}', Version: '' },
-      { EventType: 4, EventId: 0, IsPlayed: false, Timestamp: t0, Name: 'ca.play' },
+      ...connectedHistory(t0),
+      { EventType: 4, EventId: 1, IsPlayed: false, Timestamp: t0, Name: 'ca.play' },
       { EventType: 13, EventId: -1, IsPlayed: false, Timestamp: t0 },
       { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: t1 },
-      { EventType: 5, EventId: -1, IsPlayed: false, Timestamp: t1, TaskScheduledId: 0, Result: 'null' },
+      { EventType: 5, EventId: -1, IsPlayed: false, Timestamp: t1, TaskScheduledId: 1, Result: 'null' },
     ];
-    const state = await replay(callFlowOrchestrator, history, callInput('mainLine'));
-    const second = state.actions[0][1];
+    const state = await replayCallFlow(history, sessionOf(callInput('mainLine')));
+    const second = state.actions[0][2];
     const timer = (second.compoundActions ?? []).find((a) => a.actionType === 5);
     assert.ok(timer, 'a durable timer is part of the race');
     assert.equal(
@@ -243,7 +284,7 @@ describe('the call-flow orchestration', () => {
   });
 
   it('routes key 1 to billing, collects the account number and transfers with an announcement', async () => {
-    const { output, names, calls, driver } = await runCall(callInput('mainLine'), {
+    const { output, names, calls, run } = await runCall(callInput('mainLine'), {
       turns: [{ press: '1' }, { press: '12345678#' }],
     });
     assert.deepEqual(output, {
@@ -268,7 +309,7 @@ describe('the call-flow orchestration', () => {
       target: '+18005550111',
       sourceCallerId: '+18005550100',
     });
-    const statuses = JSON.stringify(driver.customStatuses);
+    const statuses = JSON.stringify(run.customStatuses);
     assert.ok(!statuses.includes('12345678'), 'custom status never shows the digits');
   });
 
@@ -446,14 +487,14 @@ describe('the call-flow orchestration', () => {
   });
 
   it('retries a request ACS calls retryable after a durable backoff, with the same operation context', async () => {
-    const { output, calls, driver } = await runCall(callInput('mainLine'), {
+    const { output, calls, run } = await runCall(callInput('mainLine'), {
       unavailable: { [ActivityNames.play]: 2 },
       turns: ['hangup'],
     });
     const plays = calls.filter((c) => c.name === ActivityNames.play);
     assert.equal(plays.length, 3);
     assert.deepEqual(new Set(plays.map((p) => p.input.operationContext)), new Set(['welcome:1']));
-    assert.equal(driver.history.filter((e) => e.EventType === 11).length, 2, 'two backoff timers fired');
+    assert.equal(run.history.filter((e) => e.EventType === 11).length, 2, 'two backoff timers fired');
     assert.equal(output.lastStep, 'menu');
   });
 
@@ -539,10 +580,10 @@ describe('the call-flow orchestration', () => {
   });
 
   it('outbound reminder: nobody answers the prompt, the recognizer never reports, the durable timer ends each attempt', async () => {
-    const { output, driver } = await runCall(callInput('appointmentReminder'), { turns: ['nothing', 'nothing'] });
+    const { output, run } = await runCall(callInput('appointmentReminder'), { turns: ['nothing', 'nothing'] });
     assert.equal(output.lastStep, 'noAnswer');
     assert.ok(
-      driver.history.some((e) => e.EventType === 11),
+      run.history.some((e) => e.EventType === 11),
       'a TimerFired event drove the retry',
     );
   });
@@ -557,13 +598,13 @@ describe('the call-flow orchestration', () => {
   });
 
   it('replays its finished history to the same decisions and output (determinism)', async () => {
-    const { driver, output } = await runCall(callInput('mainLine'), {
+    const { run, output } = await runCall(callInput('mainLine'), {
       turns: ['silence', { press: '1' }, { press: '12345678' }],
     });
-    const again = await replay(callFlowOrchestrator, driver.history, callInput('mainLine'));
+    const again = await replayCallFlow(run.history, sessionOf(callInput('mainLine')));
     assert.equal(again.isDone, true);
     assert.deepEqual(again.output, output);
-    assert.deepEqual(JSON.parse(JSON.stringify(again.actions)), JSON.parse(JSON.stringify(driver.state?.actions)));
+    assert.deepEqual(JSON.parse(JSON.stringify(again.actions)), JSON.parse(JSON.stringify(run.state.actions)));
   });
 
   it('stops a flow that loops forever at its step limit', async () => {
