@@ -5,7 +5,7 @@ import { EpisodeRunner } from './episodes';
 import { InFlight } from './inFlight';
 import { isTerminal } from './instance';
 import { Mailbox } from './mailbox';
-import type { DurableStore, InstanceRecord, RuntimeStatus } from './store';
+import type { DurableStore, InstanceRecord } from './store';
 import { Workers } from './workers';
 
 // Runs Durable Functions orchestrations for the local host. The parts, by job: client.ts (start, raise,
@@ -33,8 +33,6 @@ export class DurableEngine {
   private readonly inFlight = new InFlight();
   private readonly mailbox: Mailbox;
   private readonly workers: Workers;
-  /** Called after every committed episode; tests and benchmarks observe progress through it. */
-  onEpisode?: (instanceId: string, status: RuntimeStatus) => void;
 
   constructor(options: EngineOptions) {
     const { store, invoker, log } = options;
@@ -45,7 +43,6 @@ export class DurableEngine {
     const episodes = new EpisodeRunner(store, invoker, clock, {
       start: (instance, effects) => this.workers.start(instance, effects),
       finished: (record) => this.finished(record),
-      committed: (instanceId, status) => this.onEpisode?.(instanceId, status),
       log,
     });
     const mailbox = (this.mailbox = new Mailbox(store, episodes, inFlight, log));
