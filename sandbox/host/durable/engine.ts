@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { noPriority, type WorkPriority } from '../foregroundFirst';
 import type { Invoker } from '../invoker';
 import { systemClock, type DurableClock } from './clock';
 import { EpisodeRunner } from './episodes';
@@ -34,6 +35,8 @@ export interface EngineOptions {
   maxConcurrentActivities?: number;
   /** The system clock unless a test brings a virtual one. */
   clock?: DurableClock;
+  /** What background work (episodes for delivered messages, activities) yields to; nothing by default. */
+  priority?: WorkPriority;
 }
 
 export class DurableEngine {
@@ -57,7 +60,8 @@ export class DurableEngine {
       committed: (instanceId, status) => this.onEpisode?.(instanceId, status),
       log: options.log,
     }));
-    this.mailbox = new Mailbox(this.store, episodes, this.inFlight, options.log);
+    const priority = options.priority ?? noPriority;
+    this.mailbox = new Mailbox(this.store, episodes, this.inFlight, options.log, priority);
     this.workers = new Workers({
       store: this.store,
       invoker: this.invoker,
@@ -66,6 +70,7 @@ export class DurableEngine {
       inFlight: this.inFlight,
       log: options.log,
       maxConcurrentActivities: options.maxConcurrentActivities ?? 50,
+      priority,
       startChild: (name, instanceId, inputJson, parent) => this.startNew(name, instanceId, inputJson, parent),
     });
   }
