@@ -283,6 +283,15 @@ export const flowHeader = z.strictObject({
     .strictObject({ locale: z.string().min(2).describe('BCP-47 locale of the callers, e.g. en-US') })
     .optional()
     .describe('live transcription of the whole call, streamed to the media bridge (which writes transcripts/)'),
+  followUp: z
+    .strictObject({
+      agent: z.string().min(1).describe('the messaging agent (in a `messaging` section) that sends it'),
+      channel: z.enum(['sms', 'whatsapp']),
+    })
+    .optional()
+    .describe(
+      "after the call's summary, send the caller its resolution (SMS, or WhatsApp as the agent's template outside the 24-hour window)",
+    ),
   start: stepRef,
   onError: stepRef.optional().describe('step for failed Call Automation requests when a step has no onError'),
   maxSteps: z.number().int().min(1).max(1000).optional().describe('loop guard; default 200'),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ValidationError } from '../errors';
 import type { FlowSet } from './flowSchema';
 import { checkAcrossFlows, parseFlowFile } from './parseFlowFile';
-import { checkMessagingAcrossFlows, describeProblem } from '../messaging/validateMessagingSection';
+import { checkFollowUps, checkMessagingAcrossFlows, describeProblem } from '../messaging/validateMessagingSection';
 
 const FLOW_FILE = /\.(ya?ml|json)$/i;
 
@@ -56,7 +56,7 @@ export function loadFlows(path: string): FlowSet {
     }
   }
   if (problems.length === 0) {
-    for (const p of checkAcrossFlows(merged))
+    for (const p of [...checkAcrossFlows(merged), ...checkFollowUps(merged)])
       problems.push(`${merged.sources[p.flow]}: flow "${p.flow}", field "${p.field}": ${p.message}`);
     for (const p of checkMessagingAcrossFlows(merged))
       problems.push(describeProblem(merged.messagingSources?.[p.agent ?? ''] ?? path, p));

@@ -3,7 +3,8 @@ import type { MessagingAgent } from '../flows/flowSchema';
 // What an agent says without its model, in the definition's language: when the model is down, refuses,
 // or a tool has acted. Short enough for one SMS segment each.
 
-export type ReplyKey = 'apology' | 'refusal' | 'handoff' | 'callBack' | 'callBackFailed' | 'fallback' | 'mediaReceived';
+export type ReplyKey =
+  'apology' | 'refusal' | 'handoff' | 'callBack' | 'callBackFailed' | 'fallback' | 'mediaReceived' | 'followUp';
 
 const REPLIES: Record<NonNullable<MessagingAgent['language']>, Record<ReplyKey, string>> = {
   en: {
@@ -14,6 +15,7 @@ const REPLIES: Record<NonNullable<MessagingAgent['language']>, Record<ReplyKey, 
     callBackFailed: 'Sorry, I could not arrange a call back. Please call us instead.',
     fallback: 'I can help with: {topics}. Or ask for a person at any time.',
     mediaReceived: 'Thanks, we received your file.',
+    followUp: 'About your call with us: {resolution}',
   },
   es: {
     apology: 'Lo sentimos, no podemos responder ahora. Inténtelo de nuevo en unos minutos o llámenos.',
@@ -23,6 +25,7 @@ const REPLIES: Record<NonNullable<MessagingAgent['language']>, Record<ReplyKey, 
     callBackFailed: 'Lo siento, no pude organizar la llamada. Por favor, llámenos.',
     fallback: 'Puedo ayudarle con: {topics}. O pida hablar con una persona.',
     mediaReceived: 'Gracias, hemos recibido su archivo.',
+    followUp: 'Sobre su llamada: {resolution}',
   },
   fr: {
     apology: 'Désolé, nous ne pouvons pas répondre pour le moment. Réessayez dans quelques minutes ou appelez-nous.',
@@ -32,11 +35,12 @@ const REPLIES: Record<NonNullable<MessagingAgent['language']>, Record<ReplyKey, 
     callBackFailed: "Désolé, je n'ai pas pu organiser le rappel. Merci de nous appeler.",
     fallback: 'Je peux vous aider pour : {topics}. Ou demandez à parler à une personne.',
     mediaReceived: 'Merci, nous avons bien reçu votre fichier.',
+    followUp: 'À propos de votre appel : {resolution}',
   },
 };
 
-export function fixedReply(agent: MessagingAgent, key: ReplyKey): string {
+export function fixedReply(agent: MessagingAgent, key: ReplyKey, values: { resolution?: string } = {}): string {
   const text = REPLIES[agent.language ?? 'en'][key];
   const topics = (agent.faq ?? []).map((f) => f.question.replace(/[?.!]+$/, '').toLowerCase()).slice(0, 4);
-  return text.replace('{topics}', topics.join('; ') || '-');
+  return text.replace('{topics}', topics.join('; ') || '-').replace('{resolution}', values.resolution ?? '');
 }

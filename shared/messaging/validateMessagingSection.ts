@@ -84,6 +84,22 @@ export function checkMessagingAcrossFlows(set: FlowSet): MessagingProblem[] {
   return problems;
 }
 
+/** Each flow's `followUp` names an agent that exists and answers on that channel. */
+export function checkFollowUps(set: FlowSet): { flow: string; field: string; message: string }[] {
+  return Object.entries(set.flows).flatMap(([flow, definition]) => {
+    const followUp = definition.followUp;
+    if (!followUp) return [];
+    const agent = set.messaging?.[followUp.agent];
+    const problem = (message: string) => [{ flow, field: 'followUp.agent', message }];
+    if (!agent) return problem(`refers to messaging agent "${followUp.agent}", which does not exist`);
+    if (followUp.channel === 'sms' && !agent.numbers?.length)
+      return problem(`messaging agent "${followUp.agent}" has no numbers to send SMS from`);
+    if (followUp.channel === 'whatsapp' && !agent.whatsapp)
+      return problem(`messaging agent "${followUp.agent}" has no whatsapp channel`);
+    return [];
+  });
+}
+
 export function describeProblem(file: string, p: MessagingProblem): string {
   const parts = [
     p.agent !== undefined ? `messaging agent "${p.agent}"` : undefined,

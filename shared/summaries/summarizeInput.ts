@@ -4,7 +4,8 @@ import { conversationFromChatExport } from '../insights/conversationFromChatExpo
 import { isDeadLetterError } from '../insights/deadLetterError';
 import { Containers, type InsightsBlobs } from './insightsBlobs';
 
-export type SummarizeOutcome = { outcome: 'summarized'; id: string } | { outcome: 'dead-lettered'; reason: string };
+export type SummarizeOutcome =
+  { outcome: 'summarized'; id: string; resolution: string } | { outcome: 'dead-lettered'; reason: string };
 
 /**
  * One input of the pipeline (a transcript or a chat export) to `summaries/{id}.json` + `.md`. Input that
@@ -26,7 +27,7 @@ export async function summarizeInput(
         : content;
     const { summary, markdown } = await summarizeConversation(input, deps.provider, { sourceName: source });
     await deps.blobs.putSummary(summary, markdown, source);
-    return { outcome: 'summarized', id: summary.id };
+    return { outcome: 'summarized', id: summary.id, resolution: summary.summary.resolution };
   } catch (error) {
     if (!isDeadLetterError(error)) throw error;
     await deps.blobs.deadLetter(source, error.reason, error.message);

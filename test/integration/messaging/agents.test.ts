@@ -1,9 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import createMessagesClient from '@azure-rest/communication-messages';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { waitFor } from '../../support/waitFor';
+import { fixture } from '../../support/paths';
+import { callIdFor } from '../../../shared/calls/callIdFor';
 
 // The messaging agent with the local (offline) provider, driven as customers would: texts and WhatsApp
 // messages into the ACS emulator, replies read back from what the emulator sent.
@@ -160,6 +163,37 @@ describe('the messaging agent over SMS and WhatsApp (local provider)', () => {
     assert.match(((await abroad.json()) as { error: string }).error, /OUTBOUND_ALLOWED_PREFIXES/);
     assert.deepEqual(await smsTo('+14255550410'), [], 'nothing was sent');
     assert.deepEqual(await smsTo('+493012345678'), [], 'nothing was sent abroad');
+  });
+
+  it("texts a caller their call summary's resolution when the call's flow asks for a follow-up", async () => {
+    const caller = '+14255550411';
+    const call = await sb.acs.control.placeCall({ from: caller, to: '+18005550801' });
+    const callId = callIdFor(call.serverCallId);
+    await waitFor(
+      async () => {
+        const response = await sb.api(`/api/calls/${callId}`);
+        return response.ok && ((await response.json()) as { state: string }).state === 'Completed' ? true : undefined;
+      },
+      { what: 'the call to end' },
+    );
+    // The call's transcript, as the recording path or the media bridge writes it: transcripts/{callId}.json.
+    const transcript = JSON.parse(readFileSync(fixture('transcripts', 'call-002-card-update.json'), 'utf8')) as {
+      id: string;
+    };
+    const body = JSON.stringify({ ...transcript, id: callId });
+    const transcripts = blobs().getContainerClient('transcripts');
+    await transcripts.createIfNotExists();
+    await transcripts.getBlockBlobClient(`${callId}.json`).upload(body, Buffer.byteLength(body));
+
+    const [followUp] = await waitFor(async () => ((await smsTo(caller)).length ? smsTo(caller) : undefined), {
+      what: 'the follow-up SMS',
+      timeoutMs: 60_000,
+    });
+    assert.equal(followUp.from, LINE, "sent from the agent's number");
+    assert.equal(
+      followUp.message,
+      "About your call with us: The card has been updated and I've waived the late fee of fifteen dollars.",
+    );
   });
 
   it('hands an SMS conversation to a person and summarises it with the phone number redacted', async () => {
