@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RETRYABLE_MARKER } from '../../../shared/callflow/activityTypes';
-import { callFlowOrchestrator } from '../../../shared/callflow/callFlowRun';
+import { createCallSession } from '../../../shared/callflow/callSession';
 import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
 import type { CallFlowInput, CallFlowOutput } from '../../../shared/callflow/types';
 import type { FlowSet } from '../../../shared/flows/flowSchema';
 import { loadFlows } from '../../../shared/flows/loadFlows';
 import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
-import { type ActivityCall, type HistoryEvent, ReplayDriver, replay, type WorldTools } from './replayDriver';
+import { type ActivityCall, type HistoryEvent, replayCallFlow, runCallFlow } from './callFlowWorld';
+import { acs, type Script } from './scriptedAcs';
 
 const contoso: FlowSet = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows', 'contoso.yaml'));
 
@@ -24,163 +24,35 @@ function callInput(flowName: string, overrides: Partial<CallFlowInput> = {}): Ca
   };
 }
 
-/** What the caller does at each recognize, in order. */
-type Turn =
-  | { press: string }
-  | { choose: string }
-  | { speak: string }
-  | 'silence'
-  | 'hangup'
-  | 'nothing'
-  | { stale: string; then: Turn }
-  | { failWith: number };
-
-const TONE: Record<string, string> = {
-  '0': 'zero',
-  '1': 'one',
-  '2': 'two',
-  '3': 'three',
-  '4': 'four',
-  '5': 'five',
-  '6': 'six',
-  '7': 'seven',
-  '8': 'eight',
-  '9': 'nine',
-  '#': 'pound',
-  '*': 'asterisk',
-};
-
-interface Script {
-  turns?: Turn[];
-  transfer?: ('accept' | 'fail' | 'no-answer')[];
-  addParticipant?: 'succeed' | 'fail';
-  agent?: 'handoff' | 'ended' | 'fail';
-  /** Activity names that throw, each for the given number of calls (Infinity = always). */
-  failing?: Record<string, number>;
-  /** Activity names that fail with a retryable error (503 from ACS), for the given number of calls. */
-  unavailable?: Record<string, number>;
-  /** The caller hangs up during this activity (by call index of that name, 0-based). */
-  hangUpDuring?: { name: string; index?: number };
-  /** Raise recognize outcomes before the activity's own result is recorded. */
-  early?: boolean;
+/** A call's session as the incoming-call handler builds it; the connection arrives with CallConnected. */
+function sessionOf(input: CallFlowInput) {
+  return createCallSession({
+    callId: 'call-1',
+    direction: 'inbound',
+    callerId: input.callerId,
+    dialled: input.dialled,
+    flowName: input.flowName,
+    flow: input.flow,
+    startStep: input.startStep,
+    variables: input.variables,
+    serverCallId: input.serverCallId,
+  });
 }
 
-/** A scripted ACS: answers activities and raises the callbacks ACS would send. */
-function acs(script: Script) {
-  const turns = [...(script.turns ?? [])];
-  const transfers = [...(script.transfer ?? [])];
-  const failing = { ...(script.failing ?? {}) };
-  const unavailable = { ...(script.unavailable ?? {}) };
-  const counts: Record<string, number> = {};
-  return (call: ActivityCall, tools: WorldTools): unknown => {
-    const index = (counts[call.name] = (counts[call.name] ?? 0) + 1) - 1;
-    if ((failing[call.name] ?? 0) > 0) {
-      failing[call.name] -= 1;
-      throw new Error(`${call.name} failed: 400 Bad Request`);
-    }
-    if ((unavailable[call.name] ?? 0) > 0) {
-      unavailable[call.name] -= 1;
-      throw new Error(`${RETRYABLE_MARKER} ${call.name}: 503 Service Unavailable`);
-    }
-    const ctx = call.input?.operationContext;
-    const raise = script.early && call.name === ActivityNames.recognize ? tools.raiseFirst : tools.raise;
-    if (script.hangUpDuring && script.hangUpDuring.name === call.name && (script.hangUpDuring.index ?? 0) === index) {
-      tools.raise(CallEvents.callDisconnected, { callConnectionId: 'conn-1' });
-      return call.name === ActivityNames.startRecording ? { recordingId: 'rec-1' } : null;
-    }
-    const recognizeTurn = (turn: Turn | undefined): void => {
-      if (turn === undefined) throw new Error('the script has no more caller turns');
-      if (turn === 'nothing') return;
-      if (turn === 'hangup') return raise(CallEvents.callDisconnected, {});
-      if (turn === 'silence')
-        return raise(CallEvents.recognizeFailed, {
-          operationContext: ctx,
-          resultInformation: { code: 400, subCode: 8510, message: 'silence' },
-        });
-      if ('stale' in turn) {
-        raise(CallEvents.recognizeCompleted, {
-          operationContext: turn.stale,
-          recognitionType: 'dtmf',
-          dtmfResult: { tones: ['nine'] },
-        });
-        return recognizeTurn(turn.then);
-      }
-      if ('failWith' in turn) {
-        return raise(CallEvents.recognizeFailed, {
-          operationContext: ctx,
-          resultInformation: { code: 400, subCode: turn.failWith },
-        });
-      }
-      if ('press' in turn) {
-        const tones = [...turn.press].map((k) => TONE[k]);
-        return raise(CallEvents.recognizeCompleted, {
-          operationContext: ctx,
-          recognitionType: 'dtmf',
-          dtmfResult: { tones },
-          resultInformation: { code: 200, subCode: 8514 },
-        });
-      }
-      if ('choose' in turn) {
-        return raise(CallEvents.recognizeCompleted, {
-          operationContext: ctx,
-          recognitionType: 'choices',
-          choiceResult: { label: turn.choose, recognizedPhrase: turn.choose },
-        });
-      }
-      return raise(CallEvents.recognizeCompleted, {
-        operationContext: ctx,
-        recognitionType: 'speech',
-        speechResult: { speech: turn.speak, confidence: 0.9 },
-      });
-    };
-    switch (call.name) {
-      case ActivityNames.play:
-        tools.raise(CallEvents.playCompleted, { operationContext: ctx, resultInformation: { code: 200, subCode: 0 } });
-        return null;
-      case ActivityNames.recognize:
-        recognizeTurn(turns.shift());
-        return null;
-      case ActivityNames.transfer: {
-        const how = transfers.shift() ?? 'accept';
-        if (how === 'accept') tools.raise(CallEvents.callTransferAccepted, { operationContext: ctx });
-        if (how === 'fail')
-          tools.raise(CallEvents.callTransferFailed, {
-            operationContext: ctx,
-            resultInformation: { code: 487, subCode: 0 },
-          });
-        return null;
-      }
-      case ActivityNames.addParticipant:
-        tools.raise(
-          script.addParticipant === 'fail' ? CallEvents.addParticipantFailed : CallEvents.addParticipantSucceeded,
-          { operationContext: ctx },
-        );
-        return null;
-      case ActivityNames.startMediaStreaming:
-        if (script.agent === 'fail') {
-          tools.raise(CallEvents.mediaStreamingFailed, { operationContext: ctx });
-          return null;
-        }
-        tools.raise(CallEvents.mediaStreamingStarted, { operationContext: ctx });
-        tools.raise(script.agent === 'ended' ? CallEvents.voiceAgentEnded : CallEvents.voiceAgentHandoff, {
-          reason: 'caller-asked-for-person',
-        });
-        return null;
-      case ActivityNames.startRecording:
-        return { recordingId: 'rec-1' };
-      case ActivityNames.sendSms:
-        return { sent: true, messageId: 'sms-1' };
-      default:
-        return null;
-    }
-  };
-}
+const connected = (input: CallFlowInput) => ({
+  name: CallEvents.callConnected,
+  data: { callConnectionId: input.callConnectionId, serverCallId: input.serverCallId },
+});
 
+/** Runs the whole call orchestration (connect phase, flow, release) through the local host's Durable engine. */
 async function runCall(input: CallFlowInput, script: Script, start?: Date) {
-  const driver = new ReplayDriver(callFlowOrchestrator, input, acs(script), start);
-  const output = (await driver.run()) as CallFlowOutput;
-  assert.equal(driver.openTimers(), 0, 'every durable timer fired or was cancelled');
-  return { driver, output, names: driver.calls.map((c) => c.name), calls: driver.calls };
+  const run = await runCallFlow(sessionOf(input), acs(script), { start, events: [connected(input)] });
+  assert.equal(run.openTimers, 0, 'every durable timer fired or was cancelled');
+  // A flow that caps its calls in progress gives its place back when the call ends, as the last step.
+  const capped = input.flow.overflow?.maxActiveCalls !== undefined;
+  assert.equal(run.calls.at(-1)?.name === ActivityNames.releaseCall, capped, 'released exactly when capped');
+  const calls = capped ? run.calls.slice(0, -1) : run.calls;
+  return { run, output: run.output as CallFlowOutput, names: calls.map((c) => c.name), calls };
 }
 
 const textOf = (call: ActivityCall) =>
@@ -188,16 +60,34 @@ const textOf = (call: ActivityCall) =>
     (s: { text?: string; ssml?: string; url?: string }) => s.text ?? s.ssml ?? s.url,
   );
 
+/** The connect phase as history: the race for CallConnected (its timeout timer is task 0), then CallConnected. */
+function connectedHistory(at: string): HistoryEvent[] {
+  const input = callInput('mainLine');
+  const session = JSON.stringify(sessionOf(input));
+  return [
+    { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: at },
+    { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: at, Name: 'callFlow', Input: session, Version: '' },
+    { EventType: 10, EventId: 0, IsPlayed: false, Timestamp: at, FireAt: '2026-11-18T15:01:00.000Z' },
+    { EventType: 13, EventId: -1, IsPlayed: false, Timestamp: at },
+    { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: at },
+    {
+      EventType: 15,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: at,
+      Name: 'CallConnected',
+      Input: JSON.stringify(connected(input).data),
+    },
+  ];
+}
+
 describe('the call-flow orchestration', () => {
   it('schedules the first prompt raced against its outcome events and a hang-up (prepared history)', async () => {
-    const now = '2026-11-18T15:00:00.000Z';
-    const history: HistoryEvent[] = [
-      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: now },
-      { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: now, Name: 'callFlow', Input: '{}', Version: '' },
-    ];
-    const state = await replay(callFlowOrchestrator, history, callInput('mainLine'));
+    const history = connectedHistory('2026-11-18T15:00:00.000Z');
+    const state = await replayCallFlow(history, sessionOf(callInput('mainLine')));
     assert.equal(state.isDone, false);
-    const [whenAny] = state.actions[0];
+    const [connect, whenAny] = state.actions[0];
+    assert.equal(connect.actionType, 11, 'first, the race for CallConnected');
     assert.equal(whenAny.actionType, 11);
     const [play, ...waits] = whenAny.compoundActions ?? [];
     assert.equal(play.functionName, 'ca.play');
@@ -224,15 +114,14 @@ describe('the call-flow orchestration', () => {
     const t0 = '2026-11-18T15:00:00.000Z';
     const t1 = '2026-11-18T15:00:01.000Z';
     const history: HistoryEvent[] = [
-      { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: t0 },
-      { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: t0, Name: 'callFlow', Input: '{}', Version: '' },
-      { EventType: 4, EventId: 0, IsPlayed: false, Timestamp: t0, Name: 'ca.play' },
+      ...connectedHistory(t0),
+      { EventType: 4, EventId: 1, IsPlayed: false, Timestamp: t0, Name: 'ca.play' },
       { EventType: 13, EventId: -1, IsPlayed: false, Timestamp: t0 },
       { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: t1 },
-      { EventType: 5, EventId: -1, IsPlayed: false, Timestamp: t1, TaskScheduledId: 0, Result: 'null' },
+      { EventType: 5, EventId: -1, IsPlayed: false, Timestamp: t1, TaskScheduledId: 1, Result: 'null' },
     ];
-    const state = await replay(callFlowOrchestrator, history, callInput('mainLine'));
-    const second = state.actions[0][1];
+    const state = await replayCallFlow(history, sessionOf(callInput('mainLine')));
+    const second = state.actions[0][2];
     const timer = (second.compoundActions ?? []).find((a) => a.actionType === 5);
     assert.ok(timer, 'a durable timer is part of the race');
     assert.equal(
@@ -243,7 +132,7 @@ describe('the call-flow orchestration', () => {
   });
 
   it('routes key 1 to billing, collects the account number and transfers with an announcement', async () => {
-    const { output, names, calls, driver } = await runCall(callInput('mainLine'), {
+    const { output, names, calls, run } = await runCall(callInput('mainLine'), {
       turns: [{ press: '1' }, { press: '12345678#' }],
     });
     assert.deepEqual(output, {
@@ -268,7 +157,7 @@ describe('the call-flow orchestration', () => {
       target: '+18005550111',
       sourceCallerId: '+18005550100',
     });
-    const statuses = JSON.stringify(driver.customStatuses);
+    const statuses = JSON.stringify(run.customStatuses);
     assert.ok(!statuses.includes('12345678'), 'custom status never shows the digits');
   });
 
@@ -446,14 +335,14 @@ describe('the call-flow orchestration', () => {
   });
 
   it('retries a request ACS calls retryable after a durable backoff, with the same operation context', async () => {
-    const { output, calls, driver } = await runCall(callInput('mainLine'), {
+    const { output, calls, run } = await runCall(callInput('mainLine'), {
       unavailable: { [ActivityNames.play]: 2 },
       turns: ['hangup'],
     });
     const plays = calls.filter((c) => c.name === ActivityNames.play);
     assert.equal(plays.length, 3);
     assert.deepEqual(new Set(plays.map((p) => p.input.operationContext)), new Set(['welcome:1']));
-    assert.equal(driver.history.filter((e) => e.EventType === 11).length, 2, 'two backoff timers fired');
+    assert.equal(run.history.filter((e) => e.EventType === 11).length, 2, 'two backoff timers fired');
     assert.equal(output.lastStep, 'menu');
   });
 
@@ -539,10 +428,10 @@ describe('the call-flow orchestration', () => {
   });
 
   it('outbound reminder: nobody answers the prompt, the recognizer never reports, the durable timer ends each attempt', async () => {
-    const { output, driver } = await runCall(callInput('appointmentReminder'), { turns: ['nothing', 'nothing'] });
+    const { output, run } = await runCall(callInput('appointmentReminder'), { turns: ['nothing', 'nothing'] });
     assert.equal(output.lastStep, 'noAnswer');
     assert.ok(
-      driver.history.some((e) => e.EventType === 11),
+      run.history.some((e) => e.EventType === 11),
       'a TimerFired event drove the retry',
     );
   });
@@ -557,13 +446,13 @@ describe('the call-flow orchestration', () => {
   });
 
   it('replays its finished history to the same decisions and output (determinism)', async () => {
-    const { driver, output } = await runCall(callInput('mainLine'), {
+    const { run, output } = await runCall(callInput('mainLine'), {
       turns: ['silence', { press: '1' }, { press: '12345678' }],
     });
-    const again = await replay(callFlowOrchestrator, driver.history, callInput('mainLine'));
+    const again = await replayCallFlow(run.history, sessionOf(callInput('mainLine')));
     assert.equal(again.isDone, true);
     assert.deepEqual(again.output, output);
-    assert.deepEqual(JSON.parse(JSON.stringify(again.actions)), JSON.parse(JSON.stringify(driver.state?.actions)));
+    assert.deepEqual(JSON.parse(JSON.stringify(again.actions)), JSON.parse(JSON.stringify(run.state.actions)));
   });
 
   it('stops a flow that loops forever at its step limit', async () => {
