@@ -157,7 +157,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
         if (!engine) return sendError(res, 404, 'This app has no Durable Functions.');
         const unavailable = durableUnavailable();
         if (unavailable) throw new StorageUnavailableError(unavailable);
-        return handleDurableApi(req, res, requestUrl, engine, url, taskHub);
+        return handleDurableApi(req, res, requestUrl, engine.client, url, taskHub);
       }
       if (requestUrl.pathname === '/admin/functions') {
         return sendJson(

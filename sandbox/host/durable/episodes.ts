@@ -4,7 +4,7 @@ import { EventType } from './historyEvent';
 import { answeredId, isTerminal, nextSeq, outputText, type Instance } from './instance';
 import { commitRecord, nextState, openingEvents, type Effect, type ReplayOutcome, type Transition } from './planning';
 import { replayOrchestrator } from './replay';
-import type { DurableStore, InstanceRecord, RuntimeStatus, StoredMessage } from './store';
+import type { DurableStore, InstanceRecord, StoredMessage } from './store';
 
 // One episode: replay the orchestrator (the durable-functions library's own code does the replay) over
 // the instance's history plus one new message, plan the next state (planning.ts), commit it in one
@@ -15,8 +15,6 @@ export interface EpisodeHooks {
   start(instance: Instance, effects: Effect[]): void;
   /** An instance reached a terminal state (its timers are already cleared). */
   finished(record: InstanceRecord): Promise<void>;
-  /** Called after every committed episode. */
-  committed(instanceId: string, status: RuntimeStatus): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -69,7 +67,6 @@ export class EpisodeRunner {
       instance.history.push(...transition.events);
       if (outcomeOf !== undefined) instance.answered.add(outcomeOf);
       this.hooks.start(instance, transition.effects);
-      this.hooks.committed(instanceId, transition.record.status);
       return;
     }
     this.clearTimers(instance);
@@ -80,7 +77,6 @@ export class EpisodeRunner {
       instance.answered = new Set();
       // Drop what belonged to the old generation; external events carry over.
       instance.queue = [transition.start, ...instance.queue.filter((m) => m.gen < 0)];
-      this.hooks.committed(instanceId, 'Running');
       return;
     }
     const done = transition.record;
@@ -88,7 +84,6 @@ export class EpisodeRunner {
     instance.history.push(...transition.events);
     if (done.status === 'Failed')
       this.hooks.log('warn', `Orchestration ${done.name} (${instanceId}) failed: ${outputText(done.outputJson)}`);
-    this.hooks.committed(instanceId, done.status);
     await this.hooks.finished(done);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendError, sendJson } from '../httpUtil';
-import type { DurableEngine } from './engine';
+import type { DurableClient } from './client';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
 
@@ -46,7 +46,7 @@ export async function handleDurableApi(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  engine: DurableEngine,
+  client: DurableClient,
   baseUrl: string,
   taskHub: string,
 ): Promise<void> {
@@ -66,7 +66,7 @@ export async function handleDurableApi(
   try {
     if (path[0] === 'orchestrators' && path[1] && method === 'POST') {
       const instanceId = path[2] || randomUUID().replace(/-/g, '');
-      const result = await engine.startNew(path[1], instanceId, jsonOrUndefined(bodyText));
+      const result = await client.startNew(path[1], instanceId, jsonOrUndefined(bodyText));
       if (result === 'exists')
         return sendError(res, 409, `An instance with ID "${instanceId}" is already pending or running.`);
       const payload = managementPayload(baseUrl, taskHub, instanceId);
@@ -82,7 +82,7 @@ export async function handleDurableApi(
           return sendJson(
             res,
             200,
-            await engine.list({
+            await client.list({
               runtimeStatus,
               createdFrom: from ? new Date(from) : undefined,
               createdTo: to ? new Date(to) : undefined,
@@ -93,7 +93,7 @@ export async function handleDurableApi(
       }
       const action = path[2];
       if (!action && method === 'GET') {
-        const status = await engine.status(instanceId, {
+        const status = await client.status(instanceId, {
           showHistory: url.searchParams.get('showHistory') === 'true',
           showInput: url.searchParams.get('showInput') !== 'false',
         });
@@ -102,17 +102,17 @@ export async function handleDurableApi(
         return sendJson(res, running ? 202 : 200, status);
       }
       if (!action && method === 'DELETE') {
-        const deleted = await engine.purge(instanceId);
+        const deleted = await client.purge(instanceId);
         return deleted
           ? sendJson(res, 200, { instancesDeleted: deleted })
           : sendError(res, 404, `No instance with ID "${instanceId}".`);
       }
       if (action === 'raiseEvent' && path[3] && method === 'POST') {
-        const outcome = await engine.raiseEvent(instanceId, path[3], jsonOrUndefined(bodyText));
+        const outcome = await client.raiseEvent(instanceId, path[3], jsonOrUndefined(bodyText));
         return answer(res, outcome, instanceId);
       }
       if (action === 'terminate' && method === 'POST') {
-        return answer(res, await engine.terminate(instanceId, url.searchParams.get('reason') ?? ''), instanceId);
+        return answer(res, await client.terminate(instanceId, url.searchParams.get('reason') ?? ''), instanceId);
       }
       if (action === 'suspend' || action === 'resume' || action === 'rewind' || action === 'restart') {
         return sendError(res, 501, `"${action}" is not supported by the local host.`);

@@ -131,7 +131,8 @@ async function answer(name: string, input: AnyActivityInput): Promise<unknown> {
     failure = error instanceof Error ? error : new Error(String(error));
   }
   // The activity is still running, so these land in history before its result does.
-  for (const event of first) await run.engine.raiseEvent(INSTANCE_ID, event.name, JSON.stringify(event.data ?? null));
+  for (const event of first)
+    await run.engine.client.raiseEvent(INSTANCE_ID, event.name, JSON.stringify(event.data ?? null));
   if (failure !== undefined) throw failure;
   return result ?? null;
 }
@@ -160,10 +161,10 @@ export async function runCallFlow(
   const run: Run = { engine, world, calls: [], raises: [...(options.events ?? [])], states: [], openTimers: 0 };
   current = run;
   try {
-    await engine.startNew(CALL_FLOW, INSTANCE_ID, JSON.stringify(session));
+    await engine.client.startNew(CALL_FLOW, INSTANCE_ID, JSON.stringify(session));
     for (let step = 0; step < 1_000; step++) {
       await engine.idle();
-      const status = await engine.status(INSTANCE_ID, { showHistory: true });
+      const status = await engine.client.status(INSTANCE_ID, { showHistory: true });
       if (status && status.runtimeStatus !== 'Running' && status.runtimeStatus !== 'Pending') {
         if (status.runtimeStatus !== 'Completed')
           throw new Error(`The orchestration ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
@@ -179,7 +180,7 @@ export async function runCallFlow(
         };
       }
       const next = run.raises.shift();
-      if (next) await engine.raiseEvent(INSTANCE_ID, next.name, JSON.stringify(next.data ?? null));
+      if (next) await engine.client.raiseEvent(INSTANCE_ID, next.name, JSON.stringify(next.data ?? null));
       else if (!clock.advance())
         throw new Error(
           `The orchestration waits for something that will never happen; last actions: ${JSON.stringify(run.states.at(-1)?.actions)}`,
