@@ -281,7 +281,12 @@ export function bridgeScenarios(
           what: 'agent started',
           timeoutMs: 90_000,
         });
-        const session = fake!.sessions.at(-1)!;
+        // The bridge reports the agent started once the model session is open; the session's configuration (the
+        // flow's tools) may still be on its way to the model.
+        const session = await waitFor(
+          () => [...fake!.sessions].reverse().find((s) => Array.isArray(s.session.tools) && s.session.tools.length > 0),
+          { what: "the model session with the flow's tools", timeoutMs: 90_000 },
+        );
         const offered = (session.session.tools as { name: string }[]).map((t) => t.name);
         assert.ok(
           ['orderStatus', 'updateAccount', 'slowLookup'].every((n) => offered.includes(n)),
