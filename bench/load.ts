@@ -1,5 +1,5 @@
 import { startSandbox } from '../sandbox/startSandbox';
-import { loadSuiteFlows, runLoadSuite } from './loadSuite';
+import { loadSuiteFlows, runLoadSuite, type CallTally } from './loadSuite';
 import type { BenchRow } from './stats';
 
 // `npm run bench -- load`: 200 calls ringing together with mixed callers (pressing, speaking, silent, hanging
@@ -76,16 +76,17 @@ export async function run() {
         },
       );
     }
+    const both = (key: keyof CallTally) => r[key] + (r.faults?.[key] ?? 0);
     return {
       name: 'load',
       rows,
       calls: r.calls,
       // The burst's calls and the fault phase's together: the suite's targets hold for both.
-      lost: r.lost + (r.faults?.lost ?? 0),
-      stuck: r.stuck + (r.faults?.stuck ?? 0),
-      wrong: r.wrong + (r.faults?.wrong ?? 0),
-      orphaned: r.orphaned + (r.faults?.orphaned ?? 0),
-      extraPrompts: r.extraPrompts + (r.faults?.extraPrompts ?? 0),
+      lost: both('lost'),
+      stuck: both('stuck'),
+      wrong: both('wrong'),
+      orphaned: both('orphaned'),
+      extraPrompts: both('extraPrompts'),
       faults: r.faults ?? null,
       answerP99Ms: r.answerP99Ms,
       turnRatio500: r.longCall?.ratio ?? null,

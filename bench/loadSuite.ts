@@ -110,7 +110,8 @@ export interface LoadOptions {
   faults?: FaultControls;
 }
 
-export interface LoadResult {
+/** How a set of calls ended: each call counts once in completed / lost / stuck / wrong, and maybe in orphaned. */
+export interface CallTally {
   calls: number;
   completed: number;
   lost: number;
@@ -118,6 +119,19 @@ export interface LoadResult {
   wrong: number;
   orphaned: number;
   extraPrompts: number;
+}
+
+const emptyTally = (calls: number): CallTally => ({
+  calls,
+  completed: 0,
+  lost: 0,
+  stuck: 0,
+  wrong: 0,
+  orphaned: 0,
+  extraPrompts: 0,
+});
+
+export interface LoadResult extends CallTally {
   duplicatesDelivered: number;
   answerP50Ms: number;
   answerP99Ms: number;
@@ -127,17 +141,9 @@ export interface LoadResult {
   faults?: FaultResult;
 }
 
-export interface FaultResult {
-  calls: number;
-  completed: number;
-  lost: number;
-  stuck: number;
-  wrong: number;
-  orphaned: number;
+export interface FaultResult extends CallTally {
   /** Menus asked again because the answer never reached the app (lost key press) or the caller's silence ran out. */
   askedAgain: number;
-  /** Menus heard more often than a lost key press explains. */
-  extraPrompts: number;
 }
 
 interface CallRun {
@@ -240,13 +246,7 @@ export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions)
 
   const timeline = await sb.acs.control.timeline({ since: start });
   const result: LoadResult = {
-    calls: runs.length,
-    completed: 0,
-    lost: 0,
-    stuck: 0,
-    wrong: 0,
-    orphaned: 0,
-    extraPrompts: 0,
+    ...emptyTally(runs.length),
     duplicatesDelivered,
     answerP50Ms: NaN,
     answerP99Ms: NaN,
@@ -266,8 +266,7 @@ export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions)
     const prompts = entries.filter((e) => e.kind === 'request' && e.operation === 'recognize').length;
     result.extraPrompts += Math.max(0, prompts - EXPECTED[run.caller].prompts);
 
-    result[await verdict(sb, run.serverCallId, answered.length > 0, EXPECTED[run.caller].outcome)]++;
-    if (await isOrphaned(sb, run.serverCallId)) result.orphaned++;
+    await tally(result, sb, run.serverCallId, answered.length > 0, EXPECTED[run.caller].outcome);
   }
   result.answerP50Ms = percentile(answers, 50);
   result.answerP99Ms = percentile(answers, 99);
@@ -278,25 +277,23 @@ export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions)
   return result;
 }
 
-/** How a call ended, as the caller and the app's records see it. */
-async function verdict(
+/** Counts how a call ended, as the caller (ACS's view of the call) and the app's records see it. */
+async function tally(
+  into: CallTally,
   sb: SwitchboardSandbox,
   serverCallId: string,
   answered: boolean,
   expected: string,
-): Promise<'completed' | 'lost' | 'stuck' | 'wrong'> {
-  if (!answered) return 'lost';
+): Promise<void> {
   const state = await status(sb, callIdFor(serverCallId));
-  if (!state || ['Running', 'Pending'].includes(state.runtimeStatus)) return 'stuck';
-  return state.output?.outcome === expected ? 'completed' : 'wrong';
-}
-
-/** The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over. */
-async function isOrphaned(sb: SwitchboardSandbox, serverCallId: string): Promise<boolean> {
-  const state = await status(sb, callIdFor(serverCallId));
+  const ended = state !== undefined && !['Running', 'Pending'].includes(state.runtimeStatus);
+  if (!answered) into.lost++;
+  else if (!ended) into.stuck++;
+  else if (state.output?.outcome === expected) into.completed++;
+  else into.wrong++;
+  // The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over.
   const acsCall = await sb.acs.control.getCall(serverCallId);
-  const ended = state && !['Running', 'Pending'].includes(state.runtimeStatus);
-  return Boolean(ended && acsCall.state === 'connected' && !acsCall.connectedTo);
+  if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) into.orphaned++;
 }
 
 const FAULT_CALLS = 12;
@@ -331,21 +328,11 @@ async function faultPhase(sb: SwitchboardSandbox, faults: FaultControls, settleM
   await Promise.all(calls.map((c) => pressWhenAskedAgain(sb, c.serverCallId, c.asked, deadline)));
 
   const timeline = await sb.acs.control.timeline({ since });
-  const result: FaultResult = {
-    calls: calls.length,
-    completed: 0,
-    lost: 0,
-    stuck: 0,
-    wrong: 0,
-    orphaned: 0,
-    askedAgain: 0,
-    extraPrompts: 0,
-  };
+  const result: FaultResult = { ...emptyTally(calls.length), askedAgain: 0 };
   for (const call of calls) {
     const entries = timeline.filter((e) => e.serverCallId === call.serverCallId);
     const answered = entries.some((e) => e.kind === 'request' && e.operation === 'answerCall');
-    result[await verdict(sb, call.serverCallId, answered, 'transferred')]++;
-    if (await isOrphaned(sb, call.serverCallId)) result.orphaned++;
+    await tally(result, sb, call.serverCallId, answered, 'transferred');
     const asks = entries.filter((e) => e.kind === 'request' && e.operation === 'recognize');
     for (const [i, ask] of asks.entries()) {
       if (i === 0) continue;

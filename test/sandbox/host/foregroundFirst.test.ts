@@ -9,20 +9,26 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
+/** Three background jobs, each recording that it started, then holding until its blocker opens. */
+function threeBackgroundJobs(priority: ForegroundFirst) {
+  const started: number[] = [];
+  const blockers = [gate(), gate(), gate()];
+  const runs = blockers.map((b, i) =>
+    priority.runBackground(async () => {
+      started.push(i);
+      await b.promise;
+    }),
+  );
+  return { started, blockers, runs };
+}
+
 /** Lets every already-settled continuation run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('the local host putting ringing calls ahead of Durable background work', () => {
   it('starts background work at once while nothing in the foreground runs', async () => {
     const priority = new ForegroundFirst(1);
-    const started: number[] = [];
-    const blockers = [gate(), gate(), gate()];
-    const runs = blockers.map((b, i) =>
-      priority.runBackground(async () => {
-        started.push(i);
-        await b.promise;
-      }),
-    );
+    const { started, blockers, runs } = threeBackgroundJobs(priority);
     await settle();
     assert.deepEqual(started, [0, 1, 2]);
     blockers.forEach((b) => b.open());
@@ -33,14 +39,7 @@ describe('the local host putting ringing calls ahead of Durable background work'
     const priority = new ForegroundFirst(1);
     const foreground = gate();
     const running = priority.runForeground(() => foreground.promise);
-    const started: number[] = [];
-    const blockers = [gate(), gate(), gate()];
-    const runs = blockers.map((b, i) =>
-      priority.runBackground(async () => {
-        started.push(i);
-        await b.promise;
-      }),
-    );
+    const { started, blockers, runs } = threeBackgroundJobs(priority);
     await settle();
     assert.deepEqual(started, [0], 'one background job at a time while the call is being answered');
     assert.equal(priority.backgroundFree(), false, 'a message delivered now is stored, not run inline');
