@@ -6,6 +6,7 @@ import { FrameError, messageText, parseInboundFrame } from './acsMediaFrames';
 import type { ToolContext } from './agentTools';
 import type { AppApi } from './appClient';
 import { FrameClock } from './frameClock';
+import { CONVERSATION_ID } from '../shared/insights/conversation';
 import { LiveTranscript, type TranscriptStore } from './liveTranscript';
 import type { VoiceModelProvider } from './providers/voiceModel';
 import { VoiceCall } from './voiceCall';
@@ -38,7 +39,6 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const CALL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const AUDIO_PREFIX = '{"kind":"AudioData","audioData":{"data":"';
 
 function refuse(socket: Socket, status: number, text: string): void {
@@ -83,7 +83,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const callId = url.searchParams.get('callId') ?? '';
     const kind = url.searchParams.get('kind') === 'transcription' ? 'transcription' : 'audio';
     const callToken = url.searchParams.get('token') ?? '';
-    if (!CALL_ID.test(callId) || (kind === 'audio' && !callToken)) {
+    if (!CONVERSATION_ID.test(callId) || (kind === 'audio' && !callToken)) {
       stats.refused += 1;
       refuse(socket, 400, 'Bad Request');
       return;

@@ -16,6 +16,8 @@ export class FrameClock {
   lateTicks = 0;
   /** Ticks run since the clock last started. */
   totalTicks = 0;
+  /** Observes each tick: how late it began (ms after it was due) and how long its frames took (benchmarks). */
+  onTick: ((lateMs: number, tookMs: number) => void) | undefined;
 
   add(member: Paced): void {
     this.members.add(member);
@@ -51,8 +53,14 @@ export class FrameClock {
     while (this.ticks < due) {
       this.ticks += 1;
       this.totalTicks += 1;
-      if (now - (this.start + this.ticks * FRAME_MS) > FRAME_MS) this.lateTicks += 1;
+      const dueAt = this.start + this.ticks * FRAME_MS;
+      if (now - dueAt > FRAME_MS) this.lateTicks += 1;
+      const began = this.onTick ? performance.now() : 0;
       for (const member of this.members) member.tick();
+      if (this.onTick) {
+        const end = performance.now();
+        this.onTick(began - dueAt, end - began);
+      }
     }
     if (this.members.size) this.schedule();
     else this.timer = undefined;

@@ -74,16 +74,25 @@ export class FramePacer implements Paced {
       this.underruns += 1;
       return;
     }
-    const frame = Buffer.alloc(this.frameBytes);
-    let filled = 0;
     const itemId = head.itemId;
-    while (filled < this.frameBytes && this.queue.length && this.queue[0].itemId === itemId) {
-      const chunk = this.queue[0];
-      const n = Math.min(this.frameBytes - filled, chunk.pcm.length);
-      chunk.pcm.copy(frame, filled, 0, n);
-      filled += n;
-      if (n === chunk.pcm.length) this.queue.shift();
-      else chunk.pcm = chunk.pcm.subarray(n);
+    let frame: Buffer;
+    let filled = 0;
+    if (head.pcm.length >= this.frameBytes) {
+      // The usual case (model deltas are many frames long): the frame is a view of the chunk, not a copy.
+      frame = head.pcm.subarray(0, this.frameBytes);
+      filled = this.frameBytes;
+      if (head.pcm.length === this.frameBytes) this.queue.shift();
+      else head.pcm = head.pcm.subarray(this.frameBytes);
+    } else {
+      frame = Buffer.alloc(this.frameBytes);
+      while (filled < this.frameBytes && this.queue.length && this.queue[0].itemId === itemId) {
+        const chunk = this.queue[0];
+        const n = Math.min(this.frameBytes - filled, chunk.pcm.length);
+        chunk.pcm.copy(frame, filled, 0, n);
+        filled += n;
+        if (n === chunk.pcm.length) this.queue.shift();
+        else chunk.pcm = chunk.pcm.subarray(n);
+      }
     }
     this.queuedBytes -= filled;
     if (this.playedItem !== itemId) {

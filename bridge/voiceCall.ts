@@ -40,6 +40,8 @@ export class VoiceCall {
   private readonly items = new Map<string, { turn?: number; bytes: number }>();
   /** The item being played and its transcript turn index. */
   private lastItem: string | undefined;
+  /** Items the caller talked over: audio of theirs still in flight from the model is never played. */
+  private readonly interrupted = new Set<string>();
   /** Caller audio that arrived before the model session opened is dropped, not queued. */
   private opening: Promise<void> | undefined;
 
@@ -129,7 +131,7 @@ export class VoiceCall {
   }
 
   private modelAudio(pcm: Buffer, itemId: string): void {
-    if (this.closed || this.outcome?.type === 'failed') return;
+    if (this.closed || this.outcome?.type === 'failed' || this.interrupted.has(itemId)) return;
     const item = this.items.get(itemId) ?? { bytes: 0 };
     item.bytes += pcm.length;
     this.items.set(itemId, item);
@@ -152,6 +154,8 @@ export class VoiceCall {
     this.send(STOP_AUDIO_FRAME);
     this.deps.onStopAudio?.();
     const played = this.pacer.clear();
+    if (played) this.interrupted.add(played.itemId);
+    if (this.lastItem) this.interrupted.add(this.lastItem);
     const heardMs = played?.playedMs ?? 0;
     this.model?.interrupt(played?.itemId, heardMs);
     const item = played ? this.items.get(played.itemId) : undefined;

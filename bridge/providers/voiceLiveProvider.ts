@@ -42,7 +42,10 @@ export class VoiceLiveProvider implements VoiceModelProvider {
         return Promise.resolve();
       };
     session.subscribe({
-      onResponseAudioDelta: handle((e) => events.audio(Buffer.from(e.delta), e.itemId)),
+      // The SDK has decoded the delta: a Buffer over the same memory, not a copy.
+      onResponseAudioDelta: handle((e) =>
+        events.audio(Buffer.from(e.delta.buffer, e.delta.byteOffset, e.delta.byteLength), e.itemId),
+      ),
       onResponseAudioDone: handle((e) => events.audioDone(e.itemId)),
       onInputAudioBufferSpeechStarted: handle(() => events.speechStarted()),
       onConversationItemInputAudioTranscriptionCompleted: handle((e) => events.callerSaid(e.transcript)),

@@ -23,8 +23,8 @@ export interface FakeRealtimeOptions {
   /** The offline recogniser and TTS ('agent' mode). */
   engine?: EngineDependencies;
   certDir?: string;
-  /** Sees every appended audio chunk as it arrives (benchmarks time the hop with it). */
-  onAppend?: (audio: string) => void;
+  /** Echo mode: what each appended chunk is echoed as (benchmarks stamp their timings into it). */
+  echo?: (audio: string) => string;
   /** Serve plain ws:// (http endpoint) instead of wss://; the Voice Live SDK connects to either. */
   plain?: boolean;
 }
@@ -34,6 +34,11 @@ export interface FakeRealtimeSession {
   /** The client events received, by type. */
   received: string[];
   session: Record<string, unknown>;
+  /** The function call outputs the client sent back, by call id. */
+  toolOutputs: Map<string, string>;
+  /** What the model said ('agent' mode), and the bytes of audio it sent for it. */
+  said: string[];
+  audioBytesSent: number;
 }
 
 export interface FakeRealtimeService {
@@ -44,8 +49,12 @@ export interface FakeRealtimeService {
   dropAll(): void;
   /** Refuse (HTTP 503) new sessions while true. */
   refuseNew: boolean;
-  /** Echo mode: makes every open session's server VAD report that the caller started speaking. */
+  /** Makes every open session's server VAD report that the caller started speaking. */
   speechStartedAll(): void;
+  /** Makes every open session's model call a function (as a model deciding to use a tool); returns the call id. */
+  callToolAll(name: string, args: Record<string, unknown>): string;
+  /** Sessions open now. */
+  openCount(): number;
   close(): Promise<void>;
 }
 
@@ -62,7 +71,11 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
   const server = tls ? createServer({ cert: tls.cert, key: tls.key }, notFound) : createHttpServer(notFound);
   const wss = new WebSocketServer({ noServer: true });
   const sessions: FakeRealtimeSession[] = [];
-  const open = new Set<{ ws: WebSocket; speechStarted(): void }>();
+  const open = new Set<{
+    ws: WebSocket;
+    speechStarted(): void;
+    callTool(callId: string, name: string, args: string): void;
+  }>();
   const service: FakeRealtimeService = {
     url: '',
     sessions,
@@ -74,6 +87,12 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     speechStartedAll() {
       for (const s of open) s.speechStarted();
     },
+    callToolAll(name, args) {
+      const callId = `call_${randomUUID()}`;
+      for (const s of open) s.callTool(callId, name, JSON.stringify(args));
+      return callId;
+    },
+    openCount: () => open.size,
     async close() {
       service.dropAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -94,7 +113,14 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
   });
 
   function run(ws: WebSocket, dialect: 'voicelive' | 'openai'): void {
-    const record: FakeRealtimeSession = { dialect, received: [], session: {} };
+    const record: FakeRealtimeSession = {
+      dialect,
+      received: [],
+      session: {},
+      toolOutputs: new Map(),
+      said: [],
+      audioBytesSent: 0,
+    };
     sessions.push(record);
     const event = names(dialect);
     const send: Send = (e) => {
@@ -104,6 +130,8 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     send({ type: 'session.created', session: { id: sessionId, object: 'realtime.session' } });
     let audioMs = 0;
     const speak = (itemId: string, text: string, pcm: Buffer): void => {
+      record.said.push(text);
+      record.audioBytesSent += pcm.length;
       const responseId = `resp_${randomUUID()}`;
       send({
         type: 'response.created',
@@ -138,6 +166,29 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
         response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] },
       });
     };
+    const toolCall = (callId: string, name: string, args: string): void => {
+      const responseId = `resp_${randomUUID()}`;
+      const itemId = `item_${randomUUID()}`;
+      send({
+        type: 'response.output_item.added',
+        response_id: responseId,
+        output_index: 0,
+        item: { id: itemId, type: 'function_call', call_id: callId, name },
+      });
+      send({
+        type: 'response.function_call_arguments.done',
+        response_id: responseId,
+        item_id: itemId,
+        output_index: 0,
+        call_id: callId,
+        name,
+        arguments: args,
+      });
+      send({
+        type: 'response.done',
+        response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] },
+      });
+    };
     let engine: LocalAgentEngine | undefined;
     const startEngine = (instructions: string, tools: ToolSpec[]): void => {
       if (options.mode !== 'agent' || engine || !options.engine) return;
@@ -162,38 +213,21 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
               transcript: text,
             }),
           reply: speak,
-          toolCall: (callId, name, args) => {
-            const responseId = `resp_${randomUUID()}`;
-            const itemId = `item_${randomUUID()}`;
-            send({
-              type: 'response.output_item.added',
-              response_id: responseId,
-              output_index: 0,
-              item: { id: itemId, type: 'function_call', call_id: callId, name },
-            });
-            send({
-              type: 'response.function_call_arguments.done',
-              response_id: responseId,
-              item_id: itemId,
-              output_index: 0,
-              call_id: callId,
-              name,
-              arguments: args,
-            });
-            send({
-              type: 'response.done',
-              response: { id: responseId, object: 'realtime.response', status: 'completed', output: [] },
-            });
-          },
+          toolCall,
           failed: () => ws.close(1011),
         },
         options.engine,
       );
     };
+    // Echo mode: each stretch of echoed audio between interruptions is one response item, as a model's is.
+    let echoItem = `item_${randomUUID()}`;
     const control = {
       ws,
-      speechStarted: () =>
-        send({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs, item_id: `item_${randomUUID()}` }),
+      speechStarted: () => {
+        send({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs, item_id: `item_${randomUUID()}` });
+        echoItem = `item_${randomUUID()}`;
+      },
+      callTool: toolCall,
     };
     open.add(control);
     ws.on('close', () => {
@@ -216,15 +250,14 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
       if (type === 'input_audio_buffer.append') {
         const audio = typeof e.audio === 'string' ? e.audio : '';
         audioMs += (audio.length * 3) / 4 / 48; // 24 kHz PCM16: 48 bytes a millisecond
-        options.onAppend?.(audio);
         if (options.mode === 'echo') {
           send({
             type: event.delta,
             response_id: 'resp_echo',
-            item_id: 'item_echo',
+            item_id: echoItem,
             output_index: 0,
             content_index: 0,
-            delta: audio,
+            delta: options.echo ? options.echo(audio) : audio,
           });
           return;
         }
@@ -249,8 +282,10 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
           audio_end_ms: e.audio_end_ms,
         });
       } else if (type === 'conversation.item.create') {
-        const item = (e.item ?? {}) as { type?: string; output?: string };
-        if (item.type === 'function_call_output') engine?.toolResult(String(item.output ?? ''));
+        const item = (e.item ?? {}) as { type?: string; output?: string; call_id?: string };
+        if (item.type !== 'function_call_output') return;
+        record.toolOutputs.set(String(item.call_id), String(item.output ?? ''));
+        engine?.toolResult(String(item.output ?? ''));
       }
     });
   }

@@ -6,6 +6,9 @@ import { DeadLetterError } from './deadLetterError';
 
 export const CONVERSATION_SCHEMA_VERSION = 1;
 
+/** A conversation id names blobs. Call ids are base64url (callIdFor), so "-" and "_" may come first. */
+export const CONVERSATION_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
 export const conversationRoles = ['customer', 'agent', 'bot'] as const;
 export type ConversationRole = (typeof conversationRoles)[number];
 
@@ -35,7 +38,7 @@ export const conversationSchema = z
     schemaVersion: z.literal(CONVERSATION_SCHEMA_VERSION),
     id: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-" (it names blobs)'),
+      .regex(CONVERSATION_ID, 'must be 1-128 letters, digits, ".", "_" or "-", not starting with "." (it names blobs)'),
     source: z.enum(conversationSources),
     channel: z.string().min(1),
     startedAt: z.iso.datetime({ offset: true }),

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
 import { bytesOf, resample } from '../../shared/audio/pcm';
@@ -8,7 +10,7 @@ import type { Conversation } from '../../shared/insights/conversation';
 import { startBridge, type Bridge } from '../../bridge/bridgeServer';
 import type { AgentReport, AppApi } from '../../bridge/appClient';
 import { createProvider } from '../../bridge/createProvider';
-import type { AgentConfig } from '../../bridge/providers/voiceModel';
+import type { AgentConfig, HttpTool } from '../../bridge/providers/voiceModel';
 import { startFakeRealtimeService, type FakeRealtimeService } from '../../sandbox/ai/fakeRealtimeService';
 import { connectAsAcs, startAcsKeys, type AcsKeys } from '../../sandbox/acs/media/acsMediaClient';
 import { waitFor } from '../support/waitFor';
@@ -22,14 +24,32 @@ const credential: TokenCredential = {
 };
 const engine = { stt: new PocketsphinxSpeechToText(), synthesize: (text: string) => synthesize(text, 'slt') };
 
-const agent = (callId: string): AgentConfig => ({
+const agent = (callId: string, tools: HttpTool[] = []): AgentConfig => ({
   callId,
   instructions: "You are Contoso's support assistant. Help with orders, deliveries and passwords.",
   greeting: "Hi, I'm Contoso's assistant. How can I help?",
   canHandoff: true,
-  tools: [],
+  tools,
   maxMs: 15 * 60_000,
 });
+
+/** The HTTP endpoints a flow's tools call: one answers, one fails, one never answers (the tool times out). */
+async function startToolEndpoints(): Promise<{ server: Server; url: string; bodies: unknown[] }> {
+  const bodies: unknown[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      bodies.push(JSON.parse(body));
+      if (req.url === '/order-status')
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped","eta":"Friday"}');
+      else if (req.url === '/broken') res.writeHead(500).end('{"error":"database down"}');
+      // /slow never answers: the bridge's timeout ends the call to it.
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+}
 
 /** The caller's words as 24 kHz speech followed by a second of silence (the end of an utterance). */
 async function speech(text: string): Promise<Buffer> {
@@ -58,6 +78,22 @@ export function bridgeScenarios(
     let h: Harness;
     let calls = 0;
     const newCall = () => `call-${providerName}-${part}-${++calls}`;
+    let endpoints: Awaited<ReturnType<typeof startToolEndpoints>>;
+    /** Calls whose agent declares the HTTP tools. */
+    const withTools = new Set<string>();
+    const tools = (): HttpTool[] =>
+      [
+        ['orderStatus', '/order-status', 5_000],
+        ['updateAccount', '/broken', 5_000],
+        ['slowLookup', '/slow', 300],
+      ].map(([name, path, timeoutMs]) => ({
+        name: name as string,
+        description: `${name as string} for the caller`,
+        parameters: { type: 'object', properties: { orderId: { type: 'string' } } },
+        url: `${endpoints.url}${path as string}`,
+        auth: 'none' as const,
+        timeoutMs: timeoutMs as number,
+      }));
 
     const said = new Map<string, Buffer>();
     const PHRASES = conversation ? ['I want to check on my order', 'can I speak to a person please'] : ['hello hello'];
@@ -65,6 +101,7 @@ export function bridgeScenarios(
     before(async () => {
       // The caller's lines are spoken before any call starts, so no scenario races the agent's speech.
       for (const phrase of PHRASES) said.set(phrase, await speech(phrase));
+      endpoints = await startToolEndpoints();
       keys = await startAcsKeys();
       fake = providerName === 'local' ? undefined : await startFakeRealtimeService({ mode: 'agent', engine });
       const provider = createProvider(
@@ -87,7 +124,9 @@ export function bridgeScenarios(
       const transcripts: Conversation[] = [];
       const app: AppApi = {
         agent: (callId, token) =>
-          token === `token-${callId}` ? Promise.resolve(agent(callId)) : Promise.reject(new Error('refused')),
+          token === `token-${callId}`
+            ? Promise.resolve(agent(callId, withTools.has(callId) ? tools() : []))
+            : Promise.reject(new Error('refused')),
         report: (callId, _token, report) => {
           reports.set(callId, [...(reports.get(callId) ?? []), report]);
           return Promise.resolve();
@@ -106,6 +145,8 @@ export function bridgeScenarios(
       await h?.bridge.close();
       await fake?.close();
       await keys?.close();
+      endpoints?.server.closeAllConnections();
+      endpoints?.server.close();
     });
 
     const connect = async (callId: string) =>
@@ -193,6 +234,18 @@ export function bridgeScenarios(
         assert.equal(h.opened(), opened);
       });
 
+      it('runs the agent for every call id the app makes, including those that start with - or _', async () => {
+        // callIdFor is base64url: one call in 32 has an id like these (it once made the stream fail at random).
+        for (const callId of [`-${newCall()}`, `_${newCall()}`]) {
+          const acs = await connect(callId);
+          await waitFor(() => h.reports.get(callId)?.some((r) => r.type === 'started'), {
+            what: 'agent started',
+            timeoutMs: 90_000,
+          });
+          acs.close();
+        }
+      });
+
       it('refuses a second media connection for the same call', async () => {
         const callId = newCall();
         const first = await connect(callId);
@@ -217,6 +270,47 @@ export function bridgeScenarios(
         assert.equal(failed.type === 'failed' && failed.reason, 'model-dropped');
         // The report is sent once the last apology frame has left the bridge; the frames are still in flight.
         await waitFor(() => acs.audioBytes >= 24_000 * 2, { what: 'the whole apology' });
+        acs.close();
+      });
+
+      it("calls the flow's HTTP tool, tells the model when a tool is unknown, fails or times out, and the call goes on", async () => {
+        const callId = newCall();
+        withTools.add(callId);
+        const acs = await connect(callId);
+        await waitFor(() => h.reports.get(callId)?.some((r) => r.type === 'started'), {
+          what: 'agent started',
+          timeoutMs: 90_000,
+        });
+        const session = fake!.sessions.at(-1)!;
+        const offered = (session.session.tools as { name: string }[]).map((t) => t.name);
+        assert.ok(
+          ['orderStatus', 'updateAccount', 'slowLookup'].every((n) => offered.includes(n)),
+          'tools offered',
+        );
+        const outputOf = (callToolId: string) =>
+          waitFor(() => session.toolOutputs.get(callToolId), { what: 'the tool output', timeoutMs: 30_000 });
+
+        const status = await outputOf(fake!.callToolAll('orderStatus', { orderId: 'A-1001' }));
+        assert.deepEqual(JSON.parse(status), { status: 'shipped', eta: 'Friday' });
+        assert.deepEqual(endpoints.bodies.at(-1), { orderId: 'A-1001' });
+        const unknown = JSON.parse(await outputOf(fake!.callToolAll('deleteEverything', {}))) as { error: string };
+        assert.match(unknown.error, /unknown tool deleteEverything/);
+        const broken = JSON.parse(await outputOf(fake!.callToolAll('updateAccount', {}))) as { error: string };
+        assert.match(broken.error, /HTTP 500/);
+        const slow = JSON.parse(await outputOf(fake!.callToolAll('slowLookup', {}))) as { error: string };
+        assert.match(slow.error, /slowLookup timed out/);
+
+        // The call goes on: the model speaks after each result (the fake's agent says what the tool found, or
+        // that it could not do it), every word of it reaches ACS, and the bridge reports no failure.
+        await waitFor(() => session.said.filter((line) => /could not do that/.test(line)).length === 3, {
+          what: 'the agent to answer the failed tools',
+          timeoutMs: 90_000,
+        });
+        assert.ok(session.said.some((line) => /found\. shipped\. Friday/.test(line)));
+        const sent = session.audioBytesSent;
+        await waitFor(() => acs.audioBytes >= sent, { what: 'the answers to reach ACS', timeoutMs: 90_000 });
+        assert.ok(!h.reports.get(callId)?.some((r) => r.type === 'failed'));
+        assert.equal(acs.ws.readyState, acs.ws.OPEN);
         acs.close();
       });
 

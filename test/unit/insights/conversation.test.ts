@@ -81,6 +81,12 @@ describe('conversation document', () => {
     rejects(sampleConversation({ id: '../etc/passwd' }), 'invalid_document', /^[\s\S]*id: must be/);
   });
 
+  test('accepts every call id the app makes, including those that start with - or _ (base64url)', () => {
+    for (const id of ['-Qx3vTz0aB1cD2eF3gH4iJ5k', '_Qx3vTz0aB1cD2eF3gH4iJ5k'])
+      assert.equal(parseConversation(sampleConversation({ id })).id, id);
+    rejects(sampleConversation({ id: '.hidden' }), 'invalid_document', /^[\s\S]*id: must be/);
+  });
+
   test('treats a transcript whose turns have no text as empty_transcript', () => {
     const silent = sampleConversation({ turns: [{ participantId: 'c', role: 'customer', text: '  ', offsetMs: 0 }] });
     assert.throws(
