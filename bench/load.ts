@@ -4,7 +4,7 @@ import type { BenchRow } from './stats';
 
 // `npm run bench -- load`: 200 calls ringing together with mixed callers (pressing, speaking, silent, hanging
 // up mid-prompt), a third of them delivered twice at once and a fifth again after they ended, then a call of
-// 500 turns. Time runs 10x fast in the PSTN world, with the ring still 30 s of real time.
+// 500 turns, then calls at the menu through a host crash and a storage pause. Time runs 10x fast in the PSTN world, with the ring still 30 s of real time.
 
 const CALLS = Number(process.env.BENCH_LOAD_CALLS ?? 200);
 const TURNS = Number(process.env.BENCH_LOAD_TURNS ?? 500);
@@ -15,7 +15,16 @@ export async function run() {
     flows: loadSuiteFlows(),
   });
   try {
-    const r = await runLoadSuite(sb, { calls: CALLS, longCallTurns: TURNS, settleMs: 180_000 });
+    const r = await runLoadSuite(sb, {
+      calls: CALLS,
+      longCallTurns: TURNS,
+      settleMs: 180_000,
+      faults: {
+        restartHost: (whileDown) => sb.restartHost(whileDown),
+        pauseStorage: () => sb.azurite.pause(),
+        resumeStorage: () => sb.azurite.resume(),
+      },
+    });
     const rows: BenchRow[] = [
       {
         metric: `calls completed / lost / stuck / wrong / orphaned (of ${r.calls})`,
@@ -52,15 +61,32 @@ export async function run() {
         unit: 'ratio',
         note: 'target <= 1.2',
       });
+    if (r.faults) {
+      const f = r.faults;
+      rows.push(
+        {
+          metric: `faults (host killed, storage paused 5 s): completed / lost / stuck / wrong / orphaned (of ${f.calls})`,
+          value: f.completed,
+          unit: `${f.lost} / ${f.stuck} / ${f.wrong} / ${f.orphaned}`,
+        },
+        {
+          metric: 'faults: menus asked again (a key press lost, or silence ran out during the fault) / extra prompts',
+          value: f.askedAgain,
+          unit: `${f.extraPrompts} extra`,
+        },
+      );
+    }
     return {
       name: 'load',
       rows,
       calls: r.calls,
-      lost: r.lost,
-      stuck: r.stuck,
-      wrong: r.wrong,
-      orphaned: r.orphaned,
-      extraPrompts: r.extraPrompts,
+      // The burst's calls and the fault phase's together: the suite's targets hold for both.
+      lost: r.lost + (r.faults?.lost ?? 0),
+      stuck: r.stuck + (r.faults?.stuck ?? 0),
+      wrong: r.wrong + (r.faults?.wrong ?? 0),
+      orphaned: r.orphaned + (r.faults?.orphaned ?? 0),
+      extraPrompts: r.extraPrompts + (r.faults?.extraPrompts ?? 0),
+      faults: r.faults ?? null,
       answerP99Ms: r.answerP99Ms,
       turnRatio500: r.longCall?.ratio ?? null,
     };

@@ -12,14 +12,26 @@ export interface SwitchboardSandbox {
   acs: { control: AcsControlClient };
 }
 
+/** The faults the suite can inject: the host killed and started again, storage that stops answering. */
+export interface FaultControls {
+  /** Kills the host (nothing flushed) and starts it again, running `whileDown` in between. */
+  restartHost(whileDown?: () => Promise<void>): Promise<void>;
+  pauseStorage(): void;
+  resumeStorage(): void;
+}
+
 // The load and fault suite: many calls at once with mixed callers, duplicate and late Event Grid deliveries,
 // then a check of every call's end as ACS and the caller see it. Shared by `npm run bench -- load` (200 calls,
 // a 500-turn call) and a small version in `npm test` (which asserts correctness only, never timing).
 
 export const MAIN_LINE = '+18005550100';
 export const LONG_LINE = '+18005550900';
+export const FAULT_LINE = '+18005550700';
 
-/** The suite's flows: a menu line (the shape of test-lines.yaml's main line) and a line whose menu loops. */
+/**
+ * The suite's flows: a menu line (the shape of test-lines.yaml's main line), a line whose menu loops, and the
+ * fault phase's line, whose menu waits 30 s (3 s at the suite's 10x time) so a crash fits inside it.
+ */
 export function loadSuiteFlows(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-load-'));
   writeFileSync(
@@ -59,6 +71,20 @@ export function loadSuiteFlows(): string {
         timeoutSeconds: 60
         onFail: bye
       bye: { say: "Goodbye.", hangup: true }
+  faultLine:
+    numbers: ["${FAULT_LINE}"]
+    start: menu
+    steps:
+      menu:
+        ask: "For billing press 1."
+        choices:
+          - { label: billing, dtmf: "1", next: billing }
+        retries: 1
+        timeoutSeconds: 30
+        onFail: agent
+      billing: { transfer: "+18005550111", fallback: bye }
+      agent: { transfer: "+18005550133", fallback: bye }
+      bye: { say: "Goodbye.", hangup: true }
 `,
   );
   return dir;
@@ -80,6 +106,8 @@ export interface LoadOptions {
   longCallTurns: number;
   /** How long to wait for every call to end once the callers are done. */
   settleMs?: number;
+  /** Given, a fault phase follows the burst: calls at the menu through a host crash and a storage pause. */
+  faults?: FaultControls;
 }
 
 export interface LoadResult {
@@ -96,6 +124,20 @@ export interface LoadResult {
   turnP50Ms: number;
   turnP99Ms: number;
   longCall?: { turns: number; turn10Ms: number; turn500Ms: number; ratio: number };
+  faults?: FaultResult;
+}
+
+export interface FaultResult {
+  calls: number;
+  completed: number;
+  lost: number;
+  stuck: number;
+  wrong: number;
+  orphaned: number;
+  /** Menus asked again because the answer never reached the app (lost key press) or the caller's silence ran out. */
+  askedAgain: number;
+  /** Menus heard more often than a lost key press explains. */
+  extraPrompts: number;
 }
 
 interface CallRun {
@@ -224,20 +266,122 @@ export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions)
     const prompts = entries.filter((e) => e.kind === 'request' && e.operation === 'recognize').length;
     result.extraPrompts += Math.max(0, prompts - EXPECTED[run.caller].prompts);
 
-    const state = await status(sb, callIdFor(run.serverCallId));
-    const acsCall = await sb.acs.control.getCall(run.serverCallId);
-    if (answered.length === 0) result.lost++;
-    else if (!state || ['Running', 'Pending'].includes(state.runtimeStatus)) result.stuck++;
-    else if (state.output?.outcome !== EXPECTED[run.caller].outcome) result.wrong++;
-    else result.completed++;
-    // The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over.
-    const ended = state && !['Running', 'Pending'].includes(state.runtimeStatus);
-    if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) result.orphaned++;
+    result[await verdict(sb, run.serverCallId, answered.length > 0, EXPECTED[run.caller].outcome)]++;
+    if (await isOrphaned(sb, run.serverCallId)) result.orphaned++;
   }
   result.answerP50Ms = percentile(answers, 50);
   result.answerP99Ms = percentile(answers, 99);
   result.turnP50Ms = percentile(turns, 50);
   result.turnP99Ms = percentile(turns, 99);
   if (options.longCallTurns > 0) result.longCall = await longCall(sb, options.longCallTurns);
+  if (options.faults) result.faults = await faultPhase(sb, options.faults, options.settleMs ?? 120_000);
   return result;
+}
+
+/** How a call ended, as the caller and the app's records see it. */
+async function verdict(
+  sb: SwitchboardSandbox,
+  serverCallId: string,
+  answered: boolean,
+  expected: string,
+): Promise<'completed' | 'lost' | 'stuck' | 'wrong'> {
+  if (!answered) return 'lost';
+  const state = await status(sb, callIdFor(serverCallId));
+  if (!state || ['Running', 'Pending'].includes(state.runtimeStatus)) return 'stuck';
+  return state.output?.outcome === expected ? 'completed' : 'wrong';
+}
+
+/** The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over. */
+async function isOrphaned(sb: SwitchboardSandbox, serverCallId: string): Promise<boolean> {
+  const state = await status(sb, callIdFor(serverCallId));
+  const acsCall = await sb.acs.control.getCall(serverCallId);
+  const ended = state && !['Running', 'Pending'].includes(state.runtimeStatus);
+  return Boolean(ended && acsCall.state === 'connected' && !acsCall.connectedTo);
+}
+
+const FAULT_CALLS = 12;
+
+/**
+ * Callers at the menu through faults: a third press while the host is down (their callbacks reach nobody, and
+ * ACS does not deliver a callback twice), a third while storage stops answering for 5 s, a third after. A
+ * caller asked again presses again. Every call must still end transferred, none left connected, and no menu
+ * may be asked again unless the answer to the last one never reached the app.
+ */
+async function faultPhase(sb: SwitchboardSandbox, faults: FaultControls, settleMs: number): Promise<FaultResult> {
+  const since = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
+  const calls = await Promise.all(
+    Array.from({ length: FAULT_CALLS }, async (_, i) => {
+      const call = await sb.acs.control.placeCall({ from: `+1425${6_000_000 + i}`, to: FAULT_LINE });
+      const asked = await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 60_000);
+      return { serverCallId: call.serverCallId, asked: asked.seq };
+    }),
+  );
+  const press = (group: typeof calls) => Promise.all(group.map((c) => sb.acs.control.pressDigits(c.serverCallId, '1')));
+  const third = FAULT_CALLS / 3;
+  await faults.restartHost(() => press(calls.slice(0, third)).then(() => undefined));
+  faults.pauseStorage();
+  try {
+    await press(calls.slice(third, 2 * third));
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // the fault's length, not a wait for a result
+  } finally {
+    faults.resumeStorage();
+  }
+  await press(calls.slice(2 * third));
+  const deadline = Date.now() + settleMs;
+  await Promise.all(calls.map((c) => pressWhenAskedAgain(sb, c.serverCallId, c.asked, deadline)));
+
+  const timeline = await sb.acs.control.timeline({ since });
+  const result: FaultResult = {
+    calls: calls.length,
+    completed: 0,
+    lost: 0,
+    stuck: 0,
+    wrong: 0,
+    orphaned: 0,
+    askedAgain: 0,
+    extraPrompts: 0,
+  };
+  for (const call of calls) {
+    const entries = timeline.filter((e) => e.serverCallId === call.serverCallId);
+    const answered = entries.some((e) => e.kind === 'request' && e.operation === 'answerCall');
+    result[await verdict(sb, call.serverCallId, answered, 'transferred')]++;
+    if (await isOrphaned(sb, call.serverCallId)) result.orphaned++;
+    const asks = entries.filter((e) => e.kind === 'request' && e.operation === 'recognize');
+    for (const [i, ask] of asks.entries()) {
+      if (i === 0) continue;
+      // Asked again after the app took the answer (a delivered RecognizeCompleted): the menu was heard twice.
+      const taken = entries.some(
+        (e) =>
+          e.kind === 'callbackDelivery' &&
+          e.type === 'RecognizeCompleted' &&
+          e.seq > asks[i - 1].seq &&
+          e.seq < ask.seq &&
+          (e.status ?? 0) >= 200 &&
+          (e.status ?? 0) < 300,
+      );
+      if (taken) result.extraPrompts++;
+      else result.askedAgain++;
+    }
+  }
+  return result;
+}
+
+/** Presses 1 each time the menu is asked again, until the call's orchestration ends or the deadline. */
+async function pressWhenAskedAgain(
+  sb: SwitchboardSandbox,
+  serverCallId: string,
+  since: number,
+  deadline: number,
+): Promise<void> {
+  const callId = callIdFor(serverCallId);
+  while (Date.now() < deadline) {
+    const state = await status(sb, callId).catch(() => undefined);
+    if (state && !['Running', 'Pending'].includes(state.runtimeStatus)) return;
+    const asked = await sb.acs.control
+      .waitForRequest('recognize', { serverCallId, since }, 1_000)
+      .catch(() => undefined);
+    if (!asked) continue;
+    since = asked.seq;
+    await sb.acs.control.pressDigits(serverCallId, '1');
+  }
 }

@@ -53,6 +53,10 @@ export interface FakeRealtimeService {
   speechStartedAll(): void;
   /** Makes every open session's model call a function (as a model deciding to use a tool); returns the call id. */
   callToolAll(name: string, args: Record<string, unknown>): string;
+  /** One more audio delta for each session's last reply, as a model's still in flight when it was cut. */
+  lateAudioAll(pcm: Buffer): void;
+  /** 'agent' mode: every open session's agent says `text` (a new reply). */
+  sayAll(text: string): void;
   /** Sessions open now. */
   openCount(): number;
   close(): Promise<void>;
@@ -75,6 +79,8 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     ws: WebSocket;
     speechStarted(): void;
     callTool(callId: string, name: string, args: string): void;
+    lateAudio(pcm: Buffer): void;
+    say(text: string): void;
   }>();
   const service: FakeRealtimeService = {
     url: '',
@@ -86,6 +92,12 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     },
     speechStartedAll() {
       for (const s of open) s.speechStarted();
+    },
+    lateAudioAll(pcm) {
+      for (const s of open) s.lateAudio(pcm);
+    },
+    sayAll(text) {
+      for (const s of open) s.say(text);
     },
     callToolAll(name, args) {
       const callId = `call_${randomUUID()}`;
@@ -129,7 +141,9 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
     const sessionId = `sess_${randomUUID()}`;
     send({ type: 'session.created', session: { id: sessionId, object: 'realtime.session' } });
     let audioMs = 0;
+    let lastItem = '';
     const speak = (itemId: string, text: string, pcm: Buffer): void => {
+      lastItem = itemId;
       record.said.push(text);
       record.audioBytesSent += pcm.length;
       const responseId = `resp_${randomUUID()}`;
@@ -228,6 +242,16 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
         echoItem = `item_${randomUUID()}`;
       },
       callTool: toolCall,
+      lateAudio: (pcm: Buffer) =>
+        send({
+          type: event.delta,
+          response_id: 'resp_late',
+          item_id: lastItem,
+          output_index: 0,
+          content_index: 0,
+          delta: pcm.toString('base64'),
+        }),
+      say: (text: string) => engine?.say(text),
     };
     open.add(control);
     ws.on('close', () => {

@@ -10,6 +10,7 @@ import { BlobTriggerListener } from './triggers/blobTrigger';
 import { BLOB_WEBHOOK_PATH, handleBlobWebhook } from './triggers/blobEventGridWebhook';
 import { TimerTriggerScheduler } from './triggers/timerTrigger';
 import { DurableEngine } from './durable/engine';
+import { ForegroundFirst } from './foregroundFirst';
 import { TableDurableStore } from './durable/tableStore';
 import { DURABLE_PREFIX, durableClientData, handleDurableApi } from './durable/httpApi';
 import { RETRY_AFTER_SECONDS, StorageHealth, StorageUnavailableError } from './storageHealth';
@@ -73,6 +74,8 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
   const clientData = JSON.stringify(durableClientData(url, taskHub));
   const storage = new StorageHealth(options.storageTimeoutMs);
   let engine: DurableEngine | undefined;
+  // Event Grid deliveries (an incoming call rings 30 s) go ahead of Durable background work.
+  const priority = new ForegroundFirst();
   let engineStarted = false;
   /** Durable work needs the engine started on reachable storage; until then it is answered 503. */
   const durableUnavailable = () =>
@@ -109,6 +112,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
         invoker,
         log: (level, message) => log(level, 'durable', message),
         maxConcurrentActivities: durableTask.maxConcurrentActivityFunctions,
+        priority,
       });
       engine = durable;
       // Storage that is down at start-up does not stop the host: it serves what needs no storage, answers
@@ -150,7 +154,9 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     const requestUrl = new URL(req.url ?? '/', url);
     const route = async () => {
       if (requestUrl.pathname === '/runtime/webhooks/eventgrid')
-        return handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m));
+        return priority.runForeground(() =>
+          handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m)),
+        );
       if (requestUrl.pathname === BLOB_WEBHOOK_PATH)
         return handleBlobWebhook(req, res, requestUrl, blobs, (m) => log('warn', 'blob', m));
       if (requestUrl.pathname.startsWith(DURABLE_PREFIX)) {

@@ -314,6 +314,32 @@ export function bridgeScenarios(
         acs.close();
       });
 
+      it('plays none of an interrupted reply that is still arriving from the model, then plays the next reply', async () => {
+        const callId = newCall();
+        const acs = await connect(callId);
+        await waitFor(() => acs.received.includes('audio'), { what: 'the greeting to start', timeoutMs: 90_000 });
+        const session = fake!.sessions.at(-1)!;
+        fake!.speechStartedAll();
+        await waitFor(() => acs.received.includes('stop'), { what: 'StopAudio', timeoutMs: 90_000 });
+        const heard = acs.frames.length;
+        // The bridge cancels the model's reply (after StopAudio): the next reply is a new one.
+        await waitFor(() => session.received.includes('response.cancel'), { what: 'response.cancel' });
+        // The rest of the greeting, still in flight when the caller spoke (a recognisable pattern), then a new reply.
+        fake!.lateAudioAll(Buffer.alloc(4_800, 0x55));
+        const before = session.audioBytesSent;
+        fake!.sayAll('Here is something else.');
+        await waitFor(() => session.audioBytesSent > before, { what: 'the new reply', timeoutMs: 90_000 });
+        const reply = session.audioBytesSent - before;
+        await waitFor(() => acs.frames.slice(heard).reduce((n, f) => n + f.length, 0) >= reply, {
+          what: 'the new reply to reach ACS',
+          timeoutMs: 90_000,
+        });
+        const after = acs.frames.slice(heard);
+        assert.ok(!after.some((f) => f.subarray(0, 16).every((b) => b === 0x55)), 'no audio of the interrupted reply');
+        assert.ok(after.length > 0);
+        acs.close();
+      });
+
       it('plays the apology at once when the model is unreachable', async () => {
         fake!.refuseNew = true;
         try {

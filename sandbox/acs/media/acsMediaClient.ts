@@ -45,6 +45,8 @@ export interface MediaClient {
   received: ('audio' | 'stop')[];
   /** Bytes of agent audio received. */
   audioBytes: number;
+  /** The agent audio frames received, in order (PCM16). */
+  frames: Buffer[];
   /** Sends PCM16 as 20 ms AudioData frames (as fast as the socket takes them). */
   sendPcm(pcm: Buffer, sampleRate?: number): void;
   close(): void;
@@ -64,6 +66,7 @@ export async function connectAsAcs(
     ws,
     received: [],
     audioBytes: 0,
+    frames: [],
     sendPcm(pcm, sampleRate = options.sampleRate ?? 24_000) {
       const frameBytes = (sampleRate * 2 * 20) / 1000;
       for (let at = 0; at < pcm.length; at += frameBytes) {
@@ -84,7 +87,9 @@ export async function connectAsAcs(
     if (frame.kind === 'stopAudio') client.received.push('stop');
     else if (frame.kind === 'audioData') {
       client.received.push('audio');
-      client.audioBytes += Buffer.from(frame.audioData?.data ?? '', 'base64').length;
+      const pcm = Buffer.from(frame.audioData?.data ?? '', 'base64');
+      client.frames.push(pcm);
+      client.audioBytes += pcm.length;
     }
   });
   await new Promise<void>((resolve, reject) => {

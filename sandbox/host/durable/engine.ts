@@ -1,3 +1,4 @@
+import { noPriority, type WorkPriority } from '../foregroundFirst';
 import type { Invoker } from '../invoker';
 import { DurableClient } from './client';
 import { systemClock, type DurableClock } from './clock';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   maxConcurrentActivities?: number;
   /** The system clock unless a test brings a virtual one. */
   clock?: DurableClock;
+  /** What background work (episodes for delivered messages, activities) yields to; nothing by default. */
+  priority?: WorkPriority;
 }
 
 export class DurableEngine {
@@ -45,7 +48,8 @@ export class DurableEngine {
       finished: (record) => this.finished(record),
       log,
     });
-    const mailbox = (this.mailbox = new Mailbox(store, episodes, inFlight, log));
+    const priority = options.priority ?? noPriority;
+    const mailbox = (this.mailbox = new Mailbox(store, episodes, inFlight, log, priority));
     const client = (this.client = new DurableClient({ store, invoker, clock, mailbox, episodes, inFlight }));
     this.workers = new Workers({
       store,
@@ -55,6 +59,7 @@ export class DurableEngine {
       inFlight,
       log,
       maxConcurrentActivities: options.maxConcurrentActivities ?? 50,
+      priority,
       startChild: (name, instanceId, inputJson, parent) => client.startNew(name, instanceId, inputJson, parent),
     });
   }

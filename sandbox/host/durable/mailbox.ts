@@ -1,3 +1,4 @@
+import type { WorkPriority } from '../foregroundFirst';
 import type { EpisodeRunner } from './episodes';
 import type { InFlight } from './inFlight';
 import { answeredId, emptyHost, type HostState, type Instance } from './instance';
@@ -16,6 +17,7 @@ export class Mailbox {
     private readonly episodes: EpisodeRunner,
     private readonly inFlight: InFlight,
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void,
+    private readonly priority: WorkPriority,
   ) {}
 
   /** The instance, from memory or the store; undefined if it does not exist. */
@@ -59,7 +61,7 @@ export class Mailbox {
     if (idle && !idle.busy && idle.queue.length === 0 && !this.stopping) {
       idle.busy = true;
       try {
-        await this.episodes.run(idle, message, false);
+        await this.priority.runBackground(() => this.episodes.run(idle, message, false));
       } finally {
         idle.busy = false;
       }
@@ -88,7 +90,7 @@ export class Mailbox {
       while (instance.queue.length > 0 && !this.stopping) {
         const message = instance.queue.shift()!;
         try {
-          await this.episodes.run(instance, message);
+          await this.priority.runBackground(() => this.episodes.run(instance, message));
         } catch (error) {
           instance.queue.unshift(message);
           throw error;

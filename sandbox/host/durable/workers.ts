@@ -1,3 +1,4 @@
+import type { WorkPriority } from '../foregroundFirst';
 import type { Invoker } from '../invoker';
 import type { DurableClock } from './clock';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './historyEvent';
@@ -26,6 +27,7 @@ export interface WorkerOptions {
   inFlight: InFlight;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   maxConcurrentActivities: number;
+  priority: WorkPriority;
   startChild: StartChild;
 }
 
@@ -201,7 +203,7 @@ export class Workers {
     };
     const startOne = () => {
       this.activitiesRunning++;
-      void this.options.inFlight.track(run()).finally(() => {
+      void this.options.inFlight.track(this.options.priority.runBackground(run)).finally(() => {
         this.activitiesRunning--;
         this.activityQueue.shift()?.();
       });
