@@ -1,4 +1,6 @@
-import { startSwitchboard } from '../test/support/switchboardSandbox';
+import { resolve } from 'node:path';
+import { repoRoot } from '../sandbox/hostProcess';
+import { startSandbox, type Sandbox } from '../sandbox/startSandbox';
 import type { TimelineEntry } from '../sandbox/acs';
 import { percentile, type BenchRow } from './stats';
 
@@ -13,7 +15,10 @@ const CONCURRENT = Number(process.env.BENCH_CALLS ?? 50);
 
 export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   // Real time in the PSTN world: a 30 s ring, prompts as long as they take to say.
-  const sb = await startSwitchboard({ acs: { timeScale: 1, answerDelayMs: 100 } });
+  const sb = await startSandbox({
+    flowsPath: resolve(repoRoot, 'test', 'fixtures', 'flows'),
+    acs: { timeScale: 1, answerDelayMs: 100 },
+  });
   const rows: BenchRow[] = [];
   try {
     // One warm-up call so start-up costs (JIT, table creation) are not counted as latency.
@@ -27,7 +32,7 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
 }
 
 async function measure(
-  sb: Awaited<ReturnType<typeof startSwitchboard>>,
+  sb: Sandbox,
   label: string,
   arrivalMs: (i: number) => number,
   thinkMs: number,
@@ -84,12 +89,7 @@ async function measure(
   ];
 }
 
-async function oneCall(
-  sb: Awaited<ReturnType<typeof startSwitchboard>>,
-  from: string,
-  arriveAfterMs: number,
-  thinkMs: number,
-): Promise<string> {
+async function oneCall(sb: Sandbox, from: string, arriveAfterMs: number, thinkMs: number): Promise<string> {
   if (arriveAfterMs) await new Promise((r) => setTimeout(r, arriveAfterMs));
   const call = await sb.acs.control.placeCall({ from, to: '+18005550100' });
   await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 60_000);

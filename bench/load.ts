@@ -1,4 +1,4 @@
-import { startSwitchboard } from '../test/support/switchboardSandbox';
+import { startSandbox } from '../sandbox/startSandbox';
 import { loadSuiteFlows, runLoadSuite } from './loadSuite';
 import type { BenchRow } from './stats';
 
@@ -10,9 +10,9 @@ const CALLS = Number(process.env.BENCH_LOAD_CALLS ?? 200);
 const TURNS = Number(process.env.BENCH_LOAD_TURNS ?? 500);
 
 export async function run() {
-  const sb = await startSwitchboard({
+  const sb = await startSandbox({
     acs: { timeScale: 0.1, incomingCallTimeoutMs: 300_000, answerDelayMs: 100, timelineLimit: 200_000 },
-    flows: loadSuiteFlows(),
+    flowsPath: loadSuiteFlows(),
   });
   try {
     const r = await runLoadSuite(sb, {

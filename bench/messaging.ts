@@ -1,12 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { startAcsEmulator, type AcsEmulator } from '../sandbox/acs';
-import { sandboxAppSettings, subscribeAppToAcs } from '../sandbox/appSettings';
-import { startAzurite, stopChild } from '../sandbox/azurite';
-import { azuriteTls } from '../sandbox/azuriteTls';
-import { startLocalEntraIssuer } from '../sandbox/entraIssuer';
+import { repoRoot } from '../sandbox/hostProcess';
+import { startSandbox, type Sandbox } from '../sandbox/startSandbox';
 import { percentile, type BenchRow } from './stats';
 
 // Inbound SMS end to end through the app with the local provider (ACS emulator -> Event Grid -> the
@@ -20,54 +14,13 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const LINE = '+18005550800';
 const QUESTIONS = ['What are your opening hours?', 'How do I change my address?', 'How do I get a refund?'];
 
-interface Sandbox {
-  acs: AcsEmulator;
-  stop(): Promise<void>;
-}
-
-/** Azurite, the emulator and the app in the local host, wired by settings as `npm start` does. */
-async function startSandbox(): Promise<Sandbox> {
-  const repo = resolve(__dirname, '..', '..');
-  const azurite = await startAzurite({ tls: await azuriteTls() });
-  const acs = await startAcsEmulator({ immutableResourceId: 'bench-acs-resource' });
-  const entra = await startLocalEntraIssuer();
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as { port: number }).port;
-  probe.close();
-  const hostUrl = `http://127.0.0.1:${port}`;
-  const env = sandboxAppSettings({
-    azurite,
-    acs,
-    entra,
-    callbackBaseUrl: hostUrl,
-    flowsPath: resolve(repo, 'test', 'fixtures', 'flows'),
-  });
-  const host = spawn(
-    process.execPath,
-    [resolve(repo, 'dist', 'sandbox', 'host', 'main.js'), '--app', repo, '--port', String(port)],
-    { env: { ...process.env, ...env, TASKHUB_NAME: 'benchmessaging' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  host.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  while (!out.includes('HOST_READY')) {
-    if (host.exitCode !== null) throw new Error(`The Functions host exited (code ${host.exitCode}).`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await subscribeAppToAcs(hostUrl, acs);
-  return {
-    acs,
-    async stop() {
-      await stopChild(host, 'SIGTERM');
-      await acs.close();
-      await entra.close();
-      await azurite.stop();
-    },
-  };
-}
-
 export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
-  const sb = await startSandbox();
+  // Azurite, the emulator and the app in the local host, wired by settings as `npm start` does.
+  const sb = await startSandbox({
+    flowsPath: resolve(repoRoot, 'test', 'fixtures', 'flows'),
+    acs: { immutableResourceId: 'bench-acs-resource' },
+    env: { TASKHUB_NAME: 'benchmessaging' },
+  });
   const rows: BenchRow[] = [];
   try {
     await measure(sb, 'warm-up', 10, () => 0, 0);

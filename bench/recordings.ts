@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CallAutomationClient } from '@azure/communication-call-automation';
-import { answerIncomingCall, startFixture } from '../test/sandbox/acs/support/fixtures';
+import { startAcsEmulator } from '../sandbox/acs';
 import { percentile, type BenchRow } from './stats';
 
 // Recording download throughput from the ACS emulator through the SDK's own downloadStreaming (the path
@@ -9,13 +11,25 @@ const DOWNLOADS = 10;
 
 export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   // Time runs 100x fast in the emulator, so 3 s of waiting records a 5-minute call.
-  const fx = await startFixture({ timeScale: 0.01 });
+  const acs = await startAcsEmulator({ timeScale: 0.01, incomingCallTimeoutMs: 1_000_000 });
+  // The call's callbacks need somewhere to go; the benchmark reads none of them.
+  const callbacks = createServer((req, res) => req.resume().on('end', () => res.end()));
+  await new Promise<void>((listening) => callbacks.listen(0, '127.0.0.1', listening));
   try {
-    const proxy = new URL(fx.acs.proxyUrl);
-    const client = new CallAutomationClient(fx.acs.connectionString, {
+    const proxy = new URL(acs.proxyUrl);
+    const client = new CallAutomationClient(acs.connectionString, {
       proxyOptions: { host: `${proxy.protocol}//${proxy.hostname}`, port: Number(proxy.port) },
     });
-    const { serverCallId } = await answerIncomingCall(fx, client);
+    const { serverCallId } = await acs.control.placeCall({ from: '+14255550100', to: '+18005550100' });
+    const incoming = await acs.control.waitForEventGrid('Microsoft.Communication.IncomingCall', { serverCallId });
+    const { incomingCallContext } = incoming.data as { incomingCallContext: string };
+    const answered = await client.answerCall(
+      incomingCallContext,
+      `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}/callbacks`,
+    );
+    await acs.control.waitForEvent('CallConnected', {
+      callConnectionId: answered.callConnectionProperties.callConnectionId,
+    });
     const recorder = client.getCallRecording();
     const { recordingId } = await recorder.start({
       callLocator: { id: serverCallId, kind: 'serverCallLocator' },
@@ -23,14 +37,15 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
     });
     await new Promise((r) => setTimeout(r, 3_000));
     await recorder.stop(recordingId);
-    const updated = await fx.eventGrid.waitForMatch(
+    // The only call, so the only recording.
+    const updated = await acs.control.waitForEventGrid(
       'Microsoft.Communication.RecordingFileStatusUpdated',
-      (e) => String(e.subject).includes(serverCallId),
+      {},
       60_000,
     );
     const { contentLocation } = (
-      updated.data.recordingStorageInfo as { recordingChunks: { contentLocation: string }[] }
-    ).recordingChunks[0];
+      updated.data as { recordingStorageInfo: { recordingChunks: { contentLocation: string }[] } }
+    ).recordingStorageInfo.recordingChunks[0];
     const rates: number[] = [];
     let bytes = 0;
     for (let i = 0; i < DOWNLOADS; i++) {
@@ -54,6 +69,7 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
       ],
     };
   } finally {
-    await fx.close();
+    callbacks.close();
+    await acs.close();
   }
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stopChild } from './readyChild';
 
 // Azurite from npm, started as a child process on ports the OS picks, so any number of sandboxes and
 // tests can run side by side. In memory by default; a `location` keeps data across restarts.
@@ -34,7 +35,12 @@ const ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteInstance> {
-  const entry = require.resolve('azurite/dist/src/azurite.js');
+  // The `azurite` command as its package.json declares it (the package has no programmatic entry for the CLI).
+  const manifest = require.resolve('azurite/package.json');
+  const entry = join(
+    dirname(manifest),
+    (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { azurite: string } }).bin.azurite,
+  );
   const ports = options.ports ?? { blob: 0, queue: 0, table: 0 };
   const args = [
     entry,
@@ -105,17 +111,5 @@ function waitForPorts(child: ChildProcess): Promise<Record<'Blob' | 'Queue' | 'T
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => fail(new Error(`Azurite exited (code ${code}) before listening:\n${output}`)));
     child.once('error', fail);
-  });
-}
-
-export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill(signal);
   });
 }

@@ -40,10 +40,15 @@ const BLOB_CREATED = 'Microsoft.Storage.BlobCreated';
 
 export function startStorageEvents(options: StorageEventsOptions): StorageEvents {
   if (options.caPem) {
-    // The Storage SDK takes no CA option: trust the sandbox CA on the default agent of this process only.
+    // The Storage SDK takes no CA option: trust the sandbox CA on the default agent of this process only. The
+    // SDK's HTTP client uses that agent only for requests without keep-alive (it makes its own agents otherwise),
+    // so this costs a TLS handshake per poll.
     (globalAgent as Agent & { options: { ca?: string[] } }).options.ca = [...rootCertificates, options.caPem];
   }
-  const service = BlobServiceClient.fromConnectionString(options.connectionString);
+  const service = BlobServiceClient.fromConnectionString(
+    options.connectionString,
+    options.caPem ? { keepAliveOptions: { enable: false } } : {},
+  );
   const account = service.accountName;
   const topic = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Storage/storageAccounts/${account}`;
   const timeline = new Timeline(2000);

@@ -34,7 +34,7 @@ if (selected.length === 0) {
 // The ACS emulator serves HTTPS with a local CA; NODE_EXTRA_CA_CERTS is read only at process start, so the
 // CA must exist before the test process starts and be passed in its environment.
 const env = { ...process.env, NODE_ENV: 'test' };
-const caScript = join(__dirname, '..', 'dist', 'sandbox', 'acs', 'certificates.js');
+const caScript = join(__dirname, '..', 'dist', 'sandbox', 'certificates.js');
 if (existsSync(caScript)) {
   const ca = spawnSync(process.execPath, [caScript], { encoding: 'utf8' });
   let caPath = ca.stdout.trim();

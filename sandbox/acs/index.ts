@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { CallbackDispatcher } from './callAutomation/callbackDispatcher';
 import { callAutomationRoutes } from './callAutomation/callAutomationRoutes';
 import { CallStore } from './callAutomation/callStore';
-import { ensureTlsMaterial, RECORDING_HOSTS } from './certificates';
+import { ensureTlsMaterial, RECORDING_HOSTS } from '../certificates';
 import { ChatStore } from './chat/chatStore';
 import { chatRoutes } from './chat/chatRoutes';
 import type { AcsContext } from './context';
@@ -16,7 +16,8 @@ import { controlRoutes, timelineFilter } from './control/controlRoutes';
 import { AcsControlClient } from './controlClient';
 import { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import { RequestPipeline } from './http/requestPipeline';
-import { Router } from './http/router';
+import { Router } from '../http/router';
+import { route, type Route } from './http/router';
 import { IdentityStore } from './identity/identityStore';
 import { MediaStreams } from './media/mediaStreams';
 import { listenToCall, speakIntoCall } from './media/callListener';
@@ -114,17 +115,18 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
   world.attach(ctx);
 
   let info: Record<string, unknown> = {};
-  const router = new Router()
-    .add('GET', /^\/calling\/keys$/, 'none', 'jwks', () => ({ status: 200, body: { keys: [callbackSigner.jwk()] } }))
-    .addAll(callAutomationRoutes(ctx))
-    .addAll(recordingRoutes(ctx, new RecordingStore()))
-    .addAll(identityRoutes(ctx))
-    .addAll(smsRoutes(ctx))
-    .addAll(chatRoutes(ctx))
-    .addAll(messagesRoutes(ctx))
-    .addAll(whatsAppControlRoutes(ctx))
-    .addAll(roomRoutes(ctx))
-    .addAll(controlRoutes(ctx, () => info));
+  const router = new Router<Route>([
+    route('GET', /^\/calling\/keys$/, 'none', 'jwks', () => ({ status: 200, body: { keys: [callbackSigner.jwk()] } })),
+    ...callAutomationRoutes(ctx),
+    ...recordingRoutes(ctx, new RecordingStore()),
+    ...identityRoutes(ctx),
+    ...smsRoutes(ctx),
+    ...chatRoutes(ctx),
+    ...messagesRoutes(ctx),
+    ...whatsAppControlRoutes(ctx),
+    ...roomRoutes(ctx),
+    ...controlRoutes(ctx, () => info),
+  ]);
   const pipeline = new RequestPipeline(router, timeline, {
     accessKey: options.accessKey,
     maxBodyBytes: options.maxBodyBytes,

@@ -10,7 +10,8 @@ import {
   type ChatRequestMessage,
   type ChatToolCall,
 } from './fakeAzureOpenAiProtocol';
-import { issueServerTls } from './tls';
+import { issueServerTls } from '../certificates';
+import { BodyTooLargeError, readBody } from '../http/readBody';
 
 // A fake Azure OpenAI chat-completions deployment on a local https port, which the `openai` package's
 // AzureOpenAI client uses unmodified: POST /openai/deployments/{deployment}/chat/completions?api-version,
@@ -44,6 +45,8 @@ export interface FakeAzureOpenAi {
   close(): Promise<void>;
 }
 
+/** A bound on request bodies, so an endless one cannot fill memory (chat prompts are far smaller). */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 const FILTERED = /\b(kill|bomb|shoot)\b/i;
 const CALL_BACK = /\b(call|ring|phone) me\b|\bcall ?back\b/i;
@@ -144,15 +147,6 @@ function error(code: string, message: string, status: number): AzureOpenAiError 
   return { error: { code, message, status } };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): Promise<FakeAzureOpenAi> {
   const tls = await issueServerTls(options.certDir);
   const requests: FakeAzureOpenAiRequest[] = [];
@@ -164,8 +158,14 @@ export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const match = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
-    const raw = await readBody(req);
     if (req.method !== 'POST' || !match) return json(res, 404, error('404', 'Resource not found', 404));
+    let raw: string;
+    try {
+      raw = (await readBody(req, MAX_REQUEST_BYTES)).toString('utf8');
+    } catch (failure) {
+      if (!(failure instanceof BodyTooLargeError)) throw failure;
+      return json(res, 413, error('413', failure.message, 413));
+    }
     const apiVersion = url.searchParams.get('api-version') ?? '';
     const record: FakeAzureOpenAiRequest = {
       path: url.pathname,

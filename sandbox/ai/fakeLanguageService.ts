@@ -16,7 +16,9 @@ import {
 } from './fakeLanguageProtocol';
 import { readWavInfo } from '../../shared/insights/wav';
 import { keyPhrasesOf, languageOf, piiOf, sentencesOf, sentimentOf } from './fakeTextAnalysis';
-import { issueServerTls } from './tls';
+import { issueServerTls } from '../certificates';
+import { BodyTooLargeError, readBody } from '../http/readBody';
+import { Router, type Route } from '../http/router';
 
 // A fake of the Azure AI Language and Speech REST APIs on a local https port (port 0 unless told):
 // Text Analytics v3.1 (what @azure/ai-text-analytics 5.1 calls: sentiment, keyPhrases, languages,
@@ -66,6 +68,19 @@ export interface FakeLanguageService {
   close(): Promise<void>;
 }
 
+interface FakeReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+interface FakeRoute extends Route {
+  handle(url: URL, body: unknown, raw: Buffer, params: string[]): FakeReply;
+}
+
+/** Fast transcription takes audio files up to 300 MB. */
+const MAX_UPLOAD_BYTES = 300 * 1024 * 1024;
+
 interface Job {
   kind: 'conversations' | 'text';
   request: AnalyzeConversationsJobRequest | AnalyzeTextJobRequest;
@@ -111,91 +126,101 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
   }> = [];
   let baseUrl = '';
 
-  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void respond());
-    const respond = async () => {
-      const record: RecordedRequest = {
-        method: req.method ?? 'GET',
-        path: '',
-        query: {},
-        headers: req.headers,
-        body: undefined,
-        status: 0,
-        at: performance.now(),
-      };
-      requests.push(record);
-      try {
-        const url = new URL(req.url ?? '/', baseUrl);
-        record.path = url.pathname;
-        record.query = Object.fromEntries(url.searchParams);
-        const raw = Buffer.concat(chunks);
-        authorize(req, options.expectedToken);
-        record.body = await parseBody(req, raw);
-        const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(url.pathname)));
-        if (fault) {
-          fault.remaining -= 1;
-          if (fault.status === 429) {
-            const seconds = fault.retryAfterSeconds ?? 1;
-            const headers: Record<string, string> = { 'retry-after': String(seconds) };
-            if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-            throw new HttpError(
-              429,
-              { code: '429', message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
-              headers,
-            );
-          }
-          throw new HttpError(fault.status, {
-            code: 'InternalServerError',
-            message: 'The fake was told to fail this request.',
-          });
-        }
-        const { status, body, headers } = route(req.method ?? 'GET', url, record.body, raw);
-        send(res, record, status, body, headers);
-      } catch (error) {
-        if (error instanceof HttpError) send(res, record, error.status, { error: error.error }, error.headers);
-        else send(res, record, 500, { error: { code: 'InternalServerError', message: (error as Error).message } });
-      }
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: '',
+      query: {},
+      headers: req.headers,
+      body: undefined,
+      status: 0,
+      at: performance.now(),
     };
-  });
+    requests.push(record);
+    try {
+      const url = new URL(req.url ?? '/', baseUrl);
+      record.path = url.pathname;
+      record.query = Object.fromEntries(url.searchParams);
+      const raw = await readBody(req, MAX_UPLOAD_BYTES).catch((error: unknown) => {
+        throw error instanceof BodyTooLargeError
+          ? new HttpError(413, { code: 'RequestEntityTooLarge', message: error.message })
+          : error;
+      });
+      authorize(req, options.expectedToken);
+      record.body = await parseBody(req, raw);
+      const fault = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(url.pathname)));
+      if (fault) {
+        fault.remaining -= 1;
+        if (fault.status === 429) {
+          const seconds = fault.retryAfterSeconds ?? 1;
+          const headers: Record<string, string> = { 'retry-after': String(seconds) };
+          if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+          throw new HttpError(
+            429,
+            { code: '429', message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+            headers,
+          );
+        }
+        throw new HttpError(fault.status, {
+          code: 'InternalServerError',
+          message: 'The fake was told to fail this request.',
+        });
+      }
+      const { status, body, headers } = route(req.method ?? 'GET', url, record.body, raw);
+      send(res, record, status, body, headers);
+    } catch (error) {
+      if (error instanceof HttpError) send(res, record, error.status, { error: error.error }, error.headers);
+      else send(res, record, 500, { error: { code: 'InternalServerError', message: (error as Error).message } });
+    }
+  };
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void respond(req, res));
 
-  function route(
-    method: string,
-    url: URL,
-    body: unknown,
-    raw: Buffer,
-  ): { status: number; body: unknown; headers?: Record<string, string> } {
-    const path = url.pathname;
-    const sync =
-      /^\/text\/analytics\/v3\.1\/(sentiment|keyPhrases|languages|entities\/recognition\/pii|entities\/recognition\/general)$/.exec(
-        path,
-      );
-    if (sync && method === 'POST') return { status: 200, body: analyzeSync(sync[1], body) };
+  const router = new Router<FakeRoute>([
+    {
+      method: 'POST',
+      pattern:
+        /^\/text\/analytics\/v3\.1\/(sentiment|keyPhrases|languages|entities\/recognition\/pii|entities\/recognition\/general)$/,
+      handle: (_url, body, _raw, [operation]) => ({ status: 200, body: analyzeSync(operation, body) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/language\/analyze-(conversations|text)\/jobs$/,
+      handle: (url, body, _raw, [analysis]) => {
+        requireApiVersion(url, JOB_API_VERSIONS);
+        const kind = analysis === 'conversations' ? 'conversations' : 'text';
+        if (kind === 'conversations') validateConversationsJob(body);
+        else validateTextJob(body);
+        const id = randomUUID();
+        jobs.set(id, { kind, request: body as never, polls: 0, created: new Date().toISOString() });
+        const location = `${baseUrl}/language/analyze-${analysis}/jobs/${id}?api-version=${url.searchParams.get('api-version')}`;
+        return { status: 202, body: '', headers: { 'operation-location': location } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/language\/analyze-(conversations|text)\/jobs\/([0-9a-f-]+)$/,
+      handle: (url, _body, _raw, [, id]) => {
+        requireApiVersion(url, JOB_API_VERSIONS);
+        const job = jobs.get(id);
+        if (!job) throw new HttpError(404, { code: 'NotFound', message: 'The specified job was not found.' });
+        return { status: 200, body: jobState(id, job) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/speechtotext\/transcriptions:transcribe$/,
+      handle: (url, body, raw) => {
+        requireApiVersion(url, SPEECH_API_VERSIONS);
+        return { status: 200, body: transcribe(body as Multipart, raw) };
+      },
+    },
+  ]);
 
-    const jobPost = /^\/language\/analyze-(conversations|text)\/jobs$/.exec(path);
-    if (jobPost && method === 'POST') {
-      requireApiVersion(url, JOB_API_VERSIONS);
-      const kind = jobPost[1] === 'conversations' ? 'conversations' : 'text';
-      if (kind === 'conversations') validateConversationsJob(body);
-      else validateTextJob(body);
-      const id = randomUUID();
-      jobs.set(id, { kind, request: body as never, polls: 0, created: new Date().toISOString() });
-      const location = `${baseUrl}/language/analyze-${jobPost[1]}/jobs/${id}?api-version=${url.searchParams.get('api-version')}`;
-      return { status: 202, body: '', headers: { 'operation-location': location } };
-    }
-    const jobGet = /^\/language\/analyze-(conversations|text)\/jobs\/([0-9a-f-]+)$/.exec(path);
-    if (jobGet && method === 'GET') {
-      requireApiVersion(url, JOB_API_VERSIONS);
-      const job = jobs.get(jobGet[2]);
-      if (!job) throw new HttpError(404, { code: 'NotFound', message: 'The specified job was not found.' });
-      return { status: 200, body: jobState(jobGet[2], job) };
-    }
-    if (path === '/speechtotext/transcriptions:transcribe' && method === 'POST') {
-      requireApiVersion(url, SPEECH_API_VERSIONS);
-      return { status: 200, body: transcribe(body as Multipart, raw) };
-    }
-    throw new HttpError(404, { code: 'NotFound', message: `Resource not found: ${method} ${path}` });
+  function route(method: string, url: URL, body: unknown, raw: Buffer): FakeReply {
+    const found = router.match(method, url.pathname);
+    if (!found.route)
+      throw new HttpError(404, { code: 'NotFound', message: `Resource not found: ${method} ${url.pathname}` });
+    return found.route.handle(url, body, raw, found.params);
   }
 
   function analyzeSync(operation: string, body: unknown): unknown {

@@ -7,7 +7,7 @@ import { samplesOf } from '../../shared/audio/pcm';
 import { LocalAgentEngine, type EngineDependencies } from '../../bridge/local/localAgentEngine';
 import type { ToolSpec } from '../../bridge/agentTools';
 import { messageText } from '../../bridge/acsMediaFrames';
-import { issueServerTls } from './tls';
+import { issueServerTls } from '../certificates';
 
 // A fake of Azure AI Voice Live (/voice-live/realtime) and the Azure OpenAI realtime API
 // (/openai/v1/realtime) on a local wss port, speaking their real event protocol: session.update,

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ValidationError } from '../../shared/errors';
-import { BodyTooLargeError, readBody, sendJson } from '../host/httpUtil';
+import { BodyTooLargeError, readBody, sendJson } from '../http/readBody';
+import { Router, type Route } from '../http/router';
 import { BLOB_CONTAINERS, ConsoleApi, type ConsoleBackends } from './consoleApi';
 import { ConsoleChat } from './consoleChat';
 
@@ -35,6 +36,10 @@ const TYPES: Record<string, string> = {
 };
 
 const MAX_BODY = 64 * 1024;
+
+interface ConsoleRoute extends Route {
+  handler(req: IncomingMessage, res: ServerResponse, params: string[]): void | Promise<void>;
+}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let raw: string;
@@ -78,47 +83,81 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     (download.readableStreamBody as NodeJS.ReadableStream).pipe(res);
   };
 
+  const needChat = () => {
+    if (!chat) throw new RangeError('Chat needs the bot identity (CHAT_BOT_USER_ID).');
+    return chat;
+  };
+  const router = new Router<ConsoleRoute>([
+    {
+      method: 'POST',
+      pattern: /^\/api\/outbound$/,
+      handler: async (req, res) => {
+        const reply = await api.placeOutbound(await readJson(req));
+        sendJson(res, reply.status, reply.body);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/chat\/threads$/,
+      handler: async (req, res) => {
+        const body = (await readJson(req)) as { name?: unknown };
+        const name = typeof body.name === 'string' && body.name ? body.name : 'Customer';
+        sendJson(res, 201, { threadId: await needChat().start(name) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/chat\/threads\/([^/]+)\/messages$/,
+      handler: async (_req, res, [threadId]) => sendJson(res, 200, { value: await needChat().lines(threadId) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/chat\/threads\/([^/]+)\/messages$/,
+      handler: async (req, res, [threadId]) => {
+        const content = (await readJson(req)) as { content?: unknown };
+        if (typeof content.content !== 'string' || !content.content.trim())
+          return sendJson(res, 400, { error: "'content' is required." });
+        await needChat().send(threadId, content.content);
+        sendJson(res, 202, {});
+      },
+    },
+    { method: 'GET', pattern: /^\/api\/flows$/, handler: (_req, res) => sendJson(res, 200, api.flowsView()) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/calls$/,
+      handler: async (_req, res) => sendJson(res, 200, { value: await api.calls() }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/calls\/([\w-]{1,64})\/artifacts$/,
+      handler: async (_req, res, [callId]) => sendJson(res, 200, await api.artifacts(callId)),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/blobs\/([\w-]+)\/([\w./-]{1,300})$/,
+      handler: async (_req, res, [container, name]) => {
+        if (!BLOB_CONTAINERS.includes(container) || name.includes('..'))
+          return sendJson(res, 404, { error: `Nothing at GET /api/blobs/${container}/${name}.` });
+        await serveBlob(container, name, res);
+      },
+    },
+  ]);
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://console');
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && serveStatic(path, res)) return;
     if (path.startsWith('/api/control/')) {
+      // The relay passes any method the console allows on to the emulator's control API.
       const rest = path.slice('/api/control'.length);
       if (!api.allowedControl(method, rest))
         return sendJson(res, 404, { error: `The console does not relay ${method} ${rest}.` });
       const reply = await api.control(method, rest + url.search, method === 'GET' ? undefined : await readJson(req));
       return sendJson(res, reply.status, reply.body);
     }
-    if (method === 'POST' && path === '/api/outbound') {
-      const reply = await api.placeOutbound(await readJson(req));
-      return sendJson(res, reply.status, reply.body);
-    }
-    if (path.startsWith('/api/chat/')) {
-      if (!chat) return sendJson(res, 404, { error: 'Chat needs the bot identity (CHAT_BOT_USER_ID).' });
-      if (method === 'POST' && path === '/api/chat/threads') {
-        const body = (await readJson(req)) as { name?: unknown };
-        const name = typeof body.name === 'string' && body.name ? body.name : 'Customer';
-        return sendJson(res, 201, { threadId: await chat.start(name) });
-      }
-      const thread = /^\/api\/chat\/threads\/([^/]+)\/messages$/.exec(path);
-      if (thread && method === 'GET')
-        return sendJson(res, 200, { value: await chat.lines(decodeURIComponent(thread[1])) });
-      if (thread && method === 'POST') {
-        const content = (await readJson(req)) as { content?: unknown };
-        if (typeof content.content !== 'string' || !content.content.trim())
-          return sendJson(res, 400, { error: "'content' is required." });
-        await chat.send(decodeURIComponent(thread[1]), content.content);
-        return sendJson(res, 202, {});
-      }
-    }
-    if (method === 'GET' && path === '/api/flows') return sendJson(res, 200, api.flowsView());
-    if (method === 'GET' && path === '/api/calls') return sendJson(res, 200, { value: await api.calls() });
-    const artifacts = /^\/api\/calls\/([\w-]{1,64})\/artifacts$/.exec(path);
-    if (method === 'GET' && artifacts) return sendJson(res, 200, await api.artifacts(artifacts[1]));
-    const blob = /^\/api\/blobs\/([\w-]+)\/([\w./-]{1,300})$/.exec(path);
-    if (method === 'GET' && blob && BLOB_CONTAINERS.includes(blob[1]) && !blob[2].includes('..'))
-      return serveBlob(blob[1], blob[2], res);
+    const found = router.match(method, path);
+    if (found.route) return found.route.handler(req, res, found.params);
     sendJson(res, 404, { error: `Nothing at ${method} ${path}.` });
   };
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadApp, type AppFunction, type LoadedApp } from './appLoader';
 import { Invoker } from './invoker';
-import { sendError, sendJson } from './httpUtil';
+import { sendError, sendJson } from '../http/readBody';
 import { resolveSettingExpressions, storageConnectionString } from './settings';
 import { HttpTriggerRouter } from './triggers/httpTrigger';
 import { handleEventGrid } from './triggers/eventGridTrigger';

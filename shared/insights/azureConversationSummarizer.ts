@@ -1,20 +1,21 @@
 import { RemoteServiceError } from '../errors';
 import type { Conversation } from './conversation';
 import type { ConversationSummary } from './insightsProvider';
-import type { AzureRestClient } from './azureRestClient';
+import { runJob, type AzureAiClient } from './azureAiClient';
 
 // Conversation summarization (issue / resolution / follow-up tasks) through the Language service's
 // analyze-conversations jobs REST API: @azure/ai-text-analytics 5.1 has no summarization at all, and no
-// JavaScript SDK covers conversation summarization, so this calls the REST API directly.
+// maintained JavaScript SDK covers conversation summarization (@azure/ai-language-conversations is a 2023 beta),
+// so this sends the job on the Azure SDK's REST client and polls it with @azure/core-lro (azureAiClient).
 
 export interface ConversationSummarizerOptions {
   /** 2024-11-01 is GA and has the "follow-up tasks" aspect; 2023-04-01 has issue and resolution only. */
   apiVersion?: string;
   aspects?: string[];
+  /** Between polls, unless the service's Retry-After says otherwise. */
   pollIntervalMs?: number;
-  /** Polls before giving up (the job then fails as retryable). */
-  maxPolls?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** How long a job may take before it fails as retryable. */
+  timeoutMs?: number;
 }
 
 /** The service takes up to 125,000 characters per job; longer calls keep their beginning. */
@@ -35,7 +36,7 @@ interface JobState {
 }
 
 export async function summarizeWithLanguageService(
-  client: AzureRestClient,
+  client: AzureAiClient,
   conversation: Conversation,
   language: string,
   options: ConversationSummarizerOptions = {},
@@ -44,7 +45,6 @@ export async function summarizeWithLanguageService(
   const aspects =
     options.aspects ??
     (apiVersion >= '2023-11-15' ? ['issue', 'resolution', 'follow-up tasks'] : ['issue', 'resolution']);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   let budget = MAX_CONVERSATION_CHARS;
   const conversationItems = conversation.turns
@@ -56,54 +56,41 @@ export async function summarizeWithLanguageService(
     }))
     .filter((item) => item.text.length > 0 && (budget -= item.text.length) >= 0);
 
-  const submitted = await client.request({
-    method: 'POST',
-    path: 'language/analyze-conversations/jobs',
-    query: { 'api-version': apiVersion },
-    json: {
-      displayName: 'switchboard conversation summary',
-      analysisInput: {
-        conversations: [
-          {
-            id: '1',
-            language: language === 'und' ? 'en' : language,
-            modality: 'text',
-            domain: 'generic',
-            conversationItems,
-          },
-        ],
-      },
-      tasks: [
-        { taskName: 'summary', kind: 'ConversationalSummarizationTask', parameters: { summaryAspects: aspects } },
+  const body = {
+    displayName: 'switchboard conversation summary',
+    analysisInput: {
+      conversations: [
+        {
+          id: '1',
+          language: language === 'und' ? 'en' : language,
+          modality: 'text',
+          domain: 'generic',
+          conversationItems,
+        },
       ],
     },
-    expect: [202],
-  });
-  const location = submitted.headers['operation-location'];
-  if (typeof location !== 'string')
-    throw new RemoteServiceError('Azure AI Language accepted the summarization job without an operation-location', {
-      retryable: true,
-    });
-
-  for (let poll = 0; poll < (options.maxPolls ?? 120); poll++) {
-    const { body } = await client.request({ method: 'GET', path: location });
-    const job = body as JobState;
-    if (job.status === 'succeeded' || job.status === 'partiallyCompleted') return readSummary(job);
-    if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'cancelling') {
-      const codes = [
-        ...(job.errors ?? []),
-        ...(job.tasks?.items?.flatMap((i) => i.results?.errors?.map((e) => e.error ?? {}) ?? []) ?? []),
-      ]
-        .map((e) => e.code)
-        .filter(Boolean);
-      throw new RemoteServiceError(
-        `Azure AI Language summarization job ${job.status}${codes.length ? ` (${codes.join(', ')})` : ''}`,
-        { retryable: job.status !== 'failed' },
-      );
-    }
-    await sleep(options.pollIntervalMs ?? 1000);
-  }
-  throw new RemoteServiceError('Azure AI Language summarization job did not finish in time', { retryable: true });
+    tasks: [{ taskName: 'summary', kind: 'ConversationalSummarizationTask', parameters: { summaryAspects: aspects } }],
+  };
+  const job = await runJob<JobState>(
+    client,
+    'the summarization job',
+    () =>
+      client.rest
+        .pathUnchecked('/language/analyze-conversations/jobs')
+        .post({ queryParameters: { 'api-version': apiVersion }, body }),
+    { pollIntervalMs: options.pollIntervalMs, timeoutMs: options.timeoutMs },
+  );
+  if (job.status === 'succeeded' || job.status === 'partiallyCompleted') return readSummary(job);
+  const codes = [
+    ...(job.errors ?? []),
+    ...(job.tasks?.items?.flatMap((i) => i.results?.errors?.map((e) => e.error ?? {}) ?? []) ?? []),
+  ]
+    .map((e) => e.code)
+    .filter(Boolean);
+  throw new RemoteServiceError(
+    `Azure AI Language summarization job ${job.status}${codes.length ? ` (${codes.join(', ')})` : ''}`,
+    { retryable: job.status !== 'failed' },
+  );
 }
 
 function readSummary(job: JobState): ConversationSummary {

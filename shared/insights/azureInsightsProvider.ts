@@ -2,7 +2,7 @@ import { TextAnalyticsClient, type TextAnalyticsClientOptions } from '@azure/ai-
 import type { TokenCredential } from '@azure/identity';
 import { RemoteServiceError } from '../errors';
 import { summarizeWithLanguageService, type ConversationSummarizerOptions } from './azureConversationSummarizer';
-import { AzureRestClient } from './azureRestClient';
+import { azureAiClient, type AzureAiClient } from './azureAiClient';
 import type { Conversation } from './conversation';
 import {
   overallSentiment,
@@ -14,7 +14,7 @@ import {
 import { PLACEHOLDERS, emptyCounts, type PiiCategory, type RedactionCounts } from './redact';
 
 // Azure AI Language: @azure/ai-text-analytics (v3.1 API, as the product owner asked) for PII (a second
-// redaction pass), sentiment, key phrases and language; conversation summarization over REST (see
+// redaction pass), sentiment, key phrases and language; conversation summarization as a REST job (see
 // azureConversationSummarizer). Requests are batched within the service's per-request document limits.
 
 /** Documents per request the Language service accepts (larger batches are rejected with 400). */
@@ -47,8 +47,6 @@ export interface AzureInsightsProviderOptions {
   summarizer?: ConversationSummarizerOptions;
   /** Overrides for the SDK client (retry delays in tests). */
   clientOptions?: TextAnalyticsClientOptions;
-  /** Waits between REST retries (tests record instead of sleeping). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -78,7 +76,7 @@ async function sdkCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 export class AzureInsightsProvider implements InsightsProvider {
   readonly name = 'azure' as const;
   private readonly client: TextAnalyticsClient;
-  private readonly rest: AzureRestClient;
+  private readonly rest: AzureAiClient;
 
   constructor(private readonly options: AzureInsightsProviderOptions) {
     const maxRetries = options.maxRetries ?? 3;
@@ -87,13 +85,12 @@ export class AzureInsightsProvider implements InsightsProvider {
       ...(options.ca ? { tlsOptions: { ca: options.ca } } : {}),
       ...options.clientOptions,
     });
-    this.rest = new AzureRestClient({
+    this.rest = azureAiClient({
       endpoint: options.endpoint,
       credential: options.credential,
       maxRetries,
       serviceName: 'Azure AI Language',
       ...(options.ca ? { ca: options.ca } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
   }
 
@@ -111,10 +108,7 @@ export class AzureInsightsProvider implements InsightsProvider {
     const [perTurn, keyPhrases, summary] = await Promise.all([
       this.sentiment(cleaned.turns, language),
       this.keyPhrases(whole, language),
-      summarizeWithLanguageService(this.rest, cleaned, language, {
-        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-        ...this.options.summarizer,
-      }),
+      summarizeWithLanguageService(this.rest, cleaned, language, this.options.summarizer),
     ]);
     return {
       provider: 'azure',

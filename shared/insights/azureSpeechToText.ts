@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
-import { AzureRestClient } from './azureRestClient';
+import { azureAiClient, expectStatus, send, type AzureAiClient } from './azureAiClient';
 import type { Turn } from './conversation';
 import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from './transcribe';
 import { AUDIO_CONTENT_TYPES, readWavInfo, sniffAudio } from './wav';
 
-// Azure AI Speech fast transcription (synchronous REST, api-version 2024-11-15): multipart upload of the
-// audio (WAV, MP3, FLAC, OGG, MP4) and a JSON definition; answers phrases with offsets. Multi-channel WAV
+// Azure AI Speech fast transcription (synchronous REST, api-version 2024-11-15): multipart upload (a FormData) of
+// the audio (WAV, MP3, FLAC, OGG, MP4) and a JSON definition; answers phrases with offsets. Multi-channel WAV
 // is transcribed per channel ("channels": [0, 1]; the service takes at most two), mono as one stream.
 
 export interface AzureSpeechToTextOptions {
@@ -16,7 +15,6 @@ export interface AzureSpeechToTextOptions {
   apiVersion?: string;
   ca?: string;
   maxRetries?: number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 interface FastTranscriptionResult {
@@ -31,17 +29,15 @@ interface FastTranscriptionResult {
 
 export class AzureSpeechToText implements SpeechToText {
   readonly name = 'azure';
-  private readonly client: AzureRestClient;
+  private readonly client: AzureAiClient;
 
   constructor(private readonly options: AzureSpeechToTextOptions) {
-    this.client = new AzureRestClient({
+    this.client = azureAiClient({
       endpoint: options.endpoint,
       credential: options.credential,
       ca: options.ca,
       maxRetries: options.maxRetries,
-      sleep: options.sleep,
       serviceName: 'Azure AI Speech',
-      timeoutMs: 10 * 60_000, // fast transcription answers when done: minutes for long calls
     });
   }
 
@@ -54,23 +50,21 @@ export class AzureSpeechToText implements SpeechToText {
       locales: [options.locale ?? 'en-US'],
       ...(channels > 1 ? { channels: Array.from({ length: Math.min(channels, 2) }, (_, i) => i) } : {}),
     };
-    const boundary = `----switchboard${randomUUID().replace(/-/g, '')}`;
-    const body = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="audio.${container}"\r\nContent-Type: ${AUDIO_CONTENT_TYPES[container]}\r\n\r\n`,
-      ),
-      audio,
-      Buffer.from(
-        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="definition"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(definition)}\r\n--${boundary}--\r\n`,
-      ),
-    ]);
-    const { body: result } = await this.client.request({
-      method: 'POST',
-      path: 'speechtotext/transcriptions:transcribe',
-      query: { 'api-version': this.options.apiVersion ?? '2024-11-15' },
-      body,
-      contentType: `multipart/form-data; boundary=${boundary}`,
-    });
+    const form = new FormData();
+    form.append('audio', new Blob([audio], { type: AUDIO_CONTENT_TYPES[container] }), `audio.${container}`);
+    form.append('definition', JSON.stringify(definition));
+    const what = 'fast transcription';
+    const response = await send(this.client, what, () =>
+      this.client.rest.pathUnchecked('/speechtotext/transcriptions:transcribe').post({
+        queryParameters: { 'api-version': this.options.apiVersion ?? '2024-11-15' },
+        contentType: 'multipart/form-data',
+        body: form,
+        // Fast transcription answers when it is done: minutes for a long call.
+        timeout: 10 * 60_000,
+      }),
+    );
+    expectStatus(this.client, what, response, '200');
+    const result = response.body;
     return ((result as FastTranscriptionResult).phrases ?? [])
       .filter((p) => p.text.trim().length > 0)
       .map((p) => ({

@@ -1,5 +1,7 @@
 import nlp from 'compromise';
-import wellKnownNamesList from '@dawn-analytics/redact-pii/dist/built-ins/well-known-names.json';
+// The first names and surnames @dawn-analytics/redact-pii 0.1.2 matches (MIT, (c) 2016 Solvvy), copied because
+// the package's public entry point does not export them.
+import wellKnownNamesList from './wellKnownNames.json';
 
 // Name detection is partial with any single detector (docs/local-ai.md pitfall 3), so three are combined:
 // compromise's people(), cue phrases ("my name is", "this is", "X speaking", "Mr."), and participants'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { CommunicationIdentityClient } from '@azure/communication-identity';
+import { chatIdentities } from '../../sandbox/startSandbox';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Browser, Page } from 'playwright-core';
 import { startConsole, type ConsoleServer } from '../../sandbox/console/consoleServer';
@@ -28,18 +28,9 @@ describe('the sandbox console in a browser', { skip: chromium.skip }, () => {
   before(async () => {
     chromium.require();
     // Real time in the PSTN world: a person clicking in a browser needs the menu's real 5 s to answer.
-    let bot = '';
-    sb = await startSwitchboard({
-      acs: { answerDelayMs: 500 },
-      bridge: {},
-      // The chat bot and the person it hands over to, as npm start makes them.
-      envFromAcs: async (acs) => {
-        const identity = new CommunicationIdentityClient(acs.connectionString);
-        bot = (await identity.createUser()).communicationUserId;
-        const agent = (await identity.createUser()).communicationUserId;
-        return { CHAT_BOT_USER_ID: bot, CHAT_AGENT_USER_ID: agent };
-      },
-    });
+    // The chat bot and the person it hands over to, as npm start makes them.
+    sb = await startSwitchboard({ acs: { answerDelayMs: 500 }, bridge: {}, parts: [chatIdentities] });
+    const bot = sb.appSettings.CHAT_BOT_USER_ID;
     server = await startConsole({
       controlUrl: sb.acs.controlUrl,
       caPem: readFileSync(sb.acs.caCertPath, 'utf8'),

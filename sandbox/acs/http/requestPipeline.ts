@@ -6,7 +6,8 @@ import { AcsError, acsErrors, toAcsError } from '../errors';
 import type { Timeline } from '../timeline';
 import { headerValue, verifyHmac } from './hmacAuth';
 import { RepeatabilityCache } from './repeatability';
-import type { Reply, RequestContext, Router } from './router';
+import { BodyTooLargeError, readBody } from '../../http/readBody';
+import type { AcsRouter, Reply, RequestContext } from './router';
 
 export interface PipelineSettings {
   accessKey: string;
@@ -22,7 +23,7 @@ export class RequestPipeline {
   private readonly repeatability = new RepeatabilityCache();
 
   constructor(
-    private readonly router: Router,
+    private readonly router: AcsRouter,
     private readonly timeline: Timeline,
     private readonly settings: PipelineSettings,
   ) {}
@@ -62,9 +63,11 @@ export class RequestPipeline {
   ): Promise<{ reply: Reply; operation?: string; callConnectionId?: string }> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const rawBody = await readBody(req, this.settings.maxBodyBytes);
+    const rawBody = await readBody(req, this.settings.maxBodyBytes).catch((error: unknown) => {
+      throw error instanceof BodyTooLargeError ? acsErrors.payloadTooLarge(error.limit) : error;
+    });
     const found = this.router.match(method, url.pathname);
-    if (!('route' in found)) {
+    if (!found.route) {
       throw found.methodMismatch
         ? acsErrors.methodNotAllowed(method)
         : acsErrors.unknownOperation(method, url.pathname);
@@ -117,37 +120,6 @@ export class RequestPipeline {
 
 function errorReply(err: AcsError): Reply {
   return { status: err.status, body: err.toBody(), headers: { 'x-ms-error-code': err.code } };
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      reject(acsErrors.payloadTooLarge(limit));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(acsErrors.payloadTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-      failed = true;
-    });
-  });
 }
 
 function send(res: ServerResponse, reply: Reply): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendError, sendJson } from '../httpUtil';
+import { BodyTooLargeError, readBody, sendError, sendJson } from '../../http/readBody';
 import type { DurableClient } from './client';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';

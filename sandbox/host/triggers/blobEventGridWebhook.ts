@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendError, sendJson } from '../httpUtil';
+import { BodyTooLargeError, readBody, sendError, sendJson } from '../../http/readBody';
 import type { BlobOutcome, BlobTriggerListener } from './blobTrigger';
 
 const MAX_BATCH = 1024 * 1024; // Event Grid's limit for one delivery

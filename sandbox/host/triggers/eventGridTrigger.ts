@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Invoker } from '../invoker';
-import { BodyTooLargeError, readBody, sendError, sendJson } from '../httpUtil';
+import { BodyTooLargeError, readBody, sendError, sendJson } from '../../http/readBody';
 
 const MAX_BATCH = 1024 * 1024; // Event Grid's limit for one delivery
 

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import type { AppFunction } from '../appLoader';
 import type { RpcHttpData, RpcTypedData } from '../coreApi';
 import type { Invoker } from '../invoker';
-import { sendError } from '../httpUtil';
+import { sendError } from '../../http/readBody';
 
 // Headers that belong to one connection, never forwarded by a proxy (RFC 9110 7.6.1).
 const HOP_BY_HOP = new Set([

@@ -3,7 +3,7 @@ import type { AppFunction } from '../appLoader';
 import type { RpcHttpData, RpcTypedData } from '../coreApi';
 import type { Invoker } from '../invoker';
 import { compileRoute, type CompiledRoute } from '../routeTemplate';
-import { BodyTooLargeError, readBody, sendError } from '../httpUtil';
+import { BodyTooLargeError, readBody, sendError } from '../../http/readBody';
 import { invokeStreaming } from './httpStreamProxy';
 
 const MAX_BODY = 100 * 1024 * 1024; // the Functions host's default request size limit

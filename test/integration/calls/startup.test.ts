@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHostProcess } from '../../support/hostProcess';
+import { startHostProcess } from '../../../sandbox/hostProcess';
 import { repoRoot } from '../../support/paths';
 
 const validSettings = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { RemoteServiceError } from '../../../shared/errors';
-import { AzureRestClient } from '../../../shared/insights/azureRestClient';
+import { azureAiClient, expectStatus, type AzureAiClient } from '../../../shared/insights/azureAiClient';
 import { conversationFromChatExport } from '../../../shared/insights/conversationFromChatExport';
 import { AzureInsightsProvider } from '../../../shared/insights/azureInsightsProvider';
 import { summarizeConversation } from '../../../shared/insights/pipeline';
@@ -15,19 +15,17 @@ const credential: TokenCredential = {
 
 describe('fake Language service', () => {
   let fake: FakeLanguageService;
-  let client: AzureRestClient;
+  let client: AzureAiClient;
   before(async () => {
     fake = await startFakeLanguageService({ pollsUntilDone: 2 });
-    client = new AzureRestClient({ endpoint: fake.url, credential, ca: fake.ca, maxRetries: 0 });
+    client = azureAiClient({ endpoint: fake.url, credential, ca: fake.ca, maxRetries: 0, serviceName: 'the fake' });
   });
   after(() => fake.close());
 
   test('runs an analyze-text extractive summarization job: 202 with operation-location, then results', async () => {
-    const submitted = await client.request({
-      method: 'POST',
-      path: 'language/analyze-text/jobs',
-      query: { 'api-version': '2023-04-01' },
-      json: {
+    const submitted = await client.rest.pathUnchecked('/language/analyze-text/jobs').post({
+      queryParameters: { 'api-version': '2023-04-01' },
+      body: {
         analysisInput: {
           documents: [
             { id: '1', language: 'en', text: 'The bill was wrong. The agent refunded it. A letter follows.' },
@@ -35,8 +33,8 @@ describe('fake Language service', () => {
         },
         tasks: [{ kind: 'ExtractiveSummarization', taskName: 's', parameters: { sentenceCount: 2 } }],
       },
-      expect: [202],
     });
+    assert.equal(submitted.status, '202');
     const location = String(submitted.headers['operation-location']);
     assert.match(location, /\/language\/analyze-text\/jobs\/[0-9a-f-]+\?api-version=2023-04-01$/);
     const states: string[] = [];
@@ -45,7 +43,7 @@ describe('fake Language service', () => {
       tasks: { items: Array<{ kind: string; results: { documents: Array<{ sentences: Array<{ text: string }> }> } }> };
     };
     do {
-      body = (await client.request({ method: 'GET', path: location })).body as typeof body;
+      body = (await client.rest.pathUnchecked(location).get()).body as typeof body;
       states.push(body.status);
     } while (body.status !== 'succeeded');
     assert.deepEqual(states, ['running', 'running', 'succeeded']);
@@ -58,21 +56,19 @@ describe('fake Language service', () => {
 
   test('rejects jobs over the document limit and unknown api versions with 400', async () => {
     const documents = Array.from({ length: 26 }, (_, i) => ({ id: String(i), language: 'en', text: 'hello' }));
-    await assert.rejects(
-      client.request({
-        method: 'POST',
-        path: 'language/analyze-text/jobs',
-        query: { 'api-version': '2023-04-01' },
-        json: { analysisInput: { documents }, tasks: [{ kind: 'ExtractiveSummarization' }] },
-      }),
+    const tooMany = await client.rest.pathUnchecked('/language/analyze-text/jobs').post({
+      queryParameters: { 'api-version': '2023-04-01' },
+      body: { analysisInput: { documents }, tasks: [{ kind: 'ExtractiveSummarization' }] },
+    });
+    assert.throws(
+      () => expectStatus(client, 'the job', tooMany, '202'),
       (e: unknown) => e instanceof RemoteServiceError && e.status === 400 && /InvalidDocumentBatch/.test(e.message),
     );
-    await assert.rejects(
-      client.request({
-        method: 'GET',
-        path: 'language/analyze-text/jobs/0000',
-        query: { 'api-version': '1999-01-01' },
-      }),
+    const unknownVersion = await client.rest
+      .pathUnchecked('/language/analyze-text/jobs/0000')
+      .get({ queryParameters: { 'api-version': '1999-01-01' } });
+    assert.throws(
+      () => expectStatus(client, 'the job', unknownVersion, '200'),
       (e: unknown) => e instanceof RemoteServiceError && e.status === 400,
     );
   });

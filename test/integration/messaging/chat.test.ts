@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
+import { chatIdentities } from '../../../sandbox/startSandbox';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { waitFor } from '../../support/waitFor';
 import { chatConversationId } from '../../../shared/insights/conversationFromChatExport';
@@ -15,15 +16,9 @@ describe('the chat bot', () => {
   let threadId = '';
 
   before(async () => {
-    sb = await startSwitchboard({
-      acs: { timeScale: 0.05 },
-      envFromAcs: async (acs) => {
-        const identity = new CommunicationIdentityClient(acs.connectionString);
-        bot = (await identity.createUser()).communicationUserId;
-        agent = (await identity.createUser()).communicationUserId;
-        return { CHAT_BOT_USER_ID: bot, CHAT_AGENT_USER_ID: agent };
-      },
-    });
+    sb = await startSwitchboard({ acs: { timeScale: 0.05 }, parts: [chatIdentities] });
+    bot = sb.appSettings.CHAT_BOT_USER_ID;
+    agent = sb.appSettings.CHAT_AGENT_USER_ID;
     const identity = new CommunicationIdentityClient(sb.acs.connectionString);
     const customer = await identity.createUserAndToken(['chat']);
     const chat = new ChatClient(sb.acs.endpoint, new AzureCommunicationTokenCredential(customer.token));

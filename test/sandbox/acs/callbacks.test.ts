@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient, parseCallAutomationEvent } from '@azure/communication-call-automation';
-import { defaultCertDir } from '../../../sandbox/acs/certificates';
+import { defaultCertDir } from '../../../sandbox/certificates';
 import { CallbackSink } from './support/callbackSink';
 import { answerIncomingCall, startFixture, type Fixture } from './support/fixtures';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
 import { startStorageEvents, type StorageEvents } from '../../../sandbox/storageEvents';
-import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
 import { countRecords } from '../../support/blobCounts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 
 // An unmodified app with the samples' Event Grid-sourced blob trigger, driven as Event Grid drives it: a

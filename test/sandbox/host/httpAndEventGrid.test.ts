@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../../support/hostProcess';
+import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
 

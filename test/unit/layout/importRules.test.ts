@@ -55,16 +55,6 @@ const RULES: Rule[] = [
   { from: 'bench/', never: ['test/'], why: 'benchmarks start the sandbox the way `npm start` does' },
 ];
 
-/**
- * Imports that break a rule today and are being removed (#12: one sandbox world module, so that bench/ starts the
- * sandbox from sandbox/ rather than from test/). The test fails when one of them is gone: delete it here then.
- */
-const KNOWN_EXCEPTIONS = [
-  'bench/calls.ts -> test/support/switchboardSandbox.ts',
-  'bench/load.ts -> test/support/switchboardSandbox.ts',
-  'bench/recordings.ts -> test/sandbox/acs/support/fixtures.ts',
-];
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
@@ -75,32 +65,36 @@ function sourceFiles(dir: string): string[] {
     });
 }
 
-/** Every project file each source file imports, as repository-relative paths. */
-function importGraph(): Map<string, string[]> {
+/** Every project file each source file imports, as repository-relative paths; and the packages it imports. */
+function importGraph(): { graph: Map<string, string[]>; packages: Map<string, string[]> } {
   const graph = new Map<string, string[]>();
+  const packages = new Map<string, string[]>();
   for (const folder of FOLDERS) {
     const dir = join(repoRoot, folder);
     if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
     for (const file of sourceFiles(dir)) {
-      const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-      const targets = info.importedFiles
-        .map((f) => f.fileName)
+      const names = ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+      const targets = names
         .filter((name) => name.startsWith('.'))
         .map((name) => projectFile(resolve(dirname(file), name)));
       graph.set(relative(repoRoot, file), targets);
+      packages.set(
+        relative(repoRoot, file),
+        names.filter((name) => !name.startsWith('.')),
+      );
     }
   }
-  return graph;
+  return { graph, packages };
 }
 
 /** An import specifier's file: `./x` is x.ts or x/index.ts (a .json import keeps its name). */
 function projectFile(path: string): string {
-  const candidates = [`${path}.ts`, join(path, 'index.ts'), path];
+  const candidates = [`${path}.ts`, path, join(path, 'index.ts')];
   const found = candidates.find((p) => statSync(p, { throwIfNoEntry: false })?.isFile()) ?? path;
   return relative(repoRoot, found);
 }
 
-const graph = importGraph();
+const { graph, packages } = importGraph();
 const edges = [...graph].flatMap(([from, targets]) => targets.map((to) => ({ from, to })));
 
 describe('the import rules of the layout', () => {
@@ -113,19 +107,18 @@ describe('the import rules of the layout', () => {
     it(`keeps ${rule.from} from importing ${rule.never.join(', ')} (${rule.why})`, () => {
       const broken = edges
         .filter((e) => e.from.startsWith(rule.from) && rule.never.some((folder) => e.to.startsWith(folder)))
-        .map((e) => `${e.from} -> ${e.to}`)
-        .filter((edge) => !KNOWN_EXCEPTIONS.includes(edge));
+        .map((e) => `${e.from} -> ${e.to}`);
       assert.deepEqual(broken, []);
     });
   }
 
-  it('lists only exceptions that still occur', () => {
-    const present = new Set(edges.map((e) => `${e.from} -> ${e.to}`));
-    assert.deepEqual(
-      KNOWN_EXCEPTIONS.filter((edge) => !present.has(edge)),
-      [],
-      'an exception was fixed: remove it from KNOWN_EXCEPTIONS',
-    );
+  it("keeps product and sandbox code on packages' public entry points, never their dist/ internals", () => {
+    const deep = [...packages]
+      .filter(([from]) => /^(functions|shared|bridge|sandbox)\//.test(from))
+      .flatMap(([from, names]) =>
+        names.filter((name) => /\/(dist|lib|build)\//.test(name)).map((n) => `${from} -> ${n}`),
+      );
+    assert.deepEqual(deep, []);
   });
 
   it('keeps leaf modules importing nothing of the project but other leaves', () => {

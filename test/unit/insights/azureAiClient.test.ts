@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { RemoteServiceError } from '../../../shared/errors';
-import { AzureRestClient, retryAfterMs } from '../../../shared/insights/azureRestClient';
+import type { HttpResponse } from '@azure-rest/core-client';
+import { azureAiClient, runJob, send } from '../../../shared/insights/azureAiClient';
 import { createInsightsProvider } from '../../../shared/insights/createInsightsProvider';
 import { createSpeechToText } from '../../../shared/insights/createSpeechToText';
 import { AzureInsightsProvider } from '../../../shared/insights/azureInsightsProvider';
@@ -15,52 +18,59 @@ const credential: TokenCredential = {
   getToken: (): Promise<AccessToken> => Promise.resolve({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
-describe('Azure REST client', () => {
-  test('reads the delay from retry-after-ms, x-ms-retry-after-ms or Retry-After in seconds or as a date', () => {
-    assert.equal(retryAfterMs({ 'retry-after-ms': '250', 'retry-after': '9' }), 250);
-    assert.equal(retryAfterMs({ 'x-ms-retry-after-ms': '40' }), 40);
-    assert.equal(retryAfterMs({ 'retry-after': '3' }), 3000);
-    assert.equal(
-      retryAfterMs({ 'retry-after': 'Fri, 14 Mar 2025 15:09:30 GMT' }, Date.parse('Fri, 14 Mar 2025 15:09:26 GMT')),
-      4000,
-    );
-    assert.equal(retryAfterMs({ 'retry-after': 'soon' }), undefined);
-    assert.equal(retryAfterMs({}), undefined);
-  });
-
+describe('Azure AI REST client', () => {
   test('never sends a bearer token over plain http', async () => {
-    const client = new AzureRestClient({ endpoint: 'http://localhost:1', credential, maxRetries: 0 });
+    const client = azureAiClient({
+      endpoint: 'http://localhost:1',
+      credential,
+      serviceName: 'Azure AI',
+      maxRetries: 0,
+    });
     await assert.rejects(
-      client.request({ method: 'GET', path: 'x' }),
-      (e: unknown) => e instanceof RemoteServiceError && /over http:/.test(e.message),
+      send(client, 'a test', () => client.rest.pathUnchecked('/x').get()),
+      (e: unknown) => e instanceof RemoteServiceError && !e.retryable && /non-https/.test(e.message),
     );
   });
 
   test('never sends the token to another host named by the service', async () => {
-    const client = new AzureRestClient({ endpoint: 'https://language.example', credential, maxRetries: 0 });
+    const client = azureAiClient({ endpoint: 'https://language.example', credential, serviceName: 'Azure AI' });
+    // The service's answer to the submission, naming a job on another host.
+    const accepted = {
+      request: {} as HttpResponse['request'],
+      status: '202',
+      headers: { 'operation-location': 'https://elsewhere.example/jobs/1' },
+      body: '',
+    };
     await assert.rejects(
-      client.request({ method: 'GET', path: 'https://elsewhere.example/jobs/1' }),
+      runJob(client, 'a job', () => Promise.resolve(accepted), { pollIntervalMs: 1 }),
       (e: unknown) => e instanceof RemoteServiceError && /another host/.test(e.message),
     );
   });
 
-  test('reports an unreachable service as retryable after bounded retries', async () => {
-    const sleeps: number[] = [];
-    const client = new AzureRestClient({
-      endpoint: 'https://127.0.0.1:1',
-      credential,
-      maxRetries: 2,
-      retryDelayMs: 10,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
-      },
+  test('reports a service that drops every connection as retryable, after 1 + maxRetries attempts', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
     });
-    await assert.rejects(
-      client.request({ method: 'GET', path: 'x' }),
-      (e: unknown) => e instanceof RemoteServiceError && e.retryable && /after 3 attempts/.test(e.message),
-    );
-    assert.deepEqual(sleeps, [10, 20]);
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = azureAiClient({
+        endpoint: `https://127.0.0.1:${port}`,
+        credential,
+        serviceName: 'Azure AI',
+        maxRetries: 2,
+        retryDelayMs: 10,
+      });
+      await assert.rejects(
+        send(client, 'a test', () => client.rest.pathUnchecked('/x').get()),
+        (e: unknown) => e instanceof RemoteServiceError && e.retryable && /could not be reached/.test(e.message),
+      );
+      assert.equal(connections, 3);
+    } finally {
+      server.close();
+    }
   });
 });
 

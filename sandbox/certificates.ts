@@ -1,7 +1,8 @@
-// The emulator's TLS material: a local CA (trusted by clients through NODE_EXTRA_CA_CERTS) and a server
-// certificate for localhost/127.0.0.1 signed by it. Generated once under `.sandbox/certs/` and reused, because
-// NODE_EXTRA_CA_CERTS is read only at process start: the CA must outlive any one emulator.
-// Run standalone (`node dist/sandbox/acs/certificates.js`) to make sure the CA exists before starting tests.
+// The sandbox's one TLS module: a local CA (trusted by clients through NODE_EXTRA_CA_CERTS) and a server
+// certificate for localhost/127.0.0.1 (and the recording hosts) signed by it, which the ACS emulator, Azurite and
+// the fake Azure AI services all serve. Generated once under `.sandbox/certs/` and reused, because
+// NODE_EXTRA_CA_CERTS is read only at process start: the CA must outlive any one server.
+// Run standalone (`node dist/sandbox/certificates.js`) to make sure the CA exists before starting tests.
 import { webcrypto, X509Certificate } from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -17,9 +18,9 @@ export interface TlsMaterial {
   keyPem: string;
 }
 
-/** `.sandbox/certs` at the repository root (this file compiles to dist/sandbox/acs/). */
+/** `.sandbox/certs` at the repository root (this file compiles to dist/sandbox/). */
 export function defaultCertDir(): string {
-  return resolve(__dirname, '..', '..', '..', '.sandbox', 'certs');
+  return resolve(__dirname, '..', '..', '.sandbox', 'certs');
 }
 
 const RSA: webcrypto.RsaHashedKeyGenParams = {
@@ -171,6 +172,35 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
   // Each process keeps the pair it generated in memory; the file is a cache, so a lost race is harmless.
   writeOnce(serverPath, certPem + keyPem);
   return { caCertPath: ca.caCertPath, caCertPem: ca.caCertPem, certPem, keyPem };
+}
+
+/** A server's TLS options: its certificate (followed by its issuer) and key, and the CA clients must trust. */
+export interface ServerTls {
+  cert: string;
+  key: string;
+  ca: string;
+  caPath: string;
+}
+
+/**
+ * The sandbox server certificate for an in-process server: the fake Azure AI services serve https, as Azure SDKs
+ * send bearer tokens only over https.
+ */
+export async function issueServerTls(certDir?: string): Promise<ServerTls> {
+  const material = await ensureTlsMaterial(certDir);
+  return { cert: material.certPem, key: material.keyPem, ca: material.caCertPem, caPath: material.caCertPath };
+}
+
+/** The sandbox server certificate as files, which Azurite's --cert/--key take. */
+export async function azuriteTls(
+  certDir = defaultCertDir(),
+): Promise<{ certPath: string; keyPath: string; caCertPath: string }> {
+  const tls = await ensureTlsMaterial(certDir);
+  const certPath = join(certDir, 'azurite-cert.pem');
+  const keyPath = join(certDir, 'azurite-key.pem');
+  writeFileSync(certPath, tls.certPem);
+  writeFileSync(keyPath, tls.keyPem, { mode: 0o600 });
+  return { certPath, keyPath, caCertPath: tls.caCertPath };
 }
 
 if (require.main === module) {

@@ -1,30 +1,45 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export class BodyTooLargeError extends Error {}
+// The request body reader and JSON replies every sandbox server uses (the ACS emulator, the local host, the
+// console, the AI fakes): bounded, so an oversized or endless body is refused without being buffered.
 
-/** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`Request body exceeds the limit of ${limit} bytes.`);
+  }
+}
+
+/** Reads a request body, refusing more than `limit` bytes (BodyTooLargeError) without buffering the excess. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       req.resume();
-      reject(new BodyTooLargeError(`Request body is ${declared} bytes; the limit is ${limit}.`));
+      reject(new BodyTooLargeError(limit));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
     req.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > limit) {
-        req.removeAllListeners('data');
+        settled = true;
         req.resume();
-        reject(new BodyTooLargeError(`Request body exceeds the limit of ${limit} bytes.`));
+        reject(new BodyTooLargeError(limit));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => {
+      if (!settled) resolve(Buffer.concat(chunks));
+      settled = true;
+    });
+    req.on('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
   });
 }
 
