@@ -8,6 +8,8 @@
 export interface WorkPriority {
   runForeground<T>(work: () => Promise<T>): Promise<T>;
   runBackground<T>(work: () => Promise<T>): Promise<T>;
+  /** Whether background work would start at once (else it would wait for the foreground). */
+  backgroundFree(): boolean;
 }
 
 export class ForegroundFirst implements WorkPriority {
@@ -41,6 +43,10 @@ export class ForegroundFirst implements WorkPriority {
     }
   }
 
+  backgroundFree(): boolean {
+    return this.waiting.length === 0 && this.mayStart();
+  }
+
   private mayStart(): boolean {
     return this.foreground === 0 || this.background < this.whileBusy;
   }
@@ -57,4 +63,5 @@ export class ForegroundFirst implements WorkPriority {
 export const noPriority: WorkPriority = {
   runForeground: (work) => work(),
   runBackground: (work) => work(),
+  backgroundFree: () => true,
 };

@@ -58,7 +58,9 @@ export class Mailbox {
 
   private async deliverNow(instanceId: string, message: StoredMessage): Promise<void> {
     const idle = await this.load(instanceId);
-    if (idle && !idle.busy && idle.queue.length === 0 && !this.stopping) {
+    // Inline only when the episode can start now: a delivery waiting for background work to be let through
+    // would keep its sender (a callback from ACS, a raised event) waiting too; stored, it is answered at once.
+    if (idle && !idle.busy && idle.queue.length === 0 && !this.stopping && this.priority.backgroundFree()) {
       idle.busy = true;
       try {
         await this.priority.runBackground(() => this.episodes.run(idle, message, false));

@@ -43,6 +43,7 @@ describe('the local host putting ringing calls ahead of Durable background work'
     );
     await settle();
     assert.deepEqual(started, [0], 'one background job at a time while the call is being answered');
+    assert.equal(priority.backgroundFree(), false, 'a message delivered now is stored, not run inline');
 
     blockers[0].open();
     await settle();
@@ -52,6 +53,7 @@ describe('the local host putting ringing calls ahead of Durable background work'
     await running;
     await settle();
     assert.deepEqual(started, [0, 1, 2], 'the rest start once the foreground is done');
+    assert.equal(priority.backgroundFree(), true);
     blockers.forEach((b) => b.open());
     await Promise.all(runs);
   });
