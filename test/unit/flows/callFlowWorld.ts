@@ -9,6 +9,7 @@ import { replayOrchestrator } from '../../../sandbox/host/durable/replay';
 import { inProcessApp } from '../../../sandbox/host/inProcessApp';
 import type {
   AddParticipantInput,
+  GetCallConnectionInput,
   HangUpInput,
   PlayInput,
   RecognizeInput,
@@ -52,7 +53,8 @@ export type AnyActivityInput = Partial<PlayInput> &
   Partial<StopRecordingInput> &
   Partial<StartMediaStreamingInput> &
   Partial<HangUpInput> &
-  Partial<SendSmsInput>;
+  Partial<SendSmsInput> &
+  Partial<GetCallConnectionInput>;
 
 export interface ActivityCall {
   name: string;
