@@ -171,7 +171,10 @@ export class AcsControlClient {
    * `eventType` lost on the way to the app, or answered calls that never connect.
    */
   addFault(
-    fault: { kind: 'loseCallback'; eventType: string; party?: string } | { kind: 'neverConnect'; party?: string },
+    fault:
+      | { kind: 'loseCallback'; eventType: string; party?: string }
+      | { kind: 'neverConnect'; party?: string }
+      | { kind: 'failAnswer'; status?: number; times?: number; party?: string },
   ): Promise<{ id: string }> {
     return this.call('POST', '/faults', fault);
   }

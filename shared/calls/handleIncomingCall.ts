@@ -109,8 +109,12 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
       answerOptions(deps.config, flow!, callId, session!.mediaToken!),
     );
   } catch (error) {
+    // Nothing answered: end the orchestration and give the claim back, so Event Grid's redelivery (the ring lasts
+    // 30 s) answers the call. Had ACS answered after all (a timeout), the redelivery's answer is refused and the
+    // answered call is hung up at its first callback, its orchestration not running.
     await deps.cancelFlow(callId, 'answer failed').catch(() => undefined);
     if (capped.includes(decision.flow)) await deps.activeCalls?.remove(decision.flow, callId).catch(() => undefined);
+    await deps.claims.release(callId).catch(() => undefined);
     throw error;
   }
   // After the answer, never before it: the orchestration reads it to ask ACS about the call if CallConnected is

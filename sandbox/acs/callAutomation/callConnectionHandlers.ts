@@ -83,6 +83,8 @@ export function callConnectionHandlers(ctx: AcsContext) {
       const body = req.body;
       const uri = callbackUri(body)!;
       const call = ringingCall(ctx, body);
+      const failure = ctx.faults.answerFailure(call);
+      if (failure) throw failure;
       const operationContext = optionalString(body, 'operationContext');
       call.callbackUri = uri;
       call.appIdentity = appIdentity(ctx);
