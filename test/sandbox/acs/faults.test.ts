@@ -71,7 +71,7 @@ describe('faults injected through the control API', () => {
   it('refuses a fault it does not know with a 400 that names the field, and a second removal with 404', async () => {
     const bad = await fx.acs.control.send('POST', '/faults', { kind: 'explode' });
     assert.equal(bad.status, 400);
-    assert.match(JSON.stringify(bad.body), /'kind' must be loseCallback or neverConnect/);
+    assert.match(JSON.stringify(bad.body), /'kind' must be loseCallback, neverConnect or failAnswer/);
     const noType = await fx.acs.control.send('POST', '/faults', { kind: 'loseCallback' });
     assert.equal(noType.status, 400);
     assert.match(JSON.stringify(noType.body), /'eventType'/);
