@@ -1,29 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { parse, stringify } from 'yaml';
 import { callIdFor } from '../../../shared/calls/callIdFor';
-import { bytesOf, resample } from '../../../shared/audio/pcm';
-import { SAMPLE_RATE, synthesize } from '../../../shared/audio/speechSynthesizer';
+import { synthesize } from '../../../shared/audio/speechSynthesizer';
 import { PocketsphinxSpeechToText } from '../../../shared/insights/pocketsphinxSpeechToText';
 import { renderApology } from '../../../bridge/apology';
 import { createProvider } from '../../../bridge/createProvider';
+import type { VoiceModelProvider } from '../../../bridge/providers/voiceModel';
 import type { TimelineEntry } from '../../../sandbox/acs/timeline';
 import { startFakeRealtimeService, type FakeRealtimeService } from '../../../sandbox/ai/fakeRealtimeService';
-import { fixture, repoRoot } from '../../support/paths';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { startToolEndpoints, type ToolEndpoints } from '../../support/toolEndpoints';
+import { TOOL_LINE_GREETING, agentSpeechBytes, voiceAgentFlows } from '../../support/voiceAgentFlows';
 import { waitFor } from '../../support/waitFor';
 
 // A caller talks with the voice agent through the whole sandbox: the ACS emulator streams the caller's
 // synthesized speech to the media bridge, which runs one provider: `local` (what `npm start` runs), or the
 // Voice Live or Azure OpenAI realtime SDK provider against the protocol fake (the offline agent behind the real
 // event protocol). The app's orchestration acts on the agent's hand-off, end or failure, and the live transcript
-// is summarised with personal data redacted. One sandbox per provider; the scenarios share it, in order.
+// is summarised with personal data redacted. Each part (a test file) starts one sandbox whose bridge runs each
+// call on the provider its scenario chose; a scenario's calls for several providers run at once when they can.
 // Nothing waits on the clock: each step waits for what the previous one causes.
 
 export type ProviderName = 'local' | 'voicelive' | 'openai-realtime';
@@ -37,70 +34,13 @@ const FRAME_BYTES = 960;
 /** What the agent says when the caller asks for a person (bridge/local/intentRules.ts, also behind the fake). */
 const HANDOFF_LINE = 'Of course. Let me connect you with a person.';
 const CONTOSO_GREETING = "Hi, I'm Contoso's assistant. How can I help?";
-const TOOL_LINE_GREETING = 'Hi, I can look up your orders.';
 /** The offline agent's answer to a question about an order, from Contoso's instructions ("Help with orders, ..."). */
 const CONTOSO_ANSWER = 'Sure, I can help with orders. I have sent the details to you by text message.';
 
-/** The bytes of 24 kHz audio the agent's voice makes of `text` (the offline TTS, as the agent speaks). */
-async function agentSpeechBytes(text: string): Promise<number> {
-  const voice = await synthesize(text, 'slt');
-  assert.ok(voice, 'flite is needed to speak as the agent');
-  return bytesOf(resample(voice, SAMPLE_RATE, 24_000)).length;
-}
-
-/**
- * The flows the scenarios dial: Contoso's shipped flows with the main line open around the clock (so no test
- * depends on the time of day), the test agent line (its greeting is long on purpose: the caller talks over it),
- * and a line whose agent has HTTP tools declared in the flow file, calling `toolsUrl`.
- */
-function voiceAgentFlows(toolsUrl: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-voice-flows-'));
-  const contoso = parse(readFileSync(join(repoRoot, 'flows', 'contoso.yaml'), 'utf8')) as {
-    flows: { mainLine: { hours: Record<string, unknown> } };
-  };
-  contoso.flows.mainLine.hours = { ...contoso.flows.mainLine.hours, open: '24/7', holidays: [] };
-  writeFileSync(join(dir, 'contoso.yaml'), stringify(contoso));
-  const lines = parse(readFileSync(fixture('flows', 'test-lines.yaml'), 'utf8')) as { flows: Record<string, unknown> };
-  writeFileSync(
-    join(dir, 'voice-lines.yaml'),
-    `${stringify({ flows: { agentLine: lines.flows.agentLine } })}
-  toolLine:
-    numbers: ['+18005550810']
-    start: assistant
-    steps:
-      assistant:
-        voiceAgent:
-          instructions: "You are Contoso's order assistant. Help with orders."
-          greeting: '${TOOL_LINE_GREETING}'
-          tools:
-            - name: orderStatus
-              description: Looks up where an order is and when it arrives.
-              parameters:
-                type: object
-                properties: { orderId: { type: string, description: 'the order number, e.g. A-1001' } }
-                required: [orderId]
-              url: ${toolsUrl}/order-status
-              timeoutSeconds: 5
-            - name: updateAccount
-              description: Changes the caller's account details.
-              url: ${toolsUrl}/broken
-            - name: slowLookup
-              description: Looks something up in a slow system.
-              url: ${toolsUrl}/slow
-              timeoutSeconds: 1
-          handoff: person
-          fallback: sorry
-        next: bye
-      person: { transfer: '+18005550133', announce: 'Connecting you to a person.' }
-      sorry: { say: 'Please call again later.', hangup: true }
-      bye: { say: 'Goodbye.', hangup: true }
-`,
-  );
-  return dir;
-}
-
 interface World {
   sb: SwitchboardSandbox;
+  /** Runs a call's agent with the provider the scenario is for. */
+  choose(callId: string, provider: ProviderName): void;
   /** The protocol fake behind the voicelive and openai-realtime providers. */
   model?: FakeRealtimeService;
   tools: ToolEndpoints;
@@ -113,6 +53,8 @@ interface CallState {
   outcome?: string;
 }
 
+let callers = 200;
+
 /** The sandbox views a scenario uses, for one world. */
 function views(w: World) {
   const control = w.sb.acs.control;
@@ -122,6 +64,12 @@ function views(w: World) {
   const state = async (callId: string) => (await (await w.sb.api(`/api/calls/${callId}`)).json()) as CallState;
   return {
     control,
+    /** A caller (a number of their own) dials `to`; the call's agent runs on `provider`. */
+    place: async (to: string, provider: ProviderName) => {
+      const call = await control.placeCall({ from: `+1425555${String(++callers).padStart(4, '0')}`, to });
+      w.choose(callIdFor(call.serverCallId), provider);
+      return call;
+    },
     world,
     timeline,
     state,
@@ -146,10 +94,19 @@ function views(w: World) {
   };
 }
 
+/**
+ * The test files: each runs a few calls in a sandbox of its own, so that it stays well inside the runner's
+ * per-file time on a loaded machine (a sandbox per provider ran too many calls in one file).
+ */
+export type Part = 'contoso' | 'conversation' | 'bargeIn' | 'failures';
+
 interface Scenario {
   name: string;
-  providers: ProviderName[];
-  run(w: World): Promise<void>;
+  /** The providers it runs against, in each part that runs it. */
+  parts: Partial<Record<Part, ProviderName[]>>;
+  /** Its calls for each provider run at once (it does not make the shared fake fail or call tools). */
+  concurrent: boolean;
+  run(w: World, provider: ProviderName): Promise<void>;
 }
 
 const ALL: ProviderName[] = ['local', 'voicelive', 'openai-realtime'];
@@ -158,11 +115,12 @@ const FAKED: ProviderName[] = ['voicelive', 'openai-realtime'];
 /** Every scenario, and the providers it runs against (those behind the fake can be made to fail or call tools). */
 const SCENARIOS: Scenario[] = [
   {
-    name: "presses 3 on Contoso's main line, hears the greeting, asks a question and gets an answer, asks for a person and is transferred; the summary has the name and number redacted",
-    providers: ALL,
-    async run(w) {
+    name: "presses 3 on Contoso's main line, hears the greeting, asks a question and hears the answer, asks for a person and is transferred; the live transcript has both sides, and its summary (checked with the local provider) neither the name nor the number",
+    parts: { contoso: ['local'], conversation: FAKED },
+    concurrent: true,
+    async run(w, provider) {
       const v = views(w);
-      const call = await v.control.placeCall({ from: '+14255550123', to: '+18005550100' });
+      const call = await v.place('+18005550100', provider);
       const callId = callIdFor(call.serverCallId);
       await v.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 120_000);
       await v.control.pressDigits(call.serverCallId, '3');
@@ -214,6 +172,8 @@ const SCENARIOS: Scenario[] = [
       assert.ok(said('customer', /jane doe/i), 'the raw transcript has the name');
 
       // The pipeline summarises the live transcript: summaries/{callId}.json holds neither the name nor the number.
+      // What follows the transcript blob is the same whatever the provider: once is enough.
+      if (provider !== 'local') return;
       const summaryBlob = blobs.getContainerClient('summaries').getBlobClient(`${callId}.json`);
       await waitFor(() => summaryBlob.exists(), { what: 'the summary', timeoutMs: 120_000 });
       const text = (await summaryBlob.downloadToBuffer()).toString();
@@ -230,10 +190,11 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'talks over the greeting: ACS gets StopAudio before any more agent audio, and the only agent audio after it is the hand-off line',
-    providers: ALL,
-    async run(w) {
+    parts: { bargeIn: ALL },
+    concurrent: true,
+    async run(w, provider) {
       const v = views(w);
-      const call = await v.control.placeCall({ from: '+14255550126', to: '+18005550800' });
+      const call = await v.place('+18005550800', provider);
       await v.connected(call.serverCallId);
       // The greeting is many seconds long: the caller's words reach the agent's voice activity detection while it plays.
       const greeting = await v.world(call.serverCallId, 'mediaAudioReceived');
@@ -254,11 +215,12 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "has the agent call the flow file's HTTP tool; an unknown tool and a failing or slow one are told to the model, and the call goes on",
-    providers: FAKED,
-    async run(w) {
+    parts: { failures: FAKED },
+    concurrent: false,
+    async run(w, provider) {
       const v = views(w);
       const model = w.model!;
-      const call = await v.control.placeCall({ from: '+14255550127', to: '+18005550810' });
+      const call = await v.place('+18005550810', provider);
       const callId = callIdFor(call.serverCallId);
       await v.connected(call.serverCallId);
       const greeting = await v.world(call.serverCallId, 'mediaAudioReceived');
@@ -312,10 +274,11 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'ends the orchestration cleanly when the caller hangs up while the agent is talking',
-    providers: ALL,
-    async run(w) {
+    parts: { bargeIn: ALL },
+    concurrent: true,
+    async run(w, provider) {
       const v = views(w);
-      const call = await v.control.placeCall({ from: '+14255550124', to: '+18005550800' });
+      const call = await v.place('+18005550800', provider);
       const callId = callIdFor(call.serverCallId);
       await v.connected(call.serverCallId);
       await v.world(call.serverCallId, 'mediaAudioReceived');
@@ -328,10 +291,11 @@ const SCENARIOS: Scenario[] = [
   {
     // Last: the fake drops every session it has open.
     name: 'hears the apology, then the flow takes its fallback, when the model drops mid-call',
-    providers: FAKED,
-    async run(w) {
+    parts: { failures: FAKED },
+    concurrent: false,
+    async run(w, provider) {
       const v = views(w);
-      const call = await v.control.placeCall({ from: '+14255550125', to: '+18005550800' });
+      const call = await v.place('+18005550800', provider);
       const callId = callIdFor(call.serverCallId);
       await v.connected(call.serverCallId);
       const greeting = await v.world(call.serverCallId, 'mediaAudioReceived');
@@ -362,33 +326,54 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** The scenarios for one provider, in one sandbox (each provider's test file calls this). */
-export function voiceAgentScenarios(provider: ProviderName): void {
-  describe(`a caller who reaches the voice agent (${provider} provider)`, () => {
-    const w = {} as World;
+/**
+ * One part of the scenarios, each against the providers it names, in one sandbox: its bridge runs each call's
+ * agent on the provider the scenario chose for that call (as three bridges would), the SDK providers against
+ * one protocol fake.
+ */
+export function voiceAgentScenarios(part: Part): void {
+  describe(`a caller who reaches the voice agent (${part})`, () => {
+    // The bridge asks for a call's provider when its media arrives; the scenario chose it when it dialled.
+    const chosen = new Map<string, { promise: Promise<ProviderName>; resolve: (p: ProviderName) => void }>();
+    const choice = (callId: string) => {
+      let entry = chosen.get(callId);
+      if (!entry) {
+        let resolve!: (p: ProviderName) => void;
+        const promise = new Promise<ProviderName>((r) => (resolve = r));
+        entry = { promise, resolve };
+        chosen.set(callId, entry);
+      }
+      return entry;
+    };
+    const w = { choose: (callId, provider) => choice(callId).resolve(provider) } as World;
 
     before(async () => {
       w.apologyBytes = (await renderApology()).length;
       w.tools = await startToolEndpoints({ tls: true });
-      if (provider !== 'local')
-        w.model = await startFakeRealtimeService({
-          mode: 'agent',
-          engine: { stt: new PocketsphinxSpeechToText(), synthesize: (text) => synthesize(text, 'slt') },
-        });
-      const endpoint = w.model?.url ?? '';
+      w.model = await startFakeRealtimeService({
+        mode: 'agent',
+        engine: { stt: new PocketsphinxSpeechToText(), synthesize: (text) => synthesize(text, 'slt') },
+      });
+      const endpoint = w.model.url;
+      const providers: Record<ProviderName, VoiceModelProvider> = {
+        local: createProvider({ name: 'local' }),
+        voicelive: createProvider(
+          { name: 'voicelive', endpoint, model: 'gpt-realtime', voice: 'en-US-AvaMultilingualNeural' },
+          credential,
+        ),
+        'openai-realtime': createProvider(
+          { name: 'openai-realtime', endpoint, deployment: 'gpt-realtime', voice: 'alloy' },
+          credential,
+        ),
+      };
+      const perCall: VoiceModelProvider = {
+        name: 'per-call',
+        open: async (agent, events) => providers[await choice(agent.callId).promise].open(agent, events),
+      };
       w.sb = await startSwitchboard({
         acs: { timeScale: 0.05, answerDelayMs: 100 },
         flows: voiceAgentFlows(w.tools.url),
-        bridge: {
-          provider: createProvider(
-            provider === 'voicelive'
-              ? { name: 'voicelive', endpoint, model: 'gpt-realtime', voice: 'en-US-AvaMultilingualNeural' }
-              : provider === 'openai-realtime'
-                ? { name: 'openai-realtime', endpoint, deployment: 'gpt-realtime', voice: 'alloy' }
-                : { name: 'local' },
-            credential,
-          ),
-        },
+        bridge: { provider: perCall },
       });
     });
     after(async () => {
@@ -397,7 +382,10 @@ export function voiceAgentScenarios(provider: ProviderName): void {
       w.tools?.close();
     });
 
-    for (const scenario of SCENARIOS.filter((s) => s.providers.includes(provider)))
-      it(scenario.name, () => scenario.run(w));
+    for (const scenario of SCENARIOS.filter((s) => s.parts[part]))
+      describe(scenario.name, { concurrency: scenario.concurrent }, () => {
+        for (const provider of scenario.parts[part]!)
+          it(`with the ${provider} provider`, () => scenario.run(w, provider));
+      });
   });
 }

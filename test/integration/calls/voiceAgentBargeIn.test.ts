@@ -1,3 +1,3 @@
 import { voiceAgentScenarios } from './voiceAgentScenarios';
 
-voiceAgentScenarios('voicelive');
+voiceAgentScenarios('bargeIn');
