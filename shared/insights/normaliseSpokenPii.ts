@@ -41,6 +41,13 @@ const TENS: Record<string, string> = {
   eighty: '8',
   ninety: '9',
 };
+/**
+ * What a recogniser writes for a digit it heard as another word ("four to five" for 4 2 5). Read as the digit only
+ * inside a run, before another digit, and only in a run as long as a phone or account number, so "talk to five
+ * people", "for three days" and "one to two weeks" stay words.
+ */
+const HOMOPHONES: Record<string, string> = { to: '2', too: '2', for: '4', won: '1', ate: '8' };
+const MIN_DIGITS_WITH_HOMOPHONES = 6;
 const REPEAT: Record<string, number> = { double: 2, triple: 3 };
 /** Words that may sit between the digits of one spoken number without ending it. */
 const JOINERS = new Set(['dash', 'hyphen']);
@@ -60,7 +67,8 @@ export function normaliseSpokenDigits(text: string): string {
   const out: string[] = [];
   let i = 0;
   while (i < tokens.length) {
-    const run = readRun(tokens, i);
+    let run = readRun(tokens, i, true);
+    if (run?.homophones && run.digits.length < MIN_DIGITS_WITH_HOMOPHONES) run = readRun(tokens, i, false);
     if (run && run.digits.length >= MIN_SPOKEN_DIGITS && run.spelled) {
       out.push(run.digits);
       i = run.end;
@@ -76,11 +84,14 @@ interface Run {
   digits: string;
   end: number;
   spelled: boolean;
+  /** Whether a homophone ("to" for two) was read as a digit. */
+  homophones: boolean;
 }
 
-function readRun(tokens: string[], start: number): Run | undefined {
+function readRun(tokens: string[], start: number, readHomophones: boolean): Run | undefined {
   let digits = '';
   let spelled = false;
+  let homophones = false;
   let i = start;
   let lastDigitEnd = start;
   let repeat = 1;
@@ -96,6 +107,16 @@ function readRun(tokens: string[], start: number): Run | undefined {
       spelled = true;
       i += 2; // the word and the space after it
       continue;
+    } else if (
+      readHomophones &&
+      word in HOMOPHONES &&
+      digits.length > 0 &&
+      (isDigitWord(wordAfter(tokens, i), true) || (wordAfter(tokens, i)?.toLowerCase() ?? '') in HOMOPHONES)
+    ) {
+      digits += HOMOPHONES[word].repeat(repeat);
+      repeat = 1;
+      spelled = true;
+      homophones = true;
     } else if (word in DIGITS && (word.length > 1 || digits.length > 0) && !(word === 'oh' && digits.length === 0)) {
       digits += DIGITS[word].repeat(repeat);
       repeat = 1;
@@ -140,7 +161,14 @@ function readRun(tokens: string[], start: number): Run | undefined {
     i += 1;
     lastDigitEnd = i;
   }
-  return digits.length > 0 ? { digits, end: lastDigitEnd, spelled } : undefined;
+  return digits.length > 0 ? { digits, end: lastDigitEnd, spelled, homophones } : undefined;
+}
+
+/** The next word or number after token i, past separators (spaces, commas, dashes). */
+function wordAfter(tokens: string[], i: number): string | undefined {
+  let j = i + 1;
+  while (j < tokens.length && /^[\s,.-]+$/.test(tokens[j])) j += 1;
+  return tokens[j];
 }
 
 function isDigitWord(token: string | undefined, allowZero: boolean): boolean {

@@ -26,6 +26,16 @@ describe('spoken forms', () => {
     assert.equal(normaliseSpokenPii('the balance is one hundred twenty dollars'), 'the balance is 120 dollars');
   });
 
+  test('reads a digit the recogniser wrote as a word that sounds like it, inside a spoken number', () => {
+    assert.equal(
+      normaliseSpokenPii('my number is four to five, five five five, oh one for nine'),
+      'my number is 4255550149',
+    );
+    assert.equal(normaliseSpokenPii('call me on eight won too, three ate seven'), 'call me on 812387');
+    assert.equal(normaliseSpokenPii('I spoke to five people for three days'), 'I spoke to five people for three days');
+    assert.equal(normaliseSpokenPii('it went from one to two'), 'it went from one to two');
+  });
+
   test('leaves ordinary counting words alone', () => {
     assert.equal(normaliseSpokenPii('I called two or three times, oh well'), 'I called two or three times, oh well');
   });
