@@ -1,11 +1,18 @@
 import type { TransferStep } from '../../flows/flowSchema';
 import type { TransferInput } from '../activityTypes';
 import type { CallFlowRun, Flowing, StepResult } from '../callFlowRun';
-import { ActivityNames, CallEvents } from '../names';
+import type { Task } from 'durable-functions';
+import { ActivityNames, CallEvents, type CallEventData } from '../names';
 import { awaitOutcome } from '../waiting';
 
 /** How long after the ring time an outcome event may still come. */
 export const EVENT_GRACE_MS = 15_000;
+/**
+ * How long after CallDisconnected a transfer's outcome may still come: a transferred call's leg ends right after
+ * CallTransferAccepted, and when that delivery is slow (a busy host), ACS's next one, CallDisconnected, can be
+ * handled first. Waiting this long keeps a transferred call from being recorded as hung up.
+ */
+export const LATE_TRANSFER_OUTCOME_MS = 10_000;
 
 /** transfer: hands the call to another number or person (optionally after an announcement). */
 export function* transfer(run: CallFlowRun, id: string, step: TransferStep): Flowing {
@@ -30,10 +37,27 @@ export function* transfer(run: CallFlowRun, id: string, step: TransferStep): Flo
     expect: [CallEvents.callTransferAccepted, CallEvents.callTransferFailed],
     timeoutMs: timeoutSeconds * 1000 + EVENT_GRACE_MS,
   });
-  if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };
+  if (outcome.kind === 'disconnected')
+    return (yield* acceptedLate(run, operationContext)) ? { end: 'transferred' } : { end: 'caller-hung-up' };
   if (outcome.kind === 'event' && outcome.name === CallEvents.callTransferAccepted) return { end: 'transferred' };
   // A rejected request with no fallback takes the error path; otherwise (failed, rejected, nobody
   // answered) the fallback step, or the end of the call.
   if (outcome.kind === 'error' && !fallback) return { error: outcome.error };
   return failed;
+}
+
+/** Whether this transfer's CallTransferAccepted comes within LATE_TRANSFER_OUTCOME_MS after the call's leg ended. */
+function* acceptedLate(run: CallFlowRun, operationContext: string): Generator<Task, boolean, unknown> {
+  const df = run.df;
+  const timer = df.createTimer(new Date(df.currentUtcDateTime.getTime() + LATE_TRANSFER_OUTCOME_MS));
+  for (;;) {
+    const accepted = df.waitForExternalEvent(CallEvents.callTransferAccepted);
+    const failed = df.waitForExternalEvent(CallEvents.callTransferFailed);
+    const winner = (yield df.Task.any([accepted, failed, timer])) as Task;
+    if (winner === timer) return false;
+    const data = (winner.result ?? {}) as CallEventData;
+    if (data.operationContext !== operationContext) continue; // an earlier transfer's
+    timer.cancel();
+    return winner === accepted;
+  }
 }

@@ -312,6 +312,22 @@ describe('the call-flow orchestration', () => {
     assert.deepEqual(output, { outcome: 'caller-hung-up', lastStep: 'welcome', stepsTaken: 1, variables: {} });
   });
 
+  it('records a transfer as transferred when its CallTransferAccepted is handled after the call leg ended', async () => {
+    const { output } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '2' }],
+      transfer: ['accept-after-hangup'],
+    });
+    assert.deepEqual([output.outcome, output.lastStep], ['transferred', 'sales']);
+  });
+
+  it('records a caller who hangs up while being transferred as hung up, once no outcome has come', async () => {
+    const { output } = await runCall(callInput('mainLine'), {
+      turns: [{ press: '2' }],
+      transfer: ['caller-hangs-up'],
+    });
+    assert.deepEqual([output.outcome, output.lastStep], ['caller-hung-up', 'sales']);
+  });
+
   it('ignores a stale recognize result from an earlier prompt', async () => {
     const { output } = await runCall(callInput('mainLine'), {
       turns: ['silence', { stale: 'menu:2', then: { press: '2' } }],

@@ -33,7 +33,8 @@ const TONE: Record<string, string> = {
 
 export interface Script {
   turns?: Turn[];
-  transfer?: ('accept' | 'fail' | 'no-answer')[];
+  /** A transfer's outcome; `accept-after-hangup`: CallDisconnected is handled before CallTransferAccepted. */
+  transfer?: ('accept' | 'fail' | 'no-answer' | 'accept-after-hangup' | 'caller-hangs-up')[];
   addParticipant?: 'succeed' | 'fail';
   agent?: 'handoff' | 'ended' | 'fail';
   /** Activity names that throw, each for the given number of calls (Infinity = always). */
@@ -130,6 +131,9 @@ export function acs(script: Script) {
       case ActivityNames.transfer: {
         const how = transfers.shift() ?? 'accept';
         if (how === 'accept') tools.raise(CallEvents.callTransferAccepted, { operationContext: ctx });
+        if (how === 'accept-after-hangup' || how === 'caller-hangs-up')
+          tools.raise(CallEvents.callDisconnected, { callConnectionId: 'conn-1' });
+        if (how === 'accept-after-hangup') tools.raise(CallEvents.callTransferAccepted, { operationContext: ctx });
         if (how === 'fail')
           tools.raise(CallEvents.callTransferFailed, {
             operationContext: ctx,
