@@ -67,8 +67,12 @@ export interface Sandbox extends SandboxWorld {
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const closers: Array<() => Promise<void>> = [];
+  // Last started, first stopped; each part once, however often stop() is called; a part that fails to stop
+  // (the emulator reporting its own errors) does not keep the others running.
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close();
+    const failures: unknown[] = [];
+    for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => failures.push(error));
+    if (failures.length) throw failures[0];
   };
   try {
     const azurite = await startAzurite({ tls: await azuriteTls() });
@@ -129,7 +133,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       stop: closeAll,
     };
   } catch (error) {
-    await closeAll();
+    // What failed to start is the error to report, not what failed to stop after it.
+    await closeAll().catch(() => undefined);
     throw error;
   }
 }

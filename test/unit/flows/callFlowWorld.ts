@@ -9,6 +9,7 @@ import { replayOrchestrator } from '../../../sandbox/host/durable/replay';
 import { inProcessApp } from '../../../sandbox/host/inProcessApp';
 import type {
   AddParticipantInput,
+  CreateCallInput,
   HangUpInput,
   PlayInput,
   RecognizeInput,
@@ -18,16 +19,21 @@ import type {
   StopRecordingInput,
   TransferInput,
 } from '../../../shared/callflow/activityTypes';
+import {
+  campaignContactOrchestration,
+  reminderCampaignOrchestration,
+} from '../../../shared/callflow/campaign/reminderCampaign';
 import { callFlowOrchestration } from '../../../shared/callflow/callFlowOrchestration';
 import type { CallSession } from '../../../shared/callflow/callSession';
 import { ActivityNames, OrchestrationNames } from '../../../shared/callflow/names';
 
-// The call's orchestration run by the local host's own Durable engine (the one `npm start` runs) over an
-// in-memory store on a virtual clock. The orchestrator and its activities are registered through the real
-// durable-functions library, and the engine replays the orchestrator's history every episode, as the Durable
-// extension does. The activities are plain functions: a scripted "world" stands in for ACS, answering each
-// request and raising the callbacks ACS would send. Durable timers fire only when nothing else can happen,
-// at their due time on the virtual clock, so a five-minute timeout costs no wall-clock time.
+// The call workflow's orchestrations (a call's, and a reminder campaign's with its contacts' calls) run by the
+// local host's own Durable engine (the one `npm start` runs) over an in-memory store on a virtual clock. The
+// orchestrators and their activities are registered through the real durable-functions library, and the
+// engine replays each orchestrator's history every episode, as the Durable extension does. The activities are
+// plain functions: a scripted "world" stands in for ACS, answering each request and raising the callbacks ACS
+// would send. Durable timers fire only when nothing else can happen, at their due time on the virtual clock,
+// so a five-minute timeout costs no wall-clock time.
 
 export type { HistoryEvent };
 
@@ -44,7 +50,8 @@ export interface OrchestratorState {
 }
 
 /** Any call-flow activity's input as the tests read it: every activity's fields, each optional. */
-export type AnyActivityInput = Partial<PlayInput> &
+export type AnyActivityInput = Partial<CreateCallInput> &
+  Partial<PlayInput> &
   Partial<RecognizeInput> &
   Partial<TransferInput> &
   Partial<AddParticipantInput> &
@@ -62,6 +69,8 @@ export interface ActivityCall {
 export interface RaisedEvent {
   name: string;
   data?: unknown;
+  /** The instance it is raised to; by default the one the run started. */
+  instanceId?: string;
 }
 
 export interface WorldTools {
@@ -69,12 +78,14 @@ export interface WorldTools {
   raise: (name: string, data?: unknown) => void;
   /** Raise an event BEFORE the activity's result is recorded (a callback that beats the 202). */
   raiseFirst: (name: string, data?: unknown) => void;
+  /** The orchestration time now (the virtual clock). */
+  now: () => Date;
 }
 
 /** Answers one activity call: return its result, or throw to fail it. */
 export type World = (call: ActivityCall, tools: WorldTools) => unknown;
 
-export interface FinishedCall {
+export interface FinishedRun {
   output: unknown;
   /** Every activity the orchestration scheduled, in order. */
   calls: ActivityCall[];
@@ -88,12 +99,20 @@ export interface FinishedCall {
   openTimers: number;
 }
 
+type RaisedTo = RaisedEvent & { instanceId: string };
+
 interface Run {
+  /** The started orchestrator's name. */
+  name: string;
   engine: DurableEngine;
+  clock: VirtualClock;
   world: World;
+  /** Which instance an activity's callbacks go to. */
+  route: (call: ActivityCall) => string;
   calls: ActivityCall[];
   /** Raised by the world, waiting for the engine to go idle. */
-  raises: RaisedEvent[];
+  raises: RaisedTo[];
+  /** What the started orchestrator returned on each replay. */
   states: OrchestratorState[];
   openTimers: number;
 }
@@ -102,52 +121,68 @@ let current: Run | undefined;
 
 const invoker = inProcessApp(() => {
   df.app.orchestration(CALL_FLOW, callFlowOrchestration);
+  df.app.orchestration(OrchestrationNames.reminderCampaign, reminderCampaignOrchestration);
+  df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestration);
   for (const name of Object.values(ActivityNames))
     df.app.activity(name, { handler: (input: unknown) => answer(name, input as AnyActivityInput) });
-  // What the orchestrator returned on each replay, as the host received it, with the history it replayed.
+  // What the orchestrators returned on each replay, as the host received it, with the history it replayed.
   app.hook.postInvocation((context) => {
-    if (!current || context.invocationContext.functionName !== CALL_FLOW || !context.result) return;
+    const run = current;
+    if (!run || !context.result || typeof context.result !== 'object' || !('isDone' in context.result)) return;
     const state = JSON.parse(JSON.stringify(context.result)) as OrchestratorState;
-    current.states.push(state);
+    if (context.invocationContext.functionName === run.name) run.states.push(state);
     const trigger = context.inputs[0] as { history?: HistoryEvent[] } | undefined;
-    if (state.isDone) current.openTimers += openTimers(trigger?.history ?? [], state);
+    if (state.isDone) run.openTimers += openTimers(trigger?.history ?? [], state);
   });
 });
 
 async function answer(name: string, input: AnyActivityInput): Promise<unknown> {
   const run = current;
-  if (!run) throw new Error('No call is running.');
+  if (!run) throw new Error('No orchestration is running.');
   const call: ActivityCall = { name, input };
   run.calls.push(call);
+  const instanceId = run.route(call);
   const first: RaisedEvent[] = [];
   let result: unknown;
   let failure: Error | undefined;
   try {
     result = run.world(call, {
-      raise: (event, data) => run.raises.push({ name: event, data }),
+      raise: (event, data) => run.raises.push({ name: event, data, instanceId }),
       raiseFirst: (event, data) => first.push({ name: event, data }),
+      now: () => run.clock.now(),
     });
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
   // The activity is still running, so these land in history before its result does.
   for (const event of first)
-    await run.engine.client.raiseEvent(INSTANCE_ID, event.name, JSON.stringify(event.data ?? null));
+    await run.engine.client.raiseEvent(instanceId, event.name, JSON.stringify(event.data ?? null));
   if (failure !== undefined) throw failure;
   return result ?? null;
 }
 
+export interface RunOptions {
+  /** Orchestration time at the start (the virtual clock's). */
+  start?: Date;
+  /** Raised first, before the world answers anything (e.g. CallConnected). */
+  events?: RaisedEvent[];
+  /** Which instance an activity's callbacks go to; by default the one started. */
+  route?: (call: ActivityCall) => string;
+}
+
 /**
- * Runs a call's orchestration to its end through the host's engine: it starts with `session`, the `events` are
- * raised first (e.g. CallConnected), then the world answers activities. When nothing is in flight the next
- * event the world raised goes in, and when there is none the virtual clock jumps to the next durable timer.
+ * Runs an orchestration to its end through the host's engine. The `events` are raised first, then the world
+ * answers activities. When nothing is in flight the next event the world raised goes in, and when there is
+ * none the virtual clock jumps to the next durable timer.
  */
-export async function runCallFlow(
-  session: CallSession,
+export async function runOrchestration(
+  name: string,
+  instanceId: string,
+  input: unknown,
   world: World,
-  options: { start?: Date; events?: RaisedEvent[] } = {},
-): Promise<FinishedCall> {
-  if (current) throw new Error('One call at a time: the activities answer for the running call.');
+  options: RunOptions = {},
+): Promise<FinishedRun> {
+  if (current) throw new Error('One orchestration at a time: the activities answer for the running one.');
   const clock = new VirtualClock(options.start ?? new Date('2026-11-18T15:00:00Z'));
   const engine = new DurableEngine({
     store: new MemoryDurableStore(),
@@ -158,13 +193,15 @@ export async function runCallFlow(
     },
   });
   await engine.start();
-  const run: Run = { engine, world, calls: [], raises: [...(options.events ?? [])], states: [], openTimers: 0 };
+  const raises = (options.events ?? []).map((e) => ({ ...e, instanceId: e.instanceId ?? instanceId }));
+  const route = options.route ?? (() => instanceId);
+  const run: Run = { name, engine, clock, world, route, calls: [], raises, states: [], openTimers: 0 };
   current = run;
   try {
-    await engine.client.startNew(CALL_FLOW, INSTANCE_ID, JSON.stringify(session));
-    for (let step = 0; step < 1_000; step++) {
+    await engine.client.startNew(name, instanceId, JSON.stringify(input));
+    for (let step = 0; step < 2_000; step++) {
       await engine.idle();
-      const status = await engine.client.status(INSTANCE_ID, { showHistory: true });
+      const status = await engine.client.status(instanceId, { showHistory: true });
       if (status && status.runtimeStatus !== 'Running' && status.runtimeStatus !== 'Pending') {
         if (status.runtimeStatus !== 'Completed')
           throw new Error(`The orchestration ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
@@ -180,7 +217,7 @@ export async function runCallFlow(
         };
       }
       const next = run.raises.shift();
-      if (next) await engine.client.raiseEvent(INSTANCE_ID, next.name, JSON.stringify(next.data ?? null));
+      if (next) await engine.client.raiseEvent(next.instanceId, next.name, JSON.stringify(next.data ?? null));
       else if (!clock.advance())
         throw new Error(
           `The orchestration waits for something that will never happen; last actions: ${JSON.stringify(run.states.at(-1)?.actions)}`,
@@ -191,6 +228,11 @@ export async function runCallFlow(
     engine.stop();
     current = undefined;
   }
+}
+
+/** Runs one call's orchestration (connect phase, flow, release) to its end; see runOrchestration. */
+export function runCallFlow(session: CallSession, world: World, options: RunOptions = {}): Promise<FinishedRun> {
+  return runOrchestration(CALL_FLOW, INSTANCE_ID, session, world, options);
 }
 
 /** Replays a prepared history once through the host's replay and returns the orchestrator's state. */
