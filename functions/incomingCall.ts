@@ -30,6 +30,10 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
   );
   if (result) context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
   if (result?.outcome === 'answered') {
+    if (!result.connectionRecorded)
+      context.warn('answered call has no recorded connection id: a lost CallConnected cannot be recovered', {
+        callId: result.callId,
+      });
     const raised = Date.parse(String(event.eventTime));
     if (Number.isFinite(raised)) callMetrics.answered(Math.max(0, Date.now() - raised), { flow: result.flow });
   }

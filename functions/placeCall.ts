@@ -36,6 +36,7 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
     flow,
     variables: body.variables,
     ringTimeoutSeconds: body.ringTimeoutSeconds,
+    connect: services.config.callConnect,
   });
   await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
   return { status: 202, jsonBody: { callId: session.callId, statusUrl: `/api/calls/${session.callId}` } };
@@ -65,6 +66,7 @@ export function outboundCallStarter(context: InvocationContext) {
       dialled: from,
       flowName: request.flow,
       flow,
+      connect: config.callConnect,
     });
     await df.getClient(context).startNew(OrchestrationNames.callFlow, { instanceId: session.callId, input: session });
     return session.callId;

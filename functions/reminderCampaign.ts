@@ -31,9 +31,10 @@ export async function startCampaign(request: HttpRequest, context: InvocationCon
   );
   if (refused) return refused;
   const { campaignId } = parsed.input;
-  await df
-    .getClient(context)
-    .startNew(OrchestrationNames.reminderCampaign, { instanceId: campaignId, input: parsed.input });
+  await df.getClient(context).startNew(OrchestrationNames.reminderCampaign, {
+    instanceId: campaignId,
+    input: { ...parsed.input, connect: services.config.callConnect },
+  });
   // The app's own status route: never Durable's management URLs, which carry the system key.
   return { status: 202, jsonBody: { campaignId, statusUrl: `/api/campaigns/${campaignId}` } };
 }

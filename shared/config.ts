@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import type { ConnectTimings } from './callflow/types';
 import { optional, url } from './settingSchemas';
 
 // Every app setting named in docs/architecture.md, validated once at start-up (an appStart hook calls
@@ -73,6 +74,10 @@ const settingsSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must be an API version like 2024-10-21')
     .default('2024-10-21'),
   MESSAGING_CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  // A call whose CallConnected has not come is checked with ACS this long after its orchestration starts (plus a
+  // placed call's ring time), and again at that interval; it is given up (and hung up) at the timeout.
+  CALL_CONNECT_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  CALL_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
 });
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
@@ -94,6 +99,8 @@ function crossSettingProblems(env: NodeJS.ProcessEnv): string[] {
     for (const key of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT'])
       if (!set(key)) problems.push(`${key}: is required when MESSAGING_PROVIDER=azure-openai`);
   }
+  if (Number(env.CALL_CONNECT_CHECK_SECONDS ?? 15) > Number(env.CALL_CONNECT_TIMEOUT_SECONDS ?? 60))
+    problems.push('CALL_CONNECT_CHECK_SECONDS: must not exceed CALL_CONNECT_TIMEOUT_SECONDS');
   return problems;
 }
 
@@ -126,6 +133,8 @@ export interface Config {
     openAiApiVersion: string;
     conversationTtlMinutes: number;
   };
+  /** When a call whose CallConnected has not come is checked with ACS, and when it is given up. */
+  callConnect: ConnectTimings;
   api: {
     tenantId: string;
     audience: string;
@@ -178,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openAiApiVersion: s.AZURE_OPENAI_API_VERSION,
       conversationTtlMinutes: s.MESSAGING_CONVERSATION_TTL_MINUTES,
     },
+    callConnect: { checkSeconds: s.CALL_CONNECT_CHECK_SECONDS, timeoutSeconds: s.CALL_CONNECT_TIMEOUT_SECONDS },
     api: {
       tenantId: s.API_AUTH_TENANT_ID,
       audience: s.API_AUTH_AUDIENCE,

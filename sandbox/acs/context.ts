@@ -1,5 +1,6 @@
 // The services of one emulator instance, passed to every handler (no module-level state).
 import type { CallbackDispatcher } from './callAutomation/callbackDispatcher';
+import type { CallFaults } from './callAutomation/callFaults';
 import type { CallStore } from './callAutomation/callStore';
 import type { ChatStore } from './chat/chatStore';
 import type { EventGridPublisher } from './eventGrid/eventGridPublisher';
@@ -20,6 +21,8 @@ export interface AcsContext {
   scheduler: Scheduler;
   timeline: Timeline;
   callbacks: CallbackDispatcher;
+  /** Faults injected through the control API (lost callbacks, calls that never connect). */
+  faults: CallFaults;
   eventGrid: EventGridPublisher;
   calls: CallStore;
   world: PstnWorld;

@@ -166,6 +166,20 @@ export class AcsControlClient {
     return this.call('POST', '/chat/messages', message);
   }
 
+  /**
+   * Arms a fault for the calls of `party` (a number or raw id; every call when absent) until removed: callbacks of
+   * `eventType` lost on the way to the app, or answered calls that never connect.
+   */
+  addFault(
+    fault: { kind: 'loseCallback'; eventType: string; party?: string } | { kind: 'neverConnect'; party?: string },
+  ): Promise<{ id: string }> {
+    return this.call('POST', '/faults', fault);
+  }
+
+  removeFault(id: string): Promise<void> {
+    return this.call('DELETE', `/faults/${encodeURIComponent(id)}`);
+  }
+
   async timeline(filter: TimelineFilter = {}): Promise<TimelineEntry[]> {
     return (await this.call<{ value: TimelineEntry[] }>('GET', `/timeline${query(filter)}`)).value;
   }

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { CallbackDispatcher } from './callAutomation/callbackDispatcher';
+import { CallFaults } from './callAutomation/callFaults';
 import { callAutomationRoutes } from './callAutomation/callAutomationRoutes';
 import { CallStore } from './callAutomation/callStore';
 import { ensureTlsMaterial, RECORDING_HOSTS } from '../certificates';
@@ -13,6 +14,7 @@ import { ChatStore } from './chat/chatStore';
 import { chatRoutes } from './chat/chatRoutes';
 import type { AcsContext } from './context';
 import { controlRoutes, timelineFilter } from './control/controlRoutes';
+import { faultRoutes } from './control/faultRoutes';
 import { AcsControlClient } from './controlClient';
 import { EventGridPublisher } from './eventGrid/eventGridPublisher';
 import { RequestPipeline } from './http/requestPipeline';
@@ -76,16 +78,23 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
   const callbackSigner = new TokenSigner();
   const identitySigner = new TokenSigner();
   const world = new PstnWorld(options.agents, options.defaultAgentBehaviour);
+  const faults = new CallFaults();
   const ctx: AcsContext = {
     options,
     endpoint: '',
     scheduler,
     timeline,
-    callbacks: new CallbackDispatcher(callbackSigner, timeline, {
-      issuer: options.issuer,
-      audience: options.immutableResourceId,
-      timeoutMs: options.deliveryTimeoutMs,
-    }),
+    callbacks: new CallbackDispatcher(
+      callbackSigner,
+      timeline,
+      {
+        issuer: options.issuer,
+        audience: options.immutableResourceId,
+        timeoutMs: options.deliveryTimeoutMs,
+      },
+      faults,
+    ),
+    faults,
     eventGrid: new EventGridPublisher(
       {
         topic: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sandbox/providers/Microsoft.Communication/communicationServices/${options.resourceName}`,
@@ -126,6 +135,7 @@ export async function startAcsEmulator(input: AcsEmulatorOptions = {}): Promise<
     ...whatsAppControlRoutes(ctx),
     ...roomRoutes(ctx),
     ...controlRoutes(ctx, () => info),
+    ...faultRoutes(ctx),
   ]);
   const pipeline = new RequestPipeline(router, timeline, {
     accessKey: options.accessKey,

@@ -53,11 +53,12 @@ export function buildServices(): Services {
   const callbackSecrets = new CallbackSecrets(createTableClient(config, `${config.taskHub}Secrets`));
   const callbackSecret = (callId: string) => callbackSecrets.secretFor(callId);
   const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
+  const claims = new CallClaims(createTableClient(config, `${config.taskHub}Calls`));
   return {
     config,
     flows,
     route: createRouter(flows),
-    claims: new CallClaims(createTableClient(config, `${config.taskHub}Calls`)),
+    claims,
     activeCalls,
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
@@ -73,6 +74,7 @@ export function buildServices(): Services {
       isOptedOut: (number) => optOut.isOptedOut(number),
       activeCalls,
       promptsSent: new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`)),
+      connectionOf: (callId) => claims.connectionOf(callId),
     }),
     callbackSecrets,
     callbackSecret,

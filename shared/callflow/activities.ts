@@ -22,6 +22,8 @@ import { phoneNumberOf } from '../acs/identifiers';
 import {
   RETRYABLE_MARKER,
   type AddParticipantInput,
+  type CallConnectionCheck,
+  type GetCallConnectionInput,
   type CreateCallInput,
   type CreateCallOutput,
   type ReleaseCallInput,
@@ -58,6 +60,8 @@ export interface CallActivityDeps {
    * the wait for its outcome, which asks again.
    */
   promptsSent: { first(key: string): Promise<boolean>; release(key: string): Promise<void> };
+  /** The call connection id an inbound call's :answer returned (kept on its claim). */
+  connectionOf: (callId: string) => Promise<string | undefined>;
 }
 
 type Activity = (input: never) => Promise<unknown>;
@@ -139,6 +143,23 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
         if (!(error instanceof RestError && error.statusCode === 404)) throw toRemoteError('hangUp', error);
       }
     },
+    [ActivityNames.getCallConnection]: async (input: GetCallConnectionInput): Promise<CallConnectionCheck> => {
+      const callConnectionId = input.callConnectionId || (await deps.connectionOf(input.callId));
+      if (!callConnectionId) return { state: 'unanswered' };
+      let properties;
+      try {
+        properties = await client.getCallConnection(callConnectionId).getCallConnectionProperties();
+      } catch (error) {
+        // ACS forgets an ended call: 404 (8522) is a call that is gone.
+        if (error instanceof RestError && error.statusCode === 404) return { state: 'gone', callConnectionId };
+        throw toRemoteError('getCallConnection', error);
+      }
+      return {
+        state: connectionState(properties.callConnectionState),
+        callConnectionId,
+        serverCallId: properties.serverCallId,
+      };
+    },
     [ActivityNames.sendSms]: async (input: SendSmsInput): Promise<SendSmsOutput> => {
       if (await deps.isOptedOut?.(input.to)) return { sent: false };
       const [result] = await acs('sendSms', () =>
@@ -199,6 +220,22 @@ function toRemoteError(operation: string, error: unknown): RemoteServiceError {
       cause: error,
     },
   );
+}
+
+/** ACS's CallConnectionState as the connect phase reads it: up (the flow may run), on its way, or over. */
+function connectionState(state: string | undefined): CallConnectionCheck['state'] {
+  switch (state) {
+    case 'connected':
+    case 'transferring':
+    case 'transferAccepted':
+      return 'connected';
+    case 'disconnecting':
+    case 'disconnected':
+      return 'gone';
+    default:
+      // connecting, unknown (or a state newer than this code): not up yet.
+      return 'connecting';
+  }
 }
 
 function identifier(rawIdOrNumber: string): CommunicationIdentifier {

@@ -104,6 +104,26 @@ export interface HangUpInput {
   forEveryone: boolean;
 }
 
+/**
+ * ca.getCallConnection -> CallConnectionCheck. An inbound call's connection id is the one :answer returned
+ * (kept on the call's claim); a placed call's is createCall's.
+ */
+export interface GetCallConnectionInput {
+  callId: string;
+  callConnectionId?: string;
+}
+
+/**
+ * Where ACS says the call stands: `connected` (CallConnected was lost or is late: carry on), `connecting`
+ * (wait), `gone` (ended or unknown to ACS: 404), `unanswered` (no connection id known yet: the answer has not
+ * returned).
+ */
+export interface CallConnectionCheck {
+  state: 'connected' | 'connecting' | 'gone' | 'unanswered';
+  callConnectionId?: string;
+  serverCallId?: string;
+}
+
 /** sms.send -> SendSmsOutput. The activity honours the SMS opt-out list. */
 export interface SendSmsInput {
   from: string;

@@ -2,14 +2,13 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CreateCallInput, CreateCallOutput, ReleaseCallInput } from './activityTypes';
 import type { CallSession } from './callSession';
 import { runCallFlow, type RunResult } from './callFlowRun';
-import { ActivityNames, CallEvents } from './names';
+import { connectCall } from './connectCall';
+import { ActivityNames } from './names';
 import type { CallFlowInput, CallFlowResult, NotConnectedReason } from './types';
 
 // The call's workflow: one durable orchestration per call. It is started before ACS can call back
-// (inbound: before :answer, outbound: before createCall), so it first waits for CallConnected, which
-// names the connection, then interprets the flow.
-
-const CONNECT_TIMEOUT_MS = 60_000;
+// (inbound: before :answer, outbound: before createCall), so it first waits until the call is connected
+// (connectCall.ts), then interprets the flow.
 
 /** The orchestrator function registered as OrchestrationNames.callFlow (input: a CallSession). */
 export function* callFlowOrchestration(
@@ -71,23 +70,10 @@ function* connectAndRun(
     }
   }
 
-  const connected = df.waitForExternalEvent(CallEvents.callConnected);
-  const answerFailed = df.waitForExternalEvent(CallEvents.answerFailed);
-  const createCallFailed = df.waitForExternalEvent(CallEvents.createCallFailed);
-  const disconnected = df.waitForExternalEvent(CallEvents.callDisconnected);
-  const timeout = df.createTimer(
-    new Date(df.currentUtcDateTime.getTime() + ((session.ringTimeoutSeconds ?? 0) * 1000 + CONNECT_TIMEOUT_MS)),
-  );
-  const winner = (yield df.Task.any([connected, answerFailed, createCallFailed, disconnected, timeout])) as Task;
-  if (winner !== timeout) timeout.cancel();
-  if (winner === createCallFailed) return notConnected('no-answer');
-  if (winner === answerFailed) return notConnected('failed');
-  if (winner === disconnected) return notConnected('caller-hung-up');
-  if (winner === timeout) return notConnected('timeout');
-
-  const data = (connected.result ?? {}) as { callConnectionId?: string; serverCallId?: string };
+  const connected = yield* connectCall(context, session, callConnectionId);
+  if (connected.kind === 'not-connected') return notConnected(connected.reason);
   // Later generations (continueAsNew) start from the session: it now names the connection.
-  session.callConnectionId = data.callConnectionId ?? callConnectionId ?? '';
-  session.serverCallId = data.serverCallId ?? session.serverCallId ?? '';
+  session.callConnectionId = connected.callConnectionId ?? callConnectionId ?? '';
+  session.serverCallId = connected.serverCallId ?? session.serverCallId ?? '';
   return yield* runCallFlow(context, flowInput(session));
 }

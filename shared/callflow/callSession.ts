@@ -1,4 +1,4 @@
-import type { CallFlowInput } from './types';
+import type { CallFlowInput, ConnectTimings } from './types';
 
 /**
  * What a call's orchestration starts with. The orchestration exists before ACS knows the call
@@ -14,6 +14,8 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   ringTimeoutSeconds?: number;
   /** The call's media-stream token: the media bridge's bearer on the voice-agent route (calls/mediaToken.ts). */
   mediaToken?: string;
+  /** When to ask ACS about a call whose CallConnected has not come, and when to give it up (config.callConnect). */
+  connect?: ConnectTimings;
 }
 
 /** What a session is built from: everything but what the call learns later (its connection, its progress). */
@@ -30,6 +32,7 @@ export type CallSessionOptions = Pick<
   | 'serverCallId'
   | 'ringTimeoutSeconds'
   | 'mediaToken'
+  | 'connect'
 >;
 
 /** The one way to build a call's session (incoming calls, placed calls and campaigns). */
@@ -47,6 +50,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   if (options.serverCallId !== undefined) session.serverCallId = options.serverCallId;
   if (options.ringTimeoutSeconds !== undefined) session.ringTimeoutSeconds = options.ringTimeoutSeconds;
   if (options.mediaToken !== undefined) session.mediaToken = options.mediaToken;
+  if (options.connect !== undefined) session.connect = options.connect;
   return session;
 }
 

@@ -24,6 +24,8 @@ export const ActivityNames = {
   startMediaStreaming: 'ca.startMediaStreaming',
   stopMediaStreaming: 'ca.stopMediaStreaming',
   hangUp: 'ca.hangUp',
+  /** Asks ACS where a call stands (GET call connection) when CallConnected is late or lost. */
+  getCallConnection: 'ca.getCallConnection',
   sendSms: 'sms.send',
   /** Removes the call from its flow's calls in progress (overflow.maxActiveCalls) when it ends. */
   releaseCall: 'calls.release',

@@ -42,7 +42,18 @@ export interface CallFlowOutput {
   variables: Record<string, string>;
 }
 
-export type NotConnectedReason = 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout';
+/**
+ * How long a call may take to connect (after a placed call's ring time): when CallConnected has not come after
+ * checkSeconds the orchestration asks ACS where the call stands, again every checkSeconds, and gives the call up
+ * (hanging it up) at timeoutSeconds.
+ */
+export interface ConnectTimings {
+  checkSeconds: number;
+  timeoutSeconds: number;
+}
+
+/** `ended`: ACS no longer knows the call (it ended before it connected, and its events were lost). */
+export type NotConnectedReason = 'no-answer' | 'failed' | 'caller-hung-up' | 'timeout' | 'ended';
 
 /** What a call's orchestration returns: the flow's output, or why the call never connected. */
 export type CallFlowResult =

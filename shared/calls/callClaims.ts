@@ -38,6 +38,27 @@ export class CallClaims {
     }
   }
 
+  /**
+   * Keeps the call connection id :answer returned on the claim (written only after the answer, so it never
+   * slows the answer down), for the orchestration to ask ACS about the call when CallConnected is lost.
+   */
+  async recordConnection(callId: string, callConnectionId: string): Promise<void> {
+    await this.table.updateEntity({ partitionKey: callId, rowKey: 'claim', callConnectionId }, 'Merge');
+  }
+
+  /** The call connection id the answer returned, if it has been recorded. */
+  async connectionOf(callId: string): Promise<string | undefined> {
+    try {
+      const entity = await this.table.getEntity<{ callConnectionId?: string }>(callId, 'claim', {
+        queryOptions: { select: ['callConnectionId'] },
+      });
+      return entity.callConnectionId || undefined;
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
   /** Gives a claim back when its holder could not act (nothing started), so a redelivery can. */
   async release(callId: string): Promise<void> {
     await this.table.deleteEntity(callId, 'claim').catch((error: unknown) => {

@@ -33,7 +33,7 @@ export interface IncomingCallDeps {
 }
 
 export type IncomingCallOutcome =
-  | { outcome: 'answered'; callId: string; flow: string }
+  | { outcome: 'answered'; callId: string; flow: string; connectionRecorded: boolean }
   | { outcome: 'redirected' | 'rejected'; callId: string; why: string }
   | { outcome: 'duplicate'; callId: string };
 
@@ -67,6 +67,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
           flow: flow!,
           startStep: decision.startStep,
           mediaToken: mediaTokenFor(call.incomingCallContext, call.serverCallId),
+          connect: deps.config.callConnect,
         })
       : undefined;
 
@@ -100,8 +101,9 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   }
   if (capped.includes(decision.flow)) await deps.activeCalls?.add(decision.flow, callId);
 
+  let answered;
   try {
-    await deps.client.answerCall(
+    answered = await deps.client.answerCall(
       call.incomingCallContext,
       callbackUri(deps.config.callbackBaseUrl, callId, await deps.callbackSecret(callId)),
       answerOptions(deps.config, flow!, callId, session!.mediaToken!),
@@ -111,7 +113,17 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     if (capped.includes(decision.flow)) await deps.activeCalls?.remove(decision.flow, callId).catch(() => undefined);
     throw error;
   }
-  return { outcome: 'answered', callId, flow: decision.flow };
+  // After the answer, never before it: the orchestration reads it to ask ACS about the call if CallConnected is
+  // lost. Failing to keep it must not fail the delivery (a retry would find the claim taken and do nothing); the
+  // call then still connects as usual, only a lost CallConnected can no longer be recovered or hung up.
+  const callConnectionId = answered.callConnectionProperties.callConnectionId;
+  const connectionRecorded = callConnectionId
+    ? await deps.claims.recordConnection(callId, callConnectionId).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  return { outcome: 'answered', callId, flow: decision.flow, connectionRecorded };
 }
 
 function answerOptions(

@@ -133,6 +133,7 @@ export class Call {
       serverCallId: this.serverCallId,
       correlationId: this.correlationId,
       callbackUri: operationCallbackUri || this.callbackUri,
+      party: this.remoteParty.rawId,
       data: { operationContext: undefined, ...data },
     });
   }

@@ -90,7 +90,8 @@ export function callConnectionHandlers(ctx: AcsContext) {
       configureStreaming(call, body);
       ctx.calls.connect(call, randomUUID());
       call.state = 'connecting';
-      call.after(CONNECT_DELAY_MS, () => connected(ctx, call, operationContext));
+      // A neverConnect fault (control API) leaves the answered call connecting, as a call ACS cannot set up.
+      if (!ctx.faults.neverConnects(call)) call.after(CONNECT_DELAY_MS, () => connected(ctx, call, operationContext));
       return { status: 200, body: call.properties() };
     },
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { postJson } from '../httpDelivery';
 import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
+import type { CallFaults } from './callFaults';
 
 export interface CallbackEvent {
   /** Short type, e.g. `CallConnected` (sent as `Microsoft.Communication.CallConnected`). */
@@ -14,6 +15,8 @@ export interface CallbackEvent {
   data: Record<string, unknown>;
   /** Where to send it: the operation's callback URI or the call's. */
   callbackUri: string;
+  /** The call's remote party (raw id), which faults injected through the control API are keyed by. */
+  party?: string;
 }
 
 export interface CallbackSettings {
@@ -31,6 +34,7 @@ export class CallbackDispatcher {
     private readonly signer: TokenSigner,
     private readonly timeline: Timeline,
     private readonly settings: CallbackSettings,
+    private readonly faults?: CallFaults,
   ) {}
 
   send(event: CallbackEvent): void {
@@ -60,6 +64,17 @@ export class CallbackDispatcher {
       serverCallId: event.serverCallId,
       data: cloudEvent.data,
     });
+    if (this.faults?.losesCallback(event.party, event.type)) {
+      // Sent, never received: what a delivery lost on the way looks like (ACS does not send it again).
+      this.timeline.add({
+        kind: 'callbackDelivery',
+        type: event.type,
+        callConnectionId: event.callConnectionId,
+        serverCallId: event.serverCallId,
+        error: 'lost (control fault)',
+      });
+      return;
+    }
     const previous = this.queues.get(event.callConnectionId) ?? Promise.resolve();
     const next = previous.then(() => this.deliver(event, cloudEvent));
     this.queues.set(event.callConnectionId, next);

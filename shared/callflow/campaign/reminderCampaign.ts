@@ -2,7 +2,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Flow } from '../../flows/flowSchema';
 import { createCallSession } from '../callSession';
 import { OrchestrationNames } from '../names';
-import type { CallFlowResult } from '../types';
+import type { CallFlowResult, ConnectTimings } from '../types';
 
 // A reminder campaign: calls a list of contacts with a flow, a bounded number at a time, retrying
 // callees who do not answer with exponential backoff, and reports one result per contact.
@@ -17,6 +17,8 @@ export interface CampaignInput {
   maxAttempts: number;
   retryDelaySeconds: number;
   ringTimeoutSeconds?: number;
+  /** The app's config.callConnect when the campaign started. */
+  connect?: ConnectTimings;
 }
 
 interface ContactInput extends Omit<CampaignInput, 'contacts' | 'concurrency'> {
@@ -84,12 +86,13 @@ export function* campaignContactOrchestration(context: OrchestrationContext): Ge
       flow: input.flow,
       variables: input.contact.variables,
       ringTimeoutSeconds: input.ringTimeoutSeconds,
+      connect: input.connect,
     });
     last = (yield context.df.callSubOrchestrator(OrchestrationNames.callFlow, session, callId)) as CallFlowResult;
     const unanswered =
       last.outcome === 'not-connected' &&
       'reason' in last &&
-      (last.reason === 'no-answer' || last.reason === 'timeout');
+      (last.reason === 'no-answer' || last.reason === 'timeout' || last.reason === 'ended');
     if (!unanswered) {
       return {
         index: input.index,

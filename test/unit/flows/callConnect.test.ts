@@ -7,7 +7,7 @@ import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
 import { loadFlows } from '../../../shared/flows/loadFlows';
 import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
 import { EventType } from '../../../sandbox/host/durable/historyEvent';
-import { runCallFlow, type RaisedEvent } from './callFlowWorld';
+import { runCallFlow, type HistoryEvent, type RaisedEvent } from './callFlowWorld';
 import { acs, type Script } from './scriptedAcs';
 
 // The call's orchestration before its flow runs, through the local host's Durable engine: an inbound call
@@ -46,6 +46,11 @@ const notConnected = (reason: string) => ({
 });
 const release = { flow: 'mainLine', callId: 'call-1' };
 
+/** When the run's durable timers fired (UTC time of day). */
+function firedAt(run: { history: HistoryEvent[] }): string[] {
+  return run.history.filter((e) => e.EventType === EventType.TimerFired).map((e) => String(e.FireAt).slice(11, 19));
+}
+
 describe("the call orchestration's connect phase", () => {
   it('waits for CallConnected, then runs the flow on the connection the event names', async () => {
     const run = await call({}, {}, [
@@ -72,15 +77,74 @@ describe("the call orchestration's connect phase", () => {
     assert.deepEqual(run.names, [ActivityNames.releaseCall]);
   });
 
-  it('gives up a call that never connects when its durable connect timer fires a minute later', async () => {
+  it('asks ACS every 15 s for a call whose answer never returned, and gives it up a minute later', async () => {
     const run = await call({}, {});
     assert.deepEqual(run.output, notConnected('timeout'));
-    const fired = run.history.filter((e) => e.EventType === EventType.TimerFired);
+    assert.deepEqual(firedAt(run), ['15:00:15', '15:00:30', '15:00:45', '15:01:00']);
+    const checks = run.calls.filter((c) => c.name === ActivityNames.getCallConnection);
     assert.deepEqual(
-      fired.map((e) => e.FireAt),
-      ['2026-11-18T15:01:00.000Z'],
+      checks.map((c) => c.input),
+      Array.from({ length: 4 }, () => ({ callId: 'call-1' })),
     );
-    assert.deepEqual(run.names, [ActivityNames.releaseCall]);
+    assert.ok(!run.names.includes(ActivityNames.hangUp), 'no connection is known: nothing to hang up');
+    assert.equal(run.names.at(-1), ActivityNames.releaseCall);
+  });
+
+  it('runs the flow when CallConnected is lost but ACS says the call is connected, 15 s after it started', async () => {
+    const run = await call({}, { acsSays: ['connected'] });
+    assert.deepEqual(firedAt(run).slice(0, 1), ['15:00:15']);
+    assert.equal(run.names[0], ActivityNames.getCallConnection);
+    const plays = run.calls.filter((c) => c.name === ActivityNames.play);
+    assert.ok(plays.length > 0, 'the caller hears the flow');
+    assert.deepEqual(new Set(plays.map((c) => c.input.callConnectionId)), new Set(['conn-1']));
+    assert.equal((run.output as { outcome: string }).outcome, 'completed');
+  });
+
+  it('waits while ACS says the call is still connecting, and runs the flow once it says connected', async () => {
+    const run = await call({}, { acsSays: ['unanswered', 'connecting', 'connected'] });
+    assert.deepEqual(firedAt(run).slice(0, 3), ['15:00:15', '15:00:30', '15:00:45']);
+    assert.equal((run.output as { outcome: string }).outcome, 'completed');
+  });
+
+  it('hangs up a call ACS is still connecting a minute later and ends it as not-connected (timeout)', async () => {
+    const run = await call({}, { acsSays: ['connecting'] });
+    assert.deepEqual(run.output, notConnected('timeout'));
+    assert.deepEqual(firedAt(run), ['15:00:15', '15:00:30', '15:00:45', '15:01:00']);
+    const hangUps = run.calls.filter((c) => c.name === ActivityNames.hangUp);
+    assert.deepEqual(
+      hangUps.map((c) => c.input),
+      [{ callConnectionId: 'conn-1', forEveryone: true }],
+    );
+    assert.ok(!run.names.includes(ActivityNames.play), 'the flow never ran');
+  });
+
+  it('ends as not-connected (ended) at once when ACS no longer knows the call', async () => {
+    const run = await call({}, { acsSays: ['gone'] });
+    assert.deepEqual(run.output, notConnected('ended'));
+    assert.deepEqual(run.names, [ActivityNames.getCallConnection, ActivityNames.releaseCall]);
+  });
+
+  it('keeps waiting when asking ACS fails, and carries on when the next answer says connected', async () => {
+    const run = await call({}, { failing: { [ActivityNames.getCallConnection]: 1 }, acsSays: ['connected'] });
+    assert.deepEqual(firedAt(run).slice(0, 2), ['15:00:15', '15:00:30']);
+    assert.equal((run.output as { outcome: string }).outcome, 'completed');
+  });
+
+  it('checks and gives up on the timings the session carries (config.callConnect)', async () => {
+    const run = await call({ connect: { checkSeconds: 2, timeoutSeconds: 5 } }, { acsSays: ['connecting'] });
+    assert.deepEqual(run.output, notConnected('timeout'));
+    assert.deepEqual(firedAt(run), ['15:00:02', '15:00:04', '15:00:05']);
+    assert.ok(run.names.includes(ActivityNames.hangUp));
+  });
+
+  it('ignores the check when CallConnected arrives while ACS is being asked', async () => {
+    const run = await call({}, { acsSays: ['connecting'], connectedDuringCheck: true });
+    assert.equal((run.output as { outcome: string }).outcome, 'completed');
+    assert.deepEqual(
+      run.calls.filter((c) => c.name === ActivityNames.getCallConnection).length,
+      1,
+      'asked once, then the event came',
+    );
   });
 
   it('places an outbound call from the dialled number, then runs the flow once the callee answers', async () => {
@@ -116,14 +180,22 @@ describe("the call orchestration's connect phase", () => {
     assert.deepEqual(run.names, [ActivityNames.createCall]);
   });
 
-  it("waits for a placed call's ring time plus the connect minute before it gives up", async () => {
-    const run = await call({ direction: 'outbound', ringTimeoutSeconds: 30 }, { callee: 'nothing' });
-    assert.deepEqual(run.output, notConnected('timeout'));
-    const fired = run.history.filter((e) => e.EventType === EventType.TimerFired);
-    assert.deepEqual(
-      fired.map((e) => e.FireAt),
-      ['2026-11-18T15:01:30.000Z'],
+  it("waits for a placed call's ring time before asking ACS, and hangs it up after the connect minute", async () => {
+    const run = await call(
+      { direction: 'outbound', ringTimeoutSeconds: 30 },
+      { callee: 'nothing', acsSays: ['connecting'] },
     );
+    assert.deepEqual(run.output, notConnected('timeout'));
+    assert.deepEqual(firedAt(run), ['15:00:45', '15:01:00', '15:01:15', '15:01:30']);
+    const checks = run.calls.filter((c) => c.name === ActivityNames.getCallConnection);
+    assert.ok(
+      checks.every((c) => c.input.callConnectionId === 'conn-1'),
+      "asks about createCall's connection",
+    );
+    assert.deepEqual(run.calls.at(-1), {
+      name: ActivityNames.hangUp,
+      input: { callConnectionId: 'conn-1', forEveryone: true },
+    });
   });
 });
 

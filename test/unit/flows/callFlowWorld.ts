@@ -10,6 +10,7 @@ import { inProcessApp } from '../../../sandbox/host/inProcessApp';
 import type {
   AddParticipantInput,
   CreateCallInput,
+  GetCallConnectionInput,
   HangUpInput,
   PlayInput,
   RecognizeInput,
@@ -59,7 +60,8 @@ export type AnyActivityInput = Partial<CreateCallInput> &
   Partial<StopRecordingInput> &
   Partial<StartMediaStreamingInput> &
   Partial<HangUpInput> &
-  Partial<SendSmsInput>;
+  Partial<SendSmsInput> &
+  Partial<GetCallConnectionInput>;
 
 export interface ActivityCall {
   name: string;

@@ -1,4 +1,4 @@
-import { RETRYABLE_MARKER } from '../../../shared/callflow/activityTypes';
+import { RETRYABLE_MARKER, type CallConnectionCheck } from '../../../shared/callflow/activityTypes';
 import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
 import type { ActivityCall, WorldTools } from './callFlowWorld';
 
@@ -46,6 +46,10 @@ export interface Script {
   early?: boolean;
   /** What happens after a placed call's createCall is accepted: the callee answers (default), or not, or silence. */
   callee?: 'answers' | 'does-not-answer' | 'nothing';
+  /** What ACS says when the app asks where the call stands (GET call connection), in order; the last repeats. */
+  acsSays?: CallConnectionCheck['state'][];
+  /** CallConnected arrives while the app is asking ACS about the call (before the answer is recorded). */
+  connectedDuringCheck?: boolean;
 }
 
 /** A scripted ACS: answers activities and raises the callbacks ACS would send. */
@@ -157,6 +161,15 @@ export function acs(script: Script) {
         return { callConnectionId: 'conn-1' };
       case ActivityNames.startRecording:
         return { recordingId: 'rec-1' };
+      case ActivityNames.getCallConnection: {
+        if (script.connectedDuringCheck)
+          tools.raiseFirst(CallEvents.callConnected, { callConnectionId: 'conn-1', serverCallId: 'server-1' });
+        const says = script.acsSays ?? ['unanswered'];
+        const state = says[Math.min(index, says.length - 1)];
+        return state === 'unanswered'
+          ? { state }
+          : { state, callConnectionId: call.input.callConnectionId ?? 'conn-1', serverCallId: 'server-1' };
+      }
       case ActivityNames.sendSms:
         return { sent: true, messageId: 'sms-1' };
       default:
