@@ -82,11 +82,22 @@ export function startStorageEvents(options: StorageEventsOptions): StorageEvents
   let scanning: Promise<void> | undefined;
   let closed = false;
 
+  // Containers made once, not on every 250 ms scan: each create is a storage request that competes with calls.
+  const created = new Set<string>();
   async function snapshot(container: string): Promise<Map<string, string>> {
     const versions = new Map<string, string>();
     const client = service.getContainerClient(container);
-    await client.createIfNotExists();
-    for await (const blob of client.listBlobsFlat()) versions.set(blob.name, blob.properties.etag ?? '');
+    if (!created.has(container)) {
+      await client.createIfNotExists();
+      created.add(container);
+    }
+    try {
+      for await (const blob of client.listBlobsFlat()) versions.set(blob.name, blob.properties.etag ?? '');
+    } catch (error) {
+      // Deleted from outside (a test, Storage Explorer): make it again on the next scan.
+      if ((error as { statusCode?: number }).statusCode === 404) created.delete(container);
+      throw error;
+    }
     return versions;
   }
 
