@@ -71,14 +71,20 @@ function typeOf(schema: Schema): string {
   }
 }
 
-/** Rows of a field table; an object field's own fields follow it as `field.sub` rows. */
+/** Rows of a field table; an object field's own fields follow it as `field.sub` rows, a list's as `field[].sub`. */
 function rows(schema: Schema, prefix = '', skip: string[] = []): string[] {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {})
     .filter(([name]) => !skip.includes(name))
     .flatMap(([name, field]) => {
       const row = `| \`${prefix}${name}\` | ${cell(typeOf(field))} | ${required.has(name) ? 'yes' : ''} | ${cell(field.description ?? '')} |`;
-      const nested = field.type === 'object' && field.properties ? rows(field, `${prefix}${name}.`) : [];
+      const item = field.type === 'array' ? field.items : undefined;
+      const nested =
+        field.type === 'object' && field.properties
+          ? rows(field, `${prefix}${name}.`)
+          : item?.type === 'object' && item.properties
+            ? rows(item, `${prefix}${name}[].`)
+            : [];
       return [row, ...nested];
     });
 }

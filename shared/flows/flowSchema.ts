@@ -183,35 +183,111 @@ export const smsStep = z.strictObject({
   ...common,
 });
 
+/** The arguments a tool takes: one object of named arguments, as function-calling models expect. */
+const toolParameters = z
+  .looseObject({
+    type: z
+      .literal('object', { error: 'must be "object": the model passes the tool one object of named arguments' })
+      .describe('object'),
+    properties: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe("each argument's JSON Schema, by name, e.g. {orderId: {type: string}}"),
+    required: z.array(z.string()).optional().describe('the arguments the model must give'),
+  })
+  .describe('JSON Schema of the arguments object ({type: object, properties, required}); default: no arguments');
+
 /** An HTTP tool a voice agent may call: the bridge POSTs the model's arguments to the https URL. */
-export const agentToolSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a tool name (letters, digits, _)'),
-  description: z.string().min(1),
-  parameters: z
-    .record(z.string(), z.unknown())
-    .default({ type: 'object', properties: {} })
-    .describe('JSON Schema of the arguments object'),
-  url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
-  auth: z.enum(['managedIdentity', 'none']).default('none'),
-  scope: z.string().min(1).optional().describe('token scope when auth is managedIdentity, e.g. api://my-api/.default'),
-  timeoutSeconds: z.number().int().min(1).max(30).default(5),
-});
+export const agentToolSchema = z.strictObject(
+  {
+    kind: z
+      .literal('http', { error: 'is not a tool kind: tools are http (handoff and endCall are built in)' })
+      .optional()
+      .describe('http, the only kind (the default)'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a tool name (letters, digits, _)')
+      .describe('what the model calls it: a letter, then letters, digits or _ (up to 64)'),
+    description: z.string().min(1).describe('what it does and when to use it, for the model'),
+    parameters: toolParameters.default({ type: 'object', properties: {} }),
+    url: z
+      .url({
+        protocol: /^https$/,
+        error: (issue) =>
+          typeof issue.input === 'string' && /^http:/i.test(issue.input)
+            ? "must be https, not http: the bridge sends the caller's words and its token only over https"
+            : 'must be an https URL, e.g. https://api.contoso.com/orders/status',
+      })
+      .describe(
+        'https URL the bridge POSTs the arguments to, as JSON; the answer (its first 4,000 characters) goes to the model',
+      ),
+    auth: z
+      .enum(['managedIdentity', 'none'])
+      .default('none')
+      .describe("managedIdentity: a bearer token of the bridge's identity for scope; none: no credentials"),
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('token scope when auth is managedIdentity (required then), e.g. api://orders-api/.default'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .default(5)
+      .describe('how long the bridge waits for the answer; a timeout is told to the model, and the call goes on'),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'must be an HTTP tool {name, description, url, ...}; handoff and endCall are built in, not listed here'
+        : undefined,
+  },
+);
 
 export const voiceAgentStep = z.strictObject({
   voiceAgent: z.strictObject({
-    instructions: z.string().min(1),
+    instructions: z
+      .string()
+      .min(1)
+      .describe('what the agent is for (its system prompt): what it helps with, and when to hand the caller over'),
     tools: z
       .array(agentToolSchema)
       .max(16)
       .optional()
-      .describe('HTTP tools the agent may call (handoff and endCall are built in)'),
-    greeting: z.string().min(1).optional(),
-    voice: z.string().min(1).optional(),
-    maxMinutes: z.number().int().min(1).max(120).optional().describe('default 30'),
-    handoff: stepRef.optional().describe('step when the agent hands the caller to a person'),
-    fallback: stepRef.optional().describe('step when media streaming cannot start'),
+      .describe(
+        'HTTP tools the agent may call (up to 16); endCall, and handoff when the step has one, are built in; a failing or unknown tool is told to the model and the call goes on',
+      ),
+    greeting: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('what the agent says first, word for word; without it the agent waits for the caller'),
+    voice: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Azure voice of the agent, e.g. en-US-AvaMultilingualNeural (voicelive provider; default: the flow's voice.name, else VOICELIVE_VOICE); openai-realtime speaks with AZURE_OPENAI_REALTIME_VOICE",
+      ),
+    maxMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(120)
+      .optional()
+      .describe('how long the agent may talk (default 30); then the call goes to handoff, else next'),
+    handoff: stepRef
+      .optional()
+      .describe('step when the agent hands the caller to a person (without it the agent cannot hand over)'),
+    fallback: stepRef
+      .optional()
+      .describe(
+        'step when the agent cannot go on: media streaming does not start, or the model is unreachable or drops (after a short apology); default: handoff, else next',
+      ),
   }),
-  next: stepRef.optional(),
+  next: stepRef.optional().describe('step after the agent ends the conversation (its endCall tool)'),
   ...common,
 });
 

@@ -1,3 +1,4 @@
+import { agentToolProblems } from './agentToolProblems';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ValidationError } from '../errors';
@@ -148,6 +149,7 @@ function validateStep(problems: Problems, where: Where, raw: unknown): Step | un
     });
   }
   if ('say' in s && s.hangup && s.next !== undefined) problems.add(where, 'next', 'cannot be used with hangup: true');
+  if ('voiceAgent' in s) for (const p of agentToolProblems(s)) problems.add(where, p.field, p.message);
   if ('collect' in s) {
     const c = s.collect;
     if (c.minLength !== undefined && c.minLength > c.maxLength)

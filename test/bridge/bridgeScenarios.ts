@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
 import { bytesOf, resample } from '../../shared/audio/pcm';
@@ -13,6 +11,7 @@ import { createProvider } from '../../bridge/createProvider';
 import type { AgentConfig, HttpTool } from '../../bridge/providers/voiceModel';
 import { startFakeRealtimeService, type FakeRealtimeService } from '../../sandbox/ai/fakeRealtimeService';
 import { connectAsAcs, startAcsKeys, type AcsKeys } from '../../sandbox/acs/media/acsMediaClient';
+import { startToolEndpoints, type ToolEndpoints } from '../support/toolEndpoints';
 import { waitFor } from '../support/waitFor';
 
 // The bridge between a call's media stream and a voice model provider, driven as ACS drives it. The same
@@ -32,24 +31,6 @@ const agent = (callId: string, tools: HttpTool[] = []): AgentConfig => ({
   tools,
   maxMs: 15 * 60_000,
 });
-
-/** The HTTP endpoints a flow's tools call: one answers, one fails, one never answers (the tool times out). */
-async function startToolEndpoints(): Promise<{ server: Server; url: string; bodies: unknown[] }> {
-  const bodies: unknown[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      bodies.push(JSON.parse(body));
-      if (req.url === '/order-status')
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"shipped","eta":"Friday"}');
-      else if (req.url === '/broken') res.writeHead(500).end('{"error":"database down"}');
-      // /slow never answers: the bridge's timeout ends the call to it.
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
-}
 
 /** The caller's words as 24 kHz speech followed by a second of silence (the end of an utterance). */
 async function speech(text: string): Promise<Buffer> {
@@ -78,7 +59,7 @@ export function bridgeScenarios(
     let h: Harness;
     let calls = 0;
     const newCall = () => `call-${providerName}-${part}-${++calls}`;
-    let endpoints: Awaited<ReturnType<typeof startToolEndpoints>>;
+    let endpoints: ToolEndpoints;
     /** Calls whose agent declares the HTTP tools. */
     const withTools = new Set<string>();
     const tools = (): HttpTool[] =>
@@ -145,8 +126,7 @@ export function bridgeScenarios(
       await h?.bridge.close();
       await fake?.close();
       await keys?.close();
-      endpoints?.server.closeAllConnections();
-      endpoints?.server.close();
+      endpoints?.close();
     });
 
     const connect = async (callId: string) =>

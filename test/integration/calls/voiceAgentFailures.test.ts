@@ -1,0 +1,3 @@
+import { voiceAgentScenarios } from './voiceAgentScenarios';
+
+voiceAgentScenarios('failures');
