@@ -7,5 +7,10 @@ import { startTelemetry } from '../shared/telemetry/startTelemetry';
 // Telemetry first, so the metric instruments created later report to Application Insights.
 app.hook.appStart(async () => {
   await startTelemetry();
-  await getServices();
+  const { config } = await getServices();
+  // Not awaited: the keys are fetched while the host starts (a burst of callbacks right after a start would
+  // otherwise wait on one cold fetch); if it fails, the first callback fetches them.
+  void import('../shared/acs/verifyCallbackToken.js').then(({ prefetchCallbackKeys }) =>
+    prefetchCallbackKeys({ jwksUrl: config.acs.callbackJwksUrl }).catch(() => undefined),
+  );
 });

@@ -21,4 +21,9 @@ export class TokenReplayGuard {
   release(jti: string): Promise<void> {
     return this.seen.release(jti);
   }
+
+  /** Forgets the jtis of tokens that have expired (a replay of one fails verification anyway). */
+  sweepExpired(now = new Date()): Promise<number> {
+    return this.seen.sweepBelow('expiresAt', now.getTime() / 1000);
+  }
 }

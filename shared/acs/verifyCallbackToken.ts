@@ -75,6 +75,42 @@ export function keySetFor(
   return set;
 }
 
+/**
+ * The key set's keys, falling back to the last keys it fetched when fetching again fails (timeout, network, HTTP
+ * status): under a burst the refetch that jose makes when its cache is older than cacheMaxAge can time out, and
+ * every callback waiting on it would otherwise be refused, and lost (ACS delivers a callback once). A token whose
+ * key is not among the last keys still fails (unknown-key).
+ */
+function lastKeysOnFetchFailure(jose: Jose, set: KeySet): (...args: Parameters<KeySet>) => ReturnType<KeySet> {
+  return async (...args) => {
+    try {
+      return await set(...args);
+    } catch (error) {
+      const last = set.jwks();
+      if (!last || !isFetchFailure(jose, error)) throw error;
+      return jose.createLocalJWKSet(last)(...args);
+    }
+  };
+}
+
+function isFetchFailure({ errors }: Jose, error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout) return true;
+  // jose reports a non-200 answer as a bare JOSEError; its subclasses are verdicts on the token or the keys.
+  if (error instanceof errors.JOSEError) return error.constructor === errors.JOSEError;
+  return true; // the fetch itself failed (network, TLS)
+}
+
+/**
+ * Fetches the callback keys ahead of the first callback (the app's start-up calls it, without waiting): a burst of
+ * calls answered right after a start would otherwise all wait on one cold fetch, which can time out.
+ */
+export async function prefetchCallbackKeys(
+  options: Pick<CallbackTokenOptions, 'jwksUrl' | 'refetchCooldownMs' | 'cacheMaxAgeMs' | 'timeoutMs'>,
+): Promise<void> {
+  const jose = await loadJose();
+  await keySetFor(jose, options).reload();
+}
+
 /** The token from an `Authorization: Bearer <jwt>` header value. */
 export function bearerToken(authorization: string | null | undefined): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -121,7 +157,7 @@ export async function verifyCallbackToken(
   if (!token) throw new CallbackTokenError('missing-token');
   const jose = await loadJose();
   try {
-    const { payload } = await jose.jwtVerify(token, keySetFor(jose, options), {
+    const { payload } = await jose.jwtVerify(token, lastKeysOnFetchFailure(jose, keySetFor(jose, options)), {
       algorithms: ['RS256'],
       issuer: options.issuer,
       audience: options.audience,

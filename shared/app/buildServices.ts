@@ -38,6 +38,8 @@ export interface Services {
   callbackSecrets: CallbackSecrets;
   callbackSecret: (callId: string) => Promise<string>;
   replayGuard: TokenReplayGuard;
+  /** Prompts sent, by call connection and operationContext (the activities' ledger against repeated prompts). */
+  promptsSent: FirstUseTable;
   rateCaps: RateCaps;
   /** Poison events answered as handled, with the reason (deadletter/events/). */
   deadLetters: EventDeadLetters;
@@ -54,6 +56,7 @@ export function buildServices(): Services {
   const callbackSecret = (callId: string) => callbackSecrets.secretFor(callId);
   const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   const claims = new CallClaims(createTableClient(config, `${config.taskHub}Calls`));
+  const promptsSent = new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`));
   return {
     config,
     flows,
@@ -73,12 +76,13 @@ export function buildServices(): Services {
       callbackSecret,
       isOptedOut: (number) => optOut.isOptedOut(number),
       activeCalls,
-      promptsSent: new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`)),
+      promptsSent,
       connectionOf: (callId) => claims.connectionOf(callId),
     }),
     callbackSecrets,
     callbackSecret,
     replayGuard: new TokenReplayGuard(createTableClient(config, `${config.taskHub}CallbackJti`)),
+    promptsSent,
     rateCaps: new RateCaps(createTableClient(config, `${config.taskHub}RateCaps`)),
   };
 }

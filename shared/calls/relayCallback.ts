@@ -24,6 +24,7 @@ export interface RelayDeps {
 
 export type RelayResult =
   | { status: 401; reason: string }
+  | { status: 503; reason: string }
   | { status: 400; reason: string }
   | { status: 200; event?: string; relayed: boolean; orphanHungUp?: boolean };
 
@@ -44,7 +45,11 @@ export async function relayCallback(
   try {
     claims = await verifyCallbackToken(authorization, deps.token);
   } catch (error) {
-    if (error instanceof CallbackTokenError) return { status: 401, reason: error.reason };
+    // Keys that could not be fetched are our failure, not the token's: 503, never a 401 that calls it forged.
+    if (error instanceof CallbackTokenError)
+      return error.reason === 'keys-unavailable'
+        ? { status: 503, reason: error.reason }
+        : { status: 401, reason: error.reason };
     throw error;
   }
   // A genuine token is still refused for a URL that is not this call's, or when it was used before.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RestError, type TableClient } from '@azure/data-tables';
+import { odata, RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from './createTableOnce';
 
 /**
@@ -27,6 +27,30 @@ export class FirstUseTable {
 
   async release(key: string): Promise<void> {
     await this.table.deleteEntity(keyOf(key), 'once').catch(() => undefined);
+  }
+
+  /** Forgets every key first seen before `cutoff` (the table's own Timestamp); returns how many. */
+  sweepOlderThan(cutoff: Date): Promise<number> {
+    return this.sweep(odata`Timestamp lt ${cutoff}`);
+  }
+
+  /** Forgets every key whose numeric `field` (given to first()) is below `limit`; returns how many. */
+  sweepBelow(field: string, limit: number): Promise<number> {
+    return this.sweep(`${field} lt ${Math.floor(limit)}`);
+  }
+
+  private async sweep(filter: string): Promise<number> {
+    await this.ensureTable();
+    let swept = 0;
+    const rows = this.table.listEntities({ queryOptions: { filter, select: ['partitionKey', 'rowKey'] } });
+    for await (const row of rows) {
+      // Gone already (another instance's sweep) is swept too.
+      await this.table.deleteEntity(row.partitionKey!, row.rowKey!).catch((error: unknown) => {
+        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      });
+      swept += 1;
+    }
+    return swept;
   }
 }
 

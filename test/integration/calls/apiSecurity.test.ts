@@ -31,7 +31,6 @@ async function startCallbackRecorder(): Promise<{
         authorization: req.headers.authorization,
         body: Buffer.concat(chunks).toString(),
       };
-      seen.push(record);
       fetch(`${target.url}${record.path}`, {
         method: 'POST',
         headers: {
@@ -40,7 +39,11 @@ async function startCallbackRecorder(): Promise<{
         },
         body: record.body,
       })
-        .then(async (r) => res.writeHead(r.status).end(await r.text()))
+        .then(async (r) => {
+          res.writeHead(r.status).end(await r.text());
+          // Kept once the app has handled the genuine delivery: a replay comes after it, never in a race with it.
+          seen.push(record);
+        })
         .catch(() => res.writeHead(502).end());
     });
   });

@@ -26,12 +26,14 @@ before(async () => {
   [k1, k2, stranger] = await Promise.all([1, 2, 3].map(() => jose.generateKeyPair('RS256', { extractable: true })));
 });
 
-/** A JWKS endpoint on a free port serving the given keys, counting fetches. */
+/** A JWKS endpoint on a free port serving the given keys, counting fetches; `hang()` makes it stop answering. */
 async function jwksServer(keys: { key: Key; kid: string }[]) {
   const served = [...keys];
   let fetches = 0;
+  let hanging = false;
   const server: Server = createServer(async (_req, res) => {
     fetches += 1;
+    if (hanging) return; // never answers: the fetch times out
     const jwks = await Promise.all(
       served.map(async ({ key, kid }) => ({ ...(await jose.exportJWK(key.publicKey)), kid, alg: 'RS256', use: 'sig' })),
     );
@@ -48,7 +50,14 @@ async function jwksServer(keys: { key: Key; kid: string }[]) {
     server.closeAllConnections();
     server.close();
   });
-  return { options, served, fetches: () => fetches };
+  return {
+    options,
+    served,
+    fetches: () => fetches,
+    hang: () => {
+      hanging = true;
+    },
+  };
 }
 
 async function sign(
@@ -197,6 +206,18 @@ describe('verifyCallbackToken', () => {
     await rejects(verifyCallbackToken(await sign(stranger, 'nope-1'), options), 'unknown-key');
     await rejects(verifyCallbackToken(await sign(stranger, 'nope-2'), options), 'unknown-key');
     assert.equal(jwks.fetches(), 1);
+  });
+
+  it('keeps verifying with the keys it fetched last when fetching them again times out', async () => {
+    const jwks = await jwksServer([{ key: k1, kid: 'k1' }]);
+    // Every verification refetches (cache age 0), as jose does under load once its cache is 10 minutes old.
+    const options = { ...jwks.options, cacheMaxAgeMs: 0, timeoutMs: 200 };
+    await verifyCallbackToken(await sign(k1, 'k1'), options);
+    jwks.hang();
+    const claims = await verifyCallbackToken(await sign(k1, 'k1', { jti: 'second' }), options);
+    assert.equal(claims.jti, 'second');
+    assert.equal(jwks.fetches(), 2, 'it did try to fetch the keys again');
+    await rejects(verifyCallbackToken(await sign(stranger, 'nope'), options), 'unknown-key');
   });
 
   it('reports unreachable keys as retryable', async () => {

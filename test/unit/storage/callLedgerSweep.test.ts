@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TokenReplayGuard } from '../../../shared/acs/tokenReplayGuard';
+import { FirstUseTable } from '../../../shared/storage/firstUseTable';
+import { createTableClient } from '../../../shared/storage/storageClients';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+// The prompt ledger and the callback-token table get a row per prompt and per callback; the sweep (callLedgerSweep,
+// every ten minutes) bounds them, in Azurite as in Azure Table storage.
+describe('sweeping the call ledgers', () => {
+  let azurite: AzuriteInstance;
+  const config = () => ({ storage: { connectionString: azurite.connectionString } });
+
+  before(async () => {
+    azurite = await startAzurite();
+  });
+  after(() => azurite?.stop());
+
+  it('forgets prompts first sent before the cut-off and keeps the newer ones, which still count as sent', async () => {
+    const table = createTableClient(config(), 'SweepPrompts');
+    const ledger = new FirstUseTable(table);
+    assert.equal(await ledger.first('conn-1 menu:1'), true);
+    assert.equal(await ledger.sweepOlderThan(new Date(Date.now() - DAY_MS)), 0, 'a day has not passed');
+    assert.equal(await ledger.first('conn-1 menu:1'), false, 'still recorded as sent');
+
+    assert.equal(await ledger.sweepOlderThan(new Date(Date.now() + DAY_MS)), 1);
+    const left = [];
+    for await (const row of table.listEntities()) left.push(row);
+    assert.deepEqual(left, []);
+    assert.equal(await ledger.first('conn-1 menu:1'), true, 'forgotten: a new prompt with that key may be sent');
+  });
+
+  it("forgets the jtis of expired callback tokens and still refuses a live token's replay", async () => {
+    const guard = new TokenReplayGuard(createTableClient(config(), 'SweepJti'));
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    assert.equal(await guard.firstUse('expired-jti', nowSeconds - 60), true);
+    assert.equal(await guard.firstUse('live-jti', nowSeconds + 300), true);
+
+    assert.equal(await guard.sweepExpired(new Date()), 1);
+    assert.equal(await guard.firstUse('live-jti', nowSeconds + 300), false, 'a replay of a live token is refused');
+    assert.equal(await guard.firstUse('expired-jti', nowSeconds - 60), true, 'the expired one was forgotten');
+  });
+});
