@@ -166,10 +166,11 @@ async function measure(
     tick();
   });
   sending = false;
-  const s1 = await relay.ask<RelayStats>('stats');
-  // Drain: until every frame is back, or nothing more has arrived for 3 s. The streams go on with frames that
-  // are not counted, as a call's does, so the level's last frames leave in whole appends.
+  // The streams go on at once with frames that are not counted, as a call's does, so the level's last frames
+  // leave in whole appends rather than waiting out the bridge's hold. Then drain: until every frame is back,
+  // or nothing more has arrived for 3 s.
   const tail = setInterval(() => clients.forEach((c) => c.ws.send(frame(0))), 20);
+  const s1 = await relay.ask<RelayStats>('stats');
   let last = -1;
   let quietSince = monotonicMs();
   await until('the echoes to drain', () => {

@@ -38,10 +38,11 @@ async function main(): Promise<void> {
       let newest = 0;
       for (let at = 0; at < audio.length; at += FRAME_CHARS) {
         const stamp = stampOf(audio, at);
+        const sent = stamp.readDoubleLE(0);
+        // The append could leave once its newest frame had come, whether that frame is counted or not.
+        newest = Math.max(newest, sent);
         if (stamp.readUInt32LE(16) === level) {
-          const sent = stamp.readDoubleLE(0);
           inbound.frames.push(now - sent);
-          newest = Math.max(newest, sent);
           counted += 1;
         }
         stamp.writeDoubleLE(monotonicMs(), 8);
