@@ -15,11 +15,15 @@ export interface RelayArgument {
   relay: 'bridge' | 'baseline';
   modelUrl: string;
   token: CallbackTokenOptions;
+  /** The bridge's caller audio per model append (ms); its default unless set. */
+  appendMs?: number;
 }
 
 export interface RelayStats {
   at: number;
   cpuMs: number;
+  /** Of which in the kernel (socket reads and writes, mostly). */
+  systemMs: number;
   rssBytes: number;
   heapBytes: number;
   /** Bridge only: clock ticks run, and those that ran more than a frame (20 ms) late. */
@@ -60,7 +64,7 @@ async function startBaselineRelay(modelUrl: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { relay, modelUrl, token } = benchChildArgument<RelayArgument>();
+  const { relay, modelUrl, token, appendMs } = benchChildArgument<RelayArgument>();
   let clock: { totalTicks: number; lateTicks: number } | undefined;
   let slotToSent: number[] = [];
   let url: string;
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
       app,
       transcripts: { save: () => Promise.resolve() },
       apology: Buffer.alloc(0),
+      appendMs,
     });
     clock = bridge.clock;
     bridge.clock.onTick = (lateMs, tookMs) => void slotToSent.push(lateMs + tookMs);
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
       return {
         at: monotonicMs(),
         cpuMs: (cpu.user + cpu.system) / 1000,
+        systemMs: cpu.system / 1000,
         rssBytes: memory.rss,
         heapBytes: memory.heapUsed,
         ticks: clock?.totalTicks ?? 0,

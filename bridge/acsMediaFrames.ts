@@ -62,6 +62,8 @@ const FIELD: Record<string, string> = {
   TranscriptionData: 'transcriptionData',
 };
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Parses one inbound text frame; throws FrameError naming what is wrong. */
 export function parseInboundFrame(raw: string): InboundFrame {
   let value: unknown;
@@ -75,8 +77,14 @@ export function parseInboundFrame(raw: string): InboundFrame {
   if (typeof kind !== 'string' || !KINDS.has(kind)) throw new FrameError(`unknown frame kind ${JSON.stringify(kind)}`);
   const body = (value as Record<string, unknown>)[FIELD[kind]];
   if (typeof body !== 'object' || body === null) throw new FrameError(`${kind} frame has no ${FIELD[kind]} object`);
-  if (kind === 'AudioData' && typeof (body as { data?: unknown }).data !== 'string')
-    throw new FrameError('AudioData frame has no base64 data');
+  if (kind === 'AudioData') {
+    const data = (body as { data?: unknown }).data;
+    if (typeof data !== 'string') throw new FrameError('AudioData frame has no base64 data');
+    // Checked here, as the audio goes on to the model without being decoded: one bad frame must not fail the
+    // model session. (The check costs about as much as parsing the frame; a hand-written parser of ACS's
+    // layout measured no faster than JSON.parse once it checked the audio too.)
+    if (data.length % 4 !== 0 || !BASE64.test(data)) throw new FrameError('AudioData frame data is not base64');
+  }
   if (kind === 'TranscriptionData' && typeof (body as { text?: unknown }).text !== 'string')
     throw new FrameError('TranscriptionData frame has no text');
   return value as InboundFrame;

@@ -20,6 +20,13 @@ const schema = z.object({
   AZURE_OPENAI_ENDPOINT: optional(url(['https:'])),
   AZURE_OPENAI_REALTIME_DEPLOYMENT: optional(z.string().trim().min(1)),
   AZURE_OPENAI_REALTIME_VOICE: z.string().trim().min(1).default('alloy'),
+  VOICE_AGENT_APPEND_MS: z.coerce
+    .number()
+    .int()
+    .min(20)
+    .max(200)
+    .multipleOf(20, 'must be a multiple of 20 (ACS frames are 20 ms)')
+    .default(100),
   AzureWebJobsStorage: optional(z.string().trim().min(1)),
   AzureWebJobsStorage__accountName: optional(
     z
@@ -38,6 +45,8 @@ export interface BridgeConfig {
     | { name: 'voicelive'; endpoint: string; model: string; voice: string }
     | { name: 'openai-realtime'; endpoint: string; deployment: string; voice: string };
   storage: { connectionString?: string; accountName?: string };
+  /** Caller audio per model append (ms): fewer, larger appends cost less CPU; the model hears it later. */
+  appendMs: number;
 }
 
 export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
@@ -75,5 +84,6 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeCo
     appBaseUrl: s.APP_BASE_URL,
     provider,
     storage: { connectionString: s.AzureWebJobsStorage, accountName: s.AzureWebJobsStorage__accountName },
+    appendMs: s.VOICE_AGENT_APPEND_MS,
   };
 }

@@ -28,6 +28,8 @@ export interface BridgeOptions {
   log?: (message: string, properties?: Record<string, unknown>) => void;
   /** Largest inbound frame (bytes); ACS audio frames are ~1.3 KB. */
   maxFrameBytes?: number;
+  /** Caller audio per model append (ms, a multiple of 20); 100 unless set. */
+  appendMs?: number;
 }
 
 export interface Bridge {
@@ -38,8 +40,6 @@ export interface Bridge {
   stats: { refused: number; badFrames: number; stopAudioSent: number };
   close(): Promise<void>;
 }
-
-const AUDIO_PREFIX = '{"kind":"AudioData","audioData":{"data":"';
 
 function refuse(socket: Socket, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -55,7 +55,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const clock = new FrameClock();
   const stats = { refused: 0, badFrames: 0, stopAudioSent: 0 };
   const calls = new Map<string, CallState>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024 });
+  // No compression: audio frames gain little from it and would pay zlib on every one.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes ?? 64 * 1024,
+    perMessageDeflate: false,
+  });
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -128,6 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       tools: options.tools,
       log,
       onStopAudio: () => (stats.stopAudioSent += 1),
+      appendMs: options.appendMs,
     });
     void call.start();
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -135,17 +141,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         stats.badFrames += 1;
         return;
       }
-      const text = messageText(data);
-      // The hot path: AudioData frames as ACS writes them, the base64 taken without parsing the JSON.
-      if (text.startsWith(AUDIO_PREFIX)) {
-        const end = text.indexOf('"', AUDIO_PREFIX.length);
-        if (end > 0) {
-          call.audio(text.slice(AUDIO_PREFIX.length, end));
-          return;
-        }
-      }
       try {
-        const frame = parseInboundFrame(text);
+        const frame = parseInboundFrame(messageText(data));
         if (frame.kind === 'AudioMetadata') call.setFormat(Number(frame.audioMetadata.sampleRate));
         else if (frame.kind === 'AudioData') call.audio(frame.audioData.data);
         // DtmfData: keys are not passed to the model (digits are personal data); the agent talks.

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     transcripts: blobTranscriptStore(createBlobServiceClient(config)),
     apology: await renderApology(),
     tools: { credential },
+    appendMs: config.appendMs,
     log: (message, properties) => console.log(JSON.stringify({ message, ...properties })),
   });
   console.log(`BRIDGE_READY ${bridge.port} provider=${config.provider.name}`);

@@ -2,6 +2,7 @@ import { bytesOf, resample, samplesOf } from '../shared/audio/pcm';
 import { STOP_AUDIO_FRAME } from './acsMediaFrames';
 import { runTool, type ToolContext } from './agentTools';
 import type { AgentReport, AppApi } from './appClient';
+import { CallerAudio } from './callerAudio';
 import type { FrameClock } from './frameClock';
 import { FramePacer } from './framePacer';
 import type { LiveTranscript } from './liveTranscript';
@@ -25,11 +26,14 @@ export interface VoiceCallDependencies {
   log?: (message: string, properties?: Record<string, unknown>) => void;
   /** Observes each StopAudio sent (benchmarks). */
   onStopAudio?: () => void;
+  /** Caller audio per model append (ms, a multiple of 20); 100 unless set. */
+  appendMs?: number;
 }
 
 export class VoiceCall {
   private rate = MODEL_RATE;
   private pacer: FramePacer;
+  private readonly callerAudio: CallerAudio;
   private model: ModelSession | undefined;
   private agent: AgentConfig | undefined;
   private outcome: AgentReport | undefined;
@@ -52,6 +56,8 @@ export class VoiceCall {
     private readonly deps: VoiceCallDependencies,
   ) {
     this.pacer = this.newPacer();
+    this.callerAudio = new CallerAudio(deps.appendMs ?? 100, (audio) => this.model?.appendAudio(audio));
+    deps.clock.add(this.callerAudio);
   }
 
   /** AudioMetadata: the stream's sample rate (16 or 24 kHz). */
@@ -72,9 +78,9 @@ export class VoiceCall {
   /** Caller audio (base64 PCM16 at the stream's rate), forwarded without decoding when it is 24 kHz. */
   audio(base64: string): void {
     if (!this.model || this.closed) return;
-    if (this.rate === MODEL_RATE) this.model.appendAudio(base64);
+    if (this.rate === MODEL_RATE) this.callerAudio.push(base64);
     else
-      this.model.appendAudio(
+      this.callerAudio.push(
         bytesOf(resample(samplesOf(Buffer.from(base64, 'base64')), this.rate, MODEL_RATE)).toString('base64'),
       );
   }
@@ -83,6 +89,8 @@ export class VoiceCall {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.callerAudio.clear();
+    this.deps.clock.remove(this.callerAudio);
     this.deps.clock.remove(this.pacer);
     await this.model?.close();
   }
