@@ -100,6 +100,14 @@ function isFetchFailure({ errors }: Jose, error: unknown): boolean {
   return true; // the fetch itself failed (network, TLS)
 }
 
+/** The keys to verify with from a JWKS: shared per URL and policy, the last keys kept when a refetch fails. */
+export function verificationKeys(
+  jose: Jose,
+  options: Pick<CallbackTokenOptions, 'jwksUrl' | 'refetchCooldownMs' | 'cacheMaxAgeMs' | 'timeoutMs'>,
+): (...args: Parameters<KeySet>) => ReturnType<KeySet> {
+  return lastKeysOnFetchFailure(jose, keySetFor(jose, options));
+}
+
 /**
  * Fetches the callback keys ahead of the first callback (the app's start-up calls it, without waiting): a burst of
  * calls answered right after a start would otherwise all wait on one cold fetch, which can time out.
@@ -118,7 +126,8 @@ export function bearerToken(authorization: string | null | undefined): string {
   return match[1];
 }
 
-function failureOf({ errors }: Jose, error: unknown): CallbackTokenFailure {
+/** Which check a jose verification failure is, as a reason safe to log. */
+export function failureOf({ errors }: Jose, error: unknown): CallbackTokenFailure {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return 'wrong-issuer';
@@ -157,7 +166,7 @@ export async function verifyCallbackToken(
   if (!token) throw new CallbackTokenError('missing-token');
   const jose = await loadJose();
   try {
-    const { payload } = await jose.jwtVerify(token, lastKeysOnFetchFailure(jose, keySetFor(jose, options)), {
+    const { payload } = await jose.jwtVerify(token, verificationKeys(jose, options), {
       algorithms: ['RS256'],
       issuer: options.issuer,
       audience: options.audience,

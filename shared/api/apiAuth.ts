@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import type { Config } from '../config';
-import { bearerToken, CallbackTokenError, keySetFor, loadJose } from '../acs/verifyCallbackToken';
+import { bearerToken, failureOf, loadJose, verificationKeys } from '../acs/verifyCallbackToken';
 
 // The APIs that place calls or read them require a Microsoft Entra ID access token for this API (its
 // Application ID URI as audience) carrying an app role, on top of the function key. Verified here in
@@ -18,7 +18,7 @@ export const Roles = {
 } as const;
 
 export type ApiAuthResult =
-  { ok: true; caller: string } | { ok: false; status: 401 | 403; error: string; headers: Record<string, string> };
+  { ok: true; caller: string } | { ok: false; status: 401 | 403 | 503; error: string; headers: Record<string, string> };
 
 /** Checks the request's bearer token for `role`; the caller id is the token's object id (or app id). */
 export async function authorizeApi(request: HttpRequest, config: Config, role: string): Promise<ApiAuthResult> {
@@ -37,7 +37,7 @@ export async function authorizeApi(request: HttpRequest, config: Config, role: s
   const jose = await loadJose();
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jose.jwtVerify(token, keySetFor(jose, { jwksUrl: config.api.jwksUrl }), {
+    ({ payload } = await jose.jwtVerify(token, verificationKeys(jose, { jwksUrl: config.api.jwksUrl }), {
       algorithms: ['RS256'],
       issuer: config.api.issuer,
       audience: config.api.audience,
@@ -45,8 +45,15 @@ export async function authorizeApi(request: HttpRequest, config: Config, role: s
       clockTolerance: 60,
     }));
   } catch (error) {
-    const reason =
-      error instanceof CallbackTokenError ? error.reason : ((error as { code?: string }).code ?? 'invalid');
+    const reason = failureOf(jose, error);
+    // The tenant's keys could not be fetched: the token may well be good, so not a 401; the caller retries.
+    if (reason === 'keys-unavailable')
+      return {
+        ok: false,
+        status: 503,
+        error: "The API cannot check tokens right now: the identity provider's signing keys could not be fetched.",
+        headers: { 'retry-after': '5' },
+      };
     return { ok: false, status: 401, error: `The bearer token was rejected (${reason}).`, headers: challenge };
   }
   const roles = Array.isArray(payload.roles) ? payload.roles : [];

@@ -5,7 +5,8 @@ import { maskPhoneNumbers } from './maskPhoneNumbers';
 import { firstDisallowed, type RateCaps } from './outboundPolicy';
 
 // The HTTP answers of the API guards, one clear 4xx each: 401 no valid token, 403 wrong role or a
-// destination outside the allow-list, 413 a campaign over the size cap, 429 over a rate cap.
+// destination outside the allow-list, 413 a campaign over the size cap, 429 over a rate cap; and 503 when a token
+// cannot be checked at all (the identity provider's keys unreachable).
 
 export type Guarded = { ok: true; caller: string } | { ok: false; response: HttpResponseInit };
 
