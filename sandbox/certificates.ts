@@ -32,6 +32,13 @@ const RSA: webcrypto.RsaHashedKeyGenParams = {
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const RECORDING_HOSTS = ['*.asm.skype.com', '*.asyncgw.teams.microsoft.com'];
 
+/** A random 64-bit serial in hex whose first digit is `lead` (a positive, non-zero leading byte). */
+function randomSerial(lead: string): string {
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+    .toString('hex')
+    .replace(/^./, lead);
+}
+
 function toPem(der: ArrayBuffer, label: string): string {
   const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
@@ -94,9 +101,7 @@ export async function ensureCa(
   x509.cryptoProvider.set(webcrypto as never);
   const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
-      .toString('hex')
-      .replace(/^./, '1'),
+    serialNumber: randomSerial('1'),
     name: 'CN=Switchboard ACS emulator local CA, O=Switchboard sandbox',
     notBefore: new Date(Date.now() - DAY_MS),
     notAfter: new Date(Date.now() + 3650 * DAY_MS),
@@ -143,9 +148,7 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
   const caKey = await importKey(ca.caKeyPem);
   const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
-      .toString('hex')
-      .replace(/^./, '2'),
+    serialNumber: randomSerial('2'),
     subject: 'CN=localhost',
     issuer: caCert.subject,
     notBefore: new Date(Date.now() - DAY_MS),

@@ -54,7 +54,7 @@ type KeySet = ReturnType<Jose['createRemoteJWKSet']>;
 // One key set per JWKS URL and caching policy, shared by every verification in the process.
 const keySets = new Map<string, KeySet>();
 
-export function keySetFor(
+function keySetFor(
   jose: Jose,
   options: Pick<CallbackTokenOptions, 'jwksUrl' | 'refetchCooldownMs' | 'cacheMaxAgeMs' | 'timeoutMs'>,
 ): KeySet {

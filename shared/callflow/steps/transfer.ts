@@ -2,7 +2,7 @@ import type { TransferStep } from '../../flows/flowSchema';
 import type { TransferInput } from '../activityTypes';
 import type { CallFlowRun, Flowing, StepResult } from '../callFlowRun';
 import type { Task } from 'durable-functions';
-import { ActivityNames, CallEvents, type CallEventData } from '../names';
+import { ActivityNames, CallEvents } from '../names';
 import { awaitOutcome } from '../waiting';
 
 /** How long after the ring time an outcome event may still come. */
@@ -48,16 +48,10 @@ export function* transfer(run: CallFlowRun, id: string, step: TransferStep): Flo
 
 /** Whether this transfer's CallTransferAccepted comes within LATE_TRANSFER_OUTCOME_MS after the call's leg ended. */
 function* acceptedLate(run: CallFlowRun, operationContext: string): Generator<Task, boolean, unknown> {
-  const df = run.df;
-  const timer = df.createTimer(new Date(df.currentUtcDateTime.getTime() + LATE_TRANSFER_OUTCOME_MS));
-  for (;;) {
-    const accepted = df.waitForExternalEvent(CallEvents.callTransferAccepted);
-    const failed = df.waitForExternalEvent(CallEvents.callTransferFailed);
-    const winner = (yield df.Task.any([accepted, failed, timer])) as Task;
-    if (winner === timer) return false;
-    const data = (winner.result ?? {}) as CallEventData;
-    if (data.operationContext !== operationContext) continue; // an earlier transfer's
-    timer.cancel();
-    return winner === accepted;
-  }
+  const late = yield* awaitOutcome(run.df, {
+    operationContext,
+    expect: [CallEvents.callTransferAccepted, CallEvents.callTransferFailed],
+    timeoutMs: LATE_TRANSFER_OUTCOME_MS,
+  });
+  return late.kind === 'event' && late.name === CallEvents.callTransferAccepted;
 }

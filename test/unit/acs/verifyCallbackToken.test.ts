@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { UnauthorizedError } from '../../../shared/errors';
+import { closedPort } from '../../support/closedPort';
 import {
   CallbackTokenError,
   type CallbackTokenOptions,
@@ -221,11 +222,7 @@ describe('verifyCallbackToken', () => {
   });
 
   it('reports unreachable keys as retryable', async () => {
-    // A port that was free a moment ago and has nobody listening now.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await closedPort();
     const options: CallbackTokenOptions = {
       jwksUrl: `http://127.0.0.1:${port}/keys`,
       issuer: ISSUER,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { HttpRequest } from '@azure/functions';
 import type { Config } from '../../../shared/config';
+import { closedPort } from '../../support/closedPort';
 import { authorizeApi, Roles } from '../../../shared/api/apiAuth';
 
 import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
@@ -19,15 +20,6 @@ before(async () => {
   jose = await import('jose');
   key = await jose.generateKeyPair('RS256', { extractable: true });
 });
-
-/** A URL on a port that was free a moment ago and has nobody listening now. */
-async function deadUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return `http://127.0.0.1:${port}/discovery/v2.0/keys`;
-}
 
 function configWith(jwksUrl: string): Config {
   return { api: { jwksUrl, issuer: ISSUER, audience: AUDIENCE } } as unknown as Config;
@@ -49,7 +41,11 @@ async function requestWithToken(): Promise<HttpRequest> {
 
 describe('the API token check', () => {
   it('answers 503 with Retry-After, not 401, when the identity provider keys cannot be fetched', async () => {
-    const result = await authorizeApi(await requestWithToken(), configWith(await deadUrl()), Roles.place);
+    const result = await authorizeApi(
+      await requestWithToken(),
+      configWith(`http://127.0.0.1:${await closedPort()}/discovery/v2.0/keys`),
+      Roles.place,
+    );
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.equal(result.status, 503);
