@@ -1,6 +1,7 @@
 // Typed client of the emulator's control API: drives the PSTN world and waits on the timeline (with a
 // timeout, never a sleep). Usable from another process: give it the controlUrl and the CA.
-import { request as httpsRequest, type Agent } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { TimelineEntry, TimelineFilter } from './timeline';
 import type { SmsRecord } from './sms/smsStore';
 import type { AdvancedMessageRecord } from './messages/messagesStore';
@@ -50,11 +51,19 @@ export interface ControlReply {
 }
 
 export class AcsControlClient {
+  private readonly agent: Agent;
+
   constructor(
     readonly controlUrl: string,
     /** The CA the emulator serves with; or an agent that carries it (a relay keeps its connections alive). */
-    private readonly tls: { ca?: string; agent?: Agent } = {},
-  ) {}
+    tls: { ca?: string; agent?: Agent } = {},
+  ) {
+    // Connections kept alive, and one TLS context for all of them: a load test's hundreds of concurrent waits
+    // would otherwise each parse the CA again, in the process the emulator runs in.
+    this.agent =
+      tls.agent ??
+      new Agent({ keepAlive: true, secureContext: tls.ca ? createSecureContext({ ca: tls.ca }) : undefined });
+  }
 
   info(): Promise<Record<string, string>> {
     return this.call('GET', '');
@@ -244,8 +253,7 @@ export class AcsControlClient {
         url,
         {
           method,
-          ca: this.tls.ca,
-          agent: this.tls.agent,
+          agent: this.agent,
           headers: payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {},
         },
         (res) => {

@@ -1,8 +1,9 @@
 // The local host is one process doing what Azure spreads over instances and Durable's dispatchers. Under a
 // burst, first come first served would make a ringing call (answered within 30 s or lost) wait behind the
 // prompts and menus of calls already answered. So while a trigger somebody is waiting on runs (an Event
-// Grid delivery), Durable's background work (episodes for delivered messages, activities) starts only a
-// few at a time; it never stops, so nothing starves, and with no such trigger running it is unlimited.
+// Grid delivery), background work (Durable's episodes and activities, and HTTP triggers such as the callbacks of
+// calls already answered) starts only a few at a time; it never stops, so nothing starves, and with no such
+// trigger running it is unlimited.
 
 /** How the host orders its work; the Durable engine asks it before background work. */
 export interface WorkPriority {
