@@ -1,0 +1,92 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
+import { fixture } from '../../support/paths';
+import { waitFor } from '../../support/waitFor';
+
+/** A server that notes every request it gets, in order, and answers each only when the test releases it. */
+function holdingServer() {
+  const log: string[] = [];
+  const held = new Map<string, ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    const name = (req.url ?? '/').slice(1);
+    log.push(`arrived ${name}`);
+    held.set(name, res);
+  });
+  return {
+    log,
+    arrived: (prefix: string) => log.filter((entry) => entry.startsWith(`arrived ${prefix}`)).map((e) => e.slice(8)),
+    release(name: string) {
+      log.push(`released ${name}`);
+      held.get(name)?.end(name);
+    },
+    releaseAll: () => [...held.keys()].forEach((name) => held.get(name)?.end(name)),
+    url: async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('the local host answering ringing calls before HTTP triggers', () => {
+  let host: HostProcess;
+  let holder: ReturnType<typeof holdingServer>;
+  let holdUrl: string;
+
+  before(async () => {
+    holder = holdingServer();
+    holdUrl = await holder.url();
+    host = await startHostProcess(fixture('priority-app'), {});
+  });
+  after(async () => {
+    holder.releaseAll();
+    await host?.stop();
+    await holder.close();
+  });
+
+  const work = (name: string) =>
+    fetch(`${host.url}/api/work?holdUrl=${encodeURIComponent(`${holdUrl}/${name}`)}`).then((r) => r.text());
+  const ring = (name: string) =>
+    fetch(`${host.url}/runtime/webhooks/eventgrid?functionName=ring`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+      body: JSON.stringify([
+        {
+          id: name,
+          eventType: 'Test.Ring',
+          subject: 'call',
+          eventTime: new Date().toISOString(),
+          dataVersion: '1',
+          data: { holdUrl: `${holdUrl}/${name}` },
+        },
+      ]),
+    });
+
+  it('runs HTTP triggers two at a time while an Event Grid delivery is in progress, and the next as one ends', async () => {
+    const ringing = ring('ring-1');
+    await waitFor(() => holder.arrived('ring-1').length === 1, { what: 'the Event Grid delivery to run' });
+    const works = ['work-a', 'work-b', 'work-c'].map(work);
+    await waitFor(() => holder.arrived('work-').length >= 2, { what: 'two HTTP triggers to run' });
+    const [first] = holder.arrived('work-');
+    holder.release(first);
+    await waitFor(() => holder.arrived('work-').length === 3, { what: 'the third HTTP trigger to run' });
+    const third = holder.arrived('work-')[2];
+    assert.ok(
+      holder.log.indexOf(`arrived ${third}`) > holder.log.indexOf(`released ${first}`),
+      `the third HTTP trigger waited for a slot: ${holder.log.join(', ')}`,
+    );
+    holder.releaseAll();
+    assert.deepEqual((await Promise.all(works)).sort(), ['work-a', 'work-b', 'work-c']);
+    assert.equal((await ringing).status, 200);
+  });
+
+  it('runs HTTP triggers all at once when no Event Grid delivery is in progress', async () => {
+    const works = ['free-a', 'free-b', 'free-c'].map(work);
+    await waitFor(() => holder.arrived('free-').length === 3, { what: 'all three HTTP triggers to run' });
+    holder.releaseAll();
+    assert.deepEqual((await Promise.all(works)).sort(), ['free-a', 'free-b', 'free-c']);
+  });
+});
