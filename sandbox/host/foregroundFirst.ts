@@ -2,8 +2,8 @@
 // burst, first come first served would make a ringing call (answered within 30 s or lost) wait behind the
 // prompts and menus of calls already answered. So while a trigger somebody is waiting on runs (an Event
 // Grid delivery), background work (Durable's episodes and activities, and HTTP triggers such as the callbacks of
-// calls already answered) starts only a few at a time; it never stops, so nothing starves, and with no such
-// trigger running it is unlimited.
+// calls already answered) starts only a few at a time, and none waits more than two seconds; it never stops, so
+// nothing starves, and with no such trigger running it is unlimited.
 
 /** How the host orders its work; the Durable engine asks it before background work. */
 export interface WorkPriority {
@@ -16,10 +16,18 @@ export interface WorkPriority {
 export class ForegroundFirst implements WorkPriority {
   private foreground = 0;
   private background = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { start: () => void; since: number }[] = [];
+  private ageing?: ReturnType<typeof setInterval>;
 
-  /** @param whileBusy background work allowed to run at once while foreground work is running */
-  constructor(private readonly whileBusy = 2) {}
+  /**
+   * @param whileBusy background work allowed to run at once while foreground work is running
+   * @param maxWaitMs how long background work waits at most: a callback held longer than ACS waits for its answer
+   *   would be lost, so under a long burst the oldest start anyway, in the order they came
+   */
+  constructor(
+    private readonly whileBusy = 2,
+    private readonly maxWaitMs = 2_000,
+  ) {}
 
   /** Runs foreground work: background work yields to it. */
   async runForeground<T>(work: () => Promise<T>): Promise<T> {
@@ -35,7 +43,7 @@ export class ForegroundFirst implements WorkPriority {
   /** Runs background work once it may start. */
   async runBackground<T>(work: () => Promise<T>): Promise<T> {
     if (this.mayStart()) this.background++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else await this.queue();
     try {
       return await work();
     } finally {
@@ -52,10 +60,21 @@ export class ForegroundFirst implements WorkPriority {
     return this.foreground === 0 || this.background < this.whileBusy;
   }
 
+  private queue(): Promise<void> {
+    this.ageing ??= setInterval(() => this.admit(), Math.max(1, this.maxWaitMs / 4));
+    this.ageing.unref?.();
+    return new Promise<void>((start) => this.waiting.push({ start, since: Date.now() }));
+  }
+
   private admit(): void {
-    while (this.waiting.length > 0 && this.mayStart()) {
+    const overdue = Date.now() - this.maxWaitMs;
+    while (this.waiting.length > 0 && (this.mayStart() || this.waiting[0].since <= overdue)) {
       this.background++;
-      this.waiting.shift()!();
+      this.waiting.shift()!.start();
+    }
+    if (this.waiting.length === 0 && this.ageing) {
+      clearInterval(this.ageing);
+      this.ageing = undefined;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForegroundFirst } from '../../../sandbox/host/foregroundFirst';
 
@@ -55,6 +55,30 @@ describe('the local host putting ringing calls ahead of Durable background work'
     assert.equal(priority.backgroundFree(), true);
     blockers.forEach((b) => b.open());
     await Promise.all(runs);
+  });
+
+  it('starts background work that has waited its longest even while the foreground is still busy', async () => {
+    mock.timers.enable({ apis: ['setInterval', 'Date'] });
+    try {
+      const priority = new ForegroundFirst(1, 2_000);
+      const foreground = gate();
+      const running = priority.runForeground(() => foreground.promise);
+      const { started, blockers, runs } = threeBackgroundJobs(priority);
+      await settle();
+      assert.deepEqual(started, [0]);
+      mock.timers.tick(1_500);
+      await settle();
+      assert.deepEqual(started, [0], 'still waiting: the call is ringing');
+      mock.timers.tick(1_000);
+      await settle();
+      assert.deepEqual(started, [0, 1, 2], 'held two seconds: a callback is not kept until ACS gives up on it');
+      foreground.open();
+      await running;
+      blockers.forEach((b) => b.open());
+      await Promise.all(runs);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('frees the slot of background work that failed, and passes its error on', async () => {
