@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WorkPriority } from '../foregroundFirst';
 import type { Invoker } from '../invoker';
 import type { DurableClock } from './clock';
 import type { EpisodeRunner } from './episodes';
@@ -45,6 +46,7 @@ export interface ClientParts {
   mailbox: Mailbox;
   episodes: EpisodeRunner;
   inFlight: InFlight;
+  priority: WorkPriority;
 }
 
 export class DurableClient {
@@ -81,6 +83,7 @@ export class DurableClient {
       parentGeneration: parent?.generation,
     };
     const start = startMessage(record, inputJson, `0${nextSeq(clock.now())}`);
+    if (!this.parts.priority.backgroundFree()) return this.startLater(record, start, parent);
     // The first episode runs now and its commit creates the instance: one storage transaction, and no
     // read unless the id is taken. Events raised meanwhile queue behind it.
     const instance: Instance = {
@@ -108,6 +111,45 @@ export class DurableClient {
       instance.creating = false;
     }
     if (instance.queue.length > 0) mailbox.drain(instance);
+    return 'created';
+  }
+
+  /**
+   * Creates the instance with its start message waiting, as Azure's startNew does, and leaves the first episode
+   * to background work. Used while background work waits for the foreground (a call ringing): its starter (the
+   * IncomingCall delivery, which answers the call next) would otherwise wait on the orchestrator's first episode.
+   */
+  private async startLater(
+    record: InstanceRecord,
+    start: StoredMessage,
+    parent?: ParentTask,
+  ): Promise<'created' | 'exists'> {
+    const { mailbox, store } = this.parts;
+    // In memory and busy before the commit, so events raised meanwhile queue behind the start message.
+    const instance: Instance = {
+      record,
+      host: emptyHost(),
+      history: [],
+      queue: [],
+      busy: true,
+      timers: new Map(),
+      answered: new Set(),
+    };
+    mailbox.instances.set(record.instanceId, instance);
+    try {
+      await store.commitEpisode(record, [], undefined, [start], true);
+    } catch (error) {
+      if (mailbox.instances.get(record.instanceId) === instance) mailbox.instances.delete(record.instanceId);
+      if (!(error instanceof InstanceExistsError)) throw error;
+      const existing = await store.getInstance(record.instanceId);
+      if (existing && !isTerminal(existing.status)) return 'exists';
+      await this.purge(record.instanceId);
+      return this.startNew(record.name, record.instanceId, record.inputJson, parent);
+    } finally {
+      instance.busy = false;
+    }
+    instance.queue.unshift(start);
+    mailbox.drain(instance);
     return 'created';
   }
 

@@ -50,7 +50,7 @@ export class DurableEngine {
     });
     const priority = options.priority ?? noPriority;
     const mailbox = (this.mailbox = new Mailbox(store, episodes, inFlight, log, priority));
-    const client = (this.client = new DurableClient({ store, invoker, clock, mailbox, episodes, inFlight }));
+    const client = (this.client = new DurableClient({ store, invoker, clock, mailbox, episodes, inFlight, priority }));
     this.workers = new Workers({
       store,
       invoker,

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
 import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
@@ -32,6 +33,7 @@ function holdingServer() {
 }
 
 describe('the local host answering ringing calls before HTTP triggers', () => {
+  let azurite: AzuriteInstance;
   let host: HostProcess;
   let holder: ReturnType<typeof holdingServer>;
   let holdUrl: string;
@@ -39,17 +41,22 @@ describe('the local host answering ringing calls before HTTP triggers', () => {
   before(async () => {
     holder = holdingServer();
     holdUrl = await holder.url();
-    host = await startHostProcess(fixture('priority-app'), {});
+    azurite = await startAzurite();
+    host = await startHostProcess(fixture('priority-app'), {
+      AzureWebJobsStorage: azurite.connectionString,
+      FIXTURE_TASKHUB: 'ringingfirst',
+    });
   });
   after(async () => {
     holder.releaseAll();
     await host?.stop();
+    await azurite?.stop();
     await holder.close();
   });
 
   const work = (name: string) =>
     fetch(`${host.url}/api/work?holdUrl=${encodeURIComponent(`${holdUrl}/${name}`)}`).then((r) => r.text());
-  const ring = (name: string) =>
+  const ring = (name: string, start?: { instanceId: string; activity: string }) =>
     fetch(`${host.url}/runtime/webhooks/eventgrid?functionName=ring`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
@@ -60,7 +67,11 @@ describe('the local host answering ringing calls before HTTP triggers', () => {
           subject: 'call',
           eventTime: new Date().toISOString(),
           dataVersion: '1',
-          data: { holdUrl: `${holdUrl}/${name}` },
+          data: {
+            holdUrl: `${holdUrl}/${name}`,
+            instanceId: start?.instanceId,
+            activityHoldUrl: start && `${holdUrl}/${start.activity}`,
+          },
         },
       ]),
     });
@@ -81,6 +92,26 @@ describe('the local host answering ringing calls before HTTP triggers', () => {
     holder.releaseAll();
     assert.deepEqual((await Promise.all(works)).sort(), ['work-a', 'work-b', 'work-c']);
     assert.equal((await ringing).status, 200);
+  });
+
+  it('starts an orchestration at once while a call rings, and runs its first step once the call is answered', async () => {
+    const status = async () =>
+      (
+        (await (await fetch(`${host.url}/runtime/webhooks/durabletask/instances/late-1`)).json()) as {
+          runtimeStatus: string;
+        }
+      ).runtimeStatus;
+    const works = ['busy-a', 'busy-b'].map(work);
+    await waitFor(() => holder.arrived('busy-').length === 2, { what: 'background work to fill its slots' });
+    const ringing = ring('ring-2', { instanceId: 'late-1', activity: 'activity-1' });
+    await waitFor(() => holder.arrived('ring-2').length === 1, { what: 'the delivery to start the orchestration' });
+    assert.equal(await status(), 'Pending', 'created, its first episode waiting behind the ringing call');
+    holder.release('ring-2');
+    assert.equal((await ringing).status, 200);
+    await waitFor(() => holder.arrived('activity-1').length === 1, { what: "the orchestration's activity" });
+    holder.releaseAll();
+    await waitFor(async () => (await status()) === 'Completed', { what: 'the orchestration to complete' });
+    await Promise.all(works);
   });
 
   it('runs HTTP triggers all at once when no Event Grid delivery is in progress', async () => {
