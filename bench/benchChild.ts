@@ -11,10 +11,10 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-/** Forks `modulePath` with `argument` (JSON in argv); resolves with what it sent when ready. */
-export function startBenchChild(modulePath: string, argument: unknown): Promise<BenchChild> {
+/** Forks `modulePath` with `argument` (JSON in argv) and node's `nodeArgs`; resolves with what it sent when ready. */
+export function startBenchChild(modulePath: string, argument: unknown, nodeArgs: string[] = []): Promise<BenchChild> {
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the children.
-  const execArgv = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean);
+  const execArgv = [...nodeArgs, ...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child: ChildProcess = fork(modulePath, [JSON.stringify(argument)], { stdio: 'inherit', execArgv });
   let next = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();

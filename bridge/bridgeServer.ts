@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { verifyCallbackToken, type CallbackTokenOptions, CallbackTokenError } from '../shared/acs/verifyCallbackToken';
-import { FrameError, messageText, parseInboundFrame } from './acsMediaFrames';
+import { FrameError, readInboundFrame } from './acsMediaFrames';
 import type { ToolContext } from './agentTools';
 import type { AppApi } from './appClient';
 import { FrameClock } from './frameClock';
@@ -40,6 +40,9 @@ export interface Bridge {
   stats: { refused: number; badFrames: number; stopAudioSent: number };
   close(): Promise<void>;
 }
+
+/** Frames to ACS are text, whether given as a string or as its bytes. */
+const TEXT = { binary: false } as const;
 
 function refuse(socket: Socket, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -124,7 +127,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   function runAudio(ws: WebSocket, callId: string, callToken: string, state: CallState, key: string): void {
-    const call = new VoiceCall(callId, callToken, (frame) => ws.readyState === ws.OPEN && ws.send(frame), {
+    const call = new VoiceCall(callId, callToken, (frame) => ws.readyState === ws.OPEN && ws.send(frame, TEXT), {
       provider: options.provider,
       app: options.app,
       clock,
@@ -142,9 +145,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         return;
       }
       try {
-        const frame = parseInboundFrame(messageText(data));
+        const frame = readInboundFrame(data);
         if (frame.kind === 'AudioMetadata') call.setFormat(Number(frame.audioMetadata.sampleRate));
-        else if (frame.kind === 'AudioData') call.audio(frame.audioData.data);
+        else if (frame.kind === 'AudioData') {
+          // A frame that names its speaker is from an unmixed stream (null and "" name no one).
+          const { data, participantRawID: speaker, silent } = frame.audioData;
+          call.audio(data, typeof speaker === 'string' && speaker ? speaker : undefined, silent === true);
+        }
         // DtmfData: keys are not passed to the model (digits are personal data); the agent talks.
       } catch (error) {
         stats.badFrames += 1;
@@ -161,7 +168,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     state.transcript.callerFromTranscription = true;
     ws.on('message', (data: RawData) => {
       try {
-        const frame = parseInboundFrame(messageText(data));
+        const frame = readInboundFrame(data);
         if (frame.kind !== 'TranscriptionData') return;
         const t = frame.transcriptionData;
         if (t.resultStatus && t.resultStatus !== 'Final') return;

@@ -7,6 +7,9 @@ import type { Paced } from './frameClock';
 // Frames are joined as base64 text: 20 ms at 24 kHz is 960 bytes, 1280 characters with no padding, so the
 // joined text is the base64 of the joined audio. A chunk with padding can only end an append. Audio held
 // for twice an append's length (the stream paused or ended) goes at the next clock tick.
+// A call's first append may be shorter (`firstAppendMs`): calls given different first lengths send their
+// appends in different ticks, so a bridge with hundreds of calls sends a fifth of their appends each 20 ms
+// rather than all of them in one burst every 100 ms (bursts that made clock ticks and appends late).
 
 export class CallerAudio implements Paced {
   private readonly appendChars: number;
@@ -14,14 +17,18 @@ export class CallerAudio implements Paced {
   private parts: string[] = [];
   private chars = 0;
   private heldSince = 0;
+  /** The length of the append being filled. */
+  private fillChars: number;
 
-  /** `appendMs` of PCM16 at 24 kHz per append; each append goes to `send` as base64. */
+  /** `appendMs` of PCM16 at 24 kHz per append (the first `firstAppendMs`); each goes to `send` as base64. */
   constructor(
     appendMs: number,
     private readonly send: (base64: string) => void,
     private readonly now: () => number = () => performance.now(),
+    firstAppendMs = appendMs,
   ) {
-    this.appendChars = (((24_000 * 2 * appendMs) / 1000) * 4) / 3;
+    this.appendChars = charsOf(appendMs);
+    this.fillChars = charsOf(Math.min(firstAppendMs, appendMs));
     this.holdMs = 2 * appendMs;
   }
 
@@ -29,7 +36,7 @@ export class CallerAudio implements Paced {
     if (this.chars === 0) this.heldSince = this.now();
     this.parts.push(base64);
     this.chars += base64.length;
-    if (this.chars >= this.appendChars || base64.endsWith('=')) this.flush();
+    if (this.chars >= this.fillChars || base64.endsWith('=')) this.flush();
   }
 
   tick(): void {
@@ -42,6 +49,7 @@ export class CallerAudio implements Paced {
     const audio = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
     this.parts = [];
     this.chars = 0;
+    this.fillChars = this.appendChars;
     this.send(audio);
   }
 
@@ -50,4 +58,9 @@ export class CallerAudio implements Paced {
     this.parts = [];
     this.chars = 0;
   }
+}
+
+/** Base64 characters of `ms` of PCM16 at 24 kHz. */
+function charsOf(ms: number): number {
+  return (((24_000 * 2 * ms) / 1000) * 4) / 3;
 }

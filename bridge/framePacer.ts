@@ -24,7 +24,7 @@ export class FramePacer implements Paced {
 
   constructor(
     private readonly frameBytes: number,
-    private readonly send: (frame: string) => void,
+    private readonly send: (frame: Buffer) => void,
     private readonly prebufferFrames = 2,
     private readonly onDrained: () => void = () => undefined,
   ) {}

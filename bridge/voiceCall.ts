@@ -5,6 +5,7 @@ import type { AgentReport, AppApi } from './appClient';
 import { CallerAudio } from './callerAudio';
 import type { FrameClock } from './frameClock';
 import { FramePacer } from './framePacer';
+import { ParticipantMix } from './participantMix';
 import type { LiveTranscript } from './liveTranscript';
 import type { AgentConfig, ModelSession, VoiceModelProvider } from './providers/voiceModel';
 
@@ -34,6 +35,8 @@ export class VoiceCall {
   private rate = MODEL_RATE;
   private pacer: FramePacer;
   private readonly callerAudio: CallerAudio;
+  /** Unmixed streams only: the speakers' frames of each 20 ms mixed into one. */
+  private mix: ParticipantMix | undefined;
   private model: ModelSession | undefined;
   private agent: AgentConfig | undefined;
   private outcome: AgentReport | undefined;
@@ -52,11 +55,18 @@ export class VoiceCall {
   constructor(
     readonly callId: string,
     private readonly token: string,
-    private readonly send: (frame: string) => void,
+    /** Writes a frame to ACS: JSON text, as a string or its UTF-8 bytes. */
+    private readonly send: (frame: string | Buffer) => void,
     private readonly deps: VoiceCallDependencies,
   ) {
     this.pacer = this.newPacer();
-    this.callerAudio = new CallerAudio(deps.appendMs ?? 100, (audio) => this.model?.appendAudio(audio));
+    const appendMs = deps.appendMs ?? 100;
+    this.callerAudio = new CallerAudio(
+      appendMs,
+      (audio) => this.model?.appendAudio(audio),
+      undefined,
+      firstAppendMs(callId, appendMs),
+    );
     deps.clock.add(this.callerAudio);
   }
 
@@ -75,9 +85,21 @@ export class VoiceCall {
     return this.opening;
   }
 
-  /** Caller audio (base64 PCM16 at the stream's rate), forwarded without decoding when it is 24 kHz. */
-  audio(base64: string): void {
+  /** Caller audio (base64 PCM16 at the stream's rate), forwarded without decoding when it is 24 kHz. A frame
+   * that names its speaker comes from an unmixed stream: the speakers of each 20 ms are mixed first. */
+  audio(base64: string, speaker?: string, silent = false): void {
     if (!this.model || this.closed) return;
+    if (speaker === undefined) this.toModel(base64);
+    else {
+      if (!this.mix) {
+        this.mix = new ParticipantMix((mixed) => this.toModel(mixed));
+        this.deps.clock.add(this.mix);
+      }
+      this.mix.push(speaker, base64, silent);
+    }
+  }
+
+  private toModel(base64: string): void {
     if (this.rate === MODEL_RATE) this.callerAudio.push(base64);
     else
       this.callerAudio.push(
@@ -91,6 +113,8 @@ export class VoiceCall {
     this.closed = true;
     this.callerAudio.clear();
     this.deps.clock.remove(this.callerAudio);
+    this.mix?.clear();
+    if (this.mix) this.deps.clock.remove(this.mix);
     this.deps.clock.remove(this.pacer);
     await this.model?.close();
   }
@@ -230,4 +254,12 @@ export class VoiceCall {
       );
     void this.model?.close();
   }
+}
+
+/** A call's first append, 20 ms to a whole append by its id: calls' appends spread over an append's ticks. */
+function firstAppendMs(callId: string, appendMs: number): number {
+  let hash = 0;
+  for (let i = 0; i < callId.length; i++) hash = (hash * 31 + callId.charCodeAt(i)) | 0;
+  const frames = Math.max(1, Math.floor(appendMs / 20));
+  return 20 * (1 + (Math.abs(hash) % frames));
 }

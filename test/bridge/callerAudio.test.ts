@@ -9,13 +9,14 @@ const FRAME = 960; // 20 ms of PCM16 at 24 kHz
 /** A frame whose every byte says which frame of the stream it is. */
 const frame = (n: number, bytes = FRAME) => Buffer.alloc(bytes, n).toString('base64');
 
-function batcher(appendMs = 100) {
+function batcher(appendMs = 100, firstAppendMs?: number) {
   const appends: Buffer[] = [];
   const clock = { ms: 0 };
   const audio = new CallerAudio(
     appendMs,
     (base64) => appends.push(Buffer.from(base64, 'base64')),
     () => clock.ms,
+    firstAppendMs,
   );
   return { audio, appends, clock };
 }
@@ -27,6 +28,18 @@ describe("the caller's audio to the model", () => {
     assert.equal(appends.length, 2, 'two whole appends; two frames are held for the next');
     assert.deepEqual(appends[0], Buffer.concat([1, 2, 3, 4, 5].map((n) => Buffer.alloc(FRAME, n))));
     assert.deepEqual(appends[1], Buffer.concat([6, 7, 8, 9, 10].map((n) => Buffer.alloc(FRAME, n))));
+  });
+
+  it('starts with a shorter append when told to (calls spread their appends over the ticks), then whole ones', () => {
+    const { audio, appends } = batcher(100, 40);
+    for (let n = 1; n <= 8; n++) audio.push(frame(n));
+    assert.deepEqual(
+      appends.map((a) => [a.length / FRAME, a[0], a.at(-1)]),
+      [
+        [2, 1, 2],
+        [5, 3, 7],
+      ],
+    );
   });
 
   it('goes one frame an append when the append is 20 ms', () => {

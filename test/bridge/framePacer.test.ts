@@ -12,7 +12,7 @@ function pacer() {
   const p = new FramePacer(
     FRAME,
     (frame) => {
-      const data = /"data":"([^"]*)"/.exec(frame)?.[1] ?? '';
+      const data = /"data":"([^"]*)"/.exec(frame.toString())?.[1] ?? '';
       sent.push(Buffer.from(data, 'base64'));
     },
     2,
