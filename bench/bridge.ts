@@ -28,8 +28,8 @@ const CLIMB_LATE = Number(process.env.BENCH_BRIDGE_CLIMB_LATE ?? 0.01);
 const RELAYS = (process.env.BENCH_BRIDGE_RELAYS ?? 'bridge,baseline').split(',') as Level['relay'][];
 /** The bridge's caller audio per model append (ms); the bridge's default unless set. */
 const APPEND_MS = process.env.BENCH_BRIDGE_APPEND_MS ? Number(process.env.BENCH_BRIDGE_APPEND_MS) : undefined;
-/** Node's flags for the bridge, as bridge/Dockerfile runs it (the baseline runs with node's defaults). */
-const BRIDGE_NODE_ARGS = ['--max-semi-space-size=32'];
+/** Node's flags, as bridge/Dockerfile runs the bridge; the baseline gets them too, so the ratio compares code. */
+const RELAY_NODE_ARGS = ['--max-semi-space-size=32'];
 const BARGE_STREAMS = 20;
 const BARGE_ROUNDS = 10;
 
@@ -254,11 +254,7 @@ export async function run(): Promise<{ name: string; rows: BenchRow[]; [key: str
         token: keys.token,
         appendMs: APPEND_MS,
       };
-      const relay = await startBenchChild(
-        join(__dirname, 'bridgeRelay.js'),
-        argument,
-        which === 'bridge' ? BRIDGE_NODE_ARGS : [],
-      );
+      const relay = await startBenchChild(join(__dirname, 'bridgeRelay.js'), argument, RELAY_NODE_ARGS);
       try {
         const idleRss = (await relay.ask<RelayStats>('stats')).rssBytes;
         // The baseline runs the levels the bridge ran, for the ratio at each.

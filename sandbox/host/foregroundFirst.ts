@@ -2,8 +2,9 @@
 // burst, first come first served would make a ringing call (answered within 30 s or lost) wait behind the
 // prompts and menus of calls already answered. So while a trigger somebody is waiting on runs (an Event
 // Grid delivery), background work (Durable's episodes and activities, and HTTP triggers such as the callbacks of
-// calls already answered) starts only a few at a time, and none waits more than two seconds; it never stops, so
-// nothing starves, and with no such trigger running it is unlimited.
+// calls already answered) waits, but never more than two seconds: then it starts in the order it came, so nothing
+// starves, and with no such trigger running it is unlimited. (Letting two run meanwhile, as this host first did,
+// measured a 200-call burst's answer p99 1.7-1.9 s; holding them, 1.0-1.9 s, and callbacks' turns were no slower.)
 
 /** How the host orders its work; the Durable engine asks it before background work. */
 export interface WorkPriority {
@@ -25,7 +26,7 @@ export class ForegroundFirst implements WorkPriority {
    *   would be lost, so under a long burst the oldest start anyway, in the order they came
    */
   constructor(
-    private readonly whileBusy = 2,
+    private readonly whileBusy = 0,
     private readonly maxWaitMs = 2_000,
   ) {}
 
