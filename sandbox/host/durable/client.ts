@@ -83,9 +83,12 @@ export class DurableClient {
       parentGeneration: parent?.generation,
     };
     const start = startMessage(record, inputJson, `0${nextSeq(clock.now())}`);
-    if (!this.parts.priority.backgroundFree()) return this.startLater(record, start, parent);
-    // The first episode runs now and its commit creates the instance: one storage transaction, and no
-    // read unless the id is taken. Events raised meanwhile queue behind it.
+    // Inline, the first episode runs now and its commit creates the instance: one storage transaction, and no
+    // read unless the id is taken. While background work waits for the foreground (a call ringing), the
+    // instance is created with its start message waiting, as Azure's startNew does, and the first episode is
+    // left to background work: its starter (the IncomingCall delivery, which answers the call next) would
+    // otherwise wait on the orchestrator. Either way events raised meanwhile queue behind the start.
+    const inline = this.parts.priority.backgroundFree();
     const instance: Instance = {
       record,
       host: emptyHost(),
@@ -94,11 +97,12 @@ export class DurableClient {
       busy: true,
       timers: new Map(),
       answered: new Set(),
-      creating: true,
+      creating: inline,
     };
     mailbox.instances.set(instanceId, instance);
     try {
-      await inFlight.track(episodes.run(instance, start, false));
+      if (inline) await inFlight.track(episodes.run(instance, start, false));
+      else await store.commitEpisode(record, [], undefined, [start], true);
     } catch (error) {
       if (mailbox.instances.get(instanceId) === instance) mailbox.instances.delete(instanceId);
       if (!(error instanceof InstanceExistsError)) throw error;
@@ -110,46 +114,8 @@ export class DurableClient {
       instance.busy = false;
       instance.creating = false;
     }
+    if (!inline) instance.queue.unshift(start);
     if (instance.queue.length > 0) mailbox.drain(instance);
-    return 'created';
-  }
-
-  /**
-   * Creates the instance with its start message waiting, as Azure's startNew does, and leaves the first episode
-   * to background work. Used while background work waits for the foreground (a call ringing): its starter (the
-   * IncomingCall delivery, which answers the call next) would otherwise wait on the orchestrator's first episode.
-   */
-  private async startLater(
-    record: InstanceRecord,
-    start: StoredMessage,
-    parent?: ParentTask,
-  ): Promise<'created' | 'exists'> {
-    const { mailbox, store } = this.parts;
-    // In memory and busy before the commit, so events raised meanwhile queue behind the start message.
-    const instance: Instance = {
-      record,
-      host: emptyHost(),
-      history: [],
-      queue: [],
-      busy: true,
-      timers: new Map(),
-      answered: new Set(),
-    };
-    mailbox.instances.set(record.instanceId, instance);
-    try {
-      await store.commitEpisode(record, [], undefined, [start], true);
-    } catch (error) {
-      if (mailbox.instances.get(record.instanceId) === instance) mailbox.instances.delete(record.instanceId);
-      if (!(error instanceof InstanceExistsError)) throw error;
-      const existing = await store.getInstance(record.instanceId);
-      if (existing && !isTerminal(existing.status)) return 'exists';
-      await this.purge(record.instanceId);
-      return this.startNew(record.name, record.instanceId, record.inputJson, parent);
-    } finally {
-      instance.busy = false;
-    }
-    instance.queue.unshift(start);
-    mailbox.drain(instance);
     return 'created';
   }
 
