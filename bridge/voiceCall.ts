@@ -3,7 +3,7 @@ import { STOP_AUDIO_FRAME } from './acsMediaFrames';
 import { runTool, type ToolContext } from './agentTools';
 import type { AgentReport, AppApi } from './appClient';
 import { CallerAudio } from './callerAudio';
-import type { FrameClock } from './frameClock';
+import { FRAME_MS, type FrameClock } from './frameClock';
 import { FramePacer } from './framePacer';
 import { ParticipantMix } from './participantMix';
 import type { LiveTranscript } from './liveTranscript';
@@ -113,8 +113,10 @@ export class VoiceCall {
     this.closed = true;
     this.callerAudio.clear();
     this.deps.clock.remove(this.callerAudio);
-    this.mix?.clear();
-    if (this.mix) this.deps.clock.remove(this.mix);
+    if (this.mix) {
+      this.mix.clear();
+      this.deps.clock.remove(this.mix);
+    }
     this.deps.clock.remove(this.pacer);
     await this.model?.close();
   }
@@ -256,10 +258,10 @@ export class VoiceCall {
   }
 }
 
-/** A call's first append, 20 ms to a whole append by its id: calls' appends spread over an append's ticks. */
+/** A call's first append, one frame to a whole append by its id: calls' appends spread over an append's ticks. */
 function firstAppendMs(callId: string, appendMs: number): number {
   let hash = 0;
   for (let i = 0; i < callId.length; i++) hash = (hash * 31 + callId.charCodeAt(i)) | 0;
-  const frames = Math.max(1, Math.floor(appendMs / 20));
-  return 20 * (1 + (Math.abs(hash) % frames));
+  const frames = Math.max(1, Math.floor(appendMs / FRAME_MS));
+  return FRAME_MS * (1 + (Math.abs(hash) % frames));
 }

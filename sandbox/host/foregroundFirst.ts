@@ -62,8 +62,7 @@ export class ForegroundFirst implements WorkPriority {
   }
 
   private queue(): Promise<void> {
-    this.ageing ??= setInterval(() => this.admit(), Math.max(1, this.maxWaitMs / 4));
-    this.ageing.unref?.();
+    this.ageing ??= setInterval(() => this.admit(), Math.max(1, this.maxWaitMs / 4)).unref();
     return new Promise<void>((start) => this.waiting.push({ start, since: Date.now() }));
   }
 

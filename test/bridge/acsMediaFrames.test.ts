@@ -2,6 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { audioDataFrame, FrameError, parseInboundFrame, readInboundFrame } from '../../bridge/acsMediaFrames';
 
+/** Each text is refused by `read` with a FrameError whose message matches its reason. */
+function assertRefused(read: (text: string) => unknown, refused: [string, RegExp][]): void {
+  for (const [text, reason] of refused)
+    assert.throws(
+      () => read(text),
+      (error: unknown) => error instanceof FrameError && reason.test(error.message),
+      text.slice(0, 80),
+    );
+}
+
 // Inbound ACS media frames. The caller's audio goes on to the model without being decoded, so it is checked
 // to be base64 here: a malformed frame is refused by name (and counted), never passed on to fail the session.
 
@@ -39,12 +49,7 @@ describe('inbound ACS media frames', () => {
       ['{"kind":"Nonsense","nonsense":{}}', /unknown frame kind/],
       ['{"kind":"AudioData"}', /no audioData object/],
     ];
-    for (const [text, reason] of refused)
-      assert.throws(
-        () => parseInboundFrame(text),
-        (error: unknown) => error instanceof FrameError && reason.test(error.message),
-        text.slice(0, 80),
-      );
+    assertRefused((text) => parseInboundFrame(text), refused);
   });
 
   it('reads frames from their bytes as JSON.parse reads them, in ACS layout or any other', () => {
@@ -86,12 +91,7 @@ describe('inbound ACS media frames', () => {
       [audioFrame(acs).replace('2026-12-01', '2026\n12-01'), /not JSON/],
       ['{"kind":"AudioData","audioData":{"data":"AAAA"}}}', /not JSON/],
     ];
-    for (const [text, reason] of refused)
-      assert.throws(
-        () => readInboundFrame(Buffer.from(text)),
-        (error: unknown) => error instanceof FrameError && reason.test(error.message),
-        text.slice(0, 80),
-      );
+    assertRefused((text) => readInboundFrame(Buffer.from(text)), refused);
   });
 
   it('writes outbound audio frames as the JSON text of the SDK helper, with the audio in base64', () => {
