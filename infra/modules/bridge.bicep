@@ -49,7 +49,7 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   }
 }
 
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
   name: environmentName
   location: location
   tags: tags
@@ -90,7 +90,7 @@ resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
+resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': serviceName })
