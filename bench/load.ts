@@ -65,7 +65,7 @@ export async function run() {
       const f = r.faults;
       rows.push(
         {
-          metric: `faults (host killed, storage paused 5 s): completed / lost / stuck / wrong / orphaned (of ${f.calls})`,
+          metric: `faults (host killed, storage paused 5 s, RecognizeCompleted lost): completed / lost / stuck / wrong / orphaned (of ${f.calls})`,
           value: f.completed,
           unit: `${f.lost} / ${f.stuck} / ${f.wrong} / ${f.orphaned}`,
         },

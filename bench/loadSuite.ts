@@ -296,34 +296,38 @@ async function tally(
   if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) into.orphaned++;
 }
 
-const FAULT_CALLS = 12;
+const FAULT_CALLS = 16;
 
 /**
- * Callers at the menu through faults: a third press while the host is down (their callbacks reach nobody, and
- * ACS does not deliver a callback twice), a third while storage stops answering for 5 s, a third after. A
- * caller asked again presses again. Every call must still end transferred, none left connected, and no menu
- * may be asked again unless the answer to the last one never reached the app.
+ * Callers at the menu through faults: a quarter whose RecognizeCompleted is lost on the way (the emulator's
+ * loseCallback fault), a quarter press while the host is down (their callbacks reach nobody, and ACS does not
+ * deliver a callback twice), a quarter while storage stops answering for 5 s, a quarter after. A caller asked
+ * again presses again. Every call must still end transferred, none left connected, and no menu may be asked
+ * again unless the answer to the last one never reached the app.
  */
 async function faultPhase(sb: SwitchboardSandbox, faults: FaultControls, settleMs: number): Promise<FaultResult> {
   const since = (await sb.acs.control.timeline({})).at(-1)?.seq ?? 0;
   const calls = await Promise.all(
     Array.from({ length: FAULT_CALLS }, async (_, i) => {
-      const call = await sb.acs.control.placeCall({ from: `+1425${6_000_000 + i}`, to: FAULT_LINE });
+      const from = `+1425${6_000_000 + i}`;
+      const call = await sb.acs.control.placeCall({ from, to: FAULT_LINE });
       const asked = await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 60_000);
-      return { serverCallId: call.serverCallId, asked: asked.seq };
+      return { serverCallId: call.serverCallId, from, asked: asked.seq };
     }),
   );
   const press = (group: typeof calls) => Promise.all(group.map((c) => sb.acs.control.pressDigits(c.serverCallId, '1')));
-  const third = FAULT_CALLS / 3;
-  await faults.restartHost(() => press(calls.slice(0, third)).then(() => undefined));
+  const quarter = FAULT_CALLS / 4;
+  // First, while their menus are still listening: a press that would find no menu is no RecognizeCompleted at all.
+  await Promise.all(calls.slice(2 * quarter, 3 * quarter).map((c) => pressIntoLoss(sb, c)));
+  await faults.restartHost(() => press(calls.slice(0, quarter)).then(() => undefined));
   faults.pauseStorage();
   try {
-    await press(calls.slice(third, 2 * third));
+    await press(calls.slice(quarter, 2 * quarter));
     await new Promise((resolve) => setTimeout(resolve, 5_000)); // the fault's length, not a wait for a result
   } finally {
     faults.resumeStorage();
   }
-  await press(calls.slice(2 * third));
+  await press(calls.slice(3 * quarter));
   const deadline = Date.now() + settleMs;
   await Promise.all(calls.map((c) => pressWhenAskedAgain(sb, c.serverCallId, c.asked, deadline)));
 
@@ -351,6 +355,24 @@ async function faultPhase(sb: SwitchboardSandbox, faults: FaultControls, settleM
     }
   }
   return result;
+}
+
+/** Presses 1 with the call's RecognizeCompleted lost on the way to the app, then lets callbacks through again. */
+async function pressIntoLoss(sb: SwitchboardSandbox, call: { serverCallId: string; from: string }): Promise<void> {
+  const fault = await sb.acs.control.addFault({
+    kind: 'loseCallback',
+    eventType: 'RecognizeCompleted',
+    party: call.from,
+  });
+  try {
+    await sb.acs.control.pressDigits(call.serverCallId, '1');
+    await sb.acs.control.waitFor(
+      { kind: 'callbackDelivery', type: 'RecognizeCompleted', serverCallId: call.serverCallId },
+      30_000,
+    );
+  } finally {
+    await sb.acs.control.removeFault(fault.id);
+  }
 }
 
 /** Presses 1 each time the menu is asked again, until the call's orchestration ends or the deadline. */
