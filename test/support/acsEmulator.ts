@@ -1,4 +1,5 @@
 import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '../../sandbox/acs/index';
+import type { Config } from '../../shared/config';
 
 /**
  * The ACS emulator as every test starts it: when the test closes it, its own timeline must hold no `error`
@@ -20,6 +21,18 @@ export async function startAcsEmulatorChecked(options: AcsEmulatorOptions = {}):
         const list = errors.map((e) => `${e.type ?? '?'}: ${e.error ?? ''}`).join('\n  ');
         throw new Error(`The ACS emulator recorded ${errors.length} internal error(s):\n  ${list}`);
       }
+    },
+  };
+}
+
+/** The app's ACS settings pointed at this emulator (what createCallAutomationClient and friends read). */
+export function acsSettingsFor(acs: AcsEmulator): Pick<Config, 'acs'> {
+  return {
+    acs: {
+      connectionString: acs.connectionString,
+      immutableResourceId: acs.immutableResourceId,
+      callbackIssuer: acs.issuer,
+      callbackJwksUrl: acs.jwksUrl,
     },
   };
 }

@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { AcsEmulator } from '../../../sandbox/acs/index';
 import { createCallAutomationClient } from '../../../shared/acs/acsClients';
 import { TunnelPoolAgent } from '../../../shared/acs/acsHttpAgent';
-import { startAcsEmulatorChecked } from '../../support/acsEmulator';
+import { acsSettingsFor, startAcsEmulatorChecked } from '../../support/acsEmulator';
 
 // The ACS clients behind an HTTPS proxy (a corporate egress proxy; the sandbox's recording downloads): tunnels are
 // kept and reused, and NO_PROXY is honoured per destination. A counting CONNECT proxy stands in front of the
@@ -19,6 +19,10 @@ describe('ACS requests through an HTTPS proxy', () => {
   const tunnels: string[] = [];
   const open = new Set<Duplex>();
   const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+  const restore = (name: keyof typeof saved) => {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  };
 
   before(async () => {
     acs = await startAcsEmulatorChecked();
@@ -41,24 +45,16 @@ describe('ACS requests through an HTTPS proxy', () => {
   });
   afterEach(() => {
     tunnels.length = 0;
-    process.env.NO_PROXY = saved.NO_PROXY ?? '';
+    restore('NO_PROXY');
   });
   after(async () => {
-    process.env.HTTPS_PROXY = saved.HTTPS_PROXY ?? '';
+    restore('HTTPS_PROXY');
     for (const socket of open) socket.destroy();
     await new Promise((resolve) => proxy?.close(resolve));
     await acs?.close();
   });
 
-  const callAutomation = () =>
-    createCallAutomationClient({
-      acs: {
-        connectionString: acs.connectionString,
-        immutableResourceId: acs.immutableResourceId,
-        callbackIssuer: acs.issuer,
-        callbackJwksUrl: acs.jwksUrl,
-      },
-    });
+  const callAutomation = () => createCallAutomationClient(acsSettingsFor(acs));
 
   /** Asks ACS about a call that does not exist: a full signed round trip, answered 404 by the emulator. */
   const askAboutMissingCall = async (client: ReturnType<typeof callAutomation>, id: string) => {

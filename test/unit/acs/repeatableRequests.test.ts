@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AcsEmulator } from '../../../sandbox/acs/index';
 import { createCallAutomationClient } from '../../../shared/acs/acsClients';
-import { startAcsEmulatorChecked } from '../../support/acsEmulator';
+import { acsSettingsFor, startAcsEmulatorChecked } from '../../support/acsEmulator';
 
 // The app's Call Automation client against the emulator, which honours Repeatability-Request-ID as ACS does.
 describe('requests the app repeats after a fault', () => {
@@ -16,14 +16,7 @@ describe('requests the app repeats after a fault', () => {
   });
 
   const dial = (target: string, operationContext: string) =>
-    createCallAutomationClient({
-      acs: {
-        connectionString: acs.connectionString,
-        immutableResourceId: acs.immutableResourceId,
-        callbackIssuer: acs.issuer,
-        callbackJwksUrl: acs.jwksUrl,
-      },
-    }).createCall(
+    createCallAutomationClient(acsSettingsFor(acs)).createCall(
       { targetParticipant: { phoneNumber: target }, sourceCallIdNumber: { phoneNumber: '+18005550100' } },
       'https://127.0.0.1:9/callbacks',
       { operationContext },
