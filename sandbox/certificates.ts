@@ -3,9 +3,9 @@
 // the fake Azure AI services all serve. Generated once under `.sandbox/certs/` and reused, because
 // NODE_EXTRA_CA_CERTS is read only at process start: the CA must outlive any one server.
 // Run standalone (`node dist/sandbox/certificates.js`) to make sure the CA exists before starting tests.
-import { webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // @peculiar/x509 resolves its providers through tsyringe, which needs the Reflect metadata polyfill first.
 import 'reflect-metadata';
@@ -64,6 +64,14 @@ function writeOnce(path: string, content: string): string {
   } finally {
     unlinkSync(tmp);
   }
+}
+
+/** Replaces a file in one step (rename), so a reader sees the old content or the new, never a partial file. */
+function writeAtomically(path: string, content: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, content, { mode: 0o600 });
+  renameSync(tmp, path);
 }
 
 function stillValid(pem: string): boolean {
@@ -172,9 +180,10 @@ export async function ensureTlsMaterial(certDir = defaultCertDir()): Promise<Tls
   });
   const certPem = cert.toString('pem') + '\n' + ca.caCertPem;
   const keyPem = toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
-  // Each process keeps the pair it generated in memory; the file is a cache, so a lost race is harmless.
-  writeOnce(serverPath, certPem + keyPem);
-  return { caCertPath: ca.caCertPath, caCertPem: ca.caCertPem, certPem, keyPem };
+  // The first writer wins and every process serves the pair on disk, so servers started by concurrent test
+  // processes present the same certificate.
+  const onDisk = splitServerPem(writeOnce(serverPath, certPem + keyPem)) ?? { certPem, keyPem };
+  return { caCertPath: ca.caCertPath, caCertPem: ca.caCertPem, ...onDisk };
 }
 
 /** A server's TLS options: its certificate (followed by its issuer) and key, and the CA clients must trust. */
@@ -199,10 +208,13 @@ export async function azuriteTls(
   certDir = defaultCertDir(),
 ): Promise<{ certPath: string; keyPath: string; caCertPath: string }> {
   const tls = await ensureTlsMaterial(certDir);
-  const certPath = join(certDir, 'azurite-cert.pem');
-  const keyPath = join(certDir, 'azurite-key.pem');
-  writeFileSync(certPath, tls.certPem);
-  writeFileSync(keyPath, tls.keyPem, { mode: 0o600 });
+  // Named after their content and replaced atomically: concurrent test processes start Azurites that read these
+  // while another process may be writing them, and a truncated or mismatched file stops Azurite at start-up.
+  const tag = createHash('sha256').update(tls.certPem).update(tls.keyPem).digest('hex').slice(0, 16);
+  const certPath = join(certDir, `azurite-${tag}-cert.pem`);
+  const keyPath = join(certDir, `azurite-${tag}-key.pem`);
+  writeAtomically(certPath, tls.certPem);
+  writeAtomically(keyPath, tls.keyPem);
   return { certPath, keyPath, caCertPath: tls.caCertPath };
 }
 
