@@ -1,67 +1,15 @@
-import type { Agent, ClientRequest } from 'node:http';
-import { connect as netConnect, isIP, Socket as NetSocket, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { getProxyForUrl } from 'proxy-from-env';
-
-type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
+import type { Agent } from 'node:http';
+import { TunnelPoolAgent } from '../net/tunnelPoolAgent';
 
 let shared: Agent | undefined;
 
 /**
  * The connection agent for ACS clients: undefined (the SDK's own, kept-alive connections) unless HTTPS_PROXY is
- * set; then one pool of proxy tunnels, kept alive and reused, shared by every ACS client. The Azure SDK's own
- * proxy support opens a new CONNECT tunnel and a new TLS handshake for every request: https-proxy-agent names a
- * tunnel one way when it is freed and another when one is looked for, so it never reuses one. That cost both
- * ends about 3 ms of CPU per request, the largest part of answering a call in the sandbox.
+ * set; then one pool of proxy tunnels, kept alive and reused, shared by every ACS client (TunnelPoolAgent). A
+ * tunnel per request cost both ends about 3 ms of CPU, the largest part of answering a call in the sandbox.
  */
 export function acsHttpAgent(): Agent | undefined {
   const proxy = process.env.HTTPS_PROXY ?? process.env.https_proxy;
   if (!proxy) return undefined;
   return (shared ??= new TunnelPoolAgent(proxy));
-}
-
-/**
- * Tunnels through the proxy, or connects directly where NO_PROXY says so. The choice is made per connection
- * from where it goes, not from the client's endpoint, so a recording download the SDK re-targets at another host
- * takes the route that host needs.
- */
-export class TunnelPoolAgent extends HttpsProxyAgent<string> {
-  constructor(proxy: string) {
-    super(proxy, { keepAlive: true });
-  }
-
-  override getName(options?: ConnectOptions): string {
-    const servername = options && 'servername' in options ? options.servername : '';
-    return `${options?.host ?? ''}:${options?.port ?? ''}:${servername ?? ''}`;
-  }
-
-  // An idle pooled connection must not keep the process alive; for TLS inside a tunnel, the tunnel is what holds
-  // it, and http.Agent only (un)refs the TLS socket.
-  // (node's typings say void; at run time it answers whether the socket is kept)
-  override keepSocketAlive(socket: Socket): void {
-    const kept = super.keepSocketAlive(socket) as unknown as boolean;
-    if (kept) tunnelOf(socket)?.unref();
-    return kept as unknown as void;
-  }
-
-  override reuseSocket(socket: Socket, req: ClientRequest): void {
-    super.reuseSocket(socket, req);
-    tunnelOf(socket)?.ref();
-  }
-
-  override async connect(req: ClientRequest, options: ConnectOptions): Promise<Socket> {
-    const scheme = options.secureEndpoint ? 'https' : 'http';
-    if (getProxyForUrl(`${scheme}://${options.host}:${options.port}/`)) return super.connect(req, options);
-    if (!options.secureEndpoint) return netConnect(options);
-    const host = options.host ?? 'localhost';
-    const servername = options.servername ?? (isIP(host) ? undefined : host);
-    return tlsConnect({ ...options, servername });
-  }
-}
-
-/** The proxy connection under a TLS socket opened through it (node keeps it as `_parent`). */
-function tunnelOf(socket: Socket): Socket | undefined {
-  const parent = (socket as Socket & { _parent?: unknown })._parent;
-  return parent instanceof NetSocket ? parent : undefined;
 }

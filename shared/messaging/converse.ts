@@ -45,7 +45,8 @@ export interface ChannelPort {
 
 export interface ConverseDeps {
   conversations: ConversationStore;
-  modelFor(match: AgentMatch): ChatModel;
+  /** The agent's model; its modules load on first use. */
+  modelFor(match: AgentMatch): Promise<ChatModel>;
   /** Writes the conversation to transcripts/ in the conversation format. */
   exportConversation(state: ConversationState, reason: 'idle' | 'handoff'): Promise<void>;
   /** Starts the agent's call-back flow to this number. */
@@ -108,7 +109,7 @@ export async function converse(msg: InboundMessage, port: ChannelPort, deps: Con
   let calledBack = false;
   const reply = await runAgent({
     agent: msg.agent,
-    model: deps.modelFor({ name: msg.agentName, agent: msg.agent }),
+    model: await deps.modelFor({ name: msg.agentName, agent: msg.agent }),
     history: begun.history,
     message: msg.text,
     maxChars: maxCharsFor(msg.agent, msg.channel),

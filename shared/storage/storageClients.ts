@@ -3,6 +3,7 @@ import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Config } from '../config';
 import { plainHttpAllowed } from './plainHttpAllowed';
+import { storageHttpAgent } from './storageHttpAgent';
 
 // Storage clients from the app's storage setting: a connection string locally, managed identity in Azure.
 
@@ -11,11 +12,16 @@ const azureCredential = () => (credential ??= new DefaultAzureCredential());
 
 export function createTableClient(config: Pick<Config, 'storage'>, table: string): TableClient {
   const { connectionString, accountName } = config.storage;
-  if (connectionString)
+  if (connectionString) {
+    const plainHttp = plainHttpAllowed(connectionString, 'Table');
     return TableClient.fromConnectionString(connectionString, table, {
-      allowInsecureConnection: plainHttpAllowed(connectionString, 'Table'),
+      allowInsecureConnection: plainHttp,
+      agent: storageHttpAgent(plainHttp),
     });
-  return new TableClient(`https://${accountName}.table.core.windows.net`, table, azureCredential());
+  }
+  return new TableClient(`https://${accountName}.table.core.windows.net`, table, azureCredential(), {
+    agent: storageHttpAgent(false),
+  });
 }
 
 export function createBlobServiceClient(config: Pick<Config, 'storage'>): BlobServiceClient {

@@ -11,6 +11,8 @@ import {
   type StoredMessage,
 } from './store';
 import { StorageHealth } from '../storageHealth';
+import { createStorageHttpAgent } from '../../../shared/storage/storageHttpAgent';
+import { plainHttpAllowed } from '../../../shared/storage/plainHttpAllowed';
 
 // Durable state in Azure Table storage, one partition per instance so that an episode (its history,
 // the message it consumed and the instance's new state) commits in ONE entity-group transaction:
@@ -52,6 +54,8 @@ export class TableDurableStore implements DurableStore {
   ) {
     this.table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, {
       allowInsecureConnection: true,
+      // Its own pool, apart from the app's: the engine's commits must not queue behind the app's requests.
+      agent: createStorageHttpAgent(plainHttpAllowed(connectionString, 'Table')),
     });
   }
 

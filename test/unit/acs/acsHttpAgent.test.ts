@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { AcsEmulator } from '../../../sandbox/acs/index';
 import { createCallAutomationClient } from '../../../shared/acs/acsClients';
-import { TunnelPoolAgent } from '../../../shared/acs/acsHttpAgent';
+import { TunnelPoolAgent } from '../../../shared/net/tunnelPoolAgent';
 import { acsSettingsFor, startAcsEmulatorChecked } from '../../support/acsEmulator';
 
 // The ACS clients behind an HTTPS proxy (a corporate egress proxy; the sandbox's recording downloads): tunnels are

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { STORAGE_MAX_SOCKETS } from '../../../shared/storage/storageHttpAgent';
 import { createBlobServiceClient, createTableClient } from '../../../shared/storage/storageClients';
 import { plainHttpAllowed } from '../../../shared/storage/plainHttpAllowed';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
@@ -20,6 +22,43 @@ describe("the app's storage clients", () => {
     await table.upsertEntity({ partitionKey: 'p', rowKey: 'r', value: 'kept' });
     const entity = await table.getEntity<{ value: string }>('p', 'r');
     assert.equal(entity.value, 'kept');
+  });
+
+  it('share one kept-alive pool of a bounded size across table clients, and every write lands', async () => {
+    // A relay in front of Azurite's table endpoint counts the connections the app opens.
+    const target = new URL(azurite.tableEndpoint);
+    let connections = 0;
+    const relay: Server = createServer((socket) => {
+      connections++;
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const relayed = `http://127.0.0.1:${(relay.address() as AddressInfo).port}${target.pathname}`;
+      const connectionString = azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${relayed}`);
+      const tables = ['PooledA', 'PooledB'].map((name) => createTableClient({ storage: { connectionString } }, name));
+      await Promise.all(tables.map((t) => t.createTable()));
+      const writes = STORAGE_MAX_SOCKETS * 2;
+      await Promise.all(
+        tables.flatMap((t) =>
+          Array.from({ length: writes }, (_, i) => t.upsertEntity({ partitionKey: 'p', rowKey: `r${i}`, i })),
+        ),
+      );
+      for (const t of tables) {
+        let rows = 0;
+        for await (const _ of t.listEntities()) rows++;
+        assert.equal(rows, writes, 'every write is stored');
+      }
+      assert.ok(
+        connections <= STORAGE_MAX_SOCKETS,
+        `${writes * 2} concurrent writes opened ${connections} connections (at most ${STORAGE_MAX_SOCKETS} expected)`,
+      );
+    } finally {
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 
   it('write and read a blob over a connection string that names http endpoints on other ports', async () => {

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { buildMessaging } from '../../../shared/app/buildMessaging';
+import { loadConfig } from '../../../shared/config';
+import { loadFlows } from '../../../shared/flows/loadFlows';
+import type { MessagingAgent } from '../../../shared/flows/flowSchema';
+import type { InsightsBlobs } from '../../../shared/summaries/insightsBlobs';
+
+const loaded = (pkg: string) => Object.keys(require.cache).some((path) => path.includes(`/node_modules/${pkg}/`));
+
+describe('the messaging services', () => {
+  it('load no chat model until an agent needs one (the idle sweep and a call burst never pay for them)', async () => {
+    const config = loadConfig({
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+      TASKHUB_NAME: 'switchboard',
+      ACS_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0',
+      ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
+      CALLBACK_BASE_URL: 'https://switchboard.example.net/',
+      API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+      API_AUTH_AUDIENCE: 'api://switchboard',
+    });
+    const flows = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows'));
+    // Exports are not made here: the blob store is never reached.
+    const messaging = buildMessaging({ config, flows }, {} as InsightsBlobs);
+    assert.equal(loaded('wink-eng-lite-web-model'), false, 'the offline NLP model is not loaded by building');
+    assert.equal(loaded('openai'), false, 'the OpenAI client is not loaded by building');
+
+    const agent = { name: 'help', agent: { faq: [{ question: 'When are you open?', answer: 'Weekdays.' }] } as MessagingAgent };
+    const model = await messaging.modelFor(agent);
+    assert.equal(await messaging.modelFor(agent), model, 'one model per agent');
+    assert.equal(loaded('wink-eng-lite-web-model'), true, 'the offline model loads when an agent first needs it');
+    const reply = await model.complete({ turns: [{ role: 'user', content: 'when are you open?' }], tools: [] });
+    assert.deepEqual(reply, { kind: 'text', text: 'Weekdays.' });
+  });
+});
