@@ -26,7 +26,10 @@ describe('the messaging services', () => {
     assert.equal(loaded('wink-eng-lite-web-model'), false, 'the offline NLP model is not loaded by building');
     assert.equal(loaded('openai'), false, 'the OpenAI client is not loaded by building');
 
-    const agent = { name: 'help', agent: { faq: [{ question: 'When are you open?', answer: 'Weekdays.' }] } as MessagingAgent };
+    const agent = {
+      name: 'help',
+      agent: { faq: [{ question: 'When are you open?', answer: 'Weekdays.' }] } as MessagingAgent,
+    };
     const model = await messaging.modelFor(agent);
     assert.equal(await messaging.modelFor(agent), model, 'one model per agent');
     assert.equal(loaded('wink-eng-lite-web-model'), true, 'the offline model loads when an agent first needs it');
