@@ -1,5 +1,5 @@
 import type { Agent } from 'node:http';
-import { TunnelPoolAgent } from '../net/tunnelPoolAgent';
+import { httpsProxyFromEnv, TunnelPoolAgent } from '../net/tunnelPoolAgent';
 
 let shared: Agent | undefined;
 
@@ -9,7 +9,7 @@ let shared: Agent | undefined;
  * tunnel per request cost both ends about 3 ms of CPU, the largest part of answering a call in the sandbox.
  */
 export function acsHttpAgent(): Agent | undefined {
-  const proxy = process.env.HTTPS_PROXY ?? process.env.https_proxy;
+  const proxy = httpsProxyFromEnv();
   if (!proxy) return undefined;
   return (shared ??= new TunnelPoolAgent(proxy));
 }

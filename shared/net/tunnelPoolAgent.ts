@@ -10,6 +10,11 @@ type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
 // tunnel and a new TLS handshake for every request: https-proxy-agent names a tunnel one way when it is freed and
 // another when one is looked for, so it never reuses one.
 
+/** The HTTPS proxy the environment names (HTTPS_PROXY or https_proxy), if any. */
+export function httpsProxyFromEnv(): string | undefined {
+  return process.env.HTTPS_PROXY || process.env.https_proxy || undefined;
+}
+
 /**
  * Tunnels through the proxy, or connects directly where NO_PROXY says so. The choice is made per connection
  * from where it goes, not from the client's endpoint, so a recording download the SDK re-targets at another host

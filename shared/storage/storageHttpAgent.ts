@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { TunnelPoolAgent } from '../net/tunnelPoolAgent';
+import { httpsProxyFromEnv, TunnelPoolAgent } from '../net/tunnelPoolAgent';
 
 /**
  * At most this many connections per storage endpoint. Azurite serves one request at a time and a storage front
@@ -18,7 +18,7 @@ export const STORAGE_MAX_SOCKETS = 32;
 export function createStorageHttpAgent(plainHttp: boolean): HttpAgent | undefined {
   const options = { keepAlive: true, maxSockets: STORAGE_MAX_SOCKETS };
   if (plainHttp) return process.env.HTTP_PROXY || process.env.http_proxy ? undefined : new HttpAgent(options);
-  const proxy = process.env.HTTPS_PROXY || process.env.https_proxy;
+  const proxy = httpsProxyFromEnv();
   return proxy ? new TunnelPoolAgent(proxy, { maxSockets: STORAGE_MAX_SOCKETS }) : new HttpsAgent(options);
 }
 

@@ -2,20 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
-
-const sandbox = {
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  TASKHUB_NAME: 'switchboard',
-  ACS_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0',
-  ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
-  CALLBACK_BASE_URL: 'https://switchboard.example.net/',
-  API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
-  API_AUTH_AUDIENCE: 'api://switchboard',
-};
+import { appSettings } from '../support/appSettings';
 
 describe('app settings', () => {
   it('accept the sandbox settings and fill in ACS defaults', () => {
-    const config = loadConfig(sandbox);
+    const config = loadConfig(appSettings);
     assert.equal(config.callbackBaseUrl, 'https://switchboard.example.net');
     assert.equal(config.acs.callbackIssuer, 'https://acscallautomation.communication.azure.com');
     assert.equal(config.insights.provider, 'local');
@@ -26,7 +17,7 @@ describe('app settings', () => {
 
   it('accept managed identity in Azure: an ACS endpoint and a storage account name, no secrets', () => {
     const config = loadConfig({
-      ...sandbox,
+      ...appSettings,
       AzureWebJobsStorage: undefined,
       AzureWebJobsStorage__accountName: 'stswitchboard',
       ACS_CONNECTION_STRING: undefined,

@@ -4,17 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHostProcess } from '../../../sandbox/hostProcess';
+import { appSettings } from '../../support/appSettings';
 import { repoRoot } from '../../support/paths';
 
-const validSettings = {
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  TASKHUB_NAME: 'startuptest',
-  ACS_CONNECTION_STRING: 'endpoint=https://example.communication.azure.com/;accesskey=c2VjcmV0',
-  ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
-  CALLBACK_BASE_URL: 'http://127.0.0.1:7071',
-  API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
-  API_AUTH_AUDIENCE: 'api://switchboard',
-};
+const validSettings = { ...appSettings, TASKHUB_NAME: 'startuptest', CALLBACK_BASE_URL: 'http://127.0.0.1:7071' };
 
 describe('the app starting up', () => {
   it('refuses to start with a wrong flow file, naming the file, the step and the field', async () => {

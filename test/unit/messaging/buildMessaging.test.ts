@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildMessaging } from '../../../shared/app/buildMessaging';
 import { loadConfig } from '../../../shared/config';
-import { loadFlows } from '../../../shared/flows/loadFlows';
 import type { MessagingAgent } from '../../../shared/flows/flowSchema';
 import type { InsightsBlobs } from '../../../shared/summaries/insightsBlobs';
+import { appSettings } from '../../support/appSettings';
 
 const loaded = (pkg: string) => Object.keys(require.cache).some((path) => path.includes(`/node_modules/${pkg}/`));
 
 describe('the messaging services', () => {
   it('load no chat model until an agent needs one (the idle sweep and a call burst never pay for them)', async () => {
-    const config = loadConfig({
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-      TASKHUB_NAME: 'switchboard',
-      ACS_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0',
-      ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
-      CALLBACK_BASE_URL: 'https://switchboard.example.net/',
-      API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
-      API_AUTH_AUDIENCE: 'api://switchboard',
-    });
-    const flows = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows'));
+    const config = loadConfig(appSettings);
     // Exports are not made here: the blob store is never reached.
-    const messaging = buildMessaging({ config, flows }, {} as InsightsBlobs);
+    const messaging = buildMessaging({ config, flows: { flows: {}, sources: {} } }, {} as InsightsBlobs);
     assert.equal(loaded('wink-eng-lite-web-model'), false, 'the offline NLP model is not loaded by building');
     assert.equal(loaded('openai'), false, 'the OpenAI client is not loaded by building');
 
