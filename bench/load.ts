@@ -1,5 +1,7 @@
+import { cpus } from 'node:os';
 import { startSandbox } from '../sandbox/startSandbox';
 import { loadSuiteFlows, runLoadSuite, type CallTally } from './loadSuite';
+import { sampleProcessTreeCpu } from './processTreeCpu';
 import type { BenchRow } from './stats';
 
 // `npm run bench -- load`: 200 calls ringing together with mixed callers (pressing, speaking, silent, hanging
@@ -14,6 +16,7 @@ export async function run() {
     acs: { timeScale: 0.1, incomingCallTimeoutMs: 300_000, answerDelayMs: 100, timelineLimit: 200_000 },
     flowsPath: loadSuiteFlows(),
   });
+  const cpu = sampleProcessTreeCpu();
   try {
     const r = await runLoadSuite(sb, {
       calls: CALLS,
@@ -25,6 +28,7 @@ export async function run() {
         resumeStorage: () => sb.azurite.resume(),
       },
     });
+    cpu.stop();
     const rows: BenchRow[] = [
       {
         metric: `calls completed / lost / stuck / wrong / orphaned (of ${r.calls})`,
@@ -52,6 +56,8 @@ export async function run() {
         unit: 'ms',
       },
     ];
+    const burstCpu = r.burstWindow && burstCpuRow(cpu.between(r.burstWindow.from, r.burstWindow.to), r.calls);
+    if (burstCpu) rows.push(burstCpu);
     if (r.longCall)
       rows.push({
         metric: `long call: turn ${r.longCall.turns} latency / turn 10 latency (medians of 10 turns)`,
@@ -89,9 +95,38 @@ export async function run() {
       extraPrompts: both('extraPrompts'),
       faults: r.faults ?? null,
       answerP99Ms: r.answerP99Ms,
+      burstCpuMsPerAnswer: burstCpu?.value ?? null,
       turnRatio500: r.longCall?.ratio ?? null,
     };
   } finally {
     await sb.stop();
   }
+}
+
+/** Names the sandbox's processes for the row: which part of the machine the burst's CPU went to. */
+const ROLE_NAMES: [RegExp, string][] = [
+  [/host\/main\.js$/, 'host'],
+  [/azurite/, 'Azurite'],
+  [/^this process$/, 'emulator and callers'],
+];
+
+/**
+ * The CPU every process of the sandbox used from the first ring to the answer that set the p99, per call
+ * answered by then: with C cores, no scheduling answers that many calls faster than (CPU / C).
+ */
+function burstCpuRow(
+  window: { wallMs: number; byRole: Map<string, number>; totalMs: number },
+  calls: number,
+): BenchRow {
+  const answered = Math.ceil(0.99 * calls);
+  const parts = [...window.byRole]
+    .filter(([, ms]) => ms > 0)
+    .map(([role, ms]) => `${ROLE_NAMES.find(([re]) => re.test(role))?.[1] ?? role} ${(ms / answered).toFixed(1)}`);
+  const cores = cpus().length;
+  return {
+    metric: `burst: CPU from the first ring to the p99 answer, per call answered (all processes)`,
+    value: window.totalMs / answered,
+    unit: 'CPU ms',
+    note: `${parts.join(', ')}; ${(window.totalMs / window.wallMs).toFixed(2)} of ${cores} cores busy for ${window.wallMs} ms`,
+  };
 }

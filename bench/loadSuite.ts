@@ -135,6 +135,8 @@ export interface LoadResult extends CallTally {
   duplicatesDelivered: number;
   answerP50Ms: number;
   answerP99Ms: number;
+  /** The burst's window, epoch ms: its first IncomingCall published, and the answer that set the p99. */
+  burstWindow?: { from: number; to: number };
   turnP50Ms: number;
   turnP99Ms: number;
   longCall?: { turns: number; turn10Ms: number; turn500Ms: number; ratio: number };
@@ -254,12 +256,18 @@ export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions)
     turnP99Ms: NaN,
   };
   const answers: number[] = [];
+  const published: number[] = [];
+  const answeredAt: number[] = [];
   const turns: number[] = [];
   for (const run of runs) {
     const entries = timeline.filter((e) => e.serverCallId === run.serverCallId);
-    const published = entries.find((e) => e.kind === 'eventGrid');
+    const ringing = entries.find((e) => e.kind === 'eventGrid');
     const answered = entries.filter((e) => e.kind === 'request' && e.operation === 'answerCall');
-    if (published && answered[0]) answers.push(ms(answered[0]) - ms(published));
+    if (ringing) published.push(ms(ringing));
+    if (ringing && answered[0]) {
+      answers.push(ms(answered[0]) - ms(ringing));
+      answeredAt.push(ms(answered[0]));
+    }
     const recognized = entries.find((e) => e.kind === 'callback' && e.type === 'RecognizeCompleted');
     const next = recognized && entries.find((e) => e.kind === 'request' && e.seq > recognized.seq);
     if (recognized && next) turns.push(ms(next) - ms(recognized));
@@ -270,6 +278,7 @@ export async function runLoadSuite(sb: SwitchboardSandbox, options: LoadOptions)
   }
   result.answerP50Ms = percentile(answers, 50);
   result.answerP99Ms = percentile(answers, 99);
+  if (answeredAt.length > 0) result.burstWindow = { from: Math.min(...published), to: percentile(answeredAt, 99) };
   result.turnP50Ms = percentile(turns, 50);
   result.turnP99Ms = percentile(turns, 99);
   if (options.longCallTurns > 0) result.longCall = await longCall(sb, options.longCallTurns);

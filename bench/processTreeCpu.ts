@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+// CPU time of this process and every process it started (Linux /proc), sampled on a timer, so a benchmark can
+// say how much CPU a phase cost each part of the sandbox: the floor under any latency on a machine of N cores.
+
+/** CPU milliseconds used so far, by process id, with each process's role read from its command line. */
+export interface CpuSample {
+  at: number;
+  byPid: Map<number, number>;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function readTree(): Map<number, number> {
+  const stats = new Map<number, { parent: number; cpuMs: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state ppid ... utime(12th) stime(13th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), {
+        parent: Number(fields[1]),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+      });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  const mine = new Map<number, number>([[process.pid, stats.get(process.pid)?.cpuMs ?? 0]]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, { parent, cpuMs }] of stats)
+      if (!mine.has(pid) && mine.has(parent)) {
+        mine.set(pid, cpuMs);
+        grew = true;
+      }
+  }
+  return mine;
+}
+
+/** What a process is, from its command line: its script's file name (`main.js`, `azurite.js`), or `node`. */
+export function processRole(pid: number): string {
+  if (pid === process.pid) return 'this process';
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const script = args.slice(1).find((a) => a.endsWith('.js'));
+    return script ? script.split('/').slice(-3).join('/') : (args[0] ?? String(pid));
+  } catch {
+    return String(pid);
+  }
+}
+
+/** Samples the tree every `everyMs` until stopped; `between` gives CPU by role over a window of wall time. */
+export function sampleProcessTreeCpu(everyMs = 50) {
+  const samples: CpuSample[] = [];
+  const roles = new Map<number, string>();
+  const take = () => {
+    const byPid = readTree();
+    for (const pid of byPid.keys()) if (!roles.has(pid)) roles.set(pid, processRole(pid));
+    samples.push({ at: Date.now(), byPid });
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+    },
+    /** CPU ms by role between the samples nearest `from` and `to` (epoch ms). */
+    between(from: number, to: number): { wallMs: number; byRole: Map<string, number>; totalMs: number } {
+      const nearest = (t: number) =>
+        samples.reduce((best, s) => (Math.abs(s.at - t) < Math.abs(best.at - t) ? s : best));
+      const a = nearest(from);
+      const b = nearest(to);
+      const byRole = new Map<string, number>();
+      let totalMs = 0;
+      for (const [pid, cpuMs] of b.byPid) {
+        const used = cpuMs - (a.byPid.get(pid) ?? 0);
+        const role = roles.get(pid) ?? String(pid);
+        byRole.set(role, (byRole.get(role) ?? 0) + used);
+        totalMs += used;
+      }
+      return { wallMs: b.at - a.at, byRole, totalMs };
+    },
+  };
+}
