@@ -9,7 +9,8 @@ import { percentile, type BenchRow } from './stats';
 
 // `npm run bench -- bridge`: N concurrent 24 kHz bidirectional streams (one 20 ms AudioData frame per stream
 // every 20 ms, as ACS sends them) through the media bridge (the Voice Live SDK provider, as deployed) to an
-// echoing model, then the same through a baseline relay written the plain way. Three processes: this driver
+// echoing model, then the same through a baseline relay written the plain way, and through the ACS leg
+// alone (frames straight back, no model: the protocol's floor, which no relay's CPU can go under). Three processes: this driver
 // (ACS), the relay under test (its CPU and memory are what is reported) and the echoing model. Each frame
 // carries when it was sent and when the model echoed it (monotonic clock, shared by the processes), so both
 // hops are timed per frame. A level is clean when every frame reached the model and came back and none was
@@ -24,8 +25,8 @@ const LADDER = (process.env.BENCH_BRIDGE_STREAMS ?? '25,50,100,200,300,400,600,8
 /** The share of late frames that ends the climb: 1% unless set (a loaded machine's scheduler makes frames late
  * that a quiet one would not; the report still judges every level by the same rules). */
 const CLIMB_LATE = Number(process.env.BENCH_BRIDGE_CLIMB_LATE ?? 0.01);
-/** Which relays run (profiling one alone): both unless set. */
-const RELAYS = (process.env.BENCH_BRIDGE_RELAYS ?? 'bridge,baseline').split(',') as Level['relay'][];
+/** Which relays run (profiling one alone): all three unless set. */
+const RELAYS = (process.env.BENCH_BRIDGE_RELAYS ?? 'bridge,baseline,acsLeg').split(',') as Level['relay'][];
 /** The bridge's caller audio per model append (ms); the bridge's default unless set. */
 const APPEND_MS = process.env.BENCH_BRIDGE_APPEND_MS ? Number(process.env.BENCH_BRIDGE_APPEND_MS) : undefined;
 /** Node's flags, as bridge/Dockerfile runs the bridge; the baseline gets them too, so the ratio compares code. */
@@ -34,7 +35,7 @@ const BARGE_STREAMS = 20;
 const BARGE_ROUNDS = 10;
 
 interface Level {
-  relay: 'bridge' | 'baseline';
+  relay: RelayArgument['relay'];
   streams: number;
   sent: number;
   atModel: number;
@@ -130,16 +131,17 @@ async function measure(
   let atAcs = 0;
   let gaps = 0;
   let sending = false;
+  const viaModel = which !== 'acsLeg';
   const clients = await connect(relay.ready as string, token, streams, `${which}-${streams}`, (s, data) => {
     const now = monotonicMs();
     const st = stampOf(data);
     if (st.readUInt32LE(16) !== level) return;
-    outbound.push(now - st.readDoubleLE(8));
+    if (viaModel) outbound.push(now - st.readDoubleLE(8));
     atAcs += 1;
     if (sending && s.lastAt && now - s.lastAt > 40) gaps += 1;
     s.lastAt = now;
   });
-  await until('model sessions', async () => (await model.ask<number>('open')) === streams);
+  if (viaModel) await until('model sessions', async () => (await model.ask<number>('open')) === streams);
   // Warm-up: every stream's model session is open once its audio comes back (audio before is dropped).
   const warm = setInterval(() => clients.forEach((c) => c.ws.send(frame(0))), 20);
   await until('every stream to echo', () => clients.every((c) => c.frames > 0)).finally(() => clearInterval(warm));
@@ -188,7 +190,7 @@ async function measure(
     relay: which,
     streams,
     sent,
-    atModel: inbound.frames.length,
+    atModel: viaModel ? inbound.frames.length : sent,
     atAcs,
     lateTicks: s1.lateTicks - s0.lateTicks,
     gaps,
@@ -290,15 +292,25 @@ function report(levels: Level[], bargeInMs: number[], loadBefore: number) {
   const best = bridgeLevels.filter(clean).at(-1);
   const bestKeepingUp = bridgeLevels.filter(keepsUp).at(-1);
   const perCore = (l?: Level) => (l ? Math.round(l.streams / l.coresUsed) : 0);
-  const ratioAt = (n: number) => {
-    const b = bridgeLevels.find((l) => l.streams === n);
+  const ratioAt = (n: number, relay: Level['relay'] = 'bridge') => {
+    const b = levels.find((l) => l.relay === relay && l.streams === n);
     const p = levels.find((l) => l.relay === 'baseline' && l.streams === n);
     return b && p ? b.cpuMsPerStreamSecond / p.cpuMsPerStreamSecond : NaN;
   };
   const headline = best ?? bestKeepingUp ?? bridgeLevels[0];
+  const acsLegRatio = headline ? ratioAt(headline.streams, 'acsLeg') : NaN;
   const rows: BenchRow[] = [];
   for (const l of levels) {
     const tag = `${l.relay}, ${l.streams} streams`;
+    if (l.relay === 'acsLeg') {
+      rows.push({
+        metric: `ACS leg alone (frames straight back, no model), ${l.streams} streams: CPU`,
+        value: l.cpuMsPerStreamSecond,
+        unit: 'CPU ms per stream-second',
+        note: `${l.coresUsed.toFixed(2)} cores (${(100 * l.systemShare).toFixed(0)}% kernel), lost ${l.sent - l.atAcs}`,
+      });
+      continue;
+    }
     const perAppend = l.framesPerAppend.reduce((a, b) => a + b, 0) / Math.max(1, l.framesPerAppend.length);
     rows.push(
       {
@@ -357,7 +369,7 @@ function report(levels: Level[], bargeInMs: number[], loadBefore: number) {
       metric: 'bridge / baseline CPU per stream',
       value: headline ? ratioAt(headline.streams) : NaN,
       unit: 'ratio',
-      note: `at ${headline?.streams} streams; target <= 0.5`,
+      note: `at ${headline?.streams} streams; target <= 0.5; the ACS leg alone ${acsLegRatio.toFixed(2)}`,
     },
     {
       metric: 'barge-in: speech_started -> StopAudio at ACS',
@@ -384,6 +396,8 @@ function report(levels: Level[], bargeInMs: number[], loadBefore: number) {
     cpuMsPerStreamSecond: headline?.cpuMsPerStreamSecond,
     kbPerStream: headline?.kbPerStream,
     baselineCpuRatio: headline ? ratioAt(headline.streams) : NaN,
+    /** The ACS leg alone over the baseline: the least CPU any relay of this protocol needs, as a ratio. */
+    acsLegCpuRatio: acsLegRatio,
     bargeInMs: hop(bargeInMs),
     appendMs: APPEND_MS ?? 'bridge default',
     load: { before: loadBefore, after: loadavg()[0], cores: cpus().length },

@@ -8,11 +8,12 @@ import type { CallbackTokenOptions } from '../shared/acs/verifyCallbackToken';
 import { benchChildArgument, monotonicMs, serveBenchParent } from './benchChild';
 
 // The relay under test in `npm run bench -- bridge`, in a process of its own so its CPU and memory are its
-// alone: either the media bridge (the Voice Live SDK provider, as deployed) or the baseline relay written
-// the plain way. The driver and the echoing model run in other processes.
+// alone: the media bridge (the Voice Live SDK provider, as deployed), the baseline relay written the plain
+// way, or the ACS leg alone (each frame straight back to ACS, no model: the floor any relay pays for the
+// protocol's frame in and frame out every 20 ms). The driver and the echoing model run in other processes.
 
 export interface RelayArgument {
-  relay: 'bridge' | 'baseline';
+  relay: 'bridge' | 'baseline' | 'acsLeg';
   modelUrl: string;
   token: CallbackTokenOptions;
   /** The bridge's caller audio per model append (ms); its default unless set. */
@@ -63,6 +64,23 @@ async function startBaselineRelay(modelUrl: string): Promise<string> {
   return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/media`;
 }
 
+/** The ACS leg alone: each AudioData frame's audio goes straight back as an outbound frame, found by
+ * position rather than parsed: one WebSocket message in and one out per frame, the least a relay can do. */
+async function startAcsLegRelay(): Promise<string> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  wss.on('connection', (acs) => {
+    acs.on('message', (raw: Buffer) => {
+      const text = raw.toString('latin1');
+      if (!text.startsWith('{"kind":"AudioData"')) return;
+      const from = text.indexOf('"data":"') + 8;
+      const data = text.slice(from, text.indexOf('"', from));
+      acs.send(`{"kind":"audioData","audioData":{"data":"${data}"}}`);
+    });
+  });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/media`;
+}
+
 async function main(): Promise<void> {
   const { relay, modelUrl, token, appendMs } = benchChildArgument<RelayArgument>();
   let clock: { totalTicks: number; lateTicks: number } | undefined;
@@ -85,7 +103,8 @@ async function main(): Promise<void> {
     clock = bridge.clock;
     bridge.clock.onTick = (lateMs, tookMs) => void slotToSent.push(lateMs + tookMs);
     url = bridge.url;
-  } else url = await startBaselineRelay(modelUrl);
+  } else if (relay === 'baseline') url = await startBaselineRelay(modelUrl);
+  else url = await startAcsLegRelay();
   serveBenchParent(url, {
     stats: (): RelayStats => {
       const cpu = process.cpuUsage();
