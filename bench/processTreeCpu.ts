@@ -67,7 +67,7 @@ export function sampleProcessTreeCpu(everyMs = 50) {
       clearInterval(timer);
       take();
     },
-    /** CPU ms by role between the samples nearest `from` and `to` (epoch ms). */
+    /** CPU ms by role between the samples nearest `from` and `to` (epoch ms); a process gone by `to` is not counted. */
     between(from: number, to: number): { wallMs: number; byRole: Map<string, number>; totalMs: number } {
       const nearest = (t: number) =>
         samples.reduce((best, s) => (Math.abs(s.at - t) < Math.abs(best.at - t) ? s : best));
