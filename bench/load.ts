@@ -29,6 +29,8 @@ export async function run() {
       },
     });
     cpu.stop();
+    const problems = [...r.problems, ...(r.faults?.problems ?? [])];
+    if (problems.length) console.log(`\nCalls that ended badly:\n${problems.join('\n')}`);
     const rows: BenchRow[] = [
       {
         metric: `calls completed / lost / stuck / wrong / orphaned (of ${r.calls})`,
@@ -82,7 +84,7 @@ export async function run() {
         },
       );
     }
-    const both = (key: keyof CallTally) => r[key] + (r.faults?.[key] ?? 0);
+    const both = (key: Exclude<keyof CallTally, 'problems'>) => r[key] + (r.faults?.[key] ?? 0);
     return {
       name: 'load',
       rows,
@@ -93,6 +95,7 @@ export async function run() {
       wrong: both('wrong'),
       orphaned: both('orphaned'),
       extraPrompts: both('extraPrompts'),
+      problems,
       faults: r.faults ?? null,
       answerP99Ms: r.answerP99Ms,
       burstCpuMsPerAnswer: burstCpu?.value ?? null,

@@ -119,6 +119,8 @@ export interface CallTally {
   wrong: number;
   orphaned: number;
   extraPrompts: number;
+  /** Each call counted lost, stuck, wrong or orphaned (the first few): what it is, and what ACS and the app saw. */
+  problems: string[];
 }
 
 const emptyTally = (calls: number): CallTally => ({
@@ -129,7 +131,10 @@ const emptyTally = (calls: number): CallTally => ({
   wrong: 0,
   orphaned: 0,
   extraPrompts: 0,
+  problems: [],
 });
+
+const PROBLEMS_KEPT = 5;
 
 export interface LoadResult extends CallTally {
   duplicatesDelivered: number;
@@ -296,13 +301,38 @@ async function tally(
 ): Promise<void> {
   const state = await status(sb, callIdFor(serverCallId));
   const ended = state !== undefined && !['Running', 'Pending'].includes(state.runtimeStatus);
-  if (!answered) into.lost++;
-  else if (!ended) into.stuck++;
+  let problem: string | undefined;
+  if (!answered) [into.lost, problem] = [into.lost + 1, 'lost'];
+  else if (!ended) [into.stuck, problem] = [into.stuck + 1, 'stuck'];
   else if (state.output?.outcome === expected) into.completed++;
-  else into.wrong++;
+  else [into.wrong, problem] = [into.wrong + 1, 'wrong'];
   // The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over.
   const acsCall = await sb.acs.control.getCall(serverCallId);
-  if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) into.orphaned++;
+  if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) {
+    into.orphaned++;
+    problem ??= 'orphaned';
+  }
+  if (problem && into.problems.length < PROBLEMS_KEPT)
+    into.problems.push(await describeProblem(sb, serverCallId, problem, expected, state, acsCall.state));
+}
+
+/** One call that ended badly, for the report: the app's status of it and the emulator's record of the call. */
+async function describeProblem(
+  sb: SwitchboardSandbox,
+  serverCallId: string,
+  problem: string,
+  expected: string,
+  state: Awaited<ReturnType<typeof status>>,
+  acsState: string,
+): Promise<string> {
+  const entries = await sb.acs.control.timeline({ serverCallId });
+  const lines = entries.map(
+    (e) =>
+      `  ${e.time.slice(11, 23)} ${e.kind} ${e.type ?? e.operation ?? ''}` +
+      `${e.status ? ` ${e.status}` : ''}${e.attempt ? ` attempt ${e.attempt}` : ''}${e.error ? ` (${e.error})` : ''}`,
+  );
+  const app = state ? `${state.runtimeStatus}${state.output?.outcome ? `, ${state.output.outcome}` : ''}` : 'none';
+  return `${problem} call ${callIdFor(serverCallId)} (expected ${expected}; orchestration ${app}; ACS call ${acsState}):\n${lines.join('\n')}`;
 }
 
 const FAULT_CALLS = 16;

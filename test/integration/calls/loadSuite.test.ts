@@ -28,6 +28,7 @@ describe('the load suite, small', () => {
         extraPrompts: result.extraPrompts,
       },
       { lost: 0, stuck: 0, wrong: 0, orphaned: 0, extraPrompts: 0 },
+      result.problems.join('\n'),
     );
     assert.equal(result.completed, 16);
     assert.ok(result.duplicatesDelivered >= 8);
