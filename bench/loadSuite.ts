@@ -332,7 +332,26 @@ async function describeProblem(
       `${e.status ? ` ${e.status}` : ''}${e.attempt ? ` attempt ${e.attempt}` : ''}${e.error ? ` (${e.error})` : ''}`,
   );
   const app = state ? `${state.runtimeStatus}${state.output?.outcome ? `, ${state.output.outcome}` : ''}` : 'none';
-  return `${problem} call ${callIdFor(serverCallId)} (expected ${expected}; orchestration ${app}; ACS call ${acsState}):\n${lines.join('\n')}`;
+  return (
+    `${problem} call ${callIdFor(serverCallId)} (expected ${expected}; orchestration ${app}; ACS call ${acsState}):\n` +
+    `${lines.join('\n')}\n${await lastHistory(sb, callIdFor(serverCallId))}`
+  );
+}
+
+/** The orchestration's custom status and last history events (Durable's numeric event types, with names). */
+async function lastHistory(sb: SwitchboardSandbox, callId: string): Promise<string> {
+  const response = await fetch(
+    `${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}?showHistory=true&showInput=false`,
+  ).catch(() => undefined);
+  if (!response?.ok) return `  (no status: ${response?.status ?? 'host unreachable'})`;
+  const status = (await response.json()) as {
+    customStatus?: unknown;
+    history?: { EventType: number; Name?: string; Timestamp: string }[];
+  };
+  const events = (status.history ?? [])
+    .slice(-12)
+    .map((e) => `  ${e.Timestamp.slice(11, 23)} history ${e.EventType}${e.Name ? ` ${e.Name}` : ''}`);
+  return [`  custom status ${JSON.stringify(status.customStatus ?? null).slice(0, 200)}`, ...events].join('\n');
 }
 
 const FAULT_CALLS = 16;
