@@ -8,6 +8,9 @@ import type { Mailbox } from './mailbox';
 import type { Effect } from './planning';
 import type { DurableStore, InstanceRecord } from './store';
 
+/** The longest wait between attempts to deliver a timer's firing or a task's outcome to its orchestration. */
+const DELIVERY_RETRY_MAX_MS = 5_000;
+
 // The work episodes start: activities (in a bounded pool), durable timers, sub-orchestrations, and the
 // outcomes each sends back to its instance's mailbox as a message with a deterministic id (a duplicate
 // outcome after a restart is dropped, not applied twice).
@@ -108,7 +111,7 @@ export class Workers {
               ),
             ),
           });
-    await this.options.mailbox.deliver(child.parentInstanceId, {
+    await this.deliverWithRetry(child.parentInstanceId, {
       id: `sub-${child.parentGeneration ?? 0}-${taskId}`,
       seq: nextSeq(this.options.clock.now()),
       gen: child.parentGeneration ?? 0,
@@ -124,7 +127,7 @@ export class Workers {
     childId: string,
     inputJson: string | undefined,
   ): void {
-    const { store, mailbox, clock } = this.options;
+    const { store, clock } = this.options;
     const run = async () => {
       try {
         const result = await this.options.startChild(name, childId, inputJson, {
@@ -137,7 +140,7 @@ export class Workers {
           if (child && isTerminal(child.status)) await this.notifyParent(child);
         }
       } catch (error) {
-        await mailbox.deliver(parentId, {
+        await this.deliverWithRetry(parentId, {
           id: `sub-${generation}-${taskId}`,
           seq: nextSeq(clock.now()),
           gen: generation,
@@ -155,17 +158,15 @@ export class Workers {
 
   private armTimer(instance: Instance, generation: number, timerId: number, fireAt: Date): void {
     if (this.stopping) return;
-    const { clock, mailbox, log } = this.options;
+    const { clock } = this.options;
     const handle = clock.schedule(fireAt, () => {
       instance.timers.delete(timerId);
-      void mailbox
-        .deliver(instance.record.instanceId, {
-          id: `timer-${generation}-${timerId}`,
-          seq: nextSeq(clock.now()),
-          gen: generation,
-          event: historyEvent(EventType.TimerFired, { TimerId: timerId, FireAt: fireAt.toISOString() }),
-        })
-        .catch((error) => log('error', `Timer delivery failed: ${(error as Error).message}`));
+      void this.deliverWithRetry(instance.record.instanceId, {
+        id: `timer-${generation}-${timerId}`,
+        seq: nextSeq(clock.now()),
+        gen: generation,
+        event: historyEvent(EventType.TimerFired, { TimerId: timerId, FireAt: fireAt.toISOString() }),
+      });
     });
     instance.timers.set(timerId, handle);
   }
@@ -212,19 +213,22 @@ export class Workers {
     else this.activityQueue.push(startOne);
   }
 
+  /**
+   * Delivers a timer's firing, an activity's outcome or a sub-orchestration's end until storage takes it. Azure
+   * keeps each as a queue message from the moment it exists; here it exists only in this process until delivered,
+   * so giving up on a storage failure would leave the orchestration waiting for ever.
+   */
   private async deliverWithRetry(instanceId: string, message: Parameters<Mailbox['deliver']>[1]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; !this.stopping; attempt++) {
       try {
         return await this.options.mailbox.deliver(instanceId, message);
       } catch (error) {
-        if (attempt >= 5 || this.stopping) {
+        if (attempt === 1 || attempt % 10 === 0)
           this.options.log(
-            'error',
-            `Could not record the outcome of task ${message.id} for ${instanceId}: ${(error as Error).message}`,
+            'warn',
+            `Could not deliver ${message.id} to ${instanceId} (attempt ${attempt}), retrying: ${(error as Error).message}`,
           );
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(DELIVERY_RETRY_MAX_MS, 200 * 2 ** (attempt - 1))));
       }
     }
   }
