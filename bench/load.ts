@@ -28,7 +28,6 @@ export async function run() {
         resumeStorage: () => sb.azurite.resume(),
       },
     });
-    cpu.stop();
     const problems = [...r.problems, ...(r.faults?.problems ?? [])];
     if (problems.length) console.log(`\nCalls that ended badly:\n${problems.join('\n')}`);
     const rows: BenchRow[] = [
@@ -102,6 +101,7 @@ export async function run() {
       turnRatio500: r.longCall?.ratio ?? null,
     };
   } finally {
+    cpu.stop();
     await sb.stop();
   }
 }

@@ -301,11 +301,15 @@ async function tally(
 ): Promise<void> {
   const state = await status(sb, callIdFor(serverCallId));
   const ended = state !== undefined && !['Running', 'Pending'].includes(state.runtimeStatus);
-  let problem: string | undefined;
-  if (!answered) [into.lost, problem] = [into.lost + 1, 'lost'];
-  else if (!ended) [into.stuck, problem] = [into.stuck + 1, 'stuck'];
-  else if (state.output?.outcome === expected) into.completed++;
-  else [into.wrong, problem] = [into.wrong + 1, 'wrong'];
+  let problem: 'lost' | 'stuck' | 'wrong' | 'orphaned' | undefined = !answered
+    ? 'lost'
+    : !ended
+      ? 'stuck'
+      : state.output?.outcome === expected
+        ? undefined
+        : 'wrong';
+  if (problem) into[problem]++;
+  else into.completed++;
   // The app's leg still up with nobody driving it: connected, not handed to a person, orchestration over.
   const acsCall = await sb.acs.control.getCall(serverCallId);
   if (ended && acsCall.state === 'connected' && !acsCall.connectedTo) {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 // CPU time of this process and every process it started (Linux /proc), sampled on a timer, so a benchmark can
 // say how much CPU a phase cost each part of the sandbox: the floor under any latency on a machine of N cores.
 
-/** CPU milliseconds used so far, by process id, with each process's role read from its command line. */
+/** CPU milliseconds each process of the tree had used by `at` (epoch ms). */
 export interface CpuSample {
   at: number;
   byPid: Map<number, number>;
@@ -44,7 +44,7 @@ function findTree(): number[] {
 }
 
 /** What a process is, from its command line: its script's file name (`main.js`, `azurite.js`), or `node`. */
-export function processRole(pid: number): string {
+function processRole(pid: number): string {
   if (pid === process.pid) return 'this process';
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');

@@ -24,8 +24,9 @@ export function durableApi(hostUrl: string) {
       });
     },
     async status(instanceId: string): Promise<InstanceStatus | undefined> {
+      // 404: no such instance; any other failure (503 while the host's storage is unreachable) is no status yet.
       const response = await fetch(`${base}/instances/${encodeURIComponent(instanceId)}`);
-      return response.status === 404 ? undefined : ((await response.json()) as InstanceStatus);
+      return response.ok ? ((await response.json()) as InstanceStatus) : undefined;
     },
     async raise(instanceId: string, event: string, data: unknown): Promise<Response> {
       return fetch(`${base}/instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}`, {

@@ -3,15 +3,13 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { after, before, describe, it } from 'node:test';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
 import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
-import { durableApi, type InstanceStatus, type OrderOutcome } from '../../support/durableApi';
+import { durableApi, type OrderOutcome } from '../../support/durableApi';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
 
 // A durable timer that comes due while the host's table storage refuses connections: its firing must reach the
 // orchestration once storage is back, as it would in Azure (where it is a queue message from the start), not be
 // dropped with an error in the log and the orchestration left waiting for ever.
-
-const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** A TCP relay in front of Azurite's table endpoint that can be made to refuse (reset) every connection. */
 async function switchableRelay(target: URL) {
@@ -50,9 +48,7 @@ describe('durable timers on the local host through a storage outage', () => {
     azurite = await startAzurite();
     relay = await switchableRelay(new URL(azurite.tableEndpoint));
     host = await startHostProcess(fixture('host-app'), {
-      AzureWebJobsStorage:
-        `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
-        `BlobEndpoint=${azurite.blobEndpoint};QueueEndpoint=${azurite.queueEndpoint};TableEndpoint=${relay.endpoint};`,
+      AzureWebJobsStorage: azurite.connectionString.replace(azurite.tableEndpoint, relay.endpoint),
       FIXTURE_TASKHUB: 'storageoutage',
       HOST_STORAGE_TIMEOUT_MS: '1000',
     });
@@ -83,14 +79,7 @@ describe('durable timers on the local host through a storage outage', () => {
       what: "the host to report the timer's failed delivery",
     });
     relay.accept();
-    const done = await waitFor(
-      async () => {
-        const response = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/order-outage`);
-        const status = response.ok ? ((await response.json()) as InstanceStatus) : undefined;
-        return status && !['Running', 'Pending'].includes(status.runtimeStatus) ? status : undefined;
-      },
-      { what: 'order-outage to finish once storage is back', timeoutMs: 30_000 },
-    );
+    const done = await api.waitForEnd('order-outage', 30_000);
     assert.equal(done.runtimeStatus, 'Completed');
     assert.equal((done.output as OrderOutcome).status, 'timed-out');
   });
