@@ -1,7 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startAcsKeys } from '../sandbox/acs/media/acsMediaClient';
+import { startAcsKeys } from '@switchboard/acs-emulator/media/acsMediaClient';
 import { monotonicMs, startBenchChild, type BenchChild } from './benchChild';
 import { STAMP_BYTES, STAMP_CHARS, stampOf, type Inbound } from './bridgeEchoModel';
 import type { RelayArgument, RelayStats } from './bridgeRelay';

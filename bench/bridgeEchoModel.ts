@@ -1,4 +1,4 @@
-import { startFakeRealtimeService } from '../sandbox/ai/fakeRealtimeService';
+import { startFakeRealtimeService } from '@switchboard/ai-fakes/fakeRealtimeService';
 import { monotonicMs, serveBenchParent } from './benchChild';
 
 // The echoing model of `npm run bench -- bridge`, in its own process: the Voice Live fake in echo mode. Every

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { TokenCredential } from '@azure/identity';
-import type { AppApi } from '../bridge/appClient';
-import { startBridge } from '../bridge/bridgeServer';
-import { createProvider } from '../bridge/createProvider';
-import type { CallbackTokenOptions } from '../shared/acs/verifyCallbackToken';
+import type { AppApi } from '@switchboard/bridge/appClient';
+import { startBridge } from '@switchboard/bridge/bridgeServer';
+import { createProvider } from '@switchboard/bridge/createProvider';
+import type { CallbackTokenOptions } from '@switchboard/core/acs/verifyCallbackToken';
 import { benchChildArgument, monotonicMs, serveBenchParent } from './benchChild';
 
 // The relay under test in `npm run bench -- bridge`, in a process of its own so its CPU and memory are its

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { repoRoot } from '../sandbox/hostProcess';
-import { startSandbox, type Sandbox } from '../sandbox/startSandbox';
-import type { TimelineEntry } from '../sandbox/acs';
+import { repoRoot } from '@switchboard/sandbox/hostProcess';
+import { startSandbox, type Sandbox } from '@switchboard/sandbox/startSandbox';
+import type { TimelineEntry } from '@switchboard/acs-emulator';
 import { percentile, type BenchRow } from './stats';
 
 // Calls in the sandbox, measured on the ACS emulator's timeline (what ACS itself would see):

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { startAzurite } from '../sandbox/azurite';
-import { startFunctionHost } from '../sandbox/host/functionHost';
+import { startAzurite } from '@switchboard/functions-host/azurite';
+import { startFunctionHost } from '@switchboard/functions-host/functionHost';
 import { percentile, type BenchRow } from './stats';
 
 // Local host benchmarks: orchestration step latency (event raised -> next activity started) with 1 and
@@ -93,7 +93,7 @@ function startupTime(connectionString: string): Promise<number> {
     const child = spawn(
       process.execPath,
       [
-        resolve(repo, 'dist', 'sandbox', 'host', 'main.js'),
+        require.resolve('@switchboard/functions-host/main'),
         '--app',
         resolve(repo, 'bench', 'fixtures', 'step-app'),
         '--port',

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Conversation } from '../shared/insights/conversation';
-import { LocalInsightsProvider } from '../shared/insights/localInsightsProvider';
-import { summarizeConversation } from '../shared/insights/pipeline';
+import type { Conversation } from '@switchboard/core/conversation';
+import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { summarizeConversation } from '@switchboard/app/insights/pipeline';
 import { percentile, type BenchResult } from './stats';
 
 // Local provider throughput: whole pipeline (validate, redact, analyse, render) for 15-turn calls, one

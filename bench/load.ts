@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { startSandbox } from '../sandbox/startSandbox';
+import { startSandbox } from '@switchboard/sandbox/startSandbox';
 import { loadSuiteFlows, runLoadSuite, type CallTally } from './loadSuite';
 import { sampleProcessTreeCpu } from './processTreeCpu';
 import type { BenchRow } from './stats';

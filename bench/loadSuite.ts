@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TimelineEntry } from '../sandbox/acs';
-import type { AcsControlClient } from '../sandbox/acs/controlClient';
-import { callIdFor } from '../shared/calls/callIdFor';
+import type { TimelineEntry } from '@switchboard/acs-emulator';
+import type { AcsControlClient } from '@switchboard/acs-emulator/controlClient';
+import { callIdFor } from '@switchboard/app/calls/callIdFor';
 import { percentile } from './stats';
 
 /** The running sandbox, as the suite drives it: the app's host and the emulator's control API. */

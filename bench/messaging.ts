@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { repoRoot } from '../sandbox/hostProcess';
-import { startSandbox, type Sandbox } from '../sandbox/startSandbox';
+import { repoRoot } from '@switchboard/sandbox/hostProcess';
+import { startSandbox, type Sandbox } from '@switchboard/sandbox/startSandbox';
 import { percentile, type BenchRow } from './stats';
 
 // Inbound SMS end to end through the app with the local provider (ACS emulator -> Event Grid -> the

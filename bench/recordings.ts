@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallAutomationClient } from '@azure/communication-call-automation';
-import { startAcsEmulator } from '../sandbox/acs';
+import { startAcsEmulator } from '@switchboard/acs-emulator';
 import { percentile, type BenchRow } from './stats';
 
 // Recording download throughput from the ACS emulator through the SDK's own downloadStreaming (the path

@@ -23,7 +23,7 @@ const startupSettings = (root: string) => ({
   API_AUTH_TENANT_ID: 'bench-tenant',
   API_AUTH_AUDIENCE: 'api://bench',
   OUTBOUND_ALLOWED_PREFIXES: '+1',
-  FLOWS_PATH: join(root, 'flows'),
+  FLOWS_PATH: join(root, 'packages', 'app', 'flows'),
 });
 
 function timeImports(modules: string[], cwd: string, thenStart = false): number {

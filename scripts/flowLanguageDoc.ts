@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
-import { E164, NAME } from '../shared/flows/flowSchema';
-import { flowJsonSchema } from '../shared/flows/flowJsonSchema';
+import { E164, NAME } from '@switchboard/app/flows/flowSchema';
+import { flowJsonSchema } from '@switchboard/app/flows/flowJsonSchema';
 
 interface Schema {
   type?: string;

@@ -1,32 +1,41 @@
 #!/usr/bin/env node
-// Runs every compiled test file (dist/test/**/*.test.js) with node's built-in runner.
+// Runs every compiled test file (dist/test/**/*.test.js and packages/*/dist/test/**) with node's built-in runner.
 // `npm test -- acs host` runs only the files whose path contains one of the words.
 'use strict';
 const { readdirSync, statSync, existsSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const root = join(__dirname, '..', 'dist', 'test');
-if (!existsSync(root)) {
+// Every workspace's own tests (packages/*/dist/test) and the system tests at the root (dist/test).
+const repo = join(__dirname, '..');
+const roots = [join(repo, 'dist', 'test')];
+for (const name of readdirSync(join(repo, 'packages')).sort()) {
+  const dir = join(repo, 'packages', name, 'dist', 'test');
+  if (existsSync(dir)) roots.push(dir);
+}
+if (!existsSync(roots[0])) {
   console.error('No compiled tests in dist/test: run `npm run build` first (npm test does).');
   process.exit(1);
 }
 const files = [];
-(function walk(dir) {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.js')) files.push(path);
-  }
-})(root);
+(function walkAll() {
+  for (const root of roots)
+    (function walk(dir) {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.test.js')) files.push(path);
+      }
+    })(root);
+})();
 // tsc never deletes output: a test whose source was moved or removed would still run from dist, twice over.
-const sourceOf = (file) => join(__dirname, '..', 'test', relative(root, file)).replace(/\.js$/, '.ts');
-const stale = files.filter((f) => !existsSync(sourceOf(f)));
+const sourceOf = (file) => relative(repo, file).replace(/(^|\/)dist\//, '$1').replace(/\.js$/, '.ts');
+const stale = files.filter((f) => !existsSync(join(repo, sourceOf(f))));
 if (stale.length) console.error(`Skipping ${stale.length} compiled test(s) whose source no longer exists.`);
-files.splice(0, files.length, ...files.filter((f) => existsSync(sourceOf(f))));
+files.splice(0, files.length, ...files.filter((f) => existsSync(join(repo, sourceOf(f)))));
 
 const filters = process.argv.slice(2);
-const selected = filters.length ? files.filter((f) => filters.some((w) => relative(root, f).includes(w))) : files;
+const selected = filters.length ? files.filter((f) => filters.some((w) => sourceOf(f).includes(w))) : files;
 if (selected.length === 0) {
   console.error(`No test files match ${filters.join(', ')}`);
   process.exit(1);
@@ -34,7 +43,7 @@ if (selected.length === 0) {
 // The ACS emulator serves HTTPS with a local CA; NODE_EXTRA_CA_CERTS is read only at process start, so the
 // CA must exist before the test process starts and be passed in its environment.
 const env = { ...process.env, NODE_ENV: 'test' };
-const caScript = join(__dirname, '..', 'dist', 'sandbox', 'certificates.js');
+const caScript = join(repo, 'packages', 'acs-emulator', 'dist', 'src', 'certificates.js');
 if (existsSync(caScript)) {
   const ca = spawnSync(process.execPath, [caScript], { encoding: 'utf8' });
   let caPath = ca.stdout.trim();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { audioDataFrame, FrameError, parseInboundFrame, readInboundFrame } from '../../bridge/acsMediaFrames';
+import { audioDataFrame, FrameError, parseInboundFrame, readInboundFrame } from '@switchboard/bridge/acsMediaFrames';
 
 /** Each text is refused by `read` with a FrameError whose message matches its reason. */
 function assertRefused(read: (text: string) => unknown, refused: [string, RegExp][]): void {

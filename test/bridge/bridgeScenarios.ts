@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
-import { bytesOf, resample } from '../../shared/audio/pcm';
-import { synthesize } from '../../shared/audio/speechSynthesizer';
-import { PocketsphinxSpeechToText } from '../../shared/insights/pocketsphinxSpeechToText';
-import type { Conversation } from '../../shared/insights/conversation';
-import { startBridge, type Bridge } from '../../bridge/bridgeServer';
-import type { AgentReport, AppApi } from '../../bridge/appClient';
-import { createProvider } from '../../bridge/createProvider';
-import type { AgentConfig, HttpTool } from '../../bridge/providers/voiceModel';
-import { startFakeRealtimeService, type FakeRealtimeService } from '../../sandbox/ai/fakeRealtimeService';
-import { connectAsAcs, startAcsKeys, type AcsKeys } from '../../sandbox/acs/media/acsMediaClient';
+import { bytesOf, resample } from '@switchboard/core/audio/pcm';
+import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
+import type { Conversation } from '@switchboard/core/conversation';
+import { startBridge, type Bridge } from '@switchboard/bridge/bridgeServer';
+import type { AgentReport, AppApi } from '@switchboard/bridge/appClient';
+import { createProvider } from '@switchboard/bridge/createProvider';
+import type { AgentConfig, HttpTool } from '@switchboard/bridge/providers/voiceModel';
+import { startFakeRealtimeService, type FakeRealtimeService } from '@switchboard/ai-fakes/fakeRealtimeService';
+import { connectAsAcs, startAcsKeys, type AcsKeys } from '@switchboard/acs-emulator/media/acsMediaClient';
 import { startToolEndpoints, type ToolEndpoints } from '../support/toolEndpoints';
 import { waitFor } from '../support/waitFor';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CallerAudio } from '../../bridge/callerAudio';
+import { CallerAudio } from '@switchboard/bridge/callerAudio';
 
 // The caller's 20 ms ACS frames go to the model joined into larger appends; ticks are driven by hand here.
 

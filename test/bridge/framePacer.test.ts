@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FramePacer } from '../../bridge/framePacer';
+import { FramePacer } from '@switchboard/bridge/framePacer';
 
 // The pacer plays the model's audio to ACS one 20 ms frame per clock tick; ticks are driven by hand here.
 

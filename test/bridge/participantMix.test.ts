@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParticipantMix } from '../../bridge/participantMix';
+import { ParticipantMix } from '@switchboard/bridge/participantMix';
 
 // The speakers' frames of an unmixed stream, mixed into one frame per 20 ms for the model; ticks are driven by
 // hand here. (The bridge test with an unmixed stream drives the same through the bridge.)

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
-import { startBridge, type Bridge } from '../../bridge/bridgeServer';
-import type { AgentReport, AppApi } from '../../bridge/appClient';
-import { createProvider } from '../../bridge/createProvider';
-import { startFakeRealtimeService, type FakeRealtimeService } from '../../sandbox/ai/fakeRealtimeService';
-import { connectAsAcs, startAcsKeys, type AcsKeys } from '../../sandbox/acs/media/acsMediaClient';
+import { startBridge, type Bridge } from '@switchboard/bridge/bridgeServer';
+import type { AgentReport, AppApi } from '@switchboard/bridge/appClient';
+import { createProvider } from '@switchboard/bridge/createProvider';
+import { startFakeRealtimeService, type FakeRealtimeService } from '@switchboard/ai-fakes/fakeRealtimeService';
+import { connectAsAcs, startAcsKeys, type AcsKeys } from '@switchboard/acs-emulator/media/acsMediaClient';
 import { waitFor } from '../support/waitFor';
 
 // ACS's unmixed media streams (audioChannelType: unmixed) send each speaker's audio as frames of their own,

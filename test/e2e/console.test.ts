@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { chatIdentities } from '../../sandbox/startSandbox';
+import { chatIdentities } from '@switchboard/sandbox/startSandbox';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Browser, Page } from 'playwright-core';
-import { startConsole, type ConsoleServer } from '../../sandbox/console/consoleServer';
+import { startConsole, type ConsoleServer } from '@switchboard/console/consoleServer';
 import { launchChromium, watchedPage, type WatchedPage } from '../support/browser';
 import { fixture, repoRoot } from '../support/paths';
 import { startSwitchboard, type SwitchboardSandbox } from '../support/switchboardSandbox';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSwitchboard, type SwitchboardSandbox } from '../support/switchboardSandbox';
 import { fixture } from '../support/paths';
-import { loadScenario, runScenario } from '../../sandbox/scenarios/runScenario';
+import { loadScenario, runScenario } from '@switchboard/sandbox/scenarios/runScenario';
 
 describe('scenario files scripting callers against the app', () => {
   let sb: SwitchboardSandbox;

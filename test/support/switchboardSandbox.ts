@@ -1,12 +1,12 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { renderApology } from '../../bridge/apology';
-import { appClient } from '../../bridge/appClient';
-import { startBridge, type Bridge } from '../../bridge/bridgeServer';
-import { createProvider } from '../../bridge/createProvider';
-import { blobTranscriptStore } from '../../bridge/liveTranscript';
-import type { VoiceModelProvider } from '../../bridge/providers/voiceModel';
-import type { AcsEmulatorOptions } from '../../sandbox/acs';
-import { startSandbox, type Sandbox, type SandboxPart, type SandboxWorld } from '../../sandbox/startSandbox';
+import { renderApology } from '@switchboard/bridge/apology';
+import { appClient } from '@switchboard/bridge/appClient';
+import { startBridge, type Bridge } from '@switchboard/bridge/bridgeServer';
+import { createProvider } from '@switchboard/bridge/createProvider';
+import { blobTranscriptStore } from '@switchboard/bridge/liveTranscript';
+import type { VoiceModelProvider } from '@switchboard/bridge/providers/voiceModel';
+import type { AcsEmulatorOptions } from '@switchboard/acs-emulator';
+import { startSandbox, type Sandbox, type SandboxPart, type SandboxWorld } from '@switchboard/sandbox/startSandbox';
 import { startAcsEmulatorChecked } from './acsEmulator';
 import { fixture } from './paths';
 

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { issueServerTls } from '../../sandbox/certificates';
+import { issueServerTls } from '@switchboard/acs-emulator/certificates';
 
 /** The HTTP endpoints a voice agent's tools call, and the request bodies they received. */
 export interface ToolEndpoints {

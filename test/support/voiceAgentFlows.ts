@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { bytesOf, resample } from '../../shared/audio/pcm';
-import { SAMPLE_RATE, synthesize } from '../../shared/audio/speechSynthesizer';
-import { fixture, repoRoot } from './paths';
+import { bytesOf, resample } from '@switchboard/core/audio/pcm';
+import { SAMPLE_RATE, synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { appDir, fixture } from './paths';
 
 // What the end-to-end voice agent scenarios dial, and how long the agent's lines are.
 
@@ -25,7 +25,7 @@ export async function agentSpeechBytes(text: string): Promise<number> {
  */
 export function voiceAgentFlows(toolsUrl: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-voice-flows-'));
-  const contoso = parse(readFileSync(join(repoRoot, 'flows', 'contoso.yaml'), 'utf8')) as {
+  const contoso = parse(readFileSync(join(appDir, 'flows', 'contoso.yaml'), 'utf8')) as {
     flows: { mainLine: { hours: Record<string, unknown> } };
   };
   contoso.flows.mainLine.hours = { ...contoso.flows.mainLine.hours, open: '24/7', holidays: [] };

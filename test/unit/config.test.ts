@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../shared/config';
-import { ConfigError } from '../../shared/errors';
+import { loadConfig } from '@switchboard/app/config';
+import { ConfigError } from '@switchboard/core/errors';
 import { appSettings } from '../support/appSettings';
 
 describe('app settings', () => {

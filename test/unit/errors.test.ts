@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestError } from '@azure/core-rest-pipeline';
-import { dropIfInvalid, RemoteServiceError, ValidationError } from '../../shared/errors';
+import { dropIfInvalid, RemoteServiceError, ValidationError } from '@switchboard/core/errors';
 
 describe('poison events versus failures a retry can fix', () => {
   const outcome = async (error: unknown) => {

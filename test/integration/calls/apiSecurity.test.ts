@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { TableClient } from '@azure/data-tables';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { waitFor } from '../../support/waitFor';
-import { RateCaps } from '../../../shared/api/outboundPolicy';
+import { RateCaps } from '@switchboard/app/api/outboundPolicy';
 
 interface Recorded {
   path: string;

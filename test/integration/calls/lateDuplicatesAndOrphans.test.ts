@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
-import { callIdFor } from '../../../shared/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/calls/callIdFor';
 import { durableApi } from '../../support/durableApi';
 
 const CALLER = '+14255550123';

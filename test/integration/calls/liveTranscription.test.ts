@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
-import { verifyCallbackToken } from '../../../shared/acs/verifyCallbackToken';
+import { verifyCallbackToken } from '@switchboard/core/acs/verifyCallbackToken';
 import { waitFor } from '../../support/waitFor';
-import { messageText } from '../../../sandbox/acs/media/messageText';
+import { messageText } from '@switchboard/acs-emulator/media/messageText';
 
 describe('live transcription for a flow that asks for it', () => {
   let sb: SwitchboardSandbox;

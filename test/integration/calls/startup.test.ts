@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHostProcess } from '../../../sandbox/hostProcess';
+import { startHostProcess } from '@switchboard/sandbox/hostProcess';
 import { appSettings } from '../../support/appSettings';
-import { repoRoot } from '../../support/paths';
+import { appDir } from '../../support/paths';
 
 const validSettings = { ...appSettings, TASKHUB_NAME: 'startuptest', CALLBACK_BASE_URL: 'http://127.0.0.1:7071' };
 
@@ -17,19 +17,19 @@ describe('the app starting up', () => {
       'flows:\n  support:\n    numbers: ["+18005550100"]\n    start: menu\n    steps:\n      menu: { ask: "Press 1", choices: [{ label: a, dtmf: "11", next: bye }] }\n      bye: { hangup: true }\n',
     );
     await assert.rejects(
-      startHostProcess(repoRoot, { ...validSettings, FLOWS_PATH: dir }),
+      startHostProcess(appDir, { ...validSettings, FLOWS_PATH: dir }),
       /support\.yaml: flow "support", step "menu", field "choices\[0\]\.dtmf"/,
     );
   });
 
   it('refuses to start with wrong settings, naming every one that is wrong', async () => {
     await assert.rejects(
-      startHostProcess(repoRoot, {
+      startHostProcess(appDir, {
         ...validSettings,
         CALLBACK_BASE_URL: 'not a url',
         INSIGHTS_PROVIDER: 'cloud',
         ACS_CONNECTION_STRING: '',
-        FLOWS_PATH: join(repoRoot, 'flows'),
+        FLOWS_PATH: join(appDir, 'flows'),
       }),
       (error: Error) => {
         assert.match(error.message, /CALLBACK_BASE_URL: must be an absolute/);

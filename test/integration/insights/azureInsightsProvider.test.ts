@@ -3,15 +3,15 @@ import { request } from 'node:https';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { TextAnalyticsClient } from '@azure/ai-text-analytics';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { RemoteServiceError } from '../../../shared/errors';
-import { AzureInsightsProvider, BATCH_LIMITS } from '../../../shared/insights/azureInsightsProvider';
-import type { Conversation } from '../../../shared/insights/conversation';
-import { summarizeConversation } from '../../../shared/insights/pipeline';
+import { RemoteServiceError } from '@switchboard/core/errors';
+import { AzureInsightsProvider, BATCH_LIMITS } from '@switchboard/app/insights/azureInsightsProvider';
+import type { Conversation } from '@switchboard/core/conversation';
+import { summarizeConversation } from '@switchboard/app/insights/pipeline';
 import {
   startFakeLanguageService,
   type FakeLanguageService,
   type RecordedRequest,
-} from '../../../sandbox/ai/fakeLanguageService';
+} from '@switchboard/ai-fakes/fakeLanguageService';
 
 const TOKEN = 'token-for-tests';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { RemoteServiceError } from '../../../shared/errors';
-import { azureAiClient, expectStatus, type AzureAiClient } from '../../../shared/insights/azureAiClient';
-import { conversationFromChatExport } from '../../../shared/insights/conversationFromChatExport';
-import { AzureInsightsProvider } from '../../../shared/insights/azureInsightsProvider';
-import { summarizeConversation } from '../../../shared/insights/pipeline';
-import { startFakeLanguageService, type FakeLanguageService } from '../../../sandbox/ai/fakeLanguageService';
+import { RemoteServiceError } from '@switchboard/core/errors';
+import { azureAiClient, expectStatus, type AzureAiClient } from '@switchboard/app/insights/azureAiClient';
+import { conversationFromChatExport } from '@switchboard/app/insights/conversationFromChatExport';
+import { AzureInsightsProvider } from '@switchboard/app/insights/azureInsightsProvider';
+import { summarizeConversation } from '@switchboard/app/insights/pipeline';
+import { startFakeLanguageService, type FakeLanguageService } from '@switchboard/ai-fakes/fakeLanguageService';
 
 const credential: TokenCredential = {
   getToken: (): Promise<AccessToken> =>

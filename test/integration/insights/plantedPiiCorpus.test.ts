@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LocalInsightsProvider } from '../../../shared/insights/localInsightsProvider';
-import { summarizeConversation } from '../../../shared/insights/pipeline';
-import { redactConversation } from '../../../shared/insights/redact';
+import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { summarizeConversation } from '@switchboard/app/insights/pipeline';
+import { redactConversation } from '@switchboard/app/insights/redact';
 import { leaks, loadCorpus } from '../../unit/insights/plantedPii';
 
 test('no planted personal data reaches any summary of the labelled corpus, and redaction recall is reported', async () => {

@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { UnsupportedError } from '../../../shared/errors';
-import { AzureSpeechToText } from '../../../shared/insights/azureSpeechToText';
-import { DeadLetterError } from '../../../shared/insights/deadLetterError';
+import { UnsupportedError } from '@switchboard/core/errors';
+import { AzureSpeechToText } from '@switchboard/app/insights/azureSpeechToText';
+import { DeadLetterError } from '@switchboard/core/deadLetterError';
 import {
   LOCAL_STT_UNAVAILABLE,
   PocketsphinxSpeechToText,
   localSpeechToTextStatus,
-} from '../../../shared/insights/pocketsphinxSpeechToText';
-import { startFakeLanguageService, type FakeLanguageService } from '../../../sandbox/ai/fakeLanguageService';
+} from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
+import { startFakeLanguageService, type FakeLanguageService } from '@switchboard/ai-fakes/fakeLanguageService';
 import { silentWav } from '../../unit/insights/silentWav';
 import { SPEECH_PACKAGES, systemPackages } from '../../support/systemPackages';
 

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeAzureOpenAi, type FakeAzureOpenAi } from '../../../sandbox/ai/fakeAzureOpenAi';
+import { startFakeAzureOpenAi, type FakeAzureOpenAi } from '@switchboard/ai-fakes/fakeAzureOpenAi';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { waitFor } from '../../support/waitFor';
 

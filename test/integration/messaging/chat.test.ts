@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { ChatClient, type ChatThreadClient } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
-import { chatIdentities } from '../../../sandbox/startSandbox';
+import { chatIdentities } from '@switchboard/sandbox/startSandbox';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { waitFor } from '../../support/waitFor';
-import { chatConversationId } from '../../../shared/insights/conversationFromChatExport';
+import { chatConversationId } from '@switchboard/app/insights/conversationFromChatExport';
 
 describe('the chat bot', () => {
   let sb: SwitchboardSandbox;

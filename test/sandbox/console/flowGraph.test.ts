@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { flowsView } from '../../../sandbox/console/flowGraph';
+import { flowsView } from '@switchboard/console/flowGraph';
 import { fixture, repoRoot } from '../../support/paths';
 
 // What the console's flow pane draws: steps and labelled edges, or every problem of an invalid file by place.

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AcsControlClient } from '../../../sandbox/acs/controlClient';
+import { AcsControlClient } from '@switchboard/acs-emulator/controlClient';
 import { repoRoot } from '../../support/paths';
 
 // `npm start` as a developer runs it: a process of its own that has not been told to trust the sandbox CA (the
@@ -16,7 +16,7 @@ describe('npm start', () => {
     delete env.NODE_EXTRA_CA_CERTS;
     const start = spawn(
       process.execPath,
-      [join(repoRoot, 'dist', 'sandbox', 'start.js'), '--port', '0', '--console-port', '0'],
+      [join(repoRoot, 'packages', 'sandbox', 'dist', 'src', 'start.js'), '--port', '0', '--console-port', '0'],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

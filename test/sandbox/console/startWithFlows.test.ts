@@ -23,7 +23,7 @@ describe('npm start with --flows', () => {
       bye: { say: 'Bye.', hangup: true }
 `,
     );
-    const run = spawnSync(process.execPath, [join(repoRoot, 'dist', 'sandbox', 'start.js'), '--flows', 'mine.yaml'], {
+    const run = spawnSync(process.execPath, [join(repoRoot, 'packages', 'sandbox', 'dist', 'src', 'start.js'), '--flows', 'mine.yaml'], {
       env: { ...process.env, INIT_CWD: dir },
       encoding: 'utf8',
       timeout: 60_000,

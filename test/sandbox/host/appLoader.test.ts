@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHostProcess } from '../../../sandbox/hostProcess';
+import { startHostProcess } from '@switchboard/sandbox/hostProcess';
 
 function tempApp(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));

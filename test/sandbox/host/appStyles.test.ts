@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
+import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { appWithLibrary } from '../../support/appWithLibrary';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';

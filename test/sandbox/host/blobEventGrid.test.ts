@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { startStorageEvents, type StorageEvents } from '../../../sandbox/storageEvents';
-import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
+import { startStorageEvents, type StorageEvents } from '@switchboard/sandbox/storageEvents';
+import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
 import { countRecords } from '../../support/blobCounts';

@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
+import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 
 // An unmodified app with the samples' Event Grid-sourced blob trigger, driven as Event Grid drives it: a

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ActionType } from '../../../sandbox/host/durable/actions';
-import { EventType, historyEvent } from '../../../sandbox/host/durable/historyEvent';
-import { emptyHost, type HostState } from '../../../sandbox/host/durable/instance';
-import { commitRecord, nextState, startMessage, type EpisodeInput } from '../../../sandbox/host/durable/planning';
-import type { InstanceRecord, StoredMessage } from '../../../sandbox/host/durable/store';
+import { ActionType } from '@switchboard/functions-host/durable/actions';
+import { EventType, historyEvent } from '@switchboard/functions-host/durable/historyEvent';
+import { emptyHost, type HostState } from '@switchboard/functions-host/durable/instance';
+import { commitRecord, nextState, startMessage, type EpisodeInput } from '@switchboard/functions-host/durable/planning';
+import type { InstanceRecord, StoredMessage } from '@switchboard/functions-host/durable/store';
 
 // The engine's planning step on its own: an orchestrator's actions in, the next state out.
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
+import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { durableApi, type OrderOutcome } from '../../support/durableApi';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';

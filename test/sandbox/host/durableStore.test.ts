@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
-import { EventType, historyEvent, type HistoryEvent } from '../../../sandbox/host/durable/historyEvent';
-import { MemoryDurableStore } from '../../../sandbox/host/durable/memoryStore';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
+import { EventType, historyEvent, type HistoryEvent } from '@switchboard/functions-host/durable/historyEvent';
+import { MemoryDurableStore } from '@switchboard/functions-host/durable/memoryStore';
 import {
   InstanceExistsError,
   type DurableStore,
   type InstanceRecord,
   type StoredMessage,
-} from '../../../sandbox/host/durable/store';
-import { TableDurableStore } from '../../../sandbox/host/durable/tableStore';
+} from '@switchboard/functions-host/durable/store';
+import { TableDurableStore } from '@switchboard/functions-host/durable/tableStore';
 
 // One contract for both Durable stores: the host's Table store (on Azurite) and the memory store the
 // orchestrator tests run the engine on. What the engine relies on must hold for both, or a test passing on

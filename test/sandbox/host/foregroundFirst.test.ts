@@ -1,6 +1,6 @@
 import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { ForegroundFirst } from '../../../sandbox/host/foregroundFirst';
+import { ForegroundFirst } from '@switchboard/functions-host/foregroundFirst';
 
 /** A promise whose settling the test controls. */
 function gate(): { promise: Promise<void>; open: () => void } {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
+import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 
 // Storage that accepts connections and never answers (as when two Azurite processes fight over one

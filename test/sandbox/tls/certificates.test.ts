@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 
 const run = promisify(execFile);
-const certificatesModule = join(__dirname, '..', '..', '..', 'sandbox', 'certificates.js');
+const certificatesModule = require.resolve('@switchboard/acs-emulator/certificates');
 
 /** What one process hands Azurite: the contents of the files azuriteTls names. */
 async function azuriteFilesFromAnotherProcess(certDir: string): Promise<{ cert: string; key: string }> {

@@ -4,9 +4,9 @@ import { request } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { AcsEmulator } from '../../../sandbox/acs/index';
-import { createCallAutomationClient } from '../../../shared/acs/acsClients';
-import { TunnelPoolAgent } from '../../../shared/net/tunnelPoolAgent';
+import type { AcsEmulator } from '@switchboard/acs-emulator';
+import { createCallAutomationClient } from '@switchboard/app/acs/acsClients';
+import { TunnelPoolAgent } from '@switchboard/core/net/tunnelPoolAgent';
 import { acsSettingsFor, startAcsEmulatorChecked } from '../../support/acsEmulator';
 
 // The ACS clients behind an HTTPS proxy (a corporate egress proxy; the sandbox's recording downloads): tunnels are

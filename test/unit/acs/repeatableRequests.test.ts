@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AcsEmulator } from '../../../sandbox/acs/index';
-import { createCallAutomationClient } from '../../../shared/acs/acsClients';
+import type { AcsEmulator } from '@switchboard/acs-emulator';
+import { createCallAutomationClient } from '@switchboard/app/acs/acsClients';
 import { acsSettingsFor, startAcsEmulatorChecked } from '../../support/acsEmulator';
 
 // The app's Call Automation client against the emulator, which honours Repeatability-Request-ID as ACS does.

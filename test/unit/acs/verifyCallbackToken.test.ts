@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { UnauthorizedError } from '../../../shared/errors';
+import { UnauthorizedError } from '@switchboard/core/errors';
 import { closedPort } from '../../support/closedPort';
 import {
   CallbackTokenError,
   type CallbackTokenOptions,
   verifyCallbackToken,
-} from '../../../shared/acs/verifyCallbackToken';
+} from '@switchboard/core/acs/verifyCallbackToken';
 
 import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
 type Jose = typeof JoseModule;

@@ -87,7 +87,7 @@ describe('verifyCallbackToken over HTTPS', () => {
       .sign(signing.privateKey);
     const env = {
       PATH: process.env.PATH,
-      VERIFIER: join(__dirname, '..', '..', '..', 'shared', 'acs', 'verifyCallbackToken.js'),
+      VERIFIER: require.resolve('@switchboard/core/acs/verifyCallbackToken'),
       TOKEN: token,
       JWKS_URL: `https://127.0.0.1:${(server.address() as AddressInfo).port}/calling/keys`,
     };

@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { HttpRequest } from '@azure/functions';
-import type { Config } from '../../../shared/config';
+import type { Config } from '@switchboard/app/config';
 import { closedPort } from '../../support/closedPort';
-import { authorizeApi, Roles } from '../../../shared/api/apiAuth';
+import { authorizeApi, Roles } from '@switchboard/app/api/apiAuth';
 
 import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
 type Jose = typeof JoseModule;

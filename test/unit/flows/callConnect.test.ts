@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createCallSession, type CallSessionOptions } from '../../../shared/callflow/callSession';
-import { STEPS_PER_GENERATION } from '../../../shared/callflow/callFlowRun';
-import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
-import { loadFlows } from '../../../shared/flows/loadFlows';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
-import { EventType } from '../../../sandbox/host/durable/historyEvent';
+import { createCallSession, type CallSessionOptions } from '@switchboard/app/callflow/callSession';
+import { STEPS_PER_GENERATION } from '@switchboard/app/callflow/callFlowRun';
+import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
+import { loadFlows } from '@switchboard/app/flows/loadFlows';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
+import { EventType } from '@switchboard/functions-host/durable/historyEvent';
 import { runCallFlow, type HistoryEvent, type RaisedEvent } from './callFlowWorld';
 import { acs, type Script } from './scriptedAcs';
 
@@ -14,7 +14,7 @@ import { acs, type Script } from './scriptedAcs';
 // waits for CallConnected, a placed call asks ACS to dial first; either ends "not-connected" with the reason
 // when the call never connects. And after it: a long call continues as new without losing where it stands.
 
-const contoso = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows', 'contoso.yaml'));
+const contoso = loadFlows(join(__dirname, '..', '..', '..', '..', 'packages', 'app', 'flows', 'contoso.yaml'));
 const START = new Date('2026-11-18T15:00:00Z');
 
 function session(overrides: Partial<CallSessionOptions> = {}) {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createCallSession } from '../../../shared/callflow/callSession';
-import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
-import type { CallFlowInput, CallFlowOutput } from '../../../shared/callflow/types';
-import type { FlowSet } from '../../../shared/flows/flowSchema';
-import { loadFlows } from '../../../shared/flows/loadFlows';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
+import { createCallSession } from '@switchboard/app/callflow/callSession';
+import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
+import type { CallFlowInput, CallFlowOutput } from '@switchboard/app/callflow/types';
+import type { FlowSet } from '@switchboard/app/flows/flowSchema';
+import { loadFlows } from '@switchboard/app/flows/loadFlows';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 import { type ActivityCall, type HistoryEvent, replayCallFlow, runCallFlow } from './callFlowWorld';
 import { acs, type Script } from './scriptedAcs';
 
-const contoso: FlowSet = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows', 'contoso.yaml'));
+const contoso: FlowSet = loadFlows(join(__dirname, '..', '..', '..', '..', 'packages', 'app', 'flows', 'contoso.yaml'));
 
 function callInput(flowName: string, overrides: Partial<CallFlowInput> = {}): CallFlowInput {
   return {

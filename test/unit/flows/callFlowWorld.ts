@@ -1,12 +1,12 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { flattenActions, ActionType, type Action } from '../../../sandbox/host/durable/actions';
-import { VirtualClock } from '../../../sandbox/host/durable/clock';
-import { DurableEngine } from '../../../sandbox/host/durable/engine';
-import { EventType, type HistoryEvent } from '../../../sandbox/host/durable/historyEvent';
-import { MemoryDurableStore } from '../../../sandbox/host/durable/memoryStore';
-import { replayOrchestrator } from '../../../sandbox/host/durable/replay';
-import { inProcessApp } from '../../../sandbox/host/inProcessApp';
+import { flattenActions, ActionType, type Action } from '@switchboard/functions-host/durable/actions';
+import { VirtualClock } from '@switchboard/functions-host/durable/clock';
+import { DurableEngine } from '@switchboard/functions-host/durable/engine';
+import { EventType, type HistoryEvent } from '@switchboard/functions-host/durable/historyEvent';
+import { MemoryDurableStore } from '@switchboard/functions-host/durable/memoryStore';
+import { replayOrchestrator } from '@switchboard/functions-host/durable/replay';
+import { inProcessApp } from '@switchboard/functions-host/inProcessApp';
 import type {
   AddParticipantInput,
   CreateCallInput,
@@ -19,14 +19,14 @@ import type {
   StartRecordingInput,
   StopRecordingInput,
   TransferInput,
-} from '../../../shared/callflow/activityTypes';
+} from '@switchboard/app/callflow/activityTypes';
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
-} from '../../../shared/callflow/campaign/reminderCampaign';
-import { callFlowOrchestration } from '../../../shared/callflow/callFlowOrchestration';
-import type { CallSession } from '../../../shared/callflow/callSession';
-import { ActivityNames, OrchestrationNames } from '../../../shared/callflow/names';
+} from '@switchboard/app/callflow/campaign/reminderCampaign';
+import { callFlowOrchestration } from '@switchboard/app/callflow/callFlowOrchestration';
+import type { CallSession } from '@switchboard/app/callflow/callSession';
+import { ActivityNames, OrchestrationNames } from '@switchboard/app/callflow/names';
 
 // The call workflow's orchestrations (a call's, and a reminder campaign's with its contacts' calls) run by the
 // local host's own Durable engine (the one `npm start` runs) over an in-memory store on a virtual clock. The

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateCondition } from '../../../shared/flows/evaluateCondition';
-import { maskVariables } from '../../../shared/flows/maskVariables';
-import { interpolate, toPlaySources } from '../../../shared/callflow/prompts';
-import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from '../../../shared/callflow/recognition';
+import { evaluateCondition } from '@switchboard/app/flows/evaluateCondition';
+import { maskVariables } from '@switchboard/app/flows/maskVariables';
+import { interpolate, toPlaySources } from '@switchboard/app/callflow/prompts';
+import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from '@switchboard/app/callflow/recognition';
 
 const menu = {
   choices: [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { flowLanguageDoc, flowLanguageMarkdown } from '../../../scripts/flowLanguageDoc';
-import { STEP_KINDS } from '../../../shared/flows/flowSchema';
+import { STEP_KINDS } from '@switchboard/app/flows/flowSchema';
 import { repoRoot } from '../../support/paths';
 
 describe('the flow language reference (docs/flow-language.md)', () => {

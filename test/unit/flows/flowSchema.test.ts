@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ValidationError } from '../../../shared/errors';
-import { flowJsonSchemaText } from '../../../shared/flows/flowJsonSchema';
-import { STEP_KINDS, stepKind } from '../../../shared/flows/flowSchema';
-import { loadFlows } from '../../../shared/flows/loadFlows';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
+import { ValidationError } from '@switchboard/core/errors';
+import { flowJsonSchemaText } from '@switchboard/app/flows/flowJsonSchema';
+import { STEP_KINDS, stepKind } from '@switchboard/app/flows/flowSchema';
+import { loadFlows } from '@switchboard/app/flows/loadFlows';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 
 // Tests run from dist/test/unit/flows; the repository root is four levels up.
 const root = join(__dirname, '..', '..', '..', '..');
@@ -44,7 +44,7 @@ ${steps}`;
 
 describe('the flow language', () => {
   it('accepts the shipped contoso.yaml, which uses every step type', () => {
-    const set = loadFlows(join(root, 'flows', 'contoso.yaml'));
+    const set = loadFlows(join(root, 'packages', 'app', 'flows', 'contoso.yaml'));
     assert.deepEqual(Object.keys(set.flows).sort(), ['appointmentReminder', 'mainLine']);
     const kinds = new Set(Object.values(set.flows).flatMap((f) => Object.values(f.steps).map(stepKind)));
     assert.deepEqual([...kinds].sort(), [...STEP_KINDS].sort());
@@ -52,13 +52,13 @@ describe('the flow language', () => {
   });
 
   it('loads a whole folder, skipping the JSON Schema', () => {
-    const set = loadFlows(join(root, 'flows'));
+    const set = loadFlows(join(root, 'packages', 'app', 'flows'));
     assert.ok('mainLine' in set.flows);
     assert.match(set.sources.mainLine, /contoso\.yaml$/);
   });
 
   it('keeps flows/flow.schema.json current (regenerate: node dist/shared/flows/flowJsonSchema.js)', () => {
-    const committed = readFileSync(join(root, 'flows', 'flow.schema.json'), 'utf8');
+    const committed = readFileSync(join(root, 'packages', 'app', 'flows', 'flow.schema.json'), 'utf8');
     assert.equal(committed, flowJsonSchemaText());
     const schema = JSON.parse(committed) as { $defs: { Step: { anyOf: unknown[] } } };
     assert.ok(schema.$defs.Step.anyOf.length >= STEP_KINDS.length);

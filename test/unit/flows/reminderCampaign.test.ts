@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { CampaignInput, ContactResult } from '../../../shared/callflow/campaign/reminderCampaign';
-import { ActivityNames, CallEvents, OrchestrationNames } from '../../../shared/callflow/names';
-import { loadFlows } from '../../../shared/flows/loadFlows';
+import type { CampaignInput, ContactResult } from '@switchboard/app/callflow/campaign/reminderCampaign';
+import { ActivityNames, CallEvents, OrchestrationNames } from '@switchboard/app/callflow/names';
+import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { runOrchestration, type ActivityCall, type WorldTools } from './callFlowWorld';
 import { acs } from './scriptedAcs';
 
@@ -11,7 +11,7 @@ import { acs } from './scriptedAcs';
 // sub-orchestration per contact, and each attempt's call as a sub-orchestration of that, on a virtual clock,
 // so the backoff between attempts is checked to the second without waiting for it.
 
-const contoso = loadFlows(join(__dirname, '..', '..', '..', '..', 'flows', 'contoso.yaml'));
+const contoso = loadFlows(join(__dirname, '..', '..', '..', '..', 'packages', 'app', 'flows', 'contoso.yaml'));
 const START = new Date('2026-11-18T15:00:00Z');
 
 /** The attempt on which each callee answers (Infinity: never). */

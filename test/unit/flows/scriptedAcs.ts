@@ -1,5 +1,5 @@
-import { RETRYABLE_MARKER, type CallConnectionCheck } from '../../../shared/callflow/activityTypes';
-import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
+import { RETRYABLE_MARKER, type CallConnectionCheck } from '@switchboard/app/callflow/activityTypes';
+import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
 import type { ActivityCall, WorldTools } from './callFlowWorld';
 
 // A scripted ACS for the orchestrator tests: it answers each Call Automation request the way the script says

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { agentConfigFor } from '../../../shared/calls/voiceAgentRoute';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
+import { agentConfigFor } from '@switchboard/app/calls/voiceAgentRoute';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 
 // What the media bridge runs for a voiceAgent step: the app's voice-agent route turns the flow's step into
 // the agent config (test/bridge/ then drives the bridge with such configs, tools included).

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../../shared/errors';
-import { flowJsonSchema } from '../../../shared/flows/flowJsonSchema';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
+import { ValidationError } from '@switchboard/core/errors';
+import { flowJsonSchema } from '@switchboard/app/flows/flowJsonSchema';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 
 // A flow file's voiceAgent step: what its fields mean (the editor schema and docs/flow-language.md are made from
 // these descriptions) and the error a bad tool gets, naming file, flow, step and field.

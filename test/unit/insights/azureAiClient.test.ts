@@ -3,16 +3,16 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { RemoteServiceError } from '../../../shared/errors';
+import { RemoteServiceError } from '@switchboard/core/errors';
 import type { HttpResponse } from '@azure-rest/core-client';
-import { azureAiClient, runJob, send } from '../../../shared/insights/azureAiClient';
-import { createInsightsProvider } from '../../../shared/insights/createInsightsProvider';
-import { createSpeechToText } from '../../../shared/insights/createSpeechToText';
-import { AzureInsightsProvider } from '../../../shared/insights/azureInsightsProvider';
-import { LocalInsightsProvider } from '../../../shared/insights/localInsightsProvider';
-import { PocketsphinxSpeechToText } from '../../../shared/insights/pocketsphinxSpeechToText';
-import { AzureSpeechToText } from '../../../shared/insights/azureSpeechToText';
-import { ConfigError } from '../../../shared/errors';
+import { azureAiClient, runJob, send } from '@switchboard/app/insights/azureAiClient';
+import { createInsightsProvider } from '@switchboard/app/insights/createInsightsProvider';
+import { createSpeechToText } from '@switchboard/app/insights/createSpeechToText';
+import { AzureInsightsProvider } from '@switchboard/app/insights/azureInsightsProvider';
+import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
+import { AzureSpeechToText } from '@switchboard/app/insights/azureSpeechToText';
+import { ConfigError } from '@switchboard/core/errors';
 
 const credential: TokenCredential = {
   getToken: (): Promise<AccessToken> => Promise.resolve({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }),

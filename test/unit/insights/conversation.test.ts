@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ValidationError } from '../../../shared/errors';
-import { assertHasSpeech, conversationJsonSchema, parseConversation } from '../../../shared/insights/conversation';
+import { ValidationError } from '@switchboard/core/errors';
+import { assertHasSpeech, conversationJsonSchema, parseConversation } from '@switchboard/core/conversation';
 import { sampleConversation } from './sampleConversation';
-import { DeadLetterError, isDeadLetterError } from '../../../shared/insights/deadLetterError';
+import { DeadLetterError, isDeadLetterError } from '@switchboard/core/deadLetterError';
 
 function rejects(input: unknown, reason: string, pattern: RegExp) {
   assert.throws(

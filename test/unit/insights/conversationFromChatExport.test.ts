@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { conversationFromChatExport } from '../../../shared/insights/conversationFromChatExport';
-import { DeadLetterError } from '../../../shared/insights/deadLetterError';
+import { conversationFromChatExport } from '@switchboard/app/insights/conversationFromChatExport';
+import { DeadLetterError } from '@switchboard/core/deadLetterError';
 
 // Messages as the ACS chat SDK's listMessages yields them (newest first), serialised to JSON.
 const messages = [

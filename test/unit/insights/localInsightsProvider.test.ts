@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { LocalInsightsProvider } from '../../../shared/insights/localInsightsProvider';
-import { redactConversation } from '../../../shared/insights/redact';
+import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { redactConversation } from '@switchboard/app/insights/redact';
 import { loadCorpus } from './plantedPii';
 
 const corpus = loadCorpus().conversations;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Conversation } from '../../../shared/insights/conversation';
-import { DeadLetterError } from '../../../shared/insights/deadLetterError';
-import type { ConversationAnalysis, InsightsProvider } from '../../../shared/insights/insightsProvider';
-import { LocalInsightsProvider } from '../../../shared/insights/localInsightsProvider';
-import { summarizeConversation } from '../../../shared/insights/pipeline';
+import type { Conversation } from '@switchboard/core/conversation';
+import { DeadLetterError } from '@switchboard/core/deadLetterError';
+import type { ConversationAnalysis, InsightsProvider } from '@switchboard/app/insights/insightsProvider';
+import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { summarizeConversation } from '@switchboard/app/insights/pipeline';
 import { sampleConversation } from './sampleConversation';
 
 const now = () => new Date('2025-03-14T16:00:00Z');

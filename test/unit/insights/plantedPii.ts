@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Conversation } from '../../../shared/insights/conversation';
-import { normaliseSpokenPii } from '../../../shared/insights/normaliseSpokenPii';
+import type { Conversation } from '@switchboard/core/conversation';
+import { normaliseSpokenPii } from '@switchboard/app/insights/normaliseSpokenPii';
 
 // The labelled corpus (test/fixtures/transcripts) and the check for whether a planted item survived.
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { normaliseSpokenPii } from '../../../shared/insights/normaliseSpokenPii';
-import { isLuhnValid, redactConversation, redactPatterns } from '../../../shared/insights/redact';
+import { normaliseSpokenPii } from '@switchboard/app/insights/normaliseSpokenPii';
+import { isLuhnValid, redactConversation, redactPatterns } from '@switchboard/app/insights/redact';
 import { sampleConversation } from './sampleConversation';
 
 function turns(...texts: Array<[role: 'customer' | 'agent', text: string]>) {

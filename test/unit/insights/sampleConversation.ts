@@ -1,4 +1,4 @@
-import type { Conversation } from '../../../shared/insights/conversation';
+import type { Conversation } from '@switchboard/core/conversation';
 
 /** A small valid conversation; tests override what they need. */
 export function sampleConversation(overrides: Partial<Conversation> = {}): Conversation {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DeadLetterError } from '../../../shared/insights/deadLetterError';
-import { parsePocketsphinxOutput } from '../../../shared/insights/pocketsphinxSpeechToText';
-import { conversationFromTranscription } from '../../../shared/insights/transcribe';
-import { readWavInfo, sniffAudio } from '../../../shared/insights/wav';
+import { DeadLetterError } from '@switchboard/core/deadLetterError';
+import { parsePocketsphinxOutput } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
+import { conversationFromTranscription } from '@switchboard/core/audio/transcribe';
+import { readWavInfo, sniffAudio } from '@switchboard/core/audio/wav';
 import { silentWav } from './silentWav';
 
 describe('WAV headers and recogniser output', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildMessaging } from '../../../shared/app/buildMessaging';
-import { loadConfig } from '../../../shared/config';
-import type { MessagingAgent } from '../../../shared/flows/flowSchema';
-import type { InsightsBlobs } from '../../../shared/summaries/insightsBlobs';
+import { buildMessaging } from '@switchboard/app/app/buildMessaging';
+import { loadConfig } from '@switchboard/app/config';
+import type { MessagingAgent } from '@switchboard/app/flows/flowSchema';
+import type { InsightsBlobs } from '@switchboard/app/summaries/insightsBlobs';
 import { appSettings } from '../../support/appSettings';
 
 const loaded = (pkg: string) => Object.keys(require.cache).some((path) => path.includes(`/node_modules/${pkg}/`));

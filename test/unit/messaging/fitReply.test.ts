@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSms, shorten, smsSegments } from '../../../shared/messaging/fitReply';
+import { fitSms, shorten, smsSegments } from '@switchboard/app/messaging/fitReply';
 
 describe('fitting a reply to a channel', () => {
   it('keeps a reply that fits as it is', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLocalChatModel } from '../../../shared/messaging/localChatModel';
-import type { MessagingAgent } from '../../../shared/flows/flowSchema';
+import { createLocalChatModel } from '@switchboard/app/messaging/localChatModel';
+import type { MessagingAgent } from '@switchboard/app/flows/flowSchema';
 
 const agent = {
   faq: [

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFlows } from '../../../shared/flows/loadFlows';
-import { ValidationError } from '../../../shared/errors';
+import { loadFlows } from '@switchboard/app/flows/loadFlows';
+import { ValidationError } from '@switchboard/core/errors';
 
 // The flow files' `messaging` section and a flow's `followUp`, as loadFlows validates them at start-up.
 

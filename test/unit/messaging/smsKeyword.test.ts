@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { smsKeyword } from '../../../shared/messaging/smsKeyword';
+import { smsKeyword } from '@switchboard/app/messaging/smsKeyword';
 
 describe('SMS compliance keywords', () => {
   it('recognise STOP, START and HELP and their synonyms in any case, with stray spaces and punctuation', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
-import { cappedFlowsReached } from '../../../shared/routing/cappedFlowsReached';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
+import { cappedFlowsReached } from '@switchboard/app/routing/cappedFlowsReached';
 
 const flows = parseFlowFile(
   `

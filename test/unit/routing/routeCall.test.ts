@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFlowFile } from '../../../shared/flows/parseFlowFile';
-import { routeCall } from '../../../shared/routing/routeCall';
-import { isFlowOpen } from '../../../shared/schedule/isFlowOpen';
-import { parseWeeklySchedule } from '../../../shared/schedule/weeklySchedule';
-import { isHoliday } from '../../../shared/schedule/holidays';
+import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
+import { routeCall } from '@switchboard/app/routing/routeCall';
+import { isFlowOpen } from '@switchboard/app/schedule/isFlowOpen';
+import { parseWeeklySchedule } from '@switchboard/app/schedule/weeklySchedule';
+import { isHoliday } from '@switchboard/app/schedule/holidays';
 
 const flows = parseFlowFile(
   `

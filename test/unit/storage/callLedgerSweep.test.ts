@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TokenReplayGuard } from '../../../shared/acs/tokenReplayGuard';
-import { FirstUseTable } from '../../../shared/storage/firstUseTable';
-import { createTableClient } from '../../../shared/storage/storageClients';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { TokenReplayGuard } from '@switchboard/app/acs/tokenReplayGuard';
+import { FirstUseTable } from '@switchboard/app/storage/firstUseTable';
+import { createTableClient } from '@switchboard/core/storage/storageClients';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
 
 const DAY_MS = 24 * 3600 * 1000;
 

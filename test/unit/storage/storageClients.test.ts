@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { STORAGE_MAX_SOCKETS } from '../../../shared/storage/storageHttpAgent';
-import { createBlobServiceClient, createTableClient } from '../../../shared/storage/storageClients';
-import { plainHttpAllowed } from '../../../shared/storage/plainHttpAllowed';
-import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
+import { STORAGE_MAX_SOCKETS } from '@switchboard/core/storage/storageHttpAgent';
+import { createBlobServiceClient, createTableClient } from '@switchboard/core/storage/storageClients';
+import { plainHttpAllowed } from '@switchboard/core/storage/plainHttpAllowed';
+import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
 
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 

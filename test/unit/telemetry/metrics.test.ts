@@ -7,8 +7,8 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { callMetrics, resetInstruments } from '../../../shared/telemetry/metrics';
-import { startTelemetry } from '../../../shared/telemetry/startTelemetry';
+import { callMetrics, resetInstruments } from '@switchboard/app/telemetry/metrics';
+import { startTelemetry } from '@switchboard/app/telemetry/startTelemetry';
 
 describe('the custom metrics the portal reads', () => {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);

@@ -1,0 +1,81 @@
+// One recording of a call: its state, the real-time intervals it was active, and, once stopped, the
+// rendered file served from the emulator's *.asm.skype.com host.
+import { randomUUID } from 'node:crypto';
+import type { Call } from '../callAutomation/call';
+import type { AudioEvent } from '../callAutomation/call';
+import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { renderWav, type PlacedSound } from './wavRenderer';
+
+const MAX_SYNTHESIZED = 30;
+
+export type RecordingState = 'active' | 'inactive';
+
+export class Recording {
+  readonly recordingId = Buffer.from(
+    JSON.stringify({ platformEndpointId: randomUUID(), resourceSpecificId: randomUUID() }),
+  ).toString('base64');
+  readonly documentId = `0-eus-d${Math.floor(Math.random() * 20)}-${randomUUID().replace(/-/g, '')}`;
+  readonly startedAt = new Date();
+  state: RecordingState = 'inactive';
+  stopped = false;
+  file?: Buffer;
+  /** Settles when the file has been rendered after stop(). */
+  rendered?: Promise<void>;
+  deleted = false;
+  /** Active intervals in real ms. */
+  private readonly intervals: Array<{ from: number; to?: number }> = [];
+
+  constructor(
+    readonly call: Call,
+    readonly options: { stateCallbackUri?: string; contentType: string; channelType: string; formatType: string },
+    private readonly timeScale: number,
+  ) {}
+
+  activate(): void {
+    if (this.state === 'active' || this.stopped) return;
+    this.state = 'active';
+    this.intervals.push({ from: Date.now() });
+  }
+
+  deactivate(): void {
+    if (this.state === 'inactive') return;
+    this.state = 'inactive';
+    const open = this.intervals.at(-1);
+    if (open && open.to === undefined) open.to = Date.now();
+  }
+
+  /** Stops recording; resolves once the file is rendered (speech synthesis takes a moment). */
+  async stop(): Promise<void> {
+    this.deactivate();
+    this.stopped = true;
+    this.file = await this.render();
+  }
+
+  /** Simulated duration, i.e. how long the caller would have heard it. */
+  get durationMs(): number {
+    const real = this.intervals.reduce((sum, i) => sum + ((i.to ?? Date.now()) - i.from), 0);
+    return Math.round(real / (this.timeScale || 1));
+  }
+
+  private async render(): Promise<Buffer> {
+    const sounds: PlacedSound[] = [];
+    let before = 0;
+    for (const interval of this.intervals) {
+      const to = interval.to ?? Date.now();
+      for (const event of this.call.audioLog) {
+        if (event.at >= interval.from && event.at <= to)
+          sounds.push({ event, offsetMs: (before + event.at - interval.from) / (this.timeScale || 1) });
+      }
+      before += to - interval.from;
+    }
+    // Prompts in one voice, callers in another, as a listener (or speech-to-text) would tell them apart.
+    const speech = new Map<AudioEvent, Int16Array>();
+    for (const { event } of sounds) if (event.pcm) speech.set(event, event.pcm);
+    for (const { event } of sounds.filter((s) => !s.event.pcm).slice(0, MAX_SYNTHESIZED)) {
+      if (!event.text || event.kind === 'dtmf') continue;
+      const samples = await synthesize(event.text, event.kind === 'prompt' ? 'slt' : 'rms');
+      if (samples) speech.set(event, samples);
+    }
+    return renderWav(this.durationMs, sounds, speech);
+  }
+}

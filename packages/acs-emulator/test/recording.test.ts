@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CallAutomationClient } from '@azure/communication-call-automation';
+import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { answerIncomingCall, startFixture, type Fixture } from './support/fixtures';
+
+const FILE_UPDATED = 'Microsoft.Communication.RecordingFileStatusUpdated';
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+describe('call recording', () => {
+  let fx: Fixture;
+  let client: CallAutomationClient;
+
+  before(async () => {
+    fx = await startFixture();
+    const proxy = new URL(fx.acs.proxyUrl);
+    // The SDK only downloads from *.asm.skype.com: the standard pipeline proxy setting reaches the emulator.
+    client = new CallAutomationClient(fx.acs.connectionString, {
+      proxyOptions: { host: `${proxy.protocol}//${proxy.hostname}`, port: Number(proxy.port) },
+    });
+  });
+  after(() => fx.close());
+
+  it('starts, pauses, resumes and stops with RecordingStateChanged, then publishes a WAV the SDK downloads', async () => {
+    const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+    const recorder = client.getCallRecording();
+    const started = await recorder.start({
+      callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+      recordingContent: 'audio',
+      recordingChannel: 'mixed',
+      recordingFormat: 'wav',
+    });
+    assert.equal(started.recordingState, 'active');
+    await fx.callbacks.waitFor('RecordingStateChanged', callConnectionId);
+    await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'This call is recorded.' }]);
+    await fx.callbacks.waitFor('PlayCompleted', callConnectionId);
+    await fx.acs.control.pressDigits(serverCallId, '5');
+    await recorder.pause(started.recordingId);
+    assert.equal((await recorder.getState(started.recordingId)).recordingState, 'inactive');
+    await recorder.resume(started.recordingId);
+    await recorder.stop(started.recordingId);
+    const changes = await fx.callbacks.waitForCount('RecordingStateChanged', 4, callConnectionId);
+    assert.deepEqual(
+      changes.map((e) => (e as { state?: string }).state),
+      ['active', 'inactive', 'active', 'inactive'],
+    );
+
+    const updated = await fx.eventGrid.waitForMatch(FILE_UPDATED, (e) => String(e.subject).includes(serverCallId));
+    const chunk = (
+      updated.data.recordingStorageInfo as {
+        recordingChunks: Array<{ contentLocation: string; metadataLocation: string; deleteLocation: string }>;
+      }
+    ).recordingChunks[0];
+    assert.match(chunk.contentLocation, /^https:\/\/[^/]+\.asm\.skype\.com\//);
+    assert.equal(updated.data.sessionEndReason, 'RecordingStopped');
+
+    const wav = await readAll(await recorder.downloadStreaming(chunk.contentLocation));
+    assert.equal(wav.toString('ascii', 0, 4), 'RIFF');
+    assert.equal(wav.toString('ascii', 8, 12), 'WAVE');
+    assert.equal(wav.readUInt32LE(24), 16_000);
+    assert.equal(wav.readUInt32LE(40), wav.length - 44);
+    assert.ok(wav.length > 44 + 16_000, 'at least half a second of audio');
+    assert.ok(
+      wav.subarray(44).some((b) => b !== 0),
+      'not only silence',
+    );
+
+    const part = await readAll(await recorder.downloadStreaming(chunk.contentLocation, { offset: 8, length: 4 }));
+    assert.equal(part.toString('ascii'), 'WAVE', 'Range requests are honoured (206)');
+
+    const dir = mkdtempSync(join(tmpdir(), 'acs-rec-'));
+    await recorder.downloadToPath(chunk.contentLocation, join(dir, 'call.wav'));
+    assert.deepEqual(readFileSync(join(dir, 'call.wav')), wav);
+
+    await recorder.delete(chunk.deleteLocation);
+    await assert.rejects(recorder.downloadStreaming(chunk.contentLocation));
+  });
+
+  it('renders prompts and what the caller says with offline text-to-speech', async () => {
+    const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+    const recorder = client.getCallRecording();
+    const { recordingId } = await recorder.start({ callConnectionId });
+    await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'Thanks for calling Contoso.' }]);
+    await fx.callbacks.waitFor('PlayCompleted', callConnectionId);
+    await fx.acs.control.say(serverCallId, 'I have a question about my bill.');
+    await recorder.stop(recordingId);
+    const updated = await fx.eventGrid.waitForMatch(
+      FILE_UPDATED,
+      (e) => String(e.subject).includes(serverCallId),
+      20_000,
+    );
+    const chunk = (updated.data.recordingStorageInfo as { recordingChunks: Array<{ contentLocation: string }> })
+      .recordingChunks[0];
+    const wav = await readAll(await recorder.downloadStreaming(chunk.contentLocation));
+    const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
+    const voicedMs = (samples.filter((v) => Math.abs(v) > 500).length / 16_000) * 1000;
+    assert.ok(voicedMs > 500, `only ${voicedMs} ms of voiced audio`);
+  });
+
+  it('synthesizes speech offline', async () => {
+    const samples = await synthesize('Hello from the emulator', 'slt');
+    assert.ok(samples && samples.length > 8_000, 'half a second of 16 kHz speech or more');
+  });
+
+  it('stops the recording when the call ends and reports it in RecordingFileStatusUpdated', async () => {
+    const { callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+    await client.getCallRecording().start({ callConnectionId });
+    await fx.acs.control.hangUp(serverCallId);
+    const updated = await fx.eventGrid.waitForMatch(FILE_UPDATED, (e) => String(e.subject).includes(serverCallId));
+    assert.equal(updated.data.sessionEndReason, 'CallEnded');
+  });
+
+  it('refuses to record a call that does not exist', async () => {
+    await assert.rejects(
+      client.getCallRecording().start({ callLocator: { id: 'bm8tY2FsbA', kind: 'serverCallLocator' } }),
+      (err: { statusCode?: number }) => err.statusCode === 404,
+    );
+  });
+
+  it('refuses the combinations ACS does not record, and says it renders WAV only when asked for mp3 or mp4', async () => {
+    const { serverCallId } = await answerIncomingCall(fx, client);
+    const start = (
+      recordingContent: 'audio' | 'audioVideo',
+      recordingChannel: 'mixed' | 'unmixed',
+      recordingFormat: 'wav' | 'mp3' | 'mp4',
+    ) =>
+      client.getCallRecording().start({
+        callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+        recordingContent,
+        recordingChannel,
+        recordingFormat,
+      });
+    const refused = async (promise: Promise<unknown>, message: RegExp) =>
+      assert.rejects(promise, (err: { statusCode?: number; message?: string }) => {
+        assert.equal(err.statusCode, 400);
+        assert.match(String(err.message), message);
+        return true;
+      });
+    await refused(start('audioVideo', 'mixed', 'wav'), /audioVideo mixed as wav is not supported/);
+    await refused(start('audio', 'unmixed', 'mp3'), /audio unmixed as mp3 is not supported/);
+    await refused(start('audioVideo', 'unmixed', 'mp4'), /not supported/);
+    await refused(start('audioVideo', 'mixed', 'mp4'), /records wav only; mp4/);
+    await refused(start('audio', 'mixed', 'mp3'), /records wav only; mp3/);
+    assert.equal((await start('audio', 'unmixed', 'wav')).recordingState, 'active');
+  });
+});

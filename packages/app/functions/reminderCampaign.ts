@@ -1,0 +1,48 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getServices } from '../src/app/services';
+import {
+  campaignContactOrchestration,
+  reminderCampaignOrchestration,
+} from '../src/callflow/campaign/reminderCampaign';
+import { OrchestrationNames } from '../src/callflow/names';
+import { Roles } from '../src/api/apiAuth';
+import { refuseOutbound, requireRole } from '../src/api/apiGuards';
+
+// A reminder campaign (shared/callflow/campaign/): one orchestration per campaign, one sub-orchestration
+// per contact.
+df.app.orchestration(OrchestrationNames.reminderCampaign, reminderCampaignOrchestration);
+df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestration);
+
+// POST /api/campaigns: starts a campaign (Calls.Place role, every contact allowed, size capped, one
+// request against the rate caps); GET /api/campaigns/{campaignId} reports it (getCampaign.ts).
+export async function startCampaign(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const services = await getServices();
+  const auth = await requireRole(request, services, Roles.place);
+  if (!auth.ok) return auth.response;
+  // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
+  const { campaignRequest } = await import('../src/callflow/campaign/campaignRequest.js');
+  const parsed = campaignRequest(await request.text(), services.flows);
+  if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
+  const refused = await refuseOutbound(
+    services,
+    auth.caller,
+    parsed.input.contacts.map((c) => c.to),
+  );
+  if (refused) return refused;
+  const { campaignId } = parsed.input;
+  await df.getClient(context).startNew(OrchestrationNames.reminderCampaign, {
+    instanceId: campaignId,
+    input: { ...parsed.input, connect: services.config.callConnect },
+  });
+  // The app's own status route: never Durable's management URLs, which carry the system key.
+  return { status: 202, jsonBody: { campaignId, statusUrl: `/api/campaigns/${campaignId}` } };
+}
+
+app.http('startCampaign', {
+  route: 'campaigns',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: startCampaign,
+});

@@ -1,0 +1,267 @@
+import { bytesOf, resample, samplesOf } from '@switchboard/core/audio/pcm';
+import { STOP_AUDIO_FRAME } from './acsMediaFrames';
+import { runTool, type ToolContext } from './agentTools';
+import type { AgentReport, AppApi } from './appClient';
+import { CallerAudio } from './callerAudio';
+import { FRAME_MS, type FrameClock } from './frameClock';
+import { FramePacer } from './framePacer';
+import { ParticipantMix } from './participantMix';
+import type { LiveTranscript } from './liveTranscript';
+import type { AgentConfig, ModelSession, VoiceModelProvider } from './providers/voiceModel';
+
+// One call's voice agent: ACS audio in -> the model; the model's audio -> paced frames to ACS; barge-in;
+// tools; the outcome told to the call's orchestration once the caller has heard the last words.
+
+const MODEL_RATE = 24_000;
+/** How long a model may take to open before the caller hears the apology. */
+const OPEN_TIMEOUT_MS = 1_500;
+
+export interface VoiceCallDependencies {
+  provider: VoiceModelProvider;
+  app: AppApi;
+  clock: FrameClock;
+  transcript: LiveTranscript;
+  /** The apology the caller hears when the model is unreachable or drops (PCM16 24 kHz). */
+  apology: Buffer;
+  tools?: ToolContext;
+  log?: (message: string, properties?: Record<string, unknown>) => void;
+  /** Observes each StopAudio sent (benchmarks). */
+  onStopAudio?: () => void;
+  /** Caller audio per model append (ms, a multiple of 20); 100 unless set. */
+  appendMs?: number;
+}
+
+export class VoiceCall {
+  private rate = MODEL_RATE;
+  private pacer: FramePacer;
+  private readonly callerAudio: CallerAudio;
+  /** Unmixed streams only: the speakers' frames of each 20 ms mixed into one. */
+  private mix: ParticipantMix | undefined;
+  private model: ModelSession | undefined;
+  private agent: AgentConfig | undefined;
+  private outcome: AgentReport | undefined;
+  private reported = false;
+  private closed = false;
+  private readonly startedAt = Date.now();
+  /** Agent transcript turn and audio length per model item, to cut the turn on barge-in. */
+  private readonly items = new Map<string, { turn?: number; bytes: number }>();
+  /** The item being played and its transcript turn index. */
+  private lastItem: string | undefined;
+  /** Items the caller talked over: audio of theirs still in flight from the model is never played. */
+  private readonly interrupted = new Set<string>();
+  /** Caller audio that arrived before the model session opened is dropped, not queued. */
+  private opening: Promise<void> | undefined;
+
+  constructor(
+    readonly callId: string,
+    private readonly token: string,
+    /** Writes a frame to ACS: JSON text, as a string or its UTF-8 bytes. */
+    private readonly send: (frame: string | Buffer) => void,
+    private readonly deps: VoiceCallDependencies,
+  ) {
+    this.pacer = this.newPacer();
+    const appendMs = deps.appendMs ?? 100;
+    this.callerAudio = new CallerAudio(
+      appendMs,
+      (audio) => this.model?.appendAudio(audio),
+      undefined,
+      firstAppendMs(callId, appendMs),
+    );
+    deps.clock.add(this.callerAudio);
+  }
+
+  /** AudioMetadata: the stream's sample rate (16 or 24 kHz). */
+  setFormat(sampleRate: number): void {
+    if (sampleRate !== 16_000 && sampleRate !== 24_000) return;
+    if (sampleRate === this.rate) return;
+    this.rate = sampleRate;
+    this.deps.clock.remove(this.pacer);
+    this.pacer = this.newPacer();
+  }
+
+  /** Opens the model session for the call's agent; on failure the caller hears the apology. */
+  start(): Promise<void> {
+    this.opening ??= this.open();
+    return this.opening;
+  }
+
+  /** Caller audio (base64 PCM16 at the stream's rate), forwarded without decoding when it is 24 kHz. A frame
+   * that names its speaker comes from an unmixed stream: the speakers of each 20 ms are mixed first. */
+  audio(base64: string, speaker?: string, silent = false): void {
+    if (!this.model || this.closed) return;
+    if (speaker === undefined) this.toModel(base64);
+    else {
+      if (!this.mix) {
+        this.mix = new ParticipantMix((mixed) => this.toModel(mixed));
+        this.deps.clock.add(this.mix);
+      }
+      this.mix.push(speaker, base64, silent);
+    }
+  }
+
+  private toModel(base64: string): void {
+    if (this.rate === MODEL_RATE) this.callerAudio.push(base64);
+    else
+      this.callerAudio.push(
+        bytesOf(resample(samplesOf(Buffer.from(base64, 'base64')), this.rate, MODEL_RATE)).toString('base64'),
+      );
+  }
+
+  /** ACS stopped streaming (the step ended, the call moved on, or the caller hung up). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.callerAudio.clear();
+    this.deps.clock.remove(this.callerAudio);
+    if (this.mix) {
+      this.mix.clear();
+      this.deps.clock.remove(this.mix);
+    }
+    this.deps.clock.remove(this.pacer);
+    await this.model?.close();
+  }
+
+  private newPacer(): FramePacer {
+    const frameBytes = (this.rate * 2 * 20) / 1000;
+    const pacer = new FramePacer(
+      frameBytes,
+      (frame) => this.send(frame),
+      2,
+      () => this.drained(),
+    );
+    this.deps.clock.add(pacer);
+    return pacer;
+  }
+
+  private async open(): Promise<void> {
+    try {
+      this.agent = await this.deps.app.agent(this.callId, this.token);
+      const opened = this.deps.provider.open(this.agent, {
+        audio: (pcm, itemId) => this.modelAudio(pcm, itemId),
+        audioDone: (itemId) => this.pacer.finish(itemId),
+        speechStarted: () => this.bargeIn(),
+        callerSaid: (text) => this.deps.transcript.caller(text),
+        agentSaid: (text) => this.agentSaid(text),
+        toolCall: (call) => void this.toolCall(call.callId, call.name, call.arguments),
+        closed: (error) => {
+          if (error) this.fail('model-dropped');
+        },
+      });
+      const timeout = new Promise<never>((_, reject) => {
+        const timer = setTimeout(() => reject(new Error('model did not open in time')), OPEN_TIMEOUT_MS);
+        void opened.finally(() => clearTimeout(timer)).catch(() => undefined);
+      });
+      this.model = await Promise.race([opened, timeout]);
+      if (this.closed) {
+        await this.model.close();
+        return;
+      }
+      this.deps.log?.('voice agent started', { callId: this.callId, provider: this.deps.provider.name });
+      await this.deps.app.report(this.callId, this.token, { type: 'started' }).catch(() => undefined);
+    } catch (error) {
+      this.deps.log?.('voice agent could not start', { callId: this.callId, error: (error as Error).name });
+      this.fail(this.agent ? 'model-unreachable' : 'agent-unavailable');
+    }
+  }
+
+  private modelAudio(pcm: Buffer, itemId: string): void {
+    if (this.closed || this.outcome?.type === 'failed' || this.interrupted.has(itemId)) return;
+    const item = this.items.get(itemId) ?? { bytes: 0 };
+    item.bytes += pcm.length;
+    this.items.set(itemId, item);
+    this.lastItem = itemId;
+    this.pacer.enqueue(
+      this.rate === MODEL_RATE ? pcm : bytesOf(resample(samplesOf(pcm), MODEL_RATE, this.rate)),
+      itemId,
+    );
+  }
+
+  private agentSaid(text: string): void {
+    const turn = this.deps.transcript.agent(text);
+    const item = this.lastItem ? this.items.get(this.lastItem) : undefined;
+    if (item && item.turn === undefined) item.turn = turn;
+  }
+
+  /** The caller spoke over the agent: silence ACS at once, then cut the model's reply to what was heard. */
+  private bargeIn(): void {
+    if (!this.pacer.playing || this.outcome) return;
+    this.send(STOP_AUDIO_FRAME);
+    this.deps.onStopAudio?.();
+    const played = this.pacer.clear();
+    if (played) this.interrupted.add(played.itemId);
+    if (this.lastItem) this.interrupted.add(this.lastItem);
+    const heardMs = played?.playedMs ?? 0;
+    this.model?.interrupt(played?.itemId, heardMs);
+    const item = played ? this.items.get(played.itemId) : undefined;
+    if (item?.turn !== undefined) {
+      const totalMs = (item.bytes / (MODEL_RATE * 2)) * 1000;
+      this.deps.transcript.cut(item.turn, totalMs ? heardMs / totalMs : 0);
+    }
+  }
+
+  private async toolCall(callId: string, name: string, args: string): Promise<void> {
+    if (!this.agent || !this.model) return;
+    const output = await runTool(
+      name,
+      args,
+      this.agent,
+      {
+        handoff: (reason) => this.finish({ type: 'handoff', reason }),
+        endCall: (reason) => this.finish({ type: 'ended', reason, turns: 0, durationMs: 0 }),
+      },
+      this.deps.tools,
+    );
+    this.model?.toolResult(callId, output);
+  }
+
+  /** Decides the outcome; it is reported once the caller has heard what is queued. */
+  private finish(outcome: AgentReport): void {
+    if (this.outcome) return;
+    this.outcome = outcome;
+    if (!this.pacer.playing) this.drained();
+  }
+
+  private fail(reason: string): void {
+    if (this.closed || this.outcome) return;
+    this.outcome = { type: 'failed', reason };
+    // Never dead air: the apology replaces whatever was playing, then the flow takes its fallback.
+    if (this.pacer.playing) this.send(STOP_AUDIO_FRAME);
+    this.pacer.clear();
+    const apology =
+      this.rate === MODEL_RATE
+        ? this.deps.apology
+        : bytesOf(resample(samplesOf(this.deps.apology), MODEL_RATE, this.rate));
+    this.pacer.enqueue(apology, 'apology');
+    this.pacer.finish('apology');
+    if (!this.pacer.playing) this.drained();
+    void this.model?.close();
+  }
+
+  private drained(): void {
+    if (!this.outcome || this.reported) return;
+    this.reported = true;
+    const report: AgentReport =
+      this.outcome.type === 'ended'
+        ? { ...this.outcome, turns: this.deps.transcript.turnCount, durationMs: Date.now() - this.startedAt }
+        : this.outcome;
+    this.deps.log?.('voice agent finished', {
+      callId: this.callId,
+      outcome: report.type,
+      reason: 'reason' in report ? report.reason : undefined,
+    });
+    void this.deps.app
+      .report(this.callId, this.token, report)
+      .catch((error: Error) =>
+        this.deps.log?.('could not tell the app how the agent finished', { callId: this.callId, error: error.name }),
+      );
+    void this.model?.close();
+  }
+}
+
+/** A call's first append, one frame to a whole append by its id: calls' appends spread over an append's ticks. */
+function firstAppendMs(callId: string, appendMs: number): number {
+  let hash = 0;
+  for (let i = 0; i < callId.length; i++) hash = (hash * 31 + callId.charCodeAt(i)) | 0;
+  const frames = Math.max(1, Math.floor(appendMs / FRAME_MS));
+  return FRAME_MS * (1 + (Math.abs(hash) % frames));
+}

@@ -1,0 +1,23 @@
+import { ValidationError, type SwitchboardErrorOptions } from './errors';
+
+/** Why an input can never be processed, whatever the retries: the lead maps these to `deadletter/`. */
+export type DeadLetterReason =
+  'invalid_json' | 'invalid_document' | 'unsupported_schema_version' | 'empty_transcript' | 'corrupt_audio';
+
+/**
+ * A poison input (as opposed to a transient failure): retrying cannot help, so the caller moves the input
+ * to `deadletter/` with `reason` and carries on. Messages name the field that is wrong, never its value.
+ */
+export class DeadLetterError extends ValidationError {
+  readonly reason: DeadLetterReason;
+  readonly deadLetter = true as const;
+
+  constructor(reason: DeadLetterReason, message: string, options: SwitchboardErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+    this.reason = reason;
+  }
+}
+
+export function isDeadLetterError(value: unknown): value is DeadLetterError {
+  return value instanceof DeadLetterError;
+}

@@ -1,0 +1,37 @@
+import type { ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { startReadyChild, stopChild } from '@switchboard/functions-host/readyChild';
+
+export interface HostProcess {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** Stops the host: SIGTERM for a clean stop, SIGKILL to simulate a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The repository root (this file compiles to packages/sandbox/dist/src/). */
+export const repoRoot = resolve(__dirname, '..', '..', '..', '..');
+
+/** The Functions app's folder (host.json, package.json, flows/): what the host loads and azd deploys. */
+export const appDir = dirname(require.resolve('@switchboard/app/package.json'));
+
+/** Starts the local Functions host (`npm run host`) for an app folder as its own process, as a developer would. */
+export async function startHostProcess(
+  appDir: string,
+  env: Record<string, string>,
+  port = '0',
+  options: { echo?: boolean } = {},
+): Promise<HostProcess> {
+  const main = require.resolve('@switchboard/functions-host/main');
+  const { child, ready, output } = await startReadyChild(
+    'The Functions host',
+    main,
+    ['--app', appDir, '--port', port],
+    env,
+    'HOST_READY',
+    { echo: { stdout: options.echo, stderr: options.echo } },
+  );
+  const { url } = JSON.parse(ready) as { url: string };
+  return { url, child, output, stop: (signal = 'SIGTERM') => stopChild(child, signal) };
+}
