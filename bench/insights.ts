@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Conversation } from '@switchboard/core/conversation';
-import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { LocalInsightsProvider } from '@switchboard/local-ai/insights/localInsightsProvider';
 import { summarizeConversation } from '@switchboard/app/insights/pipeline';
 import { percentile, type BenchResult } from './stats';
 

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { LocalInsightsProvider } from '@switchboard/local-ai/insights/localInsightsProvider';
 import { summarizeConversation } from '@switchboard/app/insights/pipeline';
-import { redactConversation } from '@switchboard/app/insights/redact';
+import { redactConversation as redactWith } from '@switchboard/app/insights/redact';
+import { detectNames } from '@switchboard/local-ai/insights/detectNames';
 import { leaks, loadCorpus } from '../../unit/insights/plantedPii';
+
+// Redaction as the offline provider runs it: its name detector finds names in free text.
+const redactConversation = (c: Parameters<typeof redactWith>[0]) => redactWith(c, detectNames);
 
 test('no planted personal data reaches any summary of the labelled corpus, and redaction recall is reported', async () => {
   const { conversations, items } = loadCorpus();

@@ -9,7 +9,7 @@ import { azureAiClient, runJob, send } from '@switchboard/app/insights/azureAiCl
 import { createInsightsProvider } from '@switchboard/app/insights/createInsightsProvider';
 import { createSpeechToText } from '@switchboard/app/insights/createSpeechToText';
 import { AzureInsightsProvider } from '@switchboard/app/insights/azureInsightsProvider';
-import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { LocalInsightsProvider } from '@switchboard/local-ai/insights/localInsightsProvider';
 import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
 import { AzureSpeechToText } from '@switchboard/app/insights/azureSpeechToText';
 import { ConfigError } from '@switchboard/core/errors';

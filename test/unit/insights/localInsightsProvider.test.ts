@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
-import { redactConversation } from '@switchboard/app/insights/redact';
+import { LocalInsightsProvider } from '@switchboard/local-ai/insights/localInsightsProvider';
+import { redactConversation as redactWith } from '@switchboard/app/insights/redact';
+import { detectNames } from '@switchboard/local-ai/insights/detectNames';
 import { loadCorpus } from './plantedPii';
+
+// Redaction as the offline provider runs it: its name detector finds names in free text.
+const redactConversation = (c: Parameters<typeof redactWith>[0]) => redactWith(c, detectNames);
 
 const corpus = loadCorpus().conversations;
 const byId = (id: string) => {

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import type { Conversation } from '@switchboard/core/conversation';
 import { DeadLetterError } from '@switchboard/core/deadLetterError';
 import type { ConversationAnalysis, InsightsProvider } from '@switchboard/app/insights/insightsProvider';
-import { LocalInsightsProvider } from '@switchboard/app/insights/localInsightsProvider';
+import { detectNames } from '@switchboard/local-ai/insights/detectNames';
+import { LocalInsightsProvider } from '@switchboard/local-ai/insights/localInsightsProvider';
 import { summarizeConversation } from '@switchboard/app/insights/pipeline';
 import { sampleConversation } from './sampleConversation';
 
@@ -12,6 +13,8 @@ const now = () => new Date('2025-03-14T16:00:00Z');
 /** A provider that records what it was given and answers with a fixed analysis. */
 class RecordingProvider implements InsightsProvider {
   readonly name = 'local' as const;
+  // The pipeline runs the provider's own name detector before the provider sees any text.
+  readonly detectNames = detectNames;
   seen: Conversation[] = [];
   constructor(private readonly answer: Partial<ConversationAnalysis> = {}) {}
   analyze(conversation: Conversation): Promise<ConversationAnalysis> {

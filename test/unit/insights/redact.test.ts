@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normaliseSpokenPii } from '@switchboard/app/insights/normaliseSpokenPii';
-import { isLuhnValid, redactConversation, redactPatterns } from '@switchboard/app/insights/redact';
+import { isLuhnValid, redactConversation as redactWith, redactPatterns } from '@switchboard/app/insights/redact';
+import { detectNames } from '@switchboard/local-ai/insights/detectNames';
 import { sampleConversation } from './sampleConversation';
+
+// Redaction as the offline provider runs it: its name detector finds names in free text.
+const redactConversation = (c: Parameters<typeof redactWith>[0]) => redactWith(c, detectNames);
 
 function turns(...texts: Array<[role: 'customer' | 'agent', text: string]>) {
   return sampleConversation({

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLocalChatModel } from '@switchboard/app/messaging/localChatModel';
+import { createLocalChatModel } from '@switchboard/local-ai/chat/localChatModel';
 import type { MessagingAgent } from '@switchboard/app/flows/flowSchema';
 
 const agent = {

@@ -1,4 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
+import { offlineModule } from '@switchboard/core/offlineModule';
+import type { MessagingAgent } from '../flows/flowSchema';
 import type { AgentMatch } from '../messaging/converse';
 import type { ChatModel } from '../messaging/chatModel';
 import { ConversationStore, type ConversationState } from '../messaging/conversationStore';
@@ -53,8 +55,11 @@ export function buildMessaging(
             ? import('../messaging/azureOpenAiChatModel.js').then(({ createAzureOpenAiChatModel }) =>
                 createAzureOpenAiChatModel({ endpoint, deployment, apiVersion, credential }),
               )
-            : import('../messaging/localChatModel.js').then(({ createLocalChatModel }) =>
-                createLocalChatModel(match.agent),
+            : Promise.resolve().then(() =>
+                offlineModule<{ createLocalChatModel(agent: MessagingAgent): ChatModel }>(
+                  'chat/localChatModel',
+                  'MESSAGING_PROVIDER=local',
+                ).createLocalChatModel(match.agent),
               );
         // A failed load is not kept: the next message tries again.
         model.catch(() => models.delete(match.name));

@@ -1,9 +1,9 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { ConfigError } from '@switchboard/core/errors';
+import { offlineModule } from '@switchboard/core/offlineModule';
 import type { Config } from '../config';
 import { AzureInsightsProvider } from './azureInsightsProvider';
 import type { InsightsProvider } from './insightsProvider';
-import { LocalInsightsProvider } from './localInsightsProvider';
 
 export interface InsightsDependencies {
   /** Defaults to DefaultAzureCredential (managed identity in Azure, developer sign-in locally). */
@@ -17,7 +17,13 @@ export function createInsightsProvider(
   settings: Config['insights'],
   deps: InsightsDependencies = {},
 ): InsightsProvider {
-  if (settings.provider === 'local') return new LocalInsightsProvider();
+  if (settings.provider === 'local') {
+    const local = offlineModule<{ LocalInsightsProvider: new () => InsightsProvider }>(
+      'insights/localInsightsProvider',
+      'INSIGHTS_PROVIDER=local',
+    );
+    return new local.LocalInsightsProvider();
+  }
   if (!settings.languageEndpoint)
     throw new ConfigError(['LANGUAGE_ENDPOINT: is required when INSIGHTS_PROVIDER=azure']);
   return new AzureInsightsProvider({

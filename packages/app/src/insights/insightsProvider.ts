@@ -1,5 +1,5 @@
 import type { Conversation, ConversationRole } from '@switchboard/core/conversation';
-import type { RedactionCounts } from './redact';
+import type { NameDetector, RedactionCounts } from './redact';
 
 // The port every insights provider implements (local: offline packages; azure: Azure AI Language).
 // Input is ALWAYS an already redacted conversation: providers never see the raw transcript.
@@ -39,6 +39,8 @@ export interface ConversationAnalysis {
 export interface InsightsProvider {
   readonly name: 'local' | 'azure';
   analyze(redacted: Conversation): Promise<ConversationAnalysis>;
+  /** Finds names in the text before anything else sees it; without one, only display names are redacted up front. */
+  readonly detectNames?: NameDetector;
 }
 
 /** Sentiment score -> label, shared so both providers label alike. */

@@ -31,7 +31,7 @@ export async function summarizeConversation(
   const conversation = parseConversation(input, options.sourceName);
   assertHasSpeech(conversation, options.sourceName);
 
-  const { conversation: redacted, counts, scrub: clean } = redactConversation(conversation);
+  const { conversation: redacted, counts, scrub: clean } = redactConversation(conversation, provider.detectNames);
   const analysis = await provider.analyze(redacted);
   const scrubbed = scrub(analysis, clean);
 

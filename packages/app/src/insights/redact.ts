@@ -1,6 +1,6 @@
 import { SyncRedactor, type ISyncRedactor } from '@dawn-analytics/redact-pii';
 import type { Conversation } from '@switchboard/core/conversation';
-import { detectNames, nameReplacer } from './detectNames';
+import { nameReplacer } from './nameReplacer';
 import { normaliseSpokenPii } from './normaliseSpokenPii';
 import { redactStreetAddresses } from './redactStreetAddresses';
 
@@ -162,7 +162,7 @@ const patternRedactor = new SyncRedactor({
     credentials: { replaceWith: PLACEHOLDERS.credential },
     digits: { enabled: false }, // would eat years and amounts; account numbers handled after
     url: { enabled: false },
-    names: { enabled: false }, // greeting-only heuristic; names come from detectNames (compromise + rules)
+    names: { enabled: false }, // greeting-only heuristic; names come from the provider's detector (NameDetector)
   },
   customRedactors: {
     before: [emailAddresses, cardSecrets, socialSecurityInContext, cardNumbers, internationalPhone],
@@ -210,11 +210,20 @@ function subtractCounts(after: RedactionCounts, before: RedactionCounts): Redact
   return diff;
 }
 
+/** Finds the names in a conversation's texts, given its participants' display names (always names). */
+export type NameDetector = (texts: readonly string[], displayNames: readonly string[]) => string[];
+
+/** Without a detector, only display names are known names (Azure AI Language PII finds the rest in Azure). */
+const displayNamesOnly: NameDetector = (_texts, displayNames) => [...displayNames];
+
 /**
  * Redacts a whole conversation: patterns per turn, then names detected anywhere in it (turns and
  * participants' display names) replaced in every turn. Returns the redacted copy and counts per category.
  */
-export function redactConversation(conversation: Conversation): RedactionResult {
+export function redactConversation(
+  conversation: Conversation,
+  detectNames: NameDetector = displayNamesOnly,
+): RedactionResult {
   const before = conversation.turns.reduce((acc, t) => addCounts(acc, countPlaceholders(t.text)), emptyCounts());
   const patterned = conversation.turns.map((t, i) => {
     const text = redactPatterns(t.text);

@@ -1,5 +1,5 @@
 import type { ConversationRole } from '@switchboard/core/conversation';
-import type { ConversationSummary } from './insightsProvider';
+import type { ConversationSummary } from '@switchboard/app/insights/insightsProvider';
 
 // Rules that pick the issue, resolution and follow-up sentences from an extractive ranking (wink-nlp's
 // sentence importance). Cue words say what kind of sentence it is; importance breaks ties between

@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { AMBIGUOUS_NAMES as AMBIGUOUS, escapeRegExp as escape } from '@switchboard/app/insights/nameReplacer';
 // The first names and surnames @dawn-analytics/redact-pii 0.1.2 matches (MIT, (c) 2016 Solvvy), copied because
 // the package's public entry point does not export them.
 import wellKnownNamesList from './wellKnownNames.json';
@@ -9,76 +10,6 @@ import wellKnownNamesList from './wellKnownNames.json';
 
 const wellKnownNames = new Set(wellKnownNamesList.map((n) => n.toLowerCase()));
 
-/** Names that are also everyday words: replaced only where written with a capital or after a cue. */
-const AMBIGUOUS = new Set([
-  'bill',
-  'will',
-  'mark',
-  'may',
-  'june',
-  'april',
-  'august',
-  'rose',
-  'grace',
-  'hope',
-  'joy',
-  'faith',
-  'pat',
-  'rich',
-  'frank',
-  'sunny',
-  'dawn',
-  'summer',
-  'amber',
-  'ruby',
-  'chase',
-  'hunter',
-  'art',
-  'max',
-  'gene',
-  'sue',
-  'don',
-  'ray',
-  'guy',
-  'bob',
-  'lee',
-  'long',
-  'young',
-  'white',
-  'brown',
-  'green',
-  'black',
-  'gray',
-  'grey',
-  'price',
-  'cash',
-  'card',
-  'banks',
-  'bank',
-  'king',
-  'hall',
-  'page',
-  'miles',
-  'case',
-  'major',
-  'ward',
-  'rich',
-  'love',
-  'star',
-  'crystal',
-  'jade',
-  'iris',
-  'lily',
-  'holly',
-  'penny',
-  'victoria',
-  'virginia',
-  'georgia',
-  'carolina',
-  'jordan',
-  'paris',
-  'sydney',
-]);
 
 /** Words a cue phrase is often followed by that are never names. */
 const NOT_NAMES = new Set([
@@ -365,27 +296,4 @@ const PLACEHOLDER_WORDS = new Set(['NAME', 'PHONE', 'EMAIL', 'CARD', 'ADDRESS', 
 const ASKS_FOR_NAME =
   /\b(?:your|the account holder's|the)\s+(?:full\s+)?name\b|\bname on the (?:account|reservation|card|booking|policy)\b|\bwho am i speaking (?:with|to)\b|\bwho(?:'s| is) (?:the )?(?:member|account holder|policy holder|caller|patient|customer)\b|\bwho do i have on the line\b/i;
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
-/** A function that replaces each detected name (and runs like "John Smith") with one [NAME]. */
-export function nameReplacer(names: readonly string[]): (text: string) => string {
-  if (names.length === 0) return (text) => text;
-  // Longest first so "Johnson" is not cut to "[NAME]son"; \b keeps "Ann" out of "Annual".
-  const byLength = [...names].sort((a, b) => b.length - a.length);
-  const plain = byLength.filter((n) => !AMBIGUOUS.has(n.toLowerCase())).map(escape);
-  const ambiguous = byLength
-    .filter((n) => AMBIGUOUS.has(n.toLowerCase()))
-    .map((n) => escape(n[0].toUpperCase() + n.slice(1).toLowerCase()));
-  const passes = [
-    plain.length ? new RegExp(String.raw`(?<![\p{L}\[])(?:${plain.join('|')})(?![\p{L}\]])`, 'giu') : undefined,
-    ambiguous.length ? new RegExp(String.raw`(?<![\p{L}\[])(?:${ambiguous.join('|')})(?![\p{L}\]])`, 'gu') : undefined,
-  ].filter((r): r is RegExp => r !== undefined);
-  return (text) => {
-    let out = text;
-    for (const pass of passes) out = out.replace(pass, '[NAME]');
-    // "John Smith" is one name, not two.
-    return out.replace(/\[NAME\](?:'s)?(?:\s+\[NAME\])+/g, '[NAME]');
-  };
-}

@@ -1,8 +1,8 @@
 import winkNLP, { type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import type { MessagingAgent } from '../flows/flowSchema';
-import type { ChatModel, ModelReply } from './chatModel';
-import { fixedReply } from './fixedReplies';
+import type { MessagingAgent } from '@switchboard/app/flows/flowSchema';
+import type { ChatModel, ModelReply } from '@switchboard/app/messaging/chatModel';
+import { fixedReply } from '@switchboard/app/messaging/fixedReplies';
 
 // The offline model: intent matching over the agent's FAQ with wink-nlp (lemmas, stop words dropped) and
 // shared stems, plus the two built-in intents that call tools. After a tool has run it says

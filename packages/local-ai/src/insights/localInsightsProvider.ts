@@ -7,7 +7,8 @@ import {
   type ConversationAnalysis,
   type InsightsProvider,
   type TurnSentiment,
-} from './insightsProvider';
+} from '@switchboard/app/insights/insightsProvider';
+import { detectNames } from './detectNames';
 import { pickSummary, type RankedSentence } from './summaryRules';
 
 // Offline insights (docs/local-ai.md): wink-nlp with its English lite model for sentences, extractive
@@ -84,6 +85,7 @@ function asSentences(text: string): string {
 }
 
 export class LocalInsightsProvider implements InsightsProvider {
+  readonly detectNames = detectNames;
   readonly name = 'local' as const;
 
   /** Loads the model and the language detector ahead of the first call (about 0.1 s). */
