@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
-import { bytesOf, resample } from '@switchboard/core/audio/pcm';
-import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { bytesOf, resample } from '@switchboard/audio/pcm';
+import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
 import type { Conversation } from '@switchboard/core/conversation';
 import { startBridge, type Bridge } from '@switchboard/bridge/bridgeServer';

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { bytesOf, resample } from '@switchboard/core/audio/pcm';
-import { SAMPLE_RATE, synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { bytesOf, resample } from '@switchboard/audio/pcm';
+import { SAMPLE_RATE, synthesize } from '@switchboard/audio/speechSynthesizer';
 import { appDir, fixture } from './paths';
 
 // What the end-to-end voice agent scenarios dial, and how long the agent's lines are.

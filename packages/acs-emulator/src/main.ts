@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run acs`: the emulator standalone. Writes `.sandbox/acs.json` so other processes can find it.
 // Settings: flags `--port N --subscriptions FILE --time-scale X --resource-id ID --access-key KEY
 // --info-file FILE --event-grid-timeout-ms MS --callback-timeout-ms MS` (or `--flag=value`), else the environment

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CallAutomationClient } from '@azure/communication-call-automation';
-import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { answerIncomingCall, startFixture, type Fixture } from './support/fixtures';
 
 const FILE_UPDATED = 'Microsoft.Communication.RecordingFileStatusUpdated';

@@ -10,7 +10,7 @@ import {
   type ServiceError,
   type TextDocument,
 } from './fakeLanguageProtocol';
-import { readWavInfo } from '@switchboard/core/audio/wav';
+import { readWavInfo } from '@switchboard/audio/wav';
 import { keyPhrasesOf, languageOf, piiOf, sentencesOf, sentimentOf } from './fakeTextAnalysis';
 import { badRequest, HttpError, type Multipart } from './fakeLanguageRequests';
 

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { samplesOf } from '@switchboard/core/audio/pcm';
+import { samplesOf } from '@switchboard/audio/pcm';
 import { LocalAgentEngine, type EngineDependencies } from '@switchboard/local-ai/voiceAgent/localAgentEngine';
 import type { ToolSpec } from '@switchboard/bridge/agentTools';
 import { messageText } from '@switchboard/bridge/acsMediaFrames';

@@ -1,5 +1,5 @@
-import { bytesOf, resample } from '@switchboard/core/audio/pcm';
-import { SAMPLE_RATE, synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { bytesOf, resample } from '@switchboard/audio/pcm';
+import { SAMPLE_RATE, synthesize } from '@switchboard/audio/speechSynthesizer';
 
 export const APOLOGY_TEXT = "Sorry, I'm having trouble right now. Let me get someone to help you.";
 

@@ -1,4 +1,4 @@
-import { bytesOf, samplesOf } from '@switchboard/core/audio/pcm';
+import { bytesOf, samplesOf } from '@switchboard/audio/pcm';
 import { FRAME_MS, type Paced } from './frameClock';
 
 // An unmixed media stream (audioChannelType: unmixed) carries each speaker's audio (up to four) as frames of

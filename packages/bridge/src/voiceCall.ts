@@ -1,4 +1,4 @@
-import { bytesOf, resample, samplesOf } from '@switchboard/core/audio/pcm';
+import { bytesOf, resample, samplesOf } from '@switchboard/audio/pcm';
 import { STOP_AUDIO_FRAME } from './acsMediaFrames';
 import { runTool, type ToolContext } from './agentTools';
 import type { AgentReport, AppApi } from './appClient';

@@ -1,3 +1,4 @@
+import { CorruptAudioError } from '@switchboard/audio/wav';
 import { ValidationError, type SwitchboardErrorOptions } from './errors';
 
 /** Why an input can never be processed, whatever the retries: the lead maps these to `deadletter/`. */
@@ -18,6 +19,7 @@ export class DeadLetterError extends ValidationError {
   }
 }
 
-export function isDeadLetterError(value: unknown): value is DeadLetterError {
-  return value instanceof DeadLetterError;
+/** A poison input: the pipeline's own DeadLetterError, or audio the audio package found corrupt. */
+export function isDeadLetterError(value: unknown): value is DeadLetterError | CorruptAudioError {
+  return value instanceof DeadLetterError || value instanceof CorruptAudioError;
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { callIdFor } from '@switchboard/app/calls/callIdFor';
-import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
 import { renderApology } from '@switchboard/bridge/apology';
 import { createProvider } from '@switchboard/bridge/createProvider';

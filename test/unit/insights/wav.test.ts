@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DeadLetterError } from '@switchboard/core/deadLetterError';
+import { isDeadLetterError } from '@switchboard/core/deadLetterError';
 import { parsePocketsphinxOutput } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
 import { conversationFromTranscription } from '@switchboard/core/audio/transcribe';
-import { readWavInfo, sniffAudio } from '@switchboard/core/audio/wav';
+import { readWavInfo, sniffAudio } from '@switchboard/audio/wav';
 import { silentWav } from './silentWav';
 
 describe('WAV headers and recogniser output', () => {
@@ -31,7 +31,7 @@ describe('WAV headers and recogniser output', () => {
       assert.throws(
         () => readWavInfo(bad, 'recordings/c1/0.wav'),
         (e: unknown) =>
-          e instanceof DeadLetterError && e.reason === 'corrupt_audio' && e.message.startsWith('recordings/c1/0.wav'),
+          isDeadLetterError(e) && e.reason === 'corrupt_audio' && e.message.startsWith('recordings/c1/0.wav'),
       );
     }
   });
@@ -45,7 +45,7 @@ describe('WAV headers and recogniser output', () => {
     assert.equal(sniffAudio(Buffer.from('\u0000\u0000\u0000\u0020ftypM4A ', 'latin1')), 'mp4');
     assert.throws(
       () => sniffAudio(Buffer.from('{"not": "audio"}'), 'recordings/c/1.mp3'),
-      (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio',
+      (e: unknown) => isDeadLetterError(e) && e.reason === 'corrupt_audio',
     );
   });
 

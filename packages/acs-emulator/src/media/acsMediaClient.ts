@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { TokenSigner } from '../tokenSigner';
 import { messageText } from './messageText';
-import type { CallbackTokenOptions } from '@switchboard/core/acs/verifyCallbackToken';
 
 // What ACS does to the media bridge, for tests and benchmarks: signs RS256 connection tokens (served from a
 // JWKS on a free port) and connects as a call's media stream, sending AudioMetadata / AudioData frames and
@@ -12,8 +11,15 @@ import type { CallbackTokenOptions } from '@switchboard/core/acs/verifyCallbackT
 export const ISSUER = 'https://acscallautomation.communication.azure.com';
 export const AUDIENCE = 'test-acs-resource';
 
+/** What a verifier needs to check the tokens these keys sign (the app's ACS_CALLBACK_* settings). */
+export interface SignedTokenTrust {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
 export interface AcsKeys {
-  token: CallbackTokenOptions;
+  token: SignedTokenTrust;
   sign(claims?: Record<string, unknown>, lifetimeSeconds?: number): Promise<string>;
   close(): Promise<void>;
 }

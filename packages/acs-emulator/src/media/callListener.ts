@@ -2,8 +2,8 @@
 // voice the recordings use) and every stretch of audio the app streams into the call (the voice agent), in
 // order, as binary WebSocket frames of 16 kHz mono PCM16. Keys the caller presses are not echoed back.
 import type WebSocket from 'ws';
-import { bytesOf, samplesOf } from '@switchboard/core/audio/pcm';
-import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { bytesOf, samplesOf } from '@switchboard/audio/pcm';
+import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import type { AudioEvent, Call } from '../callAutomation/call';
 
 export function listenToCall(call: Call, ws: WebSocket): void {

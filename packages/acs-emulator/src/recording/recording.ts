@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../callAutomation/call';
 import type { AudioEvent } from '../callAutomation/call';
-import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { renderWav, type PlacedSound } from './wavRenderer';
 
 const MAX_SYNTHESIZED = 30;

@@ -1,6 +1,6 @@
 // Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
 // play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
-import { encodeWav } from '@switchboard/core/audio/pcm';
+import { encodeWav } from '@switchboard/audio/pcm';
 import { DTMF_FREQUENCIES } from '../media/dtmfFrequencies';
 import type { AudioEvent } from '../callAutomation/call';
 

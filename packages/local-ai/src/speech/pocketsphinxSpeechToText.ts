@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UnsupportedError } from '@switchboard/core/errors';
 import type { Turn } from '@switchboard/core/conversation';
 import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from '@switchboard/core/audio/transcribe';
-import { readWavInfo, sniffAudio, type AudioContainer, type WavInfo } from '@switchboard/core/audio/wav';
+import { readWavInfo, sniffAudio, type AudioContainer, type WavInfo } from '@switchboard/audio/wav';
 
 // Offline speech-to-text: Debian's pocketsphinx (`pocketsphinx_continuous`, no Node binding) run as a
 // child process on 16 kHz mono 16-bit WAV, one run per channel. Audio in any other shape is converted

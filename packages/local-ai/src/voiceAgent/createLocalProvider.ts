@@ -1,4 +1,4 @@
-import { synthesize } from '@switchboard/core/audio/speechSynthesizer';
+import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { PocketsphinxSpeechToText } from '../speech/pocketsphinxSpeechToText';
 import { LocalProvider } from './localProvider';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bytesOf, encodeWav, resample } from '@switchboard/core/audio/pcm';
-import { SAMPLE_RATE as TTS_RATE } from '@switchboard/core/audio/speechSynthesizer';
+import { bytesOf, encodeWav, resample } from '@switchboard/audio/pcm';
+import { SAMPLE_RATE as TTS_RATE } from '@switchboard/audio/speechSynthesizer';
 import type { SpeechToText } from '@switchboard/core/audio/transcribe';
 import type { ToolSpec } from '@switchboard/bridge/agentTools';
 import { replyTo } from './intentRules';

@@ -1,4 +1,4 @@
-import { samplesOf } from '@switchboard/core/audio/pcm';
+import { samplesOf } from '@switchboard/audio/pcm';
 import { toolSpecs } from '@switchboard/bridge/agentTools';
 import { LocalAgentEngine, type EngineDependencies } from './localAgentEngine';
 import type { AgentConfig, ModelEvents, ModelSession, VoiceModelProvider } from '@switchboard/bridge/providers/voiceModel';

@@ -1,4 +1,9 @@
-import { DeadLetterError } from '../deadLetterError';
+/** Audio that no retry can make usable: callers treat it as a poison input (dead letter `corrupt_audio`). */
+export class CorruptAudioError extends Error {
+  readonly reason = 'corrupt_audio' as const;
+  readonly retryable = false;
+  override readonly name = 'CorruptAudioError';
+}
 
 // Just enough of the RIFF/WAVE header to decide whether audio can go to a recogniser as is, needs
 // converting, or is corrupt (a poison input for the dead-letter container).
@@ -16,7 +21,7 @@ export interface WavInfo {
 
 export function readWavInfo(wav: Buffer, sourceName = 'audio'): WavInfo {
   const corrupt = (why: string) =>
-    new DeadLetterError('corrupt_audio', `${sourceName}: not a usable WAV file (${why})`);
+    new CorruptAudioError(`${sourceName}: not a usable WAV file (${why})`);
   if (wav.length < 44 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE')
     throw corrupt('no RIFF/WAVE header');
   let offset = 12;
@@ -59,7 +64,7 @@ export const AUDIO_CONTENT_TYPES: Record<AudioContainer, string> = {
 
 /**
  * The container of an audio file from its first bytes (ACS records WAV, MP3 or MP4). Anything else is not
- * audio this pipeline can use: DeadLetterError('corrupt_audio').
+ * audio this pipeline can use: CorruptAudioError.
  */
 export function sniffAudio(audio: Buffer, sourceName = 'audio'): AudioContainer {
   const ascii = (from: number, to: number) => audio.toString('ascii', from, to);
@@ -69,8 +74,5 @@ export function sniffAudio(audio: Buffer, sourceName = 'audio'): AudioContainer 
   if (audio.length >= 12 && ascii(4, 8) === 'ftyp') return 'mp4';
   if (audio.length >= 3 && ascii(0, 3) === 'ID3') return 'mp3';
   if (audio.length >= 2 && audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0) return 'mp3';
-  throw new DeadLetterError(
-    'corrupt_audio',
-    `${sourceName}: not a recognised audio file (WAV, MP3, FLAC, OGG or MP4 expected)`,
-  );
+  throw new CorruptAudioError(`${sourceName}: not a recognised audio file (WAV, MP3, FLAC, OGG or MP4 expected)`);
 }
