@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AcsControlClient } from '@switchboard/acs-emulator/controlClient';
 import { repoRoot } from '../../support/paths';
+import { waitFor } from '../../support/waitFor';
 
 // `npm start` as a developer runs it: a process of its own that has not been told to trust the sandbox CA (the
 // test runner's NODE_EXTRA_CA_CERTS is taken away), so every part it reaches over TLS must be given the CA.
 
 describe('npm start', () => {
-  it('brings the whole sandbox up, answers a caller on the main line, and stops everything on SIGTERM', async () => {
+  it('brings the whole sandbox up, answers callers and texts with the shipped flows, and stops everything on SIGTERM', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_EXTRA_CA_CERTS;
     const start = spawn(
@@ -39,6 +40,17 @@ describe('npm start', () => {
       const { serverCallId } = await control.placeCall({ from: '+14255550123', to: '+18005550100' });
       await control.waitForRequest('answerCall', { serverCallId }, 60_000);
       await control.waitForRequest('play', { serverCallId }, 60_000);
+      // The line for trying things is open at any hour: it answers and starts the voice assistant.
+      const tryIt = await control.placeCall({ from: '+14255550124', to: '+18005550102' });
+      await control.waitForRequest('startMediaStreaming', { serverCallId: tryIt.serverCallId }, 60_000);
+      // A first text to the Contoso line gets the care agent's answer.
+      await control.receiveSms({ from: '+14255550125', to: '+18005550100', message: 'when are you open?' });
+      const reply = await waitFor(
+        async () =>
+          (await control.listSms()).find((m) => m.direction === 'outbound' && m.to === '+14255550125'),
+        { what: "the care agent's reply", timeoutMs: 60_000 },
+      );
+      assert.match(reply.message, /Monday to Friday/);
     } finally {
       if (start.exitCode === null && start.signalCode === null) {
         const exited = once(start, 'exit');

@@ -1,27 +1,28 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoRoot } from '../../support/paths';
 
-// The README's layout section is the map of the tree: it must name every top-level folder, and nothing else.
+// The README is the front door: short, and its layout table is the map of the workspaces.
 
-function layoutFolders(readme: string): string[] {
-  const section = readme.slice(readme.indexOf('## Layout'));
-  const block = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  // A folder starts a line or follows a gap of two or more spaces; sub-folders inside a description do not.
-  return [...block.matchAll(/(?:^|(?<=\S) {2,})([a-z][\w.-]*)\/(?= )/gm)].map((m) => m[1]).sort();
-}
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
-describe("the README's layout section", () => {
-  it('names every top-level folder of the tree, and only those', () => {
-    const tracked = execFileSync('git', ['ls-files'], { cwd: repoRoot, encoding: 'utf8' }).split('\n');
-    const folders = [
-      ...new Set(tracked.filter((f) => f.includes('/') && existsSync(join(repoRoot, f))).map((f) => f.split('/')[0])),
-    ]
-      .filter((name) => !name.startsWith('.'))
+describe('the README', () => {
+  it('lists every workspace package in its layout table, and only those, each with a README of its own', () => {
+    const section = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 3));
+    const listed = [...section.matchAll(/\[`packages\/([\w-]+)`\]/g)].map((m) => m[1]).sort();
+    const packages = readdirSync(join(repoRoot, 'packages'))
+      .filter((name) => existsSync(join(repoRoot, 'packages', name, 'package.json')))
       .sort();
-    assert.deepEqual(layoutFolders(readFileSync(join(repoRoot, 'README.md'), 'utf8')), folders);
+    assert.deepEqual(listed, packages);
+    const withoutReadme = packages.filter((name) => !existsSync(join(repoRoot, 'packages', name, 'README.md')));
+    assert.deepEqual(withoutReadme, []);
+  });
+
+  it('stays a front door: under 250 lines, with the two commands', () => {
+    assert.ok(readme.split('\n').length < 250, `${readme.split('\n').length} lines`);
+    assert.match(readme, /npm install && npm start/);
+    assert.match(readme, /npm test/);
   });
 });
