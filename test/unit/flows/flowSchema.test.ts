@@ -43,12 +43,15 @@ ${steps}`;
 }
 
 describe('the flow language', () => {
-  it('accepts the shipped contoso.yaml, which uses every step type', () => {
+  it('accepts the shipped contoso.yaml, which uses every step type and the care agent on every channel', () => {
     const set = loadFlows(join(root, 'packages', 'app', 'flows', 'contoso.yaml'));
-    assert.deepEqual(Object.keys(set.flows).sort(), ['appointmentReminder', 'mainLine']);
+    assert.deepEqual(Object.keys(set.flows).sort(), ['appointmentReminder', 'callBack', 'mainLine', 'tryItLine']);
     const kinds = new Set(Object.values(set.flows).flatMap((f) => Object.values(f.steps).map(stepKind)));
     assert.deepEqual([...kinds].sort(), [...STEP_KINDS].sort());
     assert.equal(set.flows.mainLine.hours?.timeZone, 'America/New_York');
+    assert.equal(set.flows.tryItLine.hours, undefined, 'a line open at any hour for trying things');
+    const care = set.messaging?.care;
+    assert.ok(care?.numbers?.includes('+18005550100') && care.chat && care.whatsapp, 'the care agent on every channel');
   });
 
   it('loads a whole folder, skipping the JSON Schema', () => {
