@@ -190,6 +190,7 @@ module bridge 'modules/bridge.bicep' = {
     identityName: '${abbrs.managedIdentityUserAssignedIdentities}bridge-${resourceToken}'
     location: location
     tags: tags
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
     aiServicesName: ai.outputs.name
     aiEndpoint: ai.outputs.endpoint
     storageAccountName: storage.outputs.name

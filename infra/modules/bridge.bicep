@@ -10,6 +10,8 @@ param location string
 param tags object = {}
 param serviceName string = 'bridge' // azd deploys the `bridge` service of azure.yaml to the resource with this tag
 
+@description('Log Analytics workspace the environment\'s console and system logs go to.')
+param logAnalyticsId string
 param aiServicesName string
 param aiEndpoint string
 param storageAccountName string
@@ -57,6 +59,20 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
     appLogsConfiguration: {
       destination: 'azure-monitor' // logs through diagnostic settings: no workspace key in the template
     }
+  }
+}
+
+// The bridge's stdout/stderr and the platform's events (revisions, probes, scaling) into the workspace:
+// appLogsConfiguration 'azure-monitor' sends them only where a diagnostic setting says.
+resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'environment-to-log-analytics'
+  scope: environment
+  properties: {
+    workspaceId: logAnalyticsId
+    logs: [
+      { category: 'ContainerAppConsoleLogs', enabled: true }
+      { category: 'ContainerAppSystemLogs', enabled: true }
+    ]
   }
 }
 
