@@ -59,6 +59,9 @@ param outboundAllowedPrefixes string = '+1'
 @description('Email address that alerts go to; empty for none.')
 param alertEmail string = ''
 
+@description('Set by azd before each provision (SERVICE_BRIDGE_RESOURCE_EXISTS): the bridge container app exists, so keep its deployed image.')
+param bridgeExists bool = false
+
 @description('WebSocket URL of the media bridge (bridge/, a Container App provisioned later); empty until then.')
 param mediaBridgeUrl string = ''
 @description('ACS user id of the chat bot (8:acs:...), created once with the Identity API; empty disables the bot')
@@ -188,6 +191,7 @@ module bridge 'modules/bridge.bicep' = {
     environmentName: '${abbrs.appManagedEnvironments}${resourceToken}'
     registryName: '${abbrs.containerRegistryRegistries}${resourceToken}'
     identityName: '${abbrs.managedIdentityUserAssignedIdentities}bridge-${resourceToken}'
+    exists: bridgeExists
     location: location
     tags: tags
     logAnalyticsId: monitoring.outputs.logAnalyticsId

@@ -18,6 +18,8 @@ param storageAccountName string
 param acsImmutableResourceId string
 @description('The function app\'s https base URL (its voice-agent route)')
 param appBaseUrl string
+@description('Whether azd already deployed the bridge (SERVICE_BRIDGE_RESOURCE_EXISTS): a provision then keeps its image.')
+param exists bool = false
 param maxReplicas int = 20
 param connectionsPerReplica int = 200
 
@@ -25,6 +27,18 @@ var roles = {
   cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87135dc908'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+}
+
+// Before the first `azd deploy` there is no bridge image yet: a placeholder (which listens on 80, and has no
+// /healthz) holds the place until azd deploys the real one; every later provision keeps the deployed image.
+var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+
+module deployed 'fetch-container-image.bicep' = {
+  name: 'bridge-deployed-image'
+  params: {
+    exists: exists
+    name: name
+  }
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
@@ -130,7 +144,7 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
       containers: [
         {
           name: 'bridge'
-          image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest' // replaced by azd deploy
+          image: !empty(deployed.outputs.containers) ? deployed.outputs.containers[0].image : placeholderImage
           resources: { cpu: json('1.0'), memory: '2Gi' }
           env: [
             { name: 'PORT', value: '8080' }
@@ -141,7 +155,7 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
             { name: 'VOICELIVE_ENDPOINT', value: aiEndpoint }
             { name: 'AzureWebJobsStorage__accountName', value: storageAccountName } // live transcripts, managed identity
           ]
-          probes: [
+          probes: empty(deployed.outputs.containers) ? [] : [
             { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } }
             { type: 'Readiness', httpGet: { path: '/healthz', port: 8080 } }
           ]

@@ -273,7 +273,11 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
     it('deploys the media bridge as a container app with its own identity, always one replica, wss:// wired to the app', () => {
       const azureYaml = parseYaml(read('azure.yaml')) as { services: Record<string, Record<string, unknown>> };
       assert.equal(azureYaml.services.bridge.host, 'containerapp');
-      assert.deepEqual(azureYaml.services.bridge.docker, { path: './bridge/Dockerfile', context: '.' });
+      assert.deepEqual(azureYaml.services.bridge.docker, {
+        path: './bridge/Dockerfile',
+        context: '.',
+        remoteBuild: true,
+      });
       const bridge = read('infra/modules/bridge.bicep');
       assert.match(bridge, /param serviceName string = 'bridge'/);
       assert.match(bridge, /userAssignedIdentities@/);
