@@ -18,6 +18,8 @@ param storageAccountName string
 param acsImmutableResourceId string
 @description('The function app\'s https base URL (its voice-agent route)')
 param appBaseUrl string
+param voiceLiveModel string = 'gpt-realtime'
+param voiceLiveVoice string = 'en-US-AvaMultilingualNeural'
 @description('Whether azd already deployed the bridge (SERVICE_BRIDGE_RESOURCE_EXISTS): a provision then keeps its image.')
 param exists bool = false
 param maxReplicas int = 20
@@ -153,6 +155,8 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
             { name: 'APP_BASE_URL', value: appBaseUrl }
             { name: 'VOICE_AGENT_PROVIDER', value: 'voicelive' }
             { name: 'VOICELIVE_ENDPOINT', value: aiEndpoint }
+            { name: 'VOICELIVE_MODEL', value: voiceLiveModel }
+            { name: 'VOICELIVE_VOICE', value: voiceLiveVoice }
             { name: 'AzureWebJobsStorage__accountName', value: storageAccountName } // live transcripts, managed identity
           ]
           probes: empty(deployed.outputs.containers) ? [] : [

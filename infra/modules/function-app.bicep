@@ -38,6 +38,17 @@ param apiAuthTenantId string
 param apiAuthAudience string
 @description('E.164 prefixes outbound calls may go to, comma-separated; empty allows none.')
 param outboundAllowedPrefixes string
+param callsPerMinutePerCaller int = 10
+param callsPerMinute int = 60
+param campaignMaxContacts int = 500
+param recordingsDeleteAfterDownload bool = true
+@allowed([ 'local', 'azure-openai' ])
+param messagingProvider string = 'local'
+param openAiEndpoint string = ''
+param openAiChatDeployment string = ''
+param conversationTtlMinutes int = 60
+param callConnectCheckSeconds int = 15
+param callConnectTimeoutSeconds int = 60
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -132,7 +143,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       LANGUAGE_ENDPOINT: aiEndpoint // one multi-service account: Language and Speech share its custom-domain endpoint
       SPEECH_ENDPOINT: aiEndpoint
       FLOWS_PATH: 'flows'
-      RECORDINGS_DELETE_AFTER_DOWNLOAD: 'true' // the blob copy is the one kept: no second copy of personal audio in ACS
+      RECORDINGS_DELETE_AFTER_DOWNLOAD: string(recordingsDeleteAfterDownload) // true: the blob copy is the one kept, no second copy of personal audio in ACS
       CHAT_BOT_USER_ID: chatBotUserId // the bot's ACS identity: create it once with the Identity API, then set this parameter
       CHAT_AGENT_USER_ID: chatAgentUserId // the person or queue identity chats are handed to
 
@@ -140,9 +151,15 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       API_AUTH_TENANT_ID: apiAuthTenantId
       API_AUTH_AUDIENCE: apiAuthAudience
       OUTBOUND_ALLOWED_PREFIXES: outboundAllowedPrefixes
-      CALLS_PER_MINUTE_PER_CALLER: '10'
-      CALLS_PER_MINUTE: '60'
-      CAMPAIGN_MAX_CONTACTS: '500'
+      CALLS_PER_MINUTE_PER_CALLER: string(callsPerMinutePerCaller)
+      CALLS_PER_MINUTE: string(callsPerMinute)
+      CAMPAIGN_MAX_CONTACTS: string(campaignMaxContacts)
+      MESSAGING_PROVIDER: messagingProvider
+      AZURE_OPENAI_ENDPOINT: openAiEndpoint
+      AZURE_OPENAI_CHAT_DEPLOYMENT: openAiChatDeployment // empty: config treats it as unset
+      MESSAGING_CONVERSATION_TTL_MINUTES: string(conversationTtlMinutes)
+      CALL_CONNECT_CHECK_SECONDS: string(callConnectCheckSeconds)
+      CALL_CONNECT_TIMEOUT_SECONDS: string(callConnectTimeoutSeconds)
     }
   }
 }
