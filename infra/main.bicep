@@ -46,6 +46,10 @@ param httpAlwaysReady int = 1
 @minValue(0)
 param durableAlwaysReady int = 1
 
+@description('Durable Functions backend: the storage account\'s queues and tables, or a Durable Task Scheduler (docs/deploy.md "Durable backend").')
+@allowed([ 'azureStorage', 'dts' ])
+param durableBackend string = 'azureStorage'
+
 @description('Flex Consumption scale-out ceiling (Flex allows 1 to 1000).')
 @minValue(1)
 @maxValue(1000)
@@ -116,6 +120,7 @@ var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var deploymentContainerName = 'app-package-${resourceToken}' // Flex Consumption pulls the zip azd uploads here
+var taskHubName = 'switchboard' // TASKHUB_NAME (host.json reads %TASKHUB_NAME%), and the scheduler's task hub
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -249,6 +254,19 @@ module bridge 'modules/bridge.bicep' = {
   }
 }
 
+module durableTaskScheduler 'modules/durable-task-scheduler.bicep' = if (durableBackend == 'dts') {
+  name: 'durable-task-scheduler'
+  scope: rg
+  params: {
+    name: 'dts-${resourceToken}'
+    location: location
+    tags: tags
+    taskHubName: taskHubName
+    appPrincipalId: identity.outputs.principalId
+    developerPrincipalId: principalId
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -286,6 +304,9 @@ module functionApp 'modules/function-app.bicep' = {
     conversationTtlMinutes: conversationTtlMinutes
     callConnectCheckSeconds: callConnectCheckSeconds
     callConnectTimeoutSeconds: callConnectTimeoutSeconds
+    taskHubName: taskHubName
+    durableBackend: durableBackend
+    durableTaskSchedulerEndpoint: durableBackend == 'dts' ? durableTaskScheduler!.outputs.endpoint : ''
   }
 }
 

@@ -50,6 +50,13 @@ param conversationTtlMinutes int = 60
 param callConnectCheckSeconds int = 15
 param callConnectTimeoutSeconds int = 60
 
+param taskHubName string = 'switchboard'
+@description('azureStorage: host.json\'s provider on the app\'s storage account; dts: the Durable Task Scheduler.')
+@allowed([ 'azureStorage', 'dts' ])
+param durableBackend string = 'azureStorage'
+@description('The scheduler\'s endpoint when durableBackend is dts.')
+param durableTaskSchedulerEndpoint string = ''
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -131,7 +138,12 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD' // local auth is off on App Insights
 
-      TASKHUB_NAME: 'switchboard' // host.json reads %TASKHUB_NAME%
+      TASKHUB_NAME: taskHubName // host.json reads %TASKHUB_NAME%
+      // The Durable backend. host.json (shared with the local host, which runs Azure Storage on Azurite) names
+      // AzureStorage; this setting overrides that value in Azure. The azureManaged provider reads its connection
+      // from DURABLE_TASK_SCHEDULER_CONNECTION_STRING by default: the user-assigned identity, no key.
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: durableBackend == 'dts' ? 'azureManaged' : 'AzureStorage'
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: durableBackend == 'dts' ? 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}' : ''
       ACS_ENDPOINT: acsEndpoint // managed identity: Azure never gets the ACS access key
       ACS_IMMUTABLE_RESOURCE_ID: acsImmutableResourceId
       ACS_CALLBACK_ISSUER: 'https://acscallautomation.communication.azure.com'
