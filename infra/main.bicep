@@ -50,6 +50,9 @@ param durableAlwaysReady int = 1
 @allowed([ 'azureStorage', 'dts' ])
 param durableBackend string = 'azureStorage'
 
+@description('Private networking: the app and the bridge in a virtual network, storage and AI through private endpoints (docs/deploy.md "Private networking").')
+param vnetEnabled bool = false
+
 @description('Flex Consumption scale-out ceiling (Flex allows 1 to 1000).')
 @minValue(1)
 @maxValue(1000)
@@ -146,6 +149,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    vnetEnabled: vnetEnabled
   }
 }
 
@@ -167,6 +171,18 @@ module ai 'modules/ai-services.bicep' = {
     name: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
     location: location
     tags: tags
+  }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    aiServicesName: ai.outputs.name
   }
 }
 
@@ -241,6 +257,7 @@ module bridge 'modules/bridge.bicep' = {
     registryName: '${abbrs.containerRegistryRegistries}${resourceToken}'
     identityName: '${abbrs.managedIdentityUserAssignedIdentities}bridge-${resourceToken}'
     exists: bridgeExists
+    subnetId: vnetEnabled ? network!.outputs.bridgeSubnetId : ''
     location: location
     tags: tags
     logAnalyticsId: monitoring.outputs.logAnalyticsId
@@ -307,6 +324,7 @@ module functionApp 'modules/function-app.bicep' = {
     taskHubName: taskHubName
     durableBackend: durableBackend
     durableTaskSchedulerEndpoint: durableBackend == 'dts' ? durableTaskScheduler!.outputs.endpoint : ''
+    appSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
 }
 

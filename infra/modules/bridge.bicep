@@ -22,6 +22,8 @@ param voiceLiveModel string = 'gpt-realtime'
 param voiceLiveVoice string = 'en-US-AvaMultilingualNeural'
 @description('Whether azd already deployed the bridge (SERVICE_BRIDGE_RESOURCE_EXISTS): a provision then keeps its image.')
 param exists bool = false
+@description('Subnet for the environment (private networking); empty for none. Only at creation: the environment must be recreated to change it.')
+param subnetId string = ''
 param maxReplicas int = 20
 param connectionsPerReplica int = 200
 
@@ -75,6 +77,9 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
     appLogsConfiguration: {
       destination: 'azure-monitor' // logs through diagnostic settings: no workspace key in the template
     }
+    // In the virtual network: a workload-profiles environment (Consumption profile), which takes a /27 subnet.
+    vnetConfiguration: empty(subnetId) ? null : { infrastructureSubnetId: subnetId, internal: false }
+    workloadProfiles: empty(subnetId) ? null : [ { name: 'Consumption', workloadProfileType: 'Consumption' } ]
   }
 }
 
@@ -133,6 +138,7 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
   dependsOn: [pull]
   properties: {
     managedEnvironmentId: environment.id
+    workloadProfileName: empty(subnetId) ? null : 'Consumption'
     configuration: {
       ingress: {
         external: true // ACS connects from the internet; every connection carries ACS's RS256 JWT

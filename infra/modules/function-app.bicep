@@ -56,6 +56,8 @@ param taskHubName string = 'switchboard'
 param durableBackend string = 'azureStorage'
 @description('The scheduler\'s endpoint when durableBackend is dts.')
 param durableTaskSchedulerEndpoint string = ''
+@description('Subnet (delegated to Microsoft.App/environments) for virtual network integration; empty for none.')
+param appSubnetId string = ''
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -83,6 +85,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true // ACS callbacks and Event Grid arrive over HTTPS only
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId // outbound through the VNet: storage and AI via private endpoints
     siteConfig: {
       minTlsVersion: '1.2'
     }

@@ -94,8 +94,8 @@ const loopItem = /^\[variables\('([^']+)'\)\[copyIndex\(\)\]\.(\w+)\]$/;
 const optionalLoopItem = /^\[tryGet\(variables\('([^']+)'\)\[copyIndex\(\)\], '(\w+)'\)\]$/;
 
 /**
- * The resources a copy loop over a template variable creates, with every `item.field` (and `item.?field`)
- * the loop reads filled in from that variable; other expressions are left as they are. A resource without
+ * The resources a copy loop over a template variable creates, with every `item`, `item.field` (and
+ * `item.?field`) the loop reads filled in from that variable; other expressions are left as they are. A resource without
  * a loop over a variable comes back alone.
  */
 export function expandLoop(template: ArmTemplate, resource: ArmResource): ArmResource[] {
@@ -106,6 +106,7 @@ export function expandLoop(template: ArmTemplate, resource: ArmResource): ArmRes
   if (!items) return [resource];
   const fill = (value: unknown, item: Record<string, unknown>): unknown => {
     if (typeof value === 'string') {
+      if (value === `[variables('${count}')[copyIndex()]]`) return item;
       const match = loopItem.exec(value) ?? optionalLoopItem.exec(value);
       if (match) return match[1] === count ? item[match[2]] : value;
       // Inside a larger expression a string field becomes a quoted literal.
