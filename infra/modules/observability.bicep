@@ -120,10 +120,12 @@ var queryAlerts = [
     threshold: 5
   }
   {
-    // The Durable extension logs an orchestration's Failed state at Warning and above, which host.json keeps.
+    // The Durable extension logs an orchestration's Failed state at Error (kept at any host.json level) with
+    // prop__state and prop__functionType; its category is Host.Triggers.DurableTask in older extension versions
+    // and the function's own category in newer ones, so the query does not filter on it.
     name: 'failed-orchestrations'
     description: 'A call flow or campaign orchestration failed (Durable Functions state Failed) in the last 15 minutes.'
-    query: 'traces | where customDimensions.Category == "Host.Triggers.DurableTask" and tostring(customDimensions.prop__functionType) == "Orchestrator" and tostring(customDimensions.prop__state) == "Failed" and tobool(tolower(tostring(customDimensions.prop__isReplay))) != true | project timestamp, orchestration = tostring(customDimensions.prop__functionName), failed = itemCount'
+    query: 'traces | where tostring(customDimensions.prop__functionType) == "Orchestrator" and tostring(customDimensions.prop__state) == "Failed" and tobool(tolower(tostring(customDimensions.prop__isReplay))) != true | project timestamp, orchestration = tostring(customDimensions.prop__functionName), failed = itemCount'
     timeAggregation: 'Total'
     metricMeasureColumn: 'failed'
     threshold: 0

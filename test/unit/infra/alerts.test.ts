@@ -62,7 +62,7 @@ const EXPECTED: Record<
   },
   'failed-orchestrations': {
     table: 'traces',
-    where: [/Host\.Triggers\.DurableTask/, /prop__functionType.*Orchestrator/, /prop__state.*Failed/],
+    where: [/prop__functionType.*Orchestrator/, /prop__state.*Failed/, /prop__isReplay/],
     aggregation: 'Total',
     threshold: 0,
     window: 15,
