@@ -7,19 +7,20 @@ targetScope = 'subscription'
 @description('azd environment name; names the resource group and seeds every resource name.')
 param environmentName string
 
+// Regions with everything the template uses (docs' tables, checked when written; recheck before adding one):
+// Voice Live with gpt-realtime and fast transcription (learn.microsoft.com/azure/ai-services/speech-service/regions),
+// conversation summarization (learn.microsoft.com/azure/ai-services/language-service/summarization/region-support),
+// Flex Consumption (`az functionapp list-flexconsumption-locations`). ACS connects to Azure AI wherever Speech
+// runs, and each region lies in a geography ACS keeps data in (communication-services/concepts/privacy).
 @minLength(1)
-@description('Region for everything regional: one that has both Flex Consumption and the ACS Call Automation to Azure AI integration (docs/deploy.md "Regions").')
+@description('Region for everything regional: one with Voice Live (gpt-realtime), fast transcription, conversation summarization and Flex Consumption (docs/deploy.md "Regions").')
 @allowed([
-  'eastus'
-  'eastus2'
-  'westus2'
-  'westus3'
-  'northeurope'
-  'westeurope'
-  'uksouth'
-  'swedencentral'
   'australiaeast'
+  'eastus2'
+  'francecentral'
   'southeastasia'
+  'swedencentral'
+  'uksouth'
 ])
 @metadata({ azd: { type: 'location' } })
 param location string
@@ -45,6 +46,13 @@ param httpAlwaysReady int = 1
 @minValue(0)
 param durableAlwaysReady int = 1
 
+@description('Durable Functions backend: the storage account\'s queues and tables, or a Durable Task Scheduler (docs/deploy.md "Durable backend").')
+@allowed([ 'azureStorage', 'dts' ])
+param durableBackend string = 'azureStorage'
+
+@description('Private networking: the app and the bridge in a virtual network, storage and AI through private endpoints (docs/deploy.md "Private networking").')
+param vnetEnabled bool = false
+
 @description('Flex Consumption scale-out ceiling (Flex allows 1 to 1000).')
 @minValue(1)
 @maxValue(1000)
@@ -53,11 +61,17 @@ param maximumInstanceCount int = 100
 @description('Application ID URI of the API app registration whose tokens (with the Calls.Place / Calls.Read / Messages.Send app roles) the APIs accept (docs/deploy.md).')
 param apiAuthAudience string = 'api://switchboard-${environmentName}'
 
+@description('Entra tenant whose tokens may call the APIs; the deploying tenant unless the app registration lives elsewhere.')
+param apiAuthTenantId string = tenant().tenantId
+
 @description('E.164 prefixes outbound calls may go to, comma-separated (e.g. +1,+44); empty allows none.')
 param outboundAllowedPrefixes string = '+1'
 
 @description('Email address that alerts go to; empty for none.')
 param alertEmail string = ''
+
+@description('Set by azd before each provision (SERVICE_BRIDGE_RESOURCE_EXISTS): the bridge container app exists, so keep its deployed image.')
+param bridgeExists bool = false
 
 @description('WebSocket URL of the media bridge (bridge/, a Container App provisioned later); empty until then.')
 param mediaBridgeUrl string = ''
@@ -66,10 +80,50 @@ param chatBotUserId string = ''
 @description('ACS user id chats are escalated to')
 param chatAgentUserId string = ''
 
+@description('API rate caps: calls a minute per caller, and in all; contacts a campaign may hold.')
+@minValue(1)
+param callsPerMinutePerCaller int = 10
+@minValue(1)
+param callsPerMinute int = 60
+@minValue(1)
+@maxValue(10000)
+param campaignMaxContacts int = 500
+
+@description('Delete a recording from ACS once its copy is in blob storage (no second copy of personal audio).')
+param recordingsDeleteAfterDownload bool = true
+
+@description('Model behind the SMS, WhatsApp and chat agents: local rules, or an Azure OpenAI chat deployment.')
+@allowed([ 'local', 'azure-openai' ])
+param messagingProvider string = 'local'
+@description('Azure OpenAI endpoint for messagingProvider azure-openai; empty: the template\'s AI account.')
+param openAiEndpoint string = ''
+@description('Azure OpenAI chat deployment for messagingProvider azure-openai (create it in the AI account).')
+param openAiChatDeployment string = ''
+@description('Minutes an idle message conversation is remembered.')
+@minValue(1)
+@maxValue(10080)
+param conversationTtlMinutes int = 60
+
+@description('Seconds after which a call with no CallConnected is checked with ACS, and after which it is given up.')
+@minValue(1)
+@maxValue(300)
+param callConnectCheckSeconds int = 15
+@minValue(1)
+@maxValue(600)
+param callConnectTimeoutSeconds int = 60
+
+@description('Voice Live model and voice of the media bridge (the model decides the regions: docs/deploy.md).')
+param voiceLiveModel string = 'gpt-realtime'
+param voiceLiveVoice string = 'en-US-AvaMultilingualNeural'
+
+@description('Geography ACS keeps its data in (fixed once created): one of those learn.microsoft.com/azure/communication-services/concepts/privacy lists.')
+param acsDataLocation string = 'United States'
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var deploymentContainerName = 'app-package-${resourceToken}' // Flex Consumption pulls the zip azd uploads here
+var taskHubName = 'switchboard' // TASKHUB_NAME (host.json reads %TASKHUB_NAME%), and the scheduler's task hub
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -95,6 +149,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    vnetEnabled: vnetEnabled
   }
 }
 
@@ -119,12 +174,25 @@ module ai 'modules/ai-services.bicep' = {
   }
 }
 
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    aiServicesName: ai.outputs.name
+  }
+}
+
 module communication 'modules/communication.bicep' = {
   name: 'communication'
   scope: rg
   params: {
     name: '${abbrs.communicationServices}${resourceToken}'
     tags: tags
+    dataLocation: acsDataLocation
     aiServicesName: ai.outputs.name
   }
 }
@@ -188,13 +256,31 @@ module bridge 'modules/bridge.bicep' = {
     environmentName: '${abbrs.appManagedEnvironments}${resourceToken}'
     registryName: '${abbrs.containerRegistryRegistries}${resourceToken}'
     identityName: '${abbrs.managedIdentityUserAssignedIdentities}bridge-${resourceToken}'
+    exists: bridgeExists
+    subnetId: vnetEnabled ? network!.outputs.bridgeSubnetId : ''
     location: location
     tags: tags
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
     aiServicesName: ai.outputs.name
     aiEndpoint: ai.outputs.endpoint
     storageAccountName: storage.outputs.name
     acsImmutableResourceId: communication.outputs.immutableResourceId
     appBaseUrl: 'https://${abbrs.webSitesFunctions}${resourceToken}.azurewebsites.net'
+    voiceLiveModel: voiceLiveModel
+    voiceLiveVoice: voiceLiveVoice
+  }
+}
+
+module durableTaskScheduler 'modules/durable-task-scheduler.bicep' = if (durableBackend == 'dts') {
+  name: 'durable-task-scheduler'
+  scope: rg
+  params: {
+    name: 'dts-${resourceToken}'
+    location: location
+    tags: tags
+    taskHubName: taskHubName
+    appPrincipalId: identity.outputs.principalId
+    developerPrincipalId: principalId
   }
 }
 
@@ -222,9 +308,23 @@ module functionApp 'modules/function-app.bicep' = {
     httpAlwaysReady: httpAlwaysReady
     durableAlwaysReady: durableAlwaysReady
     maximumInstanceCount: maximumInstanceCount
-    apiAuthTenantId: tenant().tenantId
+    apiAuthTenantId: apiAuthTenantId
     apiAuthAudience: apiAuthAudience
     outboundAllowedPrefixes: outboundAllowedPrefixes
+    callsPerMinutePerCaller: callsPerMinutePerCaller
+    callsPerMinute: callsPerMinute
+    campaignMaxContacts: campaignMaxContacts
+    recordingsDeleteAfterDownload: recordingsDeleteAfterDownload
+    messagingProvider: messagingProvider
+    openAiEndpoint: !empty(openAiEndpoint) ? openAiEndpoint : ai.outputs.endpoint
+    openAiChatDeployment: openAiChatDeployment
+    conversationTtlMinutes: conversationTtlMinutes
+    callConnectCheckSeconds: callConnectCheckSeconds
+    callConnectTimeoutSeconds: callConnectTimeoutSeconds
+    taskHubName: taskHubName
+    durableBackend: durableBackend
+    durableTaskSchedulerEndpoint: durableBackend == 'dts' ? durableTaskScheduler!.outputs.endpoint : ''
+    appSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
 }
 
@@ -287,5 +387,6 @@ output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsN
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 output EVENT_GRID_STORAGE_TOPIC_NAME string = storageEvents.outputs.name
 output API_AUTH_AUDIENCE string = apiAuthAudience
+output API_AUTH_TENANT_ID string = apiAuthTenantId
 output MEDIA_BRIDGE_URL string = bridge.outputs.url
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = bridge.outputs.registryEndpoint // azd pushes the bridge image here

@@ -10,12 +10,20 @@ param location string
 param tags object = {}
 param serviceName string = 'bridge' // azd deploys the `bridge` service of azure.yaml to the resource with this tag
 
+@description('Log Analytics workspace the environment\'s console and system logs go to.')
+param logAnalyticsId string
 param aiServicesName string
 param aiEndpoint string
 param storageAccountName string
 param acsImmutableResourceId string
 @description('The function app\'s https base URL (its voice-agent route)')
 param appBaseUrl string
+param voiceLiveModel string = 'gpt-realtime'
+param voiceLiveVoice string = 'en-US-AvaMultilingualNeural'
+@description('Whether azd already deployed the bridge (SERVICE_BRIDGE_RESOURCE_EXISTS): a provision then keeps its image.')
+param exists bool = false
+@description('Subnet for the environment (private networking); empty for none. Only at creation: the environment must be recreated to change it.')
+param subnetId string = ''
 param maxReplicas int = 20
 param connectionsPerReplica int = 200
 
@@ -23,6 +31,18 @@ var roles = {
   cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87135dc908'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+}
+
+// Before the first `azd deploy` there is no bridge image yet: a placeholder (which listens on 80, and has no
+// /healthz) holds the place until azd deploys the real one; every later provision keeps the deployed image.
+var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+
+module deployed 'fetch-container-image.bicep' = {
+  name: 'bridge-deployed-image'
+  params: {
+    exists: exists
+    name: name
+  }
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
@@ -57,6 +77,23 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
     appLogsConfiguration: {
       destination: 'azure-monitor' // logs through diagnostic settings: no workspace key in the template
     }
+    // In the virtual network: a workload-profiles environment (Consumption profile), which takes a /27 subnet.
+    vnetConfiguration: empty(subnetId) ? null : { infrastructureSubnetId: subnetId, internal: false }
+    workloadProfiles: empty(subnetId) ? null : [ { name: 'Consumption', workloadProfileType: 'Consumption' } ]
+  }
+}
+
+// The bridge's stdout/stderr and the platform's events (revisions, probes, scaling) into the workspace:
+// appLogsConfiguration 'azure-monitor' sends them only where a diagnostic setting says.
+resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'environment-to-log-analytics'
+  scope: environment
+  properties: {
+    workspaceId: logAnalyticsId
+    logs: [
+      { category: 'ContainerAppConsoleLogs', enabled: true }
+      { category: 'ContainerAppSystemLogs', enabled: true }
+    ]
   }
 }
 
@@ -101,6 +138,7 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
   dependsOn: [pull]
   properties: {
     managedEnvironmentId: environment.id
+    workloadProfileName: empty(subnetId) ? null : 'Consumption'
     configuration: {
       ingress: {
         external: true // ACS connects from the internet; every connection carries ACS's RS256 JWT
@@ -114,7 +152,7 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
       containers: [
         {
           name: 'bridge'
-          image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest' // replaced by azd deploy
+          image: !empty(deployed.outputs.containers) ? deployed.outputs.containers[0].image : placeholderImage
           resources: { cpu: json('1.0'), memory: '2Gi' }
           env: [
             { name: 'PORT', value: '8080' }
@@ -123,9 +161,11 @@ resource bridge 'Microsoft.App/containerApps@2025-01-01' = {
             { name: 'APP_BASE_URL', value: appBaseUrl }
             { name: 'VOICE_AGENT_PROVIDER', value: 'voicelive' }
             { name: 'VOICELIVE_ENDPOINT', value: aiEndpoint }
+            { name: 'VOICELIVE_MODEL', value: voiceLiveModel }
+            { name: 'VOICELIVE_VOICE', value: voiceLiveVoice }
             { name: 'AzureWebJobsStorage__accountName', value: storageAccountName } // live transcripts, managed identity
           ]
-          probes: [
+          probes: empty(deployed.outputs.containers) ? [] : [
             { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } }
             { type: 'Readiness', httpGet: { path: '/healthz', port: 8080 } }
           ]

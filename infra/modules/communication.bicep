@@ -4,6 +4,8 @@
 param name string
 param tags object = {}
 param aiServicesName string
+@description('Geography ACS keeps its data in; cannot change once the resource exists.')
+param dataLocation string = 'United States'
 
 var cognitiveServicesUserRoleId = 'a97b65f3-24c7-4388-baec-2e87135dc908' // Cognitive Services User
 
@@ -15,7 +17,7 @@ resource acs 'Microsoft.Communication/communicationServices@2025-05-01' = {
     type: 'SystemAssigned' // Call Automation calls Azure AI as this identity
   }
   properties: {
-    dataLocation: 'United States' // phone numbers for US PSTN are bought here
+    dataLocation: dataLocation
     disableLocalAuth: true // no access key works: the app signs in with its managed identity only
   }
 }

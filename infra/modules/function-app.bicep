@@ -38,6 +38,26 @@ param apiAuthTenantId string
 param apiAuthAudience string
 @description('E.164 prefixes outbound calls may go to, comma-separated; empty allows none.')
 param outboundAllowedPrefixes string
+param callsPerMinutePerCaller int = 10
+param callsPerMinute int = 60
+param campaignMaxContacts int = 500
+param recordingsDeleteAfterDownload bool = true
+@allowed([ 'local', 'azure-openai' ])
+param messagingProvider string = 'local'
+param openAiEndpoint string = ''
+param openAiChatDeployment string = ''
+param conversationTtlMinutes int = 60
+param callConnectCheckSeconds int = 15
+param callConnectTimeoutSeconds int = 60
+
+param taskHubName string = 'switchboard'
+@description('azureStorage: host.json\'s provider on the app\'s storage account; dts: the Durable Task Scheduler.')
+@allowed([ 'azureStorage', 'dts' ])
+param durableBackend string = 'azureStorage'
+@description('The scheduler\'s endpoint when durableBackend is dts.')
+param durableTaskSchedulerEndpoint string = ''
+@description('Subnet (delegated to Microsoft.App/environments) for virtual network integration; empty for none.')
+param appSubnetId string = ''
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -65,6 +85,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true // ACS callbacks and Event Grid arrive over HTTPS only
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId // outbound through the VNet: storage and AI via private endpoints
     siteConfig: {
       minTlsVersion: '1.2'
     }
@@ -120,7 +141,12 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD' // local auth is off on App Insights
 
-      TASKHUB_NAME: 'switchboard' // host.json reads %TASKHUB_NAME%
+      TASKHUB_NAME: taskHubName // host.json reads %TASKHUB_NAME%
+      // The Durable backend. host.json (shared with the local host, which runs Azure Storage on Azurite) names
+      // AzureStorage; this setting overrides that value in Azure. The azureManaged provider reads its connection
+      // from DURABLE_TASK_SCHEDULER_CONNECTION_STRING by default: the user-assigned identity, no key.
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: durableBackend == 'dts' ? 'azureManaged' : 'AzureStorage'
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: durableBackend == 'dts' ? 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}' : ''
       ACS_ENDPOINT: acsEndpoint // managed identity: Azure never gets the ACS access key
       ACS_IMMUTABLE_RESOURCE_ID: acsImmutableResourceId
       ACS_CALLBACK_ISSUER: 'https://acscallautomation.communication.azure.com'
@@ -132,7 +158,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       LANGUAGE_ENDPOINT: aiEndpoint // one multi-service account: Language and Speech share its custom-domain endpoint
       SPEECH_ENDPOINT: aiEndpoint
       FLOWS_PATH: 'flows'
-      RECORDINGS_DELETE_AFTER_DOWNLOAD: 'true' // the blob copy is the one kept: no second copy of personal audio in ACS
+      RECORDINGS_DELETE_AFTER_DOWNLOAD: string(recordingsDeleteAfterDownload) // true: the blob copy is the one kept, no second copy of personal audio in ACS
       CHAT_BOT_USER_ID: chatBotUserId // the bot's ACS identity: create it once with the Identity API, then set this parameter
       CHAT_AGENT_USER_ID: chatAgentUserId // the person or queue identity chats are handed to
 
@@ -140,9 +166,15 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       API_AUTH_TENANT_ID: apiAuthTenantId
       API_AUTH_AUDIENCE: apiAuthAudience
       OUTBOUND_ALLOWED_PREFIXES: outboundAllowedPrefixes
-      CALLS_PER_MINUTE_PER_CALLER: '10'
-      CALLS_PER_MINUTE: '60'
-      CAMPAIGN_MAX_CONTACTS: '500'
+      CALLS_PER_MINUTE_PER_CALLER: string(callsPerMinutePerCaller)
+      CALLS_PER_MINUTE: string(callsPerMinute)
+      CAMPAIGN_MAX_CONTACTS: string(campaignMaxContacts)
+      MESSAGING_PROVIDER: messagingProvider
+      AZURE_OPENAI_ENDPOINT: openAiEndpoint
+      AZURE_OPENAI_CHAT_DEPLOYMENT: openAiChatDeployment // empty: config treats it as unset
+      MESSAGING_CONVERSATION_TTL_MINUTES: string(conversationTtlMinutes)
+      CALL_CONNECT_CHECK_SECONDS: string(callConnectCheckSeconds)
+      CALL_CONNECT_TIMEOUT_SECONDS: string(callConnectTimeoutSeconds)
     }
   }
 }

@@ -49,33 +49,58 @@ resource topics 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = [for na
   name: name
 }]
 
-// Delivery metrics into Log Analytics for the workbook (failures, drops, dead letters per subscription).
+// Delivery into Log Analytics for the workbook: delivered, dropped and dead-lettered counts (AzureMetrics;
+// DeliveryAttemptFailCount is not exportable) and each failed delivery (DeliveryFailures, into the
+// resource-specific AegDeliveryFailureLogs table rather than AzureDiagnostics).
 resource topicDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = [for (name, i) in eventGridTopicNames: {
   name: 'eventgrid-to-log-analytics'
   scope: topics[i]
   properties: {
     workspaceId: logAnalyticsId
+    logAnalyticsDestinationType: 'Dedicated'
     logs: [ { categoryGroup: 'allLogs', enabled: true } ]
     metrics: [ { category: 'AllMetrics', enabled: true } ]
   }
 }]
 
-// Event Grid gave up on an event (dropped) or parked it in the deadletter container.
-resource eventGridAlerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [for (name, i) in eventGridTopicNames: {
-  name: '${alertPrefix}eventgrid-undelivered-${name}'
+// Event Grid gave up on an event (dropped: retries or time to live exhausted with no dead-letter) or
+// parked it in the deadletter container. Two rules per topic: a metric alert ANDs its criteria, and the two
+// happen independently (DroppedEventCount and DeadLetteredCount, Microsoft.EventGrid/systemTopics metrics).
+resource droppedAlerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [for (name, i) in eventGridTopicNames: {
+  name: '${alertPrefix}eventgrid-dropped-${name}'
   location: 'global'
   tags: tags
   properties: {
-    description: 'Event Grid dropped or dead-lettered events: calls, SMS, recordings or summaries were not delivered to the app.'
+    description: 'Event Grid dropped events it could not deliver to the app (calls, SMS, recordings or summaries lost) in the last 5 minutes.'
     severity: 1
     enabled: true
     scopes: [ topics[i].id ]
     evaluationFrequency: 'PT5M'
     windowSize: 'PT5M'
     criteria: {
-      'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria'
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
       allOf: [
         { name: 'dropped', criterionType: 'StaticThresholdCriterion', metricName: 'DroppedEventCount', operator: 'GreaterThan', threshold: 0, timeAggregation: 'Total' }
+      ]
+    }
+    actions: [ { actionGroupId: actionGroup.id } ]
+  }
+}]
+
+resource deadLetterAlerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [for (name, i) in eventGridTopicNames: {
+  name: '${alertPrefix}eventgrid-deadlettered-${name}'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Event Grid dead-lettered events it could not deliver to the app into the deadletter container in the last 5 minutes.'
+    severity: 2
+    enabled: true
+    scopes: [ topics[i].id ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
         { name: 'deadLettered', criterionType: 'StaticThresholdCriterion', metricName: 'DeadLetteredCount', operator: 'GreaterThan', threshold: 0, timeAggregation: 'Total' }
       ]
     }
@@ -83,25 +108,37 @@ resource eventGridAlerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [for (na
   }
 }]
 
-// Queries over App Insights: failing functions, failed orchestrations, slow answers.
+// Log search alerts over App Insights. Each measures raw rows (no summarize the rule would count as one
+// row) or a column the query computes: `itemCount` so a sampled row counts for the requests it stands for.
 var queryAlerts = [
   {
     name: 'function-failures'
-    description: 'Function invocations are failing.'
-    query: 'requests | where success == false | summarize failures = count()'
+    description: 'More than 5 function invocations failed in 15 minutes.'
+    query: 'requests | where success == false | project timestamp, operation_Name, failed = itemCount'
+    timeAggregation: 'Total'
+    metricMeasureColumn: 'failed'
     threshold: 5
   }
   {
+    // The Durable extension logs an orchestration's Failed state at Error (kept at any host.json level) with
+    // prop__state and prop__functionType; its category is Host.Triggers.DurableTask in older extension versions
+    // and the function's own category in newer ones, so the query does not filter on it.
     name: 'failed-orchestrations'
-    description: 'Call flows or campaigns ended in failure.'
-    query: 'customMetrics | where name == "calls.outcome" and tostring(customDimensions.outcome) == "failed" | summarize failures = sum(valueCount)'
+    description: 'A call flow or campaign orchestration failed (Durable Functions state Failed) in the last 15 minutes.'
+    query: 'traces | where tostring(customDimensions.prop__functionType) == "Orchestrator" and tostring(customDimensions.prop__state) == "Failed" and tobool(tolower(tostring(customDimensions.prop__isReplay))) != true | project timestamp, orchestration = tostring(customDimensions.prop__functionName), failed = itemCount'
+    timeAggregation: 'Total'
+    metricMeasureColumn: 'failed'
     threshold: 0
   }
   {
-    name: 'answer-latency-p95'
-    description: 'The 95th percentile from IncomingCall to answered is over 1 second.'
-    query: 'customMetrics | where name == "call.answer.latency" | summarize p95 = percentile(valueMax, 95) | where p95 > 1000'
-    threshold: 0
+    // call.answer.latency is an OpenTelemetry histogram: each row holds a count and a sum, so the mean is exact
+    // and a percentile cannot be computed from it.
+    name: 'answer-latency-mean'
+    description: 'Calls waited on average more than 1 second from IncomingCall to answered over 15 minutes.'
+    query: 'customMetrics | where name == "call.answer.latency" | summarize answered = sum(valueCount), waitedMs = sum(valueSum) | where answered > 0 | project meanAnswerMs = waitedMs / answered'
+    timeAggregation: 'Maximum'
+    metricMeasureColumn: 'meanAnswerMs'
+    threshold: 1000
   }
 ]
 
@@ -120,7 +157,8 @@ resource scheduledAlerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
       allOf: [
         {
           query: alert.query
-          timeAggregation: 'Count'
+          timeAggregation: alert.timeAggregation
+          metricMeasureColumn: alert.metricMeasureColumn
           operator: 'GreaterThan'
           threshold: alert.threshold
           failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
@@ -140,7 +178,8 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     displayName: 'Switchboard calls'
     category: 'workbook'
     sourceId: applicationInsightsId
-    serializedData: loadTextContent('workbook.json')
+    // Event Grid tiles query the workspace (their tables are not in App Insights): workbook.json names it by a placeholder.
+    serializedData: replace(loadTextContent('workbook.json'), '__LOG_ANALYTICS_WORKSPACE_ID__', logAnalyticsId)
   }
 }
 

@@ -4,6 +4,8 @@ param name string
 param location string
 param tags object = {}
 param deploymentContainerName string
+@description('Private networking: the app and bridge come through private endpoints, so refuse other public traffic.')
+param vnetEnabled bool = false
 
 // docs/architecture.md contract: the same names in Azure, Azurite and the sandbox.
 var dataContainers = [
@@ -28,9 +30,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     accessTier: 'Hot'
-    publicNetworkAccess: 'Enabled' // Flex Consumption without VNet integration reaches storage publicly; RBAC guards it
+    // Without VNet integration the app reaches storage publicly (RBAC guards it). With it, only private endpoints
+    // and trusted Azure services pass: Event Grid dead-letters here with its topic's identity.
+    publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: vnetEnabled ? 'Deny' : 'Allow'
       bypass: 'AzureServices'
     }
   }

@@ -75,3 +75,54 @@ export function compiledTemplate(root: string): { template?: ArmTemplate; skip?:
   if (run.status !== 0) throw new Error(`bicep build failed:\n${run.stderr}`);
   return { template: JSON.parse(run.stdout) as ArmTemplate };
 }
+
+/** The template of the module that `main` deploys as `name` (Bicep's module name). */
+export function moduleTemplate(main: ArmTemplate, name: string): ArmTemplate {
+  const deployment = main.resources.find((r) => r.type === 'Microsoft.Resources/deployments' && r.name === name);
+  if (!deployment) throw new Error(`main.bicep deploys no module named ${name}`);
+  return deployment.properties.template as ArmTemplate;
+}
+
+/** Every module template `main` deploys, by module name. */
+export function moduleTemplates(main: ArmTemplate): [string, ArmTemplate][] {
+  return main.resources
+    .filter((r) => r.type === 'Microsoft.Resources/deployments')
+    .map((r) => [r.name, r.properties.template as ArmTemplate]);
+}
+
+const loopItem = /^\[variables\('([^']+)'\)\[copyIndex\(\)\]\.(\w+)\]$/;
+const optionalLoopItem = /^\[tryGet\(variables\('([^']+)'\)\[copyIndex\(\)\], '(\w+)'\)\]$/;
+
+/**
+ * The resources a copy loop over a template variable creates, with every `item`, `item.field` (and
+ * `item.?field`) the loop reads filled in from that variable; other expressions are left as they are. A resource without
+ * a loop over a variable comes back alone.
+ */
+export function expandLoop(template: ArmTemplate, resource: ArmResource): ArmResource[] {
+  const loopCount = resource.copy?.count;
+  const count =
+    typeof loopCount === 'string' ? /^\[length\(variables\('([^']+)'\)\)\]$/.exec(loopCount)?.[1] : undefined;
+  const items = count ? (template.variables?.[count] as Record<string, unknown>[]) : undefined;
+  if (!items) return [resource];
+  const fill = (value: unknown, item: Record<string, unknown>): unknown => {
+    if (typeof value === 'string') {
+      if (value === `[variables('${count}')[copyIndex()]]`) return item;
+      const match = loopItem.exec(value) ?? optionalLoopItem.exec(value);
+      if (match) return match[1] === count ? item[match[2]] : value;
+      // Inside a larger expression a string field becomes a quoted literal.
+      const reference = new RegExp(`variables\\('${count}'\\)\\[copyIndex\\(\\)\\]\\.(\\w+)`, 'g');
+      return value.replace(reference, (whole, field: string) =>
+        typeof item[field] === 'string' ? `'${item[field]}'` : whole,
+      );
+    }
+    if (Array.isArray(value)) return value.map((v) => fill(v, item));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        Object.entries(value)
+          .map(([k, v]) => [k, fill(v, item)])
+          .filter(([, v]) => v !== undefined),
+      );
+    return value;
+  };
+  return items.map((item) => fill(resource, item) as ArmResource);
+}
