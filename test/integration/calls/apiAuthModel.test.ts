@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { DELEGATED_SCOPE, Roles } from '../../../shared/api/apiAuth';
 import { V1_ISSUER } from '../../../sandbox/entraIssuer';
+import { repoRoot } from '../../support/paths';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 
 // One model for every HTTP function (docs/deploy.md, "Calling the APIs"): anonymous at the platform, so that a
@@ -81,6 +85,15 @@ describe('the HTTP APIs, keyed as Azure keys them', () => {
         assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer /, `${where}: no Bearer challenge`);
       }
     }
+  });
+
+  it('passes the smoke check that the API refuses a tokenless request itself, not behind a function key', async () => {
+    // smoke.js exits 1 here (telemetry is off locally): its report is what counts.
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      join(repoRoot, 'scripts', 'smoke.js'),
+      sb.host.url,
+    ]).catch((error: { stdout: string }) => error);
+    assert.match(stdout, /^ok {4}API auth: a request without a token is refused by the app/m, stdout);
   });
 
   it("takes the tokens Entra issues for the registration: v1.0 and v2.0 app-only tokens and a person's token", async () => {
