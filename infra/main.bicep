@@ -58,8 +58,13 @@ param vnetEnabled bool = false
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Application ID URI of the API app registration whose tokens (with the Calls.Place / Calls.Read / Messages.Send app roles) the APIs accept (docs/deploy.md).')
-param apiAuthAudience string = 'api://switchboard-${environmentName}'
+@description('Application (client) ID of the API app registration whose tokens (with the Calls.Place / Calls.Read / Messages.Send app roles) the APIs accept (API_AUTH_CLIENT_ID; docs/deploy.md).')
+@minLength(36)
+@maxLength(36)
+param apiAuthClientId string
+
+@description('Its Application ID URI (API_AUTH_AUDIENCE); empty means the default api://{client id}.')
+param apiAuthAudience string = ''
 
 @description('Entra tenant whose tokens may call the APIs; the deploying tenant unless the app registration lives elsewhere.')
 param apiAuthTenantId string = tenant().tenantId
@@ -309,7 +314,8 @@ module functionApp 'modules/function-app.bicep' = {
     durableAlwaysReady: durableAlwaysReady
     maximumInstanceCount: maximumInstanceCount
     apiAuthTenantId: apiAuthTenantId
-    apiAuthAudience: apiAuthAudience
+    apiAuthClientId: apiAuthClientId
+    apiAuthAudience: !empty(apiAuthAudience) ? apiAuthAudience : 'api://${apiAuthClientId}'
     outboundAllowedPrefixes: outboundAllowedPrefixes
     callsPerMinutePerCaller: callsPerMinutePerCaller
     callsPerMinute: callsPerMinute
@@ -386,7 +392,7 @@ output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applica
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 output EVENT_GRID_STORAGE_TOPIC_NAME string = storageEvents.outputs.name
-output API_AUTH_AUDIENCE string = apiAuthAudience
+output API_AUTH_AUDIENCE string = !empty(apiAuthAudience) ? apiAuthAudience : 'api://${apiAuthClientId}'
 output API_AUTH_TENANT_ID string = apiAuthTenantId
 output MEDIA_BRIDGE_URL string = bridge.outputs.url
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = bridge.outputs.registryEndpoint // azd pushes the bridge image here

@@ -87,6 +87,21 @@ async function main() {
     else bad('telemetry: off (APPLICATIONINSIGHTS_CONNECTION_STRING is not set on the app)');
   }
 
+  // The APIs take an Entra token and no function key: without a token the app itself refuses with a Bearer
+  // challenge, while the platform's 401 for a missing function key has none.
+  try {
+    const response = await fetch(`${base}/api/calls/smoke-check`, { signal: AbortSignal.timeout(60_000) });
+    await response.body?.cancel();
+    if (response.status === 401 && /^Bearer /i.test(response.headers.get('www-authenticate') ?? ''))
+      ok('API auth: a request without a token is refused by the app (Entra bearer token, no function key)');
+    else
+      bad(
+        `API auth: GET /api/calls/<id> without a token answered HTTP ${response.status} without a Bearer challenge (a function key in the way, or no token check)`,
+      );
+  } catch (error) {
+    bad(`API auth: ${base}/api/calls is unreachable (${error.message})`);
+  }
+
   const keys = systemKeys();
   const local = /^http:\/\/(127\.0\.0\.1|localhost)/.test(base);
   if (!keys && !local) {

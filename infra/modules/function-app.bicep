@@ -34,7 +34,9 @@ param maximumInstanceCount int = 100
 
 @description('Entra tenant whose tokens may call the APIs.')
 param apiAuthTenantId string
-@description('Application ID URI of the API app registration (audience of its tokens).')
+@description('Application (client) ID of the API app registration (audience of its v2.0 tokens).')
+param apiAuthClientId string
+@description('Its Application ID URI (audience of the v1.0 tokens clients request for it).')
 param apiAuthAudience string
 @description('E.164 prefixes outbound calls may go to, comma-separated; empty allows none.')
 param outboundAllowedPrefixes string
@@ -162,8 +164,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       CHAT_BOT_USER_ID: chatBotUserId // the bot's ACS identity: create it once with the Identity API, then set this parameter
       CHAT_AGENT_USER_ID: chatAgentUserId // the person or queue identity chats are handed to
 
-      // Locked-down APIs: Entra ID tokens from this tenant for this audience (issuer and keys derived).
+      // Locked-down APIs: Entra ID tokens from this tenant for this app registration (issuers and keys derived).
       API_AUTH_TENANT_ID: apiAuthTenantId
+      API_AUTH_CLIENT_ID: apiAuthClientId
       API_AUTH_AUDIENCE: apiAuthAudience
       OUTBOUND_ALLOWED_PREFIXES: outboundAllowedPrefixes
       CALLS_PER_MINUTE_PER_CALLER: string(callsPerMinutePerCaller)

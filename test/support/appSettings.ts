@@ -6,5 +6,5 @@ export const appSettings = {
   ACS_IMMUTABLE_RESOURCE_ID: 'resource-id',
   CALLBACK_BASE_URL: 'https://switchboard.example.net/',
   API_AUTH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
-  API_AUTH_AUDIENCE: 'api://switchboard',
+  API_AUTH_CLIENT_ID: '00000000-0000-0000-0000-0000000000a1',
 };

@@ -11,7 +11,11 @@ describe('app settings', () => {
     assert.equal(config.acs.callbackIssuer, 'https://acscallautomation.communication.azure.com');
     assert.equal(config.insights.provider, 'local');
     assert.equal(config.flowsPath, 'flows');
-    assert.equal(config.api.issuer, 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0');
+    assert.deepEqual(config.api.issuers, {
+      v1: 'https://sts.windows.net/00000000-0000-0000-0000-000000000001/',
+      v2: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0',
+    });
+    assert.equal(config.api.appIdUri, 'api://00000000-0000-0000-0000-0000000000a1', 'the default App ID URI');
     assert.deepEqual(config.api.allowedPrefixes, [], 'no destination is allowed until one is configured');
   });
 
@@ -42,12 +46,46 @@ describe('app settings', () => {
           'LANGUAGE_ENDPOINT',
           'SPEECH_ENDPOINT',
           'API_AUTH_TENANT_ID',
-          'API_AUTH_AUDIENCE',
+          'API_AUTH_CLIENT_ID',
         ]) {
           assert.match(text, new RegExp(`^${name}:`, 'm'), `${name} is not named`);
         }
         return true;
       },
+    );
+  });
+
+  it("refuse API auth settings that are not the tenant's and app's ids, or an App ID URI, saying what each must be", () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          ...appSettings,
+          API_AUTH_TENANT_ID: 'contoso.onmicrosoft.com',
+          API_AUTH_CLIENT_ID: 'switchboard-api',
+          API_AUTH_AUDIENCE: 'switchboard',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const text = error.details.join('\n');
+        assert.match(text, /^API_AUTH_TENANT_ID: must be the Entra tenant's id, a GUID/m);
+        assert.match(text, /^API_AUTH_CLIENT_ID: must be the API app registration's Application \(client\) ID/m);
+        assert.match(text, /^API_AUTH_AUDIENCE: must be the API app registration's Application ID URI/m);
+        return true;
+      },
+    );
+  });
+
+  it('take an App ID URI other than the default, and ids in any case as Entra writes them (lower case)', () => {
+    const config = loadConfig({
+      ...appSettings,
+      API_AUTH_TENANT_ID: 'AAAAAAAA-0000-0000-0000-000000000001',
+      API_AUTH_AUDIENCE: 'https://contoso.com/switchboard',
+    });
+    assert.equal(config.api.tenantId, 'aaaaaaaa-0000-0000-0000-000000000001');
+    assert.equal(config.api.appIdUri, 'https://contoso.com/switchboard');
+    assert.equal(
+      config.api.jwksUrl,
+      'https://login.microsoftonline.com/aaaaaaaa-0000-0000-0000-000000000001/discovery/v2.0/keys',
     );
   });
 });

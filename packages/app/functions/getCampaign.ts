@@ -34,7 +34,7 @@ export async function getCampaign(request: HttpRequest, context: InvocationConte
 app.http('getCampaign', {
   route: 'campaigns/{campaignId}',
   methods: ['GET'],
-  authLevel: 'function',
+  authLevel: 'anonymous', // no function key: the Entra token checked in code is the authentication
   extraInputs: [df.input.durableClient()],
   handler: getCampaign,
 });

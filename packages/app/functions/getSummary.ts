@@ -23,4 +23,4 @@ export async function getSummary(request: HttpRequest): Promise<HttpResponseInit
     : { status: 200, headers: { 'content-type': 'application/json' }, body: text };
 }
 
-app.http('getSummary', { route: 'summaries/{id}', methods: ['GET'], authLevel: 'function', handler: getSummary });
+app.http('getSummary', { route: 'summaries/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getSummary });

@@ -76,7 +76,7 @@ export function outboundCallStarter(context: InvocationContext) {
 app.http('placeCall', {
   route: 'calls',
   methods: ['POST'],
-  authLevel: 'function',
+  authLevel: 'anonymous', // no function key: the Entra token checked in code is the authentication
   extraInputs: [df.input.durableClient()],
   handler: placeCall,
 });

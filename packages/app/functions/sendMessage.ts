@@ -45,4 +45,4 @@ export async function sendMessage(request: HttpRequest, context: InvocationConte
   return { status: result.sentAs === 'suppressed' ? 200 : 202, jsonBody: result };
 }
 
-app.http('sendMessage', { route: 'messages', methods: ['POST'], authLevel: 'function', handler: sendMessage });
+app.http('sendMessage', { route: 'messages', methods: ['POST'], authLevel: 'anonymous', handler: sendMessage });

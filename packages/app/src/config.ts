@@ -6,6 +6,13 @@ import { optional, url } from '@switchboard/core/settingSchemas';
 // Every app setting named in docs/architecture.md, validated once at start-up (an appStart hook calls
 // loadConfig); nothing here runs at import time, so tests and tools can import freely.
 
+const guid = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `is required (${what})` : undefined) })
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `must be ${what}`)
+    .toLowerCase(); // as Entra writes ids in tokens
+
 const settingsSchema = z.object({
   AzureWebJobsStorage: optional(z.string().trim().min(1)),
   // Identity-based connection in Azure (managed identity, no keys): the account name alone.
@@ -42,11 +49,20 @@ const settingsSchema = z.object({
       .trim()
       .regex(/^8:acs:/, 'must be an ACS user id (8:acs:...)'),
   ),
-  // Locked-down APIs: Entra ID bearer tokens (the tenant's issuer and keys unless overridden: the
-  // sandbox's local issuer), an allow-list of destinations, rate caps and a campaign size cap.
-  API_AUTH_TENANT_ID: z.string().trim().min(1, 'is required (the Entra tenant whose tokens may call the APIs)'),
-  API_AUTH_AUDIENCE: z.string().trim().min(1, "is required (the API app registration's Application ID URI)"),
-  API_AUTH_ISSUER: optional(z.string().trim().min(1)),
+  // Locked-down APIs: Entra ID access tokens for the API's app registration (the tenant's keys unless
+  // overridden: the sandbox's local issuer), an allow-list of destinations, rate caps and a campaign size cap.
+  API_AUTH_TENANT_ID: guid("the Entra tenant's id, a GUID (az account show --query tenantId)"),
+  API_AUTH_CLIENT_ID: guid("the API app registration's Application (client) ID, a GUID (docs/deploy.md)"),
+  // v1.0 tokens name the API by the URI the client asked for; api://{client id} unless set.
+  API_AUTH_AUDIENCE: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^(api|https):\/\/\S+$/,
+        "must be the API app registration's Application ID URI (api://... or https://...)",
+      ),
+  ),
   API_AUTH_JWKS_URL: optional(url(['https:', 'http:'])),
   OUTBOUND_ALLOWED_PREFIXES: z
     .string()
@@ -137,8 +153,13 @@ export interface Config {
   callConnect: ConnectTimings;
   api: {
     tenantId: string;
-    audience: string;
-    issuer: string;
+    /** The API app registration's Application (client) ID: the audience of v2.0 tokens (v1.0 may use it too). */
+    clientId: string;
+    /** Its Application ID URI: the audience of v1.0 tokens requested for that resource. */
+    appIdUri: string;
+    /** The issuer of each token version Entra issues for the tenant (`ver` 1.0 and 2.0). */
+    issuers: { v1: string; v2: string };
+    /** The tenant's signing keys (one set signs both versions). */
     jwksUrl: string;
     /** E.164 prefixes outbound calls may go to; empty allows none. */
     allowedPrefixes: string[];
@@ -146,6 +167,11 @@ export interface Config {
     callsPerMinute: number;
     campaignMaxContacts: number;
   };
+}
+
+/** The `iss` of each access token version Entra issues for a tenant (Microsoft identity platform, access tokens). */
+export function entraIssuers(tenantId: string): { v1: string; v2: string } {
+  return { v1: `https://sts.windows.net/${tenantId}/`, v2: `https://login.microsoftonline.com/${tenantId}/v2.0` };
 }
 
 /** Validates the settings; throws one ConfigError naming every setting that is wrong. */
@@ -190,8 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callConnect: { checkSeconds: s.CALL_CONNECT_CHECK_SECONDS, timeoutSeconds: s.CALL_CONNECT_TIMEOUT_SECONDS },
     api: {
       tenantId: s.API_AUTH_TENANT_ID,
-      audience: s.API_AUTH_AUDIENCE,
-      issuer: s.API_AUTH_ISSUER ?? `https://login.microsoftonline.com/${s.API_AUTH_TENANT_ID}/v2.0`,
+      clientId: s.API_AUTH_CLIENT_ID,
+      appIdUri: s.API_AUTH_AUDIENCE ?? `api://${s.API_AUTH_CLIENT_ID}`,
+      issuers: entraIssuers(s.API_AUTH_TENANT_ID),
       jwksUrl: s.API_AUTH_JWKS_URL ?? `https://login.microsoftonline.com/${s.API_AUTH_TENANT_ID}/discovery/v2.0/keys`,
       allowedPrefixes: s.OUTBOUND_ALLOWED_PREFIXES.split(',')
         .map((p) => p.trim())

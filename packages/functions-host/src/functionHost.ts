@@ -166,10 +166,18 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
         return handleDurableApi(req, res, requestUrl, engine.client, url, taskHub);
       }
       if (requestUrl.pathname === '/admin/functions') {
+        // An HTTP function also says where it answers and its authLevel (the real host lists its bindings).
+        const routes = new Map(http.list().map(({ name, ...route }) => [name, route]));
         return sendJson(
           res,
           200,
-          functions.map((f) => ({ name: f.name, trigger: f.trigger.type, source: f.trigger.source, error: f.error })),
+          functions.map((f) => ({
+            name: f.name,
+            trigger: f.trigger.type,
+            source: f.trigger.source,
+            error: f.error,
+            ...routes.get(f.name),
+          })),
         );
       }
       if (requestUrl.pathname === '/admin/host/status')

@@ -27,10 +27,10 @@ export function sandboxAppSettings(parts: {
     COGNITIVE_SERVICES_ENDPOINT: 'https://sandbox-ai.cognitiveservices.azure.com/',
     INSIGHTS_PROVIDER: 'local',
     FLOWS_PATH: parts.flowsPath,
-    // Entra ID for the APIs: the local issuer stands in for the tenant, by settings only.
+    // Entra ID for the APIs: the local issuer's tenant and app registration, its keys in place of the tenant's.
     API_AUTH_TENANT_ID: entra.tenantId,
-    API_AUTH_AUDIENCE: entra.audience,
-    API_AUTH_ISSUER: entra.issuer,
+    API_AUTH_CLIENT_ID: entra.clientId,
+    API_AUTH_AUDIENCE: entra.appIdUri,
     API_AUTH_JWKS_URL: entra.jwksUrl,
     OUTBOUND_ALLOWED_PREFIXES: '+1,+44',
     // The app reaches the emulator and Azurite over HTTPS with the sandbox CA, as it reaches Azure.

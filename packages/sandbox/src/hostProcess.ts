@@ -21,13 +21,13 @@ export async function startHostProcess(
   appDir: string,
   env: Record<string, string>,
   port = '0',
-  options: { echo?: boolean } = {},
+  options: { echo?: boolean; functionKey?: string } = {},
 ): Promise<HostProcess> {
   const main = require.resolve('@switchboard/functions-host/main');
   const { child, ready, output } = await startReadyChild(
     'The Functions host',
     main,
-    ['--app', appDir, '--port', port],
+    ['--app', appDir, '--port', port, ...(options.functionKey ? ['--key', options.functionKey] : [])],
     env,
     'HOST_READY',
     { echo: { stdout: options.echo, stderr: options.echo } },

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     console: consoleUrl,
     flows: flowsPath,
     functionsHost: hostUrl,
-    api: { token: apiToken, issuer: entra.issuer, audience: entra.audience },
+    api: { token: apiToken, tenantId: entra.tenantId, clientId: entra.clientId, appIdUri: entra.appIdUri },
     mediaBridge: appSettings.MEDIA_BRIDGE_URL,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { resolve } from 'node:path';
@@ -98,7 +99,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...options.env,
       ...partEnv,
     };
-    const startHost = () => startHostProcess(appDir, appSettings, port, { echo: options.echoHost });
+    // As in Azure (and unlike func start), a function that is not anonymous answers 401 without this key.
+    const functionKey = randomBytes(24).toString('base64url');
+    const startHost = () => startHostProcess(appDir, appSettings, port, { echo: options.echoHost, functionKey });
     let host = await startHost();
     closers.push(() => host.stop());
 

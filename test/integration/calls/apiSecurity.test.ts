@@ -93,7 +93,7 @@ describe('the locked-down APIs', () => {
     assert.equal(none.status, 401);
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
     assert.equal((await placeCall(call, 'not-a-jwt')).status, 401);
-    assert.equal((await placeCall(call, await sb.entra.token({ audience: 'api://another-app' }))).status, 401);
+    assert.equal((await placeCall(call, await sb.entra.token({ override: { aud: 'api://another-app' } }))).status, 401);
     assert.equal((await placeCall(call, await sb.entra.token({ lifetimeSeconds: -3600 }))).status, 401);
     const readOnly = await placeCall(call, await sb.entra.token({ roles: ['Calls.Read'], caller: 'reader' }));
     assert.equal(readOnly.status, 403);

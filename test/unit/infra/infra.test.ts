@@ -81,6 +81,7 @@ const ARCHITECTURE_SETTINGS = [
   'SPEECH_ENDPOINT',
   'FLOWS_PATH',
   'API_AUTH_TENANT_ID',
+  'API_AUTH_CLIENT_ID',
   'API_AUTH_AUDIENCE',
   'OUTBOUND_ALLOWED_PREFIXES',
 ];
@@ -194,17 +195,23 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
       assert.equal(settings.FLOWS_PATH, 'flows');
     });
 
-    it('accepts API tokens only from the deploying tenant, for the API audience, to allowed destinations', () => {
+    it('accepts API tokens only from the deploying tenant, for the API app registration, to allowed destinations', () => {
       const settings = appSettings();
       assert.equal(settings.API_AUTH_TENANT_ID, "[parameters('apiAuthTenantId')]");
       const fn = main.resources.find((r) => r.name === 'function-app');
       assert.equal(at(fn, 'properties.parameters.apiAuthTenantId.value'), "[parameters('apiAuthTenantId')]");
       assert.equal(main.parameters.apiAuthTenantId.defaultValue, '[tenant().tenantId]');
+      assert.equal(settings.API_AUTH_CLIENT_ID, "[parameters('apiAuthClientId')]");
       assert.equal(settings.API_AUTH_AUDIENCE, "[parameters('apiAuthAudience')]");
-      assert.ok(
-        !('API_AUTH_ISSUER' in settings) && !('API_AUTH_JWKS_URL' in settings),
-        'Azure uses the real Entra issuer',
-      );
+      // The App ID URI defaults to api://{client id}, the form Entra's identifier URI policy always allows.
+      assert.match(JSON.stringify(at(fn, 'properties.parameters.apiAuthAudience')), /api:\/\/\{0\}.*apiAuthClientId/);
+      assert.equal(main.parameters.apiAuthClientId.defaultValue, undefined, 'azd asks for it when it is not set');
+      const mapped = JSON.parse(read('infra/main.parameters.json')) as {
+        parameters: Record<string, { value: string }>;
+      };
+      assert.equal(mapped.parameters.apiAuthClientId.value, '${API_AUTH_CLIENT_ID}');
+      assert.equal(mapped.parameters.apiAuthAudience.value, '${API_AUTH_AUDIENCE=}');
+      assert.ok(!('API_AUTH_JWKS_URL' in settings), "Azure uses the tenant's own keys");
       assert.equal(main.parameters.outboundAllowedPrefixes.defaultValue, '+1');
     });
   });
@@ -291,13 +298,18 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
       );
     });
 
-    it('fills main.parameters.json only from variables azd provides or that carry a default', () => {
+    it('fills main.parameters.json only from variables azd provides, that carry a default, or only the user has', () => {
       const azdProvides = ['AZURE_ENV_NAME', 'AZURE_LOCATION', 'AZURE_PRINCIPAL_ID', 'AZURE_SUBSCRIPTION_ID'];
+      // The API's app registration is made before azd up (docs/deploy.md); unset, azd asks for it by name.
+      const userProvides = ['API_AUTH_CLIENT_ID'];
       const parameters = read('infra/main.parameters.json');
       const references = [...parameters.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(=[^}]*)?\}/g)];
       assert.ok(references.length > 0);
       for (const [text, name, fallback] of references)
-        assert.ok(azdProvides.includes(name) || fallback !== undefined, `${text} is neither set by azd nor defaulted`);
+        assert.ok(
+          azdProvides.includes(name) || userProvides.includes(name) || fallback !== undefined,
+          `${text} is neither set by azd nor defaulted`,
+        );
     });
 
     it('passes only parameters main.bicep declares, and every required one', () => {
