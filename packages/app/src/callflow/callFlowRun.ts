@@ -175,14 +175,3 @@ export class CallFlowRun {
 export function* runCallFlow(context: OrchestrationContext, input: CallFlowInput): Generator<Task, RunResult, unknown> {
   return yield* new CallFlowRun(context, input).run();
 }
-
-/** The interpreter alone as an orchestrator function (input: a connected call's CallFlowInput). */
-export function* callFlowOrchestrator(
-  context: OrchestrationContext,
-): Generator<Task, CallFlowOutput | undefined, unknown> {
-  const input = context.df.getInput<CallFlowInput>();
-  const result = yield* runCallFlow(context, input);
-  if (!('continueWith' in result)) return result;
-  context.df.continueAsNew({ ...input, progress: result.continueWith });
-  return undefined;
-}
