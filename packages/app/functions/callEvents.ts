@@ -1,3 +1,4 @@
+import { isUnknownInstance } from '../src/durable/isUnknownInstance';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
@@ -34,7 +35,7 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
         return [Failed, Terminated, Canceled].includes(runtimeStatus);
       } catch (error) {
         // Unknown here is an orphan; any other failure (storage down) must not hang a live call up.
-        if (/HTTP 404/.test((error as Error).message)) return true;
+        if (isUnknownInstance(error)) return true;
         throw error;
       }
     },

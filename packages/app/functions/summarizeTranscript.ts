@@ -1,3 +1,4 @@
+import { isUnknownInstance } from '../src/durable/isUnknownInstance';
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getInsights } from '../src/app/insightsServices';
@@ -52,8 +53,7 @@ async function callOf(context: InvocationContext, id: string): Promise<FollowUpC
   try {
     status = await df.getClient(context).getStatus(id, { showInput: true });
   } catch (error) {
-    // The client reports an unknown instance only as an Error naming the 404; anything else is retried.
-    if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
+    if (isUnknownInstance(error)) return undefined; // anything else is retried
     throw error;
   }
   const session = status?.input as Partial<CallSession> | undefined;

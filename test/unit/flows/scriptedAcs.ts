@@ -1,4 +1,5 @@
-import { RETRYABLE_MARKER, type CallConnectionCheck } from '@switchboard/app/callflow/activityTypes';
+import { activityFailureMessage } from '@switchboard/app/callflow/activityFailure';
+import type { CallConnectionCheck } from '@switchboard/app/callflow/activityTypes';
 import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
 import type { ActivityCall, WorldTools } from './callFlowWorld';
 
@@ -68,7 +69,9 @@ export function acs(script: Script) {
     }
     if ((unavailable[call.name] ?? 0) > 0) {
       unavailable[call.name] -= 1;
-      throw new Error(`${RETRYABLE_MARKER} ${call.name}: 503 Service Unavailable`);
+      throw new Error(
+        activityFailureMessage({ code: `acs.${call.name}.503`, retryable: true }, `${call.name}: 503 Service Unavailable`),
+      );
     }
     const ctx = call.input?.operationContext;
     const raise = script.early && call.name === ActivityNames.recognize ? tools.raiseFirst : tools.raise;

@@ -1,3 +1,4 @@
+import { activityFailureMessage } from './activityFailure';
 import type {
   CallAutomationClient,
   CallMediaRecognizeChoiceOptions,
@@ -20,7 +21,6 @@ import type { Config } from '../config';
 import { RemoteServiceError } from '@switchboard/core/errors';
 import { phoneNumberOf } from '../acs/identifiers';
 import {
-  RETRYABLE_MARKER,
   type AddParticipantInput,
   type CallConnectionCheck,
   type GetCallConnectionInput,
@@ -211,9 +211,13 @@ function toRemoteError(operation: string, error: unknown): RemoteServiceError {
   const status = error instanceof RestError ? error.statusCode : undefined;
   const code = error instanceof RestError ? error.code : undefined;
   const retryable = status === undefined || status === 429 || status >= 500;
-  // The orchestration retries only errors that carry the marker (ACS says a retry is safe for these).
+  // The orchestration retries only failures whose envelope says so (ACS says a retry is safe for these).
+  const failure = { code: `acs.${operation}.${status ?? 'unreachable'}`, retryable };
   return new RemoteServiceError(
-    `ACS ${operation} failed${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}: ${(error as Error).message}${retryable ? ` ${RETRYABLE_MARKER}` : ''}`,
+    activityFailureMessage(
+      failure,
+      `ACS ${operation} failed${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}: ${(error as Error).message}`,
+    ),
     {
       status,
       retryable,

@@ -1,10 +1,3 @@
-/**
- * Activities put this in an error's message when ACS says the request is safe to repeat (e.g. a 503 or
- * 429 that outlived the SDK's own retries); the orchestration then retries it after a durable backoff.
- * Every other failure is final and moves the flow to its failure step.
- */
-export const RETRYABLE_MARKER = '[retryable]';
-
 // Inputs and outputs of the call-flow activities. Small, JSON-serialisable objects: they are stored in
 // the orchestration history. Identifiers are E.164 numbers or ACS raw ids ("8:acs:...", "4:+1...").
 

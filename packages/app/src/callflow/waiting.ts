@@ -1,5 +1,5 @@
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
-import { RETRYABLE_MARKER } from './activityTypes';
+import { activityFailureOf } from './activityFailure';
 import { CallEvents, type CallEventData } from './names';
 
 // The interpreter's waiting machinery. Every Call Automation request is an activity raced against
@@ -111,5 +111,5 @@ export function* pause(
 }
 
 function isRetryable(error: unknown): boolean {
-  return error instanceof Error && error.message.includes(RETRYABLE_MARKER);
+  return activityFailureOf(error)?.retryable === true;
 }
