@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TimelineEntry } from '@switchboard/acs-emulator';
 import type { AcsControlClient } from '@switchboard/acs-emulator/controlClient';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 import { percentile } from './stats';
 
 /** The running sandbox, as the suite drives it: the app's host and the emulator's control API. */

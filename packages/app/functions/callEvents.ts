@@ -2,7 +2,7 @@ import { isUnknownInstance } from '../src/durable/isUnknownInstance';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
-import { relayCallback } from '../src/calls/relayCallback';
+import { relayCallback } from '../src/call/relayCallback';
 import { callMetrics } from '../src/telemetry/metrics';
 
 const MAX_CALLBACK_BYTES = 256 * 1024;

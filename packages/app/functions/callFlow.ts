@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
-import { callFlowOrchestration } from '../src/callflow/callFlowOrchestration';
-import { ActivityNames, OrchestrationNames } from '../src/callflow/names';
+import { callFlowOrchestration } from '../src/call/callFlowOrchestration';
+import { ActivityNames, OrchestrationNames } from '../src/call/names';
 
 // The call's workflow (shared/callflow/): one durable orchestration per call, and one activity per
 // Call Automation request it makes.

@@ -4,7 +4,7 @@ import { getServices } from '../src/app/services';
 import { Roles } from '../src/api/apiAuth';
 import { requireRole } from '../src/api/apiGuards';
 import { maskPhoneNumbersDeep } from '../src/api/maskPhoneNumbers';
-import { OrchestrationNames } from '../src/callflow/names';
+import { OrchestrationNames } from '../src/call/names';
 
 // GET /api/campaigns/{campaignId}: progress while it runs, one result per contact (numbers masked) when
 // done. The app's own status route, so no Durable management URL or system key is ever handed out.

@@ -2,7 +2,7 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
 import { dropIfInvalid } from '@switchboard/core/errors';
-import { OrchestrationNames } from '../src/callflow/names';
+import { OrchestrationNames } from '../src/call/names';
 import { callMetrics } from '../src/telemetry/metrics';
 
 // Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
@@ -13,7 +13,7 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
   const [services, { handleIncomingCall }] = await Promise.all([
     getServices(),
-    import('../src/calls/handleIncomingCall.js'),
+    import('../src/call/handleIncomingCall.js'),
   ]);
   const client = df.getClient(context);
   const result = await dropIfInvalid(

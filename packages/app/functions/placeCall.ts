@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
-import { createCallSession } from '../src/callflow/callSession';
-import { OrchestrationNames } from '../src/callflow/names';
+import { createCallSession } from '../src/call/callSession';
+import { OrchestrationNames } from '../src/call/names';
 import { Roles } from '../src/api/apiAuth';
 import { refuseOutbound, requireRole } from '../src/api/apiGuards';
 import { firstDisallowed } from '../src/api/outboundPolicy';
@@ -16,7 +16,7 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
-  const { callerNumberFor, parseJsonBody, placeCallBody } = await import('../src/calls/outboundRequest.js');
+  const { callerNumberFor, parseJsonBody, placeCallBody } = await import('../src/call/outboundRequest.js');
   const parsed = parseJsonBody(await request.text(), placeCallBody);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const body = parsed.value;
@@ -50,7 +50,7 @@ export function outboundCallStarter(context: InvocationContext) {
   return async (request: { to: string; flow: string; from?: string }): Promise<string> => {
     const [{ flows, config }, { callerNumberFor }] = await Promise.all([
       getServices(),
-      import('../src/calls/outboundRequest.js'),
+      import('../src/call/outboundRequest.js'),
     ]);
     const flow = flows.flows[request.flow];
     if (!flow) throw new ValidationError(`No flow named "${request.flow}".`);

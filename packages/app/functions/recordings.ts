@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { getServices } from '../src/app/services';
-import type { RecordingAction } from '../src/calls/recordingControl';
+import type { RecordingAction } from '../src/call/recordingControl';
 import { NotFoundError, ValidationError } from '@switchboard/core/errors';
 import { Roles } from '../src/api/apiAuth';
 import { requireRole } from '../src/api/apiGuards';
@@ -14,8 +14,8 @@ export async function recordings(request: HttpRequest): Promise<HttpResponseInit
   if (!auth.ok) return auth.response;
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
   const [{ RecordingControl, startRecordingBody }, { parseJsonBody }] = await Promise.all([
-    import('../src/calls/recordingControl.js'),
-    import('../src/calls/outboundRequest.js'),
+    import('../src/call/recordingControl.js'),
+    import('../src/call/outboundRequest.js'),
   ]);
   const control = new RecordingControl(services.callAutomation);
   try {

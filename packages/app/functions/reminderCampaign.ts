@@ -4,8 +4,8 @@ import { getServices } from '../src/app/services';
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
-} from '../src/callflow/campaign/reminderCampaign';
-import { OrchestrationNames } from '../src/callflow/names';
+} from '../src/call/campaign/reminderCampaign';
+import { OrchestrationNames } from '../src/call/names';
 import { Roles } from '../src/api/apiAuth';
 import { refuseOutbound, requireRole } from '../src/api/apiGuards';
 
@@ -21,7 +21,7 @@ export async function startCampaign(request: HttpRequest, context: InvocationCon
   const auth = await requireRole(request, services, Roles.place);
   if (!auth.ok) return auth.response;
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
-  const { campaignRequest } = await import('../src/callflow/campaign/campaignRequest.js');
+  const { campaignRequest } = await import('../src/call/campaign/campaignRequest.js');
   const parsed = campaignRequest(await request.text(), services.flows);
   if (!parsed.ok) return { status: parsed.status, jsonBody: { error: parsed.error } };
   const refused = await refuseOutbound(

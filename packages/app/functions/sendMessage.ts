@@ -15,7 +15,7 @@ export async function sendMessage(request: HttpRequest, context: InvocationConte
   if (!auth.ok) return auth.response;
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
   const [{ parseJsonBody }, { sendBusinessMessage, sendMessageBody }] = await Promise.all([
-    import('../src/calls/outboundRequest.js'),
+    import('../src/call/outboundRequest.js'),
     import('../src/messaging/sendBusinessMessage.js'),
   ]);
   const parsed = parseJsonBody(await request.text(), sendMessageBody);

@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import { getInsights } from '../src/app/insightsServices';
 import { getMessaging } from '../src/app/messagingServices';
 import { getServices } from '../src/app/services';
-import type { CallSession } from '../src/callflow/callSession';
+import type { CallSession } from '../src/call/callSession';
 import { sendCallFollowUp, type FollowUpCall } from '../src/messaging/callFollowUp';
 import { sendBusinessMessage } from '../src/messaging/sendBusinessMessage';
 import { dropIfInvalid } from '@switchboard/core/errors';

@@ -10,7 +10,7 @@ export async function voiceAgent(request: HttpRequest, context: InvocationContex
   if (Buffer.byteLength(body) > MAX_BODY_BYTES) return { status: 413, jsonBody: { error: 'body too large' } };
   const client = df.getClient(context);
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
-  const { handleVoiceAgentRequest } = await import('../src/calls/voiceAgentRoute.js');
+  const { handleVoiceAgentRequest } = await import('../src/call/voiceAgentRoute.js');
   const result = await handleVoiceAgentRequest(
     request.method,
     request.params.callId,

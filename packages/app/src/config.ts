@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '@switchboard/core/errors';
-import type { ConnectTimings } from './callflow/types';
+import type { ConnectTimings } from './call/types';
 import { optional, url } from '@switchboard/core/settingSchemas';
 
 // Every app setting named in docs/architecture.md, validated once at start-up (an appStart hook calls

@@ -3,7 +3,7 @@
 // graphs, and what a finished call left in blob storage.
 import { Agent } from 'node:https';
 import type { BlobServiceClient } from '@azure/storage-blob';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 import { AcsControlClient, type CallSummary } from '@switchboard/acs-emulator/controlClient';
 import { flowsView, type FlowsView } from './flowGraph';
 

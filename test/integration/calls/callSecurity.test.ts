@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 import { waitFor } from '../../support/waitFor';
 
 const CALLER = '+14255550123';

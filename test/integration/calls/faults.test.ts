@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { durableApi } from '../../support/durableApi';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 
 const MAIN_LINE = '+18005550100';
 const SHORT_LINE = '+18005550600';

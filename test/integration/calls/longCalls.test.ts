@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { durableApi } from '../../support/durableApi';
 import { LONG_LINE, loadSuiteFlows } from '../../../bench/loadSuite';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
-import { STEPS_PER_GENERATION } from '@switchboard/app/callflow/callFlowRun';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
+import { STEPS_PER_GENERATION } from '@switchboard/app/call/callFlowRun';
 
 const TURNS = STEPS_PER_GENERATION * 2 + 10;
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { durableApi } from '../../support/durableApi';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 
 const MAIN_LINE = '+18005550100';
 

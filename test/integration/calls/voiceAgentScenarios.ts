@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
 import { renderApology } from '@switchboard/bridge/apology';

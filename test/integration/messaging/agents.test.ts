@@ -6,7 +6,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { waitFor } from '../../support/waitFor';
 import { fixture } from '../../support/paths';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 
 // The messaging agent with the local (offline) provider, driven as customers would: texts and WhatsApp
 // messages into the ACS emulator, replies read back from what the emulator sent.

@@ -5,7 +5,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchboardSandbox';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 import { SPEECH_PACKAGES, systemPackages } from '../../support/systemPackages';
 
 const speech = systemPackages(SPEECH_PACKAGES);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createCallSession, type CallSessionOptions } from '@switchboard/app/callflow/callSession';
-import { STEPS_PER_GENERATION } from '@switchboard/app/callflow/callFlowRun';
-import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
+import { createCallSession, type CallSessionOptions } from '@switchboard/app/call/callSession';
+import { STEPS_PER_GENERATION } from '@switchboard/app/call/callFlowRun';
+import { ActivityNames, CallEvents } from '@switchboard/app/call/names';
 import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 import { EventType } from '@switchboard/functions-host/durable/historyEvent';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createCallSession } from '@switchboard/app/callflow/callSession';
-import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
-import type { CallFlowInput, CallFlowOutput } from '@switchboard/app/callflow/types';
+import { createCallSession } from '@switchboard/app/call/callSession';
+import { ActivityNames, CallEvents } from '@switchboard/app/call/names';
+import type { CallFlowInput, CallFlowOutput } from '@switchboard/app/call/types';
 import type { FlowSet } from '@switchboard/app/flows/flowSchema';
 import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';

@@ -19,14 +19,14 @@ import type {
   StartRecordingInput,
   StopRecordingInput,
   TransferInput,
-} from '@switchboard/app/callflow/activityTypes';
+} from '@switchboard/app/call/activityTypes';
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
-} from '@switchboard/app/callflow/campaign/reminderCampaign';
-import { callFlowOrchestration } from '@switchboard/app/callflow/callFlowOrchestration';
-import type { CallSession } from '@switchboard/app/callflow/callSession';
-import { ActivityNames, OrchestrationNames } from '@switchboard/app/callflow/names';
+} from '@switchboard/app/call/campaign/reminderCampaign';
+import { callFlowOrchestration } from '@switchboard/app/call/callFlowOrchestration';
+import type { CallSession } from '@switchboard/app/call/callSession';
+import { ActivityNames, OrchestrationNames } from '@switchboard/app/call/names';
 
 // The call workflow's orchestrations (a call's, and a reminder campaign's with its contacts' calls) run by the
 // local host's own Durable engine (the one `npm start` runs) over an in-memory store on a virtual clock. The

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateCondition } from '@switchboard/app/flows/evaluateCondition';
 import { maskVariables } from '@switchboard/app/flows/maskVariables';
-import { interpolate, toPlaySources } from '@switchboard/app/callflow/prompts';
-import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from '@switchboard/app/callflow/recognition';
+import { interpolate, toPlaySources } from '@switchboard/app/call/prompts';
+import { classifyRecognizeFailure, keysOf, matchChoice, toneOf } from '@switchboard/app/call/recognition';
 
 const menu = {
   choices: [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { CampaignInput, ContactResult } from '@switchboard/app/callflow/campaign/reminderCampaign';
-import { ActivityNames, CallEvents, OrchestrationNames } from '@switchboard/app/callflow/names';
+import type { CampaignInput, ContactResult } from '@switchboard/app/call/campaign/reminderCampaign';
+import { ActivityNames, CallEvents, OrchestrationNames } from '@switchboard/app/call/names';
 import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { runOrchestration, type ActivityCall, type WorldTools } from './callFlowWorld';
 import { acs } from './scriptedAcs';

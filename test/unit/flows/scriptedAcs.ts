@@ -1,6 +1,6 @@
-import { activityFailureMessage } from '@switchboard/app/callflow/activityFailure';
-import type { CallConnectionCheck } from '@switchboard/app/callflow/activityTypes';
-import { ActivityNames, CallEvents } from '@switchboard/app/callflow/names';
+import { activityFailureMessage } from '@switchboard/app/call/activityFailure';
+import type { CallConnectionCheck } from '@switchboard/app/call/activityTypes';
+import { ActivityNames, CallEvents } from '@switchboard/app/call/names';
 import type { ActivityCall, WorldTools } from './callFlowWorld';
 
 // A scripted ACS for the orchestrator tests: it answers each Call Automation request the way the script says

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { agentConfigFor } from '@switchboard/app/calls/voiceAgentRoute';
+import { agentConfigFor } from '@switchboard/app/call/voiceAgentRoute';
 import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 
 // What the media bridge runs for a voiceAgent step: the app's voice-agent route turns the flow's step into

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
-import { cappedFlowsReached } from '@switchboard/app/routing/cappedFlowsReached';
+import { cappedFlowsReached } from '@switchboard/app/call/cappedFlowsReached';
 
 const flows = parseFlowFile(
   `

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
-import { routeCall } from '@switchboard/app/routing/routeCall';
-import { isFlowOpen } from '@switchboard/app/schedule/isFlowOpen';
-import { parseWeeklySchedule } from '@switchboard/app/schedule/weeklySchedule';
-import { isHoliday } from '@switchboard/app/schedule/holidays';
+import { routeCall } from '@switchboard/app/call/routeCall';
+import { isFlowOpen } from '@switchboard/app/call/isFlowOpen';
+import { parseWeeklySchedule } from '@switchboard/app/call/weeklySchedule';
+import { isHoliday } from '@switchboard/app/call/holidays';
 
 const flows = parseFlowFile(
   `

@@ -1,7 +1,7 @@
 import { phoneNumberOf } from '../acs/identifiers';
-import { isHoliday } from '../schedule/holidays';
-import { isFlowOpen, scheduleIntervals } from '../schedule/isFlowOpen';
-import { isWithinSchedule } from '../schedule/weeklySchedule';
+import { isHoliday } from '../call/holidays';
+import { isFlowOpen, scheduleIntervals } from '../call/isFlowOpen';
+import { isWithinSchedule } from '../call/weeklySchedule';
 import type { Condition, Hours, ValueTest } from './flowSchema';
 
 export interface ConditionFacts {

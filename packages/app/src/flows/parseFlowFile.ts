@@ -2,8 +2,8 @@ import { agentToolProblems } from './agentToolProblems';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ValidationError } from '@switchboard/core/errors';
-import { holidayDateError, isValidTimeZone } from '../schedule/holidays';
-import { parseWeeklySchedule } from '../schedule/weeklySchedule';
+import { holidayDateError, isValidTimeZone } from '../call/holidays';
+import { parseWeeklySchedule } from '../call/weeklySchedule';
 import {
   type Condition,
   type Flow,

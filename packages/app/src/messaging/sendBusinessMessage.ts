@@ -1,7 +1,7 @@
 import type { SmsClient } from '@azure/communication-sms';
 import { z } from 'zod';
 import { ValidationError } from '@switchboard/core/errors';
-import { phoneNumber } from '../calls/outboundRequest';
+import { phoneNumber } from '../call/outboundRequest';
 import { conversationKey, type ConversationStore } from './conversationStore';
 import type { AgentMatch } from './converse';
 import { fitSms } from './fitReply';

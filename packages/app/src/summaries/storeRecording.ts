@@ -1,7 +1,7 @@
 import type { CallAutomationClient } from '@azure/communication-call-automation';
 import { z } from 'zod';
 import { ValidationError } from '@switchboard/core/errors';
-import { callIdFor } from '../calls/callIdFor';
+import { callIdFor } from '../call/callIdFor';
 import { Containers, type InsightsBlobs } from './insightsBlobs';
 
 const chunkSchema = z

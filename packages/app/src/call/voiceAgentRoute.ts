@@ -1,6 +1,6 @@
 import type { Flow } from '../flows/flowSchema';
-import { CallEvents } from '../callflow/names';
-import type { CallSession } from '../callflow/callSession';
+import { CallEvents } from './names';
+import type { CallSession } from './callSession';
 import { isMediaToken } from './mediaToken';
 import { agentReportSchema, type AgentConfig } from '@switchboard/core/voiceAgentContract';
 

@@ -1,5 +1,5 @@
 import { parseCallAutomationEvent } from '@azure/communication-call-automation';
-import { isCallEventName } from '../callflow/names';
+import { isCallEventName } from './names';
 import { CallbackTokenError, verifyCallbackToken, type CallbackTokenOptions } from '@switchboard/core/acs/verifyCallbackToken';
 
 export interface RelayDeps {

@@ -1,9 +1,9 @@
 import type { CallAutomationClient, AnswerCallOptions } from '@azure/communication-call-automation';
 import type { Config } from '../config';
 import type { FlowSet } from '../flows/flowSchema';
-import type { RouteDecision, RouteRequest } from '../routing/routeCall';
+import type { RouteDecision, RouteRequest } from './routeCall';
 import type { CallClaims } from './callClaims';
-import { callbackUri, createCallSession, type CallSession } from '../callflow/callSession';
+import { callbackUri, createCallSession, type CallSession } from './callSession';
 import { callIdFor } from './callIdFor';
 import { mediaTokenFor } from './mediaToken';
 import { addressOf } from '../acs/identifiers';

@@ -1,7 +1,7 @@
 import type { Flow, FlowSet, OverflowTarget } from '../flows/flowSchema';
 import { phoneNumberOf } from '../acs/identifiers';
 import { isBlocked } from './blockList';
-import { isFlowOpen } from '../schedule/isFlowOpen';
+import { isFlowOpen } from './isFlowOpen';
 
 export interface RouteRequest {
   /** Dialled number, E.164 or ACS raw id ("4:+1..."). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../../calls/outboundRequest';
+import { callerNumberFor, parseJsonBody, phoneNumber as phone } from '../outboundRequest';
 import type { FlowSet } from '../../flows/flowSchema';
 import type { CampaignInput } from './reminderCampaign';
 
