@@ -74,7 +74,7 @@ describe('the media bridge binds each stream to its call', () => {
         return Promise.reject(new UnauthorizedError('wrong-call-connection'));
       if (usedTokens.has(connection.tokenId)) return Promise.reject(new UnauthorizedError('replayed-token'));
       usedTokens.add(connection.tokenId);
-      return Promise.resolve({ step: call.step });
+      return Promise.resolve({ running: true, step: call.step });
     },
     session: (callId: string, token: string) => {
       const call = known(callId, token);
