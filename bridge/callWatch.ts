@@ -71,7 +71,7 @@ export class CallWatch {
     if (state && !state.running) {
       this.stop();
       this.events.gone();
-    } else if (state && this.step !== undefined && state.step !== this.step) this.tell('movedOn');
+    } else if (state?.step !== undefined && this.step !== undefined && state.step !== this.step) this.tell('movedOn');
     else if (this.expired) this.tell('timeUp');
   }
 

@@ -14,23 +14,37 @@ export async function callMedia(request: HttpRequest, context: InvocationContext
   const client = df.getClient(context);
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
   const { handleCallMediaRequest } = await import('../shared/calls/callMediaRoute.js');
-  const result = await handleCallMediaRequest(
-    request.method,
-    request.params.callId,
-    request.headers.get('authorization'),
-    body,
-    {
-      status: async (callId) => {
-        const status = await client.getStatus(callId, { showInput: true }).catch(() => undefined);
-        if (!status?.name) return undefined;
-        const { input, customStatus, output } = status;
-        return { input, customStatus, output, runtimeStatus: String(status.runtimeStatus) };
+  let result;
+  try {
+    result = await handleCallMediaRequest(
+      request.method,
+      request.params.callId,
+      request.headers.get('authorization'),
+      body,
+      {
+        status: async (callId) => {
+          let status;
+          try {
+            status = await client.getStatus(callId, { showInput: true });
+          } catch (error) {
+            // Unknown here (never started, or purged) is no call; any other failure must not pass for one.
+            if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
+            throw error;
+          }
+          if (!status?.name) return undefined;
+          const { input, customStatus, output } = status;
+          return { input, customStatus, output, runtimeStatus: String(status.runtimeStatus) };
+        },
+        connectionOf: (callId) => claims.connectionOf(callId),
+        firstUse: (tokenId, expiresAt) => replayGuard.firstUse(tokenId, expiresAt),
+        hangUp: (callConnectionId) => callAutomation.getCallConnection(callConnectionId).hangUp(true),
       },
-      connectionOf: (callId) => claims.connectionOf(callId),
-      firstUse: (tokenId, expiresAt) => replayGuard.firstUse(tokenId, expiresAt),
-      hangUp: (callConnectionId) => callAutomation.getCallConnection(callConnectionId).hangUp(true),
-    },
-  );
+    );
+  } catch (error) {
+    // Storage or ACS unavailable: the bridge tries again (a stream is refused 503; a check decides nothing).
+    context.warn('media request failed', { callId: request.params.callId, error: (error as Error).name });
+    return { status: 503, jsonBody: { error: 'the call cannot be looked up now' } };
+  }
   if (result.status >= 400)
     context.warn('media request refused', {
       status: result.status,
