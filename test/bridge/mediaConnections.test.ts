@@ -4,7 +4,7 @@ import { startBridge, type Bridge } from '../../bridge/bridgeServer';
 import type { AgentReport } from '../../bridge/appClient';
 import type { AgentConfig, ModelEvents, VoiceModelProvider } from '../../bridge/providers/voiceModel';
 import type { Conversation } from '../../shared/insights/conversation';
-import { ConflictError, UnauthorizedError } from '../../shared/errors';
+import { ConflictError, RemoteServiceError, UnauthorizedError } from '../../shared/errors';
 import { connectAsAcs, startAcsKeys, type AcsKeys, type MediaClient } from '../../sandbox/acs/media/acsMediaClient';
 import { waitFor } from '../support/waitFor';
 
@@ -20,6 +20,10 @@ interface AppCall {
   maxMs: number;
   ended?: boolean;
   purged?: boolean;
+  /** The app cannot read the call's state (storage down): checks fail. */
+  unavailable?: boolean;
+  /** How often the bridge has asked about the call. */
+  checks?: number;
 }
 
 /** The longest a voice-agent call may outlive its orchestration (README: reliability guarantees). */
@@ -78,6 +82,8 @@ describe('the media bridge binds each stream to its call', () => {
     },
     session: (callId: string, token: string) => {
       const call = known(callId, token);
+      call.checks = (call.checks ?? 0) + 1;
+      if (call.unavailable) return Promise.reject(new RemoteServiceError('HTTP 503', { retryable: true }));
       return Promise.resolve({ running: !call.ended, step: call.step });
     },
     hangUp: (callId: string) => {
@@ -226,6 +232,20 @@ describe('the media bridge binds each stream to its call', () => {
     });
     assert.equal((await sessionOf(callId)).closed, true);
     await closed(acs);
+  });
+
+  it('keeps the agent talking while the app cannot say how the call stands (a failed check decides nothing)', async () => {
+    const callId = newCall({ unavailable: true });
+    const acs = await connect(callId);
+    await waitFor(() => (calls.get(callId)!.checks ?? 0) >= 2, {
+      what: 'two checks the app could not answer',
+      timeoutMs: OUTLIVES_AT_MOST_MS * 2,
+    });
+    const heard = acs.audioBytes;
+    await waitFor(() => acs.audioBytes > heard + 9_600, { what: 'the agent to go on talking' });
+    assert.equal((await sessionOf(callId)).closed, false);
+    assert.ok(!hangUps.some((h) => h.callId === callId));
+    acs.close();
   });
 
   it('stops the agent, without hanging up, when the orchestration has moved on to another step', async () => {
