@@ -23,9 +23,10 @@ describe('the live transcript store', () => {
     return t.toConversation();
   };
   const read = async (name: string) =>
-    JSON.parse(
-      (await blobs.getContainerClient('transcripts').getBlobClient(name).downloadToBuffer()).toString(),
-    ) as { id: string; turns: { text: string }[] };
+    JSON.parse((await blobs.getContainerClient('transcripts').getBlobClient(name).downloadToBuffer()).toString()) as {
+      id: string;
+      turns: { text: string }[];
+    };
 
   it("never overwrites a call's transcript: a later one for the same call is written under a new name", async () => {
     const store = blobTranscriptStore(blobs);

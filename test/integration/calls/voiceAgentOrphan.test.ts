@@ -26,9 +26,11 @@ describe('a voice-agent call whose orchestration ends', () => {
     await control.waitFor({ kind: 'world', type: 'mediaStreamConnected', serverCallId }, 120_000);
     await control.waitFor({ kind: 'world', type: 'mediaAudioReceived', serverCallId }, 120_000);
 
+    // As an operator would, with the host's Durable system key when the host has one.
+    const durableKey = (sb.host as { durableKey?: string }).durableKey;
     const terminated = await fetch(
       `${sb.host.url}/runtime/webhooks/durabletask/instances/${callIdFor(serverCallId)}/terminate?reason=operator`,
-      { method: 'POST' },
+      { method: 'POST', headers: durableKey ? { 'x-functions-key': durableKey } : {} },
     );
     assert.equal(terminated.status, 202);
     const at = Date.now();
