@@ -91,6 +91,9 @@ async function main(): Promise<void> {
       agent: (callId) =>
         Promise.resolve({ callId, instructions: 'Echo.', canHandoff: false, tools: [], maxMs: 3_600_000 }),
       report: () => Promise.resolve(),
+      connect: () => Promise.resolve({ running: true }),
+      session: () => Promise.resolve({ running: true }),
+      hangUp: () => Promise.resolve(),
     };
     const bridge = await startBridge({
       token,

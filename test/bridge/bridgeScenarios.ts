@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
 import { bytesOf, resample } from '@switchboard/audio/pcm';
+import { UnauthorizedError } from '@switchboard/core/errors';
 import { synthesize } from '@switchboard/audio/speechSynthesizer';
 import { PocketsphinxSpeechToText } from '@switchboard/local-ai/speech/pocketsphinxSpeechToText';
 import type { Conversation } from '@switchboard/core/conversation';
@@ -112,6 +113,12 @@ export function bridgeScenarios(
           reports.set(callId, [...(reports.get(callId) ?? []), report]);
           return Promise.resolve();
         },
+        connect: (callId, token) =>
+          token === `token-${callId}`
+            ? Promise.resolve({ running: true })
+            : Promise.reject(new UnauthorizedError('not this call')),
+        session: () => Promise.resolve({ running: true }),
+        hangUp: () => Promise.resolve(),
       };
       const bridge = await startBridge({
         token: keys.token,
@@ -226,11 +233,19 @@ export function bridgeScenarios(
         }
       });
 
-      it('refuses a second media connection for the same call', async () => {
+      it('lets a second verified connection for the same call take over from the first (ACS reconnecting)', async () => {
         const callId = newCall();
         const first = await connect(callId);
-        await assert.rejects(connect(callId), /HTTP 409/);
-        first.close();
+        await waitFor(() => h.reports.get(callId)?.some((r) => r.type === 'started'), {
+          what: 'agent started',
+          timeoutMs: 90_000,
+        });
+        const opened = h.opened();
+        const firstClosed = new Promise<void>((resolve) => first.ws.once('close', () => resolve()));
+        const second = await connect(callId);
+        await firstClosed;
+        assert.equal(h.opened(), opened, 'the same agent, not a second one');
+        second.close();
       });
     }
 

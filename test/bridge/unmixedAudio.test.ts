@@ -52,6 +52,9 @@ describe('the media bridge with an unmixed stream', () => {
         reports.set(callId, [...(reports.get(callId) ?? []), report]);
         return Promise.resolve();
       },
+      connect: () => Promise.resolve({ running: true }),
+      session: () => Promise.resolve({ running: true }),
+      hangUp: () => Promise.resolve(),
     };
     bridge = await startBridge({
       token: keys.token,

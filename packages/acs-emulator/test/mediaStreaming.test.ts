@@ -21,10 +21,10 @@ describe('media streaming and transcription WebSockets', () => {
 
   const audioFrames = (c: MediaConnection) => c.frames.filter((f) => f.frame.kind === 'AudioData');
 
-  it('connects with a verifiable JWT and sends AudioMetadata, then 640-byte AudioData 50 times a second', async () => {
+  it('connects with a verifiable 24-hour JWT and the call headers, then sends AudioMetadata and 640-byte AudioData 50 times a second', async () => {
     const { jwtVerify, createRemoteJWKSet } = await import('jose');
     const before = media.connections.length;
-    const { serverCallId } = await answerIncomingCall(fx, client, {
+    const { serverCallId, callConnectionId } = await answerIncomingCall(fx, client, {
       mediaStreamingOptions: {
         transportType: 'websocket',
         transportUrl: `${media.url}?call=a`,
@@ -35,7 +35,7 @@ describe('media streaming and transcription WebSockets', () => {
       },
     });
     const connection = await media.until(() => media.connections[before]);
-    await jwtVerify(
+    const { payload } = await jwtVerify(
       String(connection.headers.authorization).replace(/^Bearer /, ''),
       createRemoteJWKSet(new URL(fx.acs.jwksUrl)),
       {
@@ -44,6 +44,10 @@ describe('media streaming and transcription WebSockets', () => {
         algorithms: ['RS256'],
       },
     );
+    // Docs: a WebSocket token lives 24 hours; the upgrade carries x-ms-call-connection-id and x-ms-call-correlation-id.
+    assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 24 * 3600);
+    assert.equal(connection.headers['x-ms-call-connection-id'], callConnectionId);
+    assert.match(String(connection.headers['x-ms-call-correlation-id']), /^[\w-]{36}$/);
     const frames = await media.until(
       () => (audioFrames(connection).length >= 51 ? audioFrames(connection) : undefined),
       5_000,

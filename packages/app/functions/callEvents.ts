@@ -24,8 +24,8 @@ export async function callEvents(request: HttpRequest, context: InvocationContex
     },
     secret: request.query.get('s'),
     secretMatches: (callId, secret) => callbackSecrets.matches(callId, secret),
-    firstUse: (jti, expiresAt) => replayGuard.firstUse(jti, expiresAt),
-    release: (jti) => replayGuard.release(jti),
+    firstUse: (tokenId, expiresAt) => replayGuard.firstUse(tokenId, expiresAt),
+    release: (tokenId) => replayGuard.release(tokenId),
     raise: (callId, name, data) => client.raiseEvent(callId, name, data),
     isOrphan: async (callId) => {
       try {

@@ -7,6 +7,12 @@ import { optional, url } from '@switchboard/core/settingSchemas';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  // All interfaces in the container (the Container App's ingress reaches it there); the sandbox sets loopback.
+  BRIDGE_HOST: z
+    .string()
+    .trim()
+    .regex(/^[\w.:-]{1,253}$/, 'must be an address to listen on, e.g. 0.0.0.0 or 127.0.0.1')
+    .default('0.0.0.0'),
   ACS_IMMUTABLE_RESOURCE_ID: z.string().trim().min(1, 'is required (the audience of ACS media tokens)'),
   ACS_CALLBACK_ISSUER: z.string().trim().min(1).default('https://acscallautomation.communication.azure.com'),
   ACS_CALLBACK_JWKS_URL: url(['https:', 'http:']).default(
@@ -38,6 +44,8 @@ const schema = z.object({
 
 export interface BridgeConfig {
   port: number;
+  /** The address to listen on (BRIDGE_HOST). */
+  host: string;
   token: { jwksUrl: string; issuer: string; audience: string };
   appBaseUrl: string;
   provider:
@@ -80,6 +88,7 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeCo
         : { name: 'local' };
   return {
     port: s.PORT,
+    host: s.BRIDGE_HOST,
     token: { jwksUrl: s.ACS_CALLBACK_JWKS_URL, issuer: s.ACS_CALLBACK_ISSUER, audience: s.ACS_IMMUTABLE_RESOURCE_ID },
     appBaseUrl: s.APP_BASE_URL,
     provider,

@@ -1,4 +1,5 @@
-import type { BlobServiceClient } from '@azure/storage-blob';
+import { RestError, type BlobServiceClient } from '@azure/storage-blob';
+import { ConflictError } from '@switchboard/core/errors';
 import {
   CONVERSATION_SCHEMA_VERSION,
   type Conversation,
@@ -8,7 +9,7 @@ import {
 
 // A call's live transcript (the agent's conversation and/or ACS real-time transcription), written once to
 // transcripts/{callId}.json in the conversation format when the call's last stream closes, so the insights
-// pipeline redacts and summarises it exactly once. Participant ids never carry phone numbers.
+// pipeline redacts and summarises it exactly once; never overwritten. Participant ids never carry phone numbers.
 
 export class LiveTranscript {
   readonly startedAt = Date.now();
@@ -96,6 +97,14 @@ export interface TranscriptStore {
   save(conversation: Conversation): Promise<void>;
 }
 
+/** How many later transcripts a call may have (a second voiceAgent step, a reconnect after the last stream closed). */
+const MAX_LATER = 20;
+
+/**
+ * Writes each live transcript once: `transcripts/{callId}.json`, never overwritten (the insights pipeline has
+ * summarised it, and nothing later may replace what a call said); a later one for the same call goes under a new
+ * name and id, `{callId}-live-2.json`, `-live-3`, ..., so its summary does not replace the first either.
+ */
 export function blobTranscriptStore(blobs: BlobServiceClient): TranscriptStore {
   const container = blobs.getContainerClient('transcripts');
   let created: Promise<unknown> | undefined;
@@ -103,10 +112,21 @@ export function blobTranscriptStore(blobs: BlobServiceClient): TranscriptStore {
     async save(conversation) {
       created ??= container.createIfNotExists().catch(() => (created = undefined));
       await created;
-      const body = JSON.stringify(conversation);
-      await container
-        .getBlockBlobClient(`${conversation.id}.json`)
-        .upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+      for (let n = 1; n <= MAX_LATER + 1; n++) {
+        const id = n === 1 ? conversation.id : `${conversation.id}-live-${n}`;
+        const body = JSON.stringify({ ...conversation, id });
+        try {
+          await container.getBlockBlobClient(`${id}.json`).upload(body, Buffer.byteLength(body), {
+            blobHTTPHeaders: { blobContentType: 'application/json' },
+            conditions: { ifNoneMatch: '*' },
+          });
+          return;
+        } catch (error) {
+          // Taken: 409 BlobAlreadyExists (412 from a store that reports the failed condition instead).
+          if (!(error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412))) throw error;
+        }
+      }
+      throw new ConflictError(`the call already has ${MAX_LATER + 1} live transcripts`);
     },
   };
 }

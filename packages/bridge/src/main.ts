@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const credential = new DefaultAzureCredential();
   const bridge = await startBridge({
     port: config.port,
-    host: '0.0.0.0',
+    host: config.host,
     token: config.token,
     provider: createProvider(config.provider, credential),
     app: appClient(config.appBaseUrl),

@@ -3,6 +3,7 @@ import { STOP_AUDIO_FRAME } from './acsMediaFrames';
 import { runTool, type ToolContext } from './agentTools';
 import type { AgentReport, AppApi } from './appClient';
 import { CallerAudio } from './callerAudio';
+import { CallWatch } from './callWatch';
 import { FRAME_MS, type FrameClock } from './frameClock';
 import { FramePacer } from './framePacer';
 import { ParticipantMix } from './participantMix';
@@ -10,7 +11,8 @@ import type { LiveTranscript } from './liveTranscript';
 import type { AgentConfig, ModelSession, VoiceModelProvider } from './providers/voiceModel';
 
 // One call's voice agent: ACS audio in -> the model; the model's audio -> paced frames to ACS; barge-in;
-// tools; the outcome told to the call's orchestration once the caller has heard the last words.
+// tools; the outcome told to the call's orchestration once the caller has heard the last words. The agent never
+// outlives its orchestration nor its step's time (callWatch.ts).
 
 const MODEL_RATE = 24_000;
 /** How long a model may take to open before the caller hears the apology. */
@@ -29,6 +31,10 @@ export interface VoiceCallDependencies {
   onStopAudio?: () => void;
   /** Caller audio per model append (ms, a multiple of 20); 100 unless set. */
   appendMs?: number;
+  /** How often the call's orchestration is checked (ms); CHECK_EVERY_MS unless set. */
+  checkMs?: number;
+  /** The call's orchestration is gone and the app was asked to hang up: close the call's streams. */
+  endStreams?: () => void;
 }
 
 export class VoiceCall {
@@ -42,6 +48,9 @@ export class VoiceCall {
   private outcome: AgentReport | undefined;
   private reported = false;
   private closed = false;
+  /** The agent was ended from outside (orchestration gone or moved on, time up): the model is silenced. */
+  private silenced = false;
+  private readonly watch: CallWatch;
   private readonly startedAt = Date.now();
   /** Agent transcript turn and audio length per model item, to cut the turn on barge-in. */
   private readonly items = new Map<string, { turn?: number; bytes: number }>();
@@ -68,6 +77,15 @@ export class VoiceCall {
       firstAppendMs(callId, appendMs),
     );
     deps.clock.add(this.callerAudio);
+    this.watch = new CallWatch(
+      () => deps.app.session(callId, token),
+      {
+        gone: () => this.gone(),
+        movedOn: () => this.silence('the call moved on'),
+        timeUp: () => this.timeUp(),
+      },
+      deps.checkMs,
+    );
   }
 
   /** AudioMetadata: the stream's sample rate (16 or 24 kHz). */
@@ -88,7 +106,7 @@ export class VoiceCall {
   /** Caller audio (base64 PCM16 at the stream's rate), forwarded without decoding when it is 24 kHz. A frame
    * that names its speaker comes from an unmixed stream: the speakers of each 20 ms are mixed first. */
   audio(base64: string, speaker?: string, silent = false): void {
-    if (!this.model || this.closed) return;
+    if (!this.model || this.closed || this.silenced) return;
     if (speaker === undefined) this.toModel(base64);
     else {
       if (!this.mix) {
@@ -111,6 +129,7 @@ export class VoiceCall {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.watch.stop();
     this.callerAudio.clear();
     this.deps.clock.remove(this.callerAudio);
     if (this.mix) {
@@ -136,6 +155,7 @@ export class VoiceCall {
   private async open(): Promise<void> {
     try {
       this.agent = await this.deps.app.agent(this.callId, this.token);
+      this.watch.limit(this.agent.step, Math.max(0, this.agent.maxMs - (Date.now() - this.startedAt)));
       const opened = this.deps.provider.open(this.agent, {
         audio: (pcm, itemId) => this.modelAudio(pcm, itemId),
         audioDone: (itemId) => this.pacer.finish(itemId),
@@ -152,7 +172,7 @@ export class VoiceCall {
         void opened.finally(() => clearTimeout(timer)).catch(() => undefined);
       });
       this.model = await Promise.race([opened, timeout]);
-      if (this.closed) {
+      if (this.closed || this.silenced) {
         await this.model.close();
         return;
       }
@@ -165,7 +185,7 @@ export class VoiceCall {
   }
 
   private modelAudio(pcm: Buffer, itemId: string): void {
-    if (this.closed || this.outcome?.type === 'failed' || this.interrupted.has(itemId)) return;
+    if (this.closed || this.silenced || this.outcome?.type === 'failed' || this.interrupted.has(itemId)) return;
     const item = this.items.get(itemId) ?? { bytes: 0 };
     item.bytes += pcm.length;
     this.items.set(itemId, item);
@@ -222,7 +242,7 @@ export class VoiceCall {
   }
 
   private fail(reason: string): void {
-    if (this.closed || this.outcome) return;
+    if (this.closed || this.silenced || this.outcome) return;
     this.outcome = { type: 'failed', reason };
     // Never dead air: the apology replaces whatever was playing, then the flow takes its fallback.
     if (this.pacer.playing) this.send(STOP_AUDIO_FRAME);
@@ -235,6 +255,39 @@ export class VoiceCall {
     this.pacer.finish('apology');
     if (!this.pacer.playing) this.drained();
     void this.model?.close();
+  }
+
+  /** Ends the agent at once: what is queued for the caller is dropped, the model closed. */
+  private silence(why: string): void {
+    if (this.closed || this.silenced) return;
+    this.silenced = true;
+    this.deps.log?.('voice agent stopped', { callId: this.callId, why });
+    if (this.pacer.playing) {
+      this.send(STOP_AUDIO_FRAME);
+      this.deps.onStopAudio?.();
+    }
+    this.pacer.clear();
+    void this.model?.close();
+  }
+
+  /** The orchestration is gone: nobody will stop the stream or hang up, so the app is asked to. */
+  private gone(): void {
+    this.silence('the call has no orchestration');
+    this.reported = true;
+    void this.deps.app
+      .hangUp(this.callId, this.token)
+      .catch((error: Error) =>
+        this.deps.log?.('could not have the orphaned call hung up', { callId: this.callId, error: error.name }),
+      )
+      .finally(() => this.deps.endStreams?.());
+  }
+
+  /** The step's time is up and the orchestration has not moved on: the agent ends, and says why. */
+  private timeUp(): void {
+    this.silence('the step time is up');
+    // An outcome still waiting for its last words to play is told now; otherwise the time limit is the outcome.
+    this.outcome ??= { type: 'ended', reason: 'time-limit', turns: 0, durationMs: 0 };
+    this.drained();
   }
 
   private drained(): void {

@@ -57,6 +57,12 @@ export class UnauthorizedError extends SwitchboardError {
   }
 }
 
+export class ConflictError extends SwitchboardError {
+  constructor(message: string, options: SwitchboardErrorOptions = {}) {
+    super('conflict', message, options);
+  }
+}
+
 /** A remote service (ACS, Azure AI, storage) answered with an error or not at all. */
 export class RemoteServiceError extends SwitchboardError {
   readonly status?: number;

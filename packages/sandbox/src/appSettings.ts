@@ -53,6 +53,8 @@ export function sandboxBridgeSettings(parts: {
     ACS_CALLBACK_ISSUER: parts.acs.issuer,
     ACS_CALLBACK_JWKS_URL: parts.acs.jwksUrl,
     APP_BASE_URL: parts.appBaseUrl,
+    // Only this machine reaches the sandbox's bridge (ACS's emulator connects over loopback).
+    BRIDGE_HOST: '127.0.0.1',
     VOICE_AGENT_PROVIDER: 'local',
     AzureWebJobsStorage: parts.azurite.connectionString.replace(/127\.0\.0\.1/g, 'localhost'),
     NODE_EXTRA_CA_CERTS: parts.acs.caCertPath,

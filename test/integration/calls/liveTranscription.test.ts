@@ -10,7 +10,12 @@ import { messageText } from '@switchboard/acs-emulator/media/messageText';
 describe('live transcription for a flow that asks for it', () => {
   let sb: SwitchboardSandbox;
   let bridge: WebSocketServer;
-  const connections: { url: string; authorization?: string; messages: unknown[] }[] = [];
+  const connections: {
+    url: string;
+    authorization?: string;
+    headers: Record<string, string | string[] | undefined>;
+    messages: unknown[];
+  }[] = [];
 
   before(async () => {
     // A stand-in for the media bridge: records what ACS connects with and sends.
@@ -19,6 +24,7 @@ describe('live transcription for a flow that asks for it', () => {
       const connection = {
         url: request.url ?? '',
         authorization: request.headers.authorization,
+        headers: request.headers,
         messages: [] as unknown[],
       };
       connections.push(connection);
@@ -36,7 +42,7 @@ describe('live transcription for a flow that asks for it', () => {
     bridge?.close();
   });
 
-  it('answers with transcription options, and ACS streams the call text to the bridge with a verifiable token', async () => {
+  it("answers with transcription options, and ACS streams the call text to the bridge with a verifiable token and the call's headers", async () => {
     const call = await sb.acs.control.placeCall({ from: '+14255550123', to: '+18005550600' });
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
     await sb.acs.control.say(call.serverCallId, 'I would like to change my address');
@@ -44,11 +50,18 @@ describe('live transcription for a flow that asks for it', () => {
       what: 'the transcription connection',
     });
     assert.match(connection.url, /callId=/);
-    await verifyCallbackToken(connection.authorization, {
+    assert.match(connection.url, /[?&]token=[\w-]{43}(&|$)/, "the call's media token binds the stream to the call");
+    const claims = await verifyCallbackToken(connection.authorization, {
       jwksUrl: sb.acs.jwksUrl,
       issuer: sb.acs.issuer,
       audience: sb.acs.immutableResourceId,
     });
+    // ACS's WebSocket tokens live 24 hours, and the upgrade names the call (docs: secure-webhook-endpoint, audio
+    // streaming quickstart "Additional Headers").
+    assert.equal((claims.exp ?? 0) - (claims.iat ?? 0), 24 * 3600);
+    const acsCall = await sb.acs.control.getCall(call.serverCallId);
+    assert.equal(connection.headers['x-ms-call-connection-id'], acsCall.callConnectionId);
+    assert.match(String(connection.headers['x-ms-call-correlation-id']), /^[\w-]{36}$/);
     const kinds = await waitFor(
       () => {
         const seen = connection.messages.map((m) => (m as { kind?: string }).kind);

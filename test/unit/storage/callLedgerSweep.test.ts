@@ -32,14 +32,22 @@ describe('sweeping the call ledgers', () => {
     assert.equal(await ledger.first('conn-1 menu:1'), true, 'forgotten: a new prompt with that key may be sent');
   });
 
-  it("forgets the jtis of expired callback tokens and still refuses a live token's replay", async () => {
+  it("forgets the ids of expired callback tokens and still refuses a live token's replay", async () => {
     const guard = new TokenReplayGuard(createTableClient(config(), 'SweepJti'));
     const nowSeconds = Math.floor(Date.now() / 1000);
-    assert.equal(await guard.firstUse('expired-jti', nowSeconds - 60), true);
-    assert.equal(await guard.firstUse('live-jti', nowSeconds + 300), true);
+    assert.equal(await guard.firstUse('expired-token', nowSeconds - 600), true);
+    assert.equal(await guard.firstUse('live-token', nowSeconds + 300), true);
 
     assert.equal(await guard.sweepExpired(new Date()), 1);
-    assert.equal(await guard.firstUse('live-jti', nowSeconds + 300), false, 'a replay of a live token is refused');
-    assert.equal(await guard.firstUse('expired-jti', nowSeconds - 60), true, 'the expired one was forgotten');
+    assert.equal(await guard.firstUse('live-token', nowSeconds + 300), false, 'a replay of a live token is refused');
+    assert.equal(await guard.firstUse('expired-token', nowSeconds - 600), true, 'the expired one was forgotten');
+  });
+
+  it('keeps the id of a token that expired less than the clock leeway ago: the verifier still accepts it', async () => {
+    const guard = new TokenReplayGuard(createTableClient(config(), 'SweepLeeway'));
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    assert.equal(await guard.firstUse('just-expired', nowSeconds - 30), true);
+    assert.equal(await guard.sweepExpired(new Date()), 0);
+    assert.equal(await guard.firstUse('just-expired', nowSeconds - 30), false, 'its replay is still refused');
   });
 });

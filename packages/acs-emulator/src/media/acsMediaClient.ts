@@ -61,12 +61,23 @@ export interface MediaClient {
 /** Connects as ACS's media stream for a call; rejects with the HTTP status when refused. */
 export async function connectAsAcs(
   bridgeUrl: string,
-  options: { callId: string; callToken?: string; authorization?: string; sampleRate?: number; kind?: 'transcription' },
+  options: {
+    callId: string;
+    callToken?: string;
+    authorization?: string;
+    sampleRate?: number;
+    kind?: 'transcription';
+    /** Sent as ACS sends them on the upgrade (x-ms-call-connection-id, x-ms-call-correlation-id). */
+    callConnectionId?: string;
+    correlationId?: string;
+  },
 ): Promise<MediaClient> {
   const query = new URLSearchParams({ callId: options.callId });
   if (options.callToken) query.set('token', options.callToken);
   if (options.kind) query.set('kind', options.kind);
   const headers: Record<string, string> = options.authorization ? { authorization: options.authorization } : {};
+  if (options.callConnectionId) headers['x-ms-call-connection-id'] = options.callConnectionId;
+  if (options.correlationId) headers['x-ms-call-correlation-id'] = options.correlationId;
   const ws = new WebSocket(`${bridgeUrl}?${query.toString()}`, { headers });
   const client: MediaClient = {
     ws,

@@ -1,6 +1,8 @@
 // Media streaming and live transcription: the emulator connects to the app's WebSocket (ws:// or wss://)
-// with a bearer JWT, sends AudioMetadata then AudioData every 20 ms at real-time pace (TranscriptionMetadata
-// then TranscriptionData for what callers say), and accepts bidirectional audioData / stopAudio frames.
+// as ACS does (a fresh bearer JWT valid 24 hours, and the call's x-ms-call-connection-id and
+// x-ms-call-correlation-id headers), sends AudioMetadata then AudioData every 20 ms at real-time pace
+// (TranscriptionMetadata then TranscriptionData for what callers say), and accepts bidirectional audioData /
+// stopAudio frames.
 import { DTMF_FREQUENCIES } from './dtmfFrequencies';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
@@ -12,6 +14,8 @@ import type { Timeline } from '../timeline';
 import type { TokenSigner } from '../tokenSigner';
 
 const FRAME_MS = 20;
+/** ACS's WebSocket tokens live 24 hours (docs: secure-webhook-endpoint, "Call Automation WebSocket events"). */
+const WEBSOCKET_TOKEN_SECONDS = 24 * 3600;
 const TONE_DIGITS: Record<string, string> = {
   zero: '0',
   one: '1',
@@ -53,15 +57,20 @@ function dtmfSamples(tones: string[], sampleRate: number): Int16Array {
   return out;
 }
 
-/** Opens the socket with a fresh JWT; resolves once open, or rejects. The message listener is attached
- * before the handshake: frames the app sends right away may arrive in the same read as the upgrade. */
+/** Opens the socket with a fresh JWT and the call's headers; resolves once open, or rejects. The message listener
+ * is attached before the handshake: frames the app sends right away may arrive in the same read as the upgrade. */
 async function connect(
   url: string,
+  call: Call,
   settings: StreamSettings,
   onMessage: (raw: WebSocket.RawData) => void = () => undefined,
 ): Promise<WebSocket> {
-  const token = await settings.signer.sign({ iss: settings.issuer, aud: settings.audience }, 300);
-  const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 5_000 });
+  const token = await settings.signer.sign({ iss: settings.issuer, aud: settings.audience }, WEBSOCKET_TOKEN_SECONDS);
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  // Sent on every upgrade (docs: audio streaming quickstart, "Additional Headers").
+  if (call.callConnectionId) headers['x-ms-call-connection-id'] = call.callConnectionId;
+  if (call.correlationId) headers['x-ms-call-correlation-id'] = call.correlationId;
+  const ws = new WebSocket(url, { headers, handshakeTimeout: 5_000 });
   ws.on('message', onMessage);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -230,7 +239,7 @@ export function startAudioStream(
       // ignore frames that are not JSON
     }
   };
-  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', settings, onMessage)
+  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', call, settings, onMessage)
     .then((socket) => {
       if (stopped) {
         socket.close(1000);
@@ -276,7 +285,7 @@ export function startTranscriptionStream(
     const socket = ws;
     setTimeout(() => socket?.terminate(), 1_000).unref();
   };
-  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', settings)
+  connect(typeof options.transportUrl === 'string' ? options.transportUrl : '', call, settings)
     .then((socket) => {
       if (stopped) {
         socket.close(1000);

@@ -153,10 +153,11 @@ function answerOptions(
     };
   }
   if (flow.transcription && config.mediaBridgeUrl) {
-    // ACS streams what callers say as text to the bridge, which writes the live transcript for insights.
+    // ACS streams what callers say as text to the bridge, which writes the live transcript for insights. The call's
+    // media token binds this stream to the call, as it binds the audio stream.
     options.transcriptionOptions = {
       transportType: 'websocket',
-      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}&kind=transcription`,
+      transportUrl: `${config.mediaBridgeUrl}?callId=${encodeURIComponent(callId)}&kind=transcription&token=${mediaToken}`,
       locale: flow.transcription.locale,
       startTranscription: true,
     };

@@ -1,5 +1,6 @@
 import { parseCallAutomationEvent } from '@azure/communication-call-automation';
 import { isCallEventName } from './names';
+import { tokenReplayId } from '@switchboard/core/acs/tokenReplayId';
 import { CallbackTokenError, verifyCallbackToken, type CallbackTokenOptions } from '@switchboard/core/acs/verifyCallbackToken';
 
 export interface RelayDeps {
@@ -7,10 +8,10 @@ export interface RelayDeps {
   /** The secret in the callback URL (`?s=`), checked against the call's own. */
   secret: string | null;
   secretMatches: (callId: string, secret: string | null) => Promise<boolean>;
-  /** Records the token's jti; false when it was used before (a replay). */
-  firstUse: (jti: string, expiresAt: number) => Promise<boolean>;
-  /** Forgets a jti when relaying failed on our side, so ACS may retry with the same token. */
-  release: (jti: string) => Promise<void>;
+  /** Records the token's replay id (tokenReplayId); false when it was used before (a replay). */
+  firstUse: (tokenId: string, expiresAt: number) => Promise<boolean>;
+  /** Forgets a token's id when relaying failed on our side, so ACS may retry with the same token. */
+  release: (tokenId: string) => Promise<void>;
   /** Raises the event to the call's orchestration (instance id = callId). */
   raise: (callId: string, eventName: string, data: unknown) => Promise<void>;
   /**
@@ -54,8 +55,9 @@ export async function relayCallback(
   }
   // A genuine token is still refused for a URL that is not this call's, or when it was used before.
   if (!(await deps.secretMatches(callId, deps.secret))) return { status: 401, reason: 'wrong-call-secret' };
-  const jti = typeof claims.jti === 'string' ? claims.jti : undefined;
-  if (jti && !(await deps.firstUse(jti, claims.exp ?? 0))) return { status: 401, reason: 'replayed-token' };
+  // Every token is single-use, jti or not (ACS documents none): its id comes from its signature.
+  const tokenId = tokenReplayId(authorization);
+  if (!(await deps.firstUse(tokenId, claims.exp ?? 0))) return { status: 401, reason: 'replayed-token' };
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -83,9 +85,9 @@ export async function relayCallback(
     ),
     deps.isOrphan(callId).catch(() => false), // unsure (storage down): never hang a live call up
   ]);
-  // A failure on our side forgets the jti, so ACS may retry with the same token.
+  // A failure on our side forgets the token, so ACS may retry with the same token.
   const retryable = async (error: unknown): Promise<never> => {
-    if (jti) await deps.release(jti);
+    await deps.release(tokenId);
     throw error;
   };
   if (!orphan) {

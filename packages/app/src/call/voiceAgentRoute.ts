@@ -28,6 +28,7 @@ export function agentConfigFor(callId: string, flow: Flow, stepName: string | un
   const v = step.voiceAgent;
   return {
     callId,
+    step: stepName,
     instructions: v.instructions,
     greeting: v.greeting,
     voice: v.voice ?? flow.voice?.name,
