@@ -27,34 +27,6 @@ interface Running extends Operation {
   tones: string[];
 }
 
-const TONES: Record<string, string> = {
-  '0': 'zero',
-  '1': 'one',
-  '2': 'two',
-  '3': 'three',
-  '4': 'four',
-  '5': 'five',
-  '6': 'six',
-  '7': 'seven',
-  '8': 'eight',
-  '9': 'nine',
-  '*': 'asterisk',
-  '#': 'pound',
-  A: 'a',
-  B: 'b',
-  C: 'c',
-  D: 'd',
-};
-
-/** "12#" -> ["one","two","pound"]; unknown characters are rejected. */
-export function digitsToTones(digits: string): string[] {
-  return [...digits.toUpperCase()].map((d) => {
-    const tone = TONES[d];
-    if (!tone) throw acsErrors.invalidBody('Digits may only be 0-9, *, #, A-D.');
-    return tone;
-  });
-}
-
 export class MediaSession {
   private readonly queue: Operation[] = [];
   private current?: Running;

@@ -3,7 +3,7 @@
 // x-ms-call-correlation-id headers), sends AudioMetadata then AudioData every 20 ms at real-time pace
 // (TranscriptionMetadata then TranscriptionData for what callers say), and accepts bidirectional audioData /
 // stopAudio frames.
-import { DTMF_FREQUENCIES } from './dtmfFrequencies';
+import { DTMF_FREQUENCIES } from './dtmf';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AudioEvent, Call } from '../callAutomation/call';

@@ -7,7 +7,7 @@ import { acsErrors } from '../errors';
 import { identifierFromString, lookupKey, type IdentifierModel } from '../identifiers';
 import type { AgentBehaviour } from '../options';
 import type { TimerHandle } from '../scheduler';
-import { digitsToTones } from '../callAutomation/mediaSession';
+import { digitsToTones } from '../media/dtmf';
 
 export interface PlaceCallRequest {
   from: string;

@@ -1,7 +1,7 @@
 // Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
 // play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
 import { encodeWav } from '@switchboard/audio/pcm';
-import { DTMF_FREQUENCIES } from '../media/dtmfFrequencies';
+import { DTMF_FREQUENCIES } from '../media/dtmf';
 import type { AudioEvent } from '../callAutomation/call';
 
 export const SAMPLE_RATE = 16_000;

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { flowFileSchema } from './flowSchema';
+import { flowFileSchema } from './flowFileSchema';
 
 /** The flow language as JSON Schema (draft 2020-12), for editors (yaml-language-server, VS Code). */
 export function flowJsonSchema(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { messagingAgentSchema, NAME, type FlowSet, type MessagingAgent } from '../flows/flowSchema';
+import { messagingAgentSchema, type MessagingAgent } from '../flows/flowFileSchema';
+import { NAME, type FlowSet } from '../flows/flowSchema';
 
 // The flow file's `messaging` section: each agent checked against the schema (every problem named by
 // agent and field), then rules across agents and flows that a schema cannot express.
