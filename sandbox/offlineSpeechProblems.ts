@@ -10,7 +10,10 @@ export interface SpeechChecks {
   textToSpeech(): Promise<{ available: boolean; reason?: string }>;
 }
 
-const installed: SpeechChecks = { speechToText: () => localSpeechToTextStatus(), textToSpeech: speechSynthesizerStatus };
+const installed: SpeechChecks = {
+  speechToText: () => localSpeechToTextStatus(),
+  textToSpeech: speechSynthesizerStatus,
+};
 
 export async function offlineSpeechProblems(checks: SpeechChecks = installed): Promise<string[]> {
   const results = await Promise.all([checks.speechToText(), checks.textToSpeech()]);

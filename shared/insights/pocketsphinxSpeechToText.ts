@@ -181,7 +181,11 @@ export class PocketsphinxSpeechToText implements SpeechToText {
       const [input, output] = [join(dir, `input.${container}`), join(dir, 'converted.wav')];
       await writeFile(input, audio);
       try {
-        await run(sox, [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output], this.options.timeoutMs ?? 600_000);
+        await run(
+          sox,
+          [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output],
+          this.options.timeoutMs ?? 600_000,
+        );
       } catch (error) {
         // sox reads MP3 and MP4 only with extra format packages; say which, without the file's content.
         if (container === 'mp3' || container === 'mp4') {

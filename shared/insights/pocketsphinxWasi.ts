@@ -65,7 +65,9 @@ export class PocketsphinxWasi {
   /** Stops the child (it also stops by itself when idle, or when this process exits). */
   close(): void {
     clearTimeout(this.idle);
+    // A request made while this child is exiting starts a new one.
     this.running?.child.stdin.end();
+    this.running = undefined;
   }
 
   private async recogniseNow(samples: Int16Array, timeoutMs: number): Promise<string> {
@@ -106,9 +108,13 @@ export class PocketsphinxWasi {
   private start(): Running {
     const workDir = mkdtempSync(join(tmpdir(), 'switchboard-stt-'));
     const host = join(__dirname, 'pocketsphinxWasiHost.js');
-    const child = spawn(process.execPath, ['--no-turbo-fast-api-calls', host, this.modelDir, workDir], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--no-turbo-fast-api-calls', '--disable-warning=ExperimentalWarning', host, this.modelDir, workDir],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let settle!: { resolve(): void; reject(error: Error): void };
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     const running: Running = { child, workDir, ready, stderr: '' };

@@ -23,7 +23,11 @@ function sampleReader(wav: Buffer, info: WavInfo, sourceName: string): (at: numb
 }
 
 /** Each channel of `wav` (or, with `mix`, all channels averaged into one) as 16 kHz samples. */
-export function wavChannels16k(wav: Buffer, info: WavInfo, options: { mix: boolean; sourceName: string }): Int16Array[] {
+export function wavChannels16k(
+  wav: Buffer,
+  info: WavInfo,
+  options: { mix: boolean; sourceName: string },
+): Int16Array[] {
   const read = sampleReader(wav, info, options.sourceName);
   const width = info.bitsPerSample / 8;
   const frameBytes = width * info.channels;

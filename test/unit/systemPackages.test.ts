@@ -21,10 +21,7 @@ describe('tests that need optional system packages', () => {
 
   it('skip with one line naming the missing commands and the install command when PATH lacks them', () => {
     const check = systemPackages(CHROMIUM_PACKAGES, { PATH: empty });
-    assert.equal(
-      check.skip,
-      'needs chromium, not installed: sudo apt-get install chromium',
-    );
+    assert.equal(check.skip, 'needs chromium, not installed: sudo apt-get install chromium');
     assert.ok(!String(check.skip).includes('\n'));
   });
 

@@ -159,9 +159,19 @@ describe('offline speech-to-text with pocketsphinx from npm', () => {
     const heard = keyWords.filter((word) => new RegExp(`\\b${word}\\b`).test(said(turns)));
     assert.ok(heard.length >= 4, `heard ${heard.join(', ')} in "${said(turns)}"`);
     assert.ok(turns.every((t) => t.participantId === 'mixed' && t.confidence !== undefined && t.offsetMs >= 0));
-    // Times count from the start of the file: the second sentence starts after the first.
-    const [first, second] = turns;
-    assert.ok(second && second.offsetMs >= first.offsetMs + first.durationMs, JSON.stringify(turns));
+  });
+
+  test('times each utterance from the start of the recording', async () => {
+    const pause = new Int16Array(16_000 * 2);
+    const first = await spoken('I need help with my order.');
+    const parts = [first, pause, await spoken('The parcel never arrived.')];
+    const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+    const turns = await new PocketsphinxSpeechToText().transcribe(wav(all));
+    const later = turns.find((t) => /parcel|arrived/.test(t.text));
+    assert.ok(later, `heard "${said(turns)}"`);
+    // The second sentence starts after the first sentence and the two seconds of silence.
+    assert.ok(later.offsetMs >= ((first.length + pause.length) / 16) * 0.9, JSON.stringify(turns));
   });
 
   test('gives each channel of a stereo recording its own turn stream', async () => {
