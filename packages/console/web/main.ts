@@ -74,6 +74,10 @@ function App() {
 
   useEffect(() => {
     void run('read the flows', async () => setFlows(await api.flows()));
+    void run('read the sandbox status', async () => {
+      const problems = await api.problems();
+      if (problems.length) setErrors((list) => [...list, ...problems]);
+    });
     void run('read the calls', refreshCalls);
     void run('read the messages', async () => setSms(await api.sms()));
     void run('read the WhatsApp messages', async () => setWhatsApp(await api.whatsApp()));

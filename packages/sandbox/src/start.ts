@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { ValidationError } from '@switchboard/core/errors';
 import { appDir, repoRoot as repo } from './hostProcess';
+import { offlineSpeechProblems } from './offlineSpeechProblems';
 import { startReadyChild, stopChild } from '@switchboard/functions-host/readyChild';
 import { bridgeProcess, chatIdentities, startSandbox } from './startSandbox';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const problems = await offlineSpeechProblems();
   const sandbox = await startSandbox({
     port,
     flowsPath,
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
       AzureWebJobsStorage: appSettings.AzureWebJobsStorage,
       FLOWS_PATH: flowsPath,
       NODE_EXTRA_CA_CERTS: acs.caCertPath,
+      SANDBOX_PROBLEMS: JSON.stringify(problems),
     },
     'CONSOLE_READY',
     { echo: { stderr: true } },
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   const summary = {
     console: consoleUrl,
     flows: flowsPath,
+    problems,
     functionsHost: hostUrl,
     api: { token: apiToken, tenantId: entra.tenantId, clientId: entra.clientId, appIdUri: entra.appIdUri },
     mediaBridge: appSettings.MEDIA_BRIDGE_URL,
@@ -101,6 +105,8 @@ Try it: place a call to the Contoso main line and press 1
   curl -sk ${acs.controlUrl}/timeline
 
 Ctrl+C stops everything.`);
+  // After the summary, so the last lines on the screen say what does not work and how to fix it.
+  for (const problem of problems) console.log(`Warning: ${problem}`);
 
   const shutdown = async () => {
     await stopChild(consoleServer);

@@ -6,9 +6,6 @@ import { startSwitchboard, type SwitchboardSandbox } from '../../support/switchb
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
 import { callIdFor } from '@switchboard/app/call/callIdFor';
-import { SPEECH_PACKAGES, systemPackages } from '../../support/systemPackages';
-
-const speech = systemPackages(SPEECH_PACKAGES);
 
 interface Labels {
   items: { transcriptId: string; value: string }[];
@@ -174,8 +171,7 @@ describe('a recorded call, from the PSTN to a summary', () => {
     await sb?.stop();
   });
 
-  it('records a voicemail, stores the recording, transcribes it and summarises it', { skip: speech.skip }, async () => {
-    speech.require();
+  it('records a voicemail, stores the recording, transcribes it and summarises it', async () => {
     const blobs = BlobServiceClient.fromConnectionString(sb.azurite.connectionString);
     const container = async (name: string) => {
       const client = blobs.getContainerClient(name);

