@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'packages/*/dist/**',
+      'vendor/**',
       'node_modules/**',
       '.sandbox/**',
       'bench/fixtures/**',

@@ -28,7 +28,7 @@ const startupSettings = (root: string) => ({
 
 function timeImports(modules: string[], cwd: string, thenStart = false): number {
   const start = thenStart
-    ? `await require(${JSON.stringify(join(cwd, 'dist', 'shared', 'app', 'services.js'))}).getServices();`
+    ? `await require(${JSON.stringify(require.resolve('@switchboard/app/app/services'))}).getServices();`
     : '';
   const script = `(async () => { const t = performance.now(); for (const m of ${JSON.stringify(modules)}) require(m); ${start} process.stdout.write(String(performance.now() - t)); })();`;
   const child = spawnSync(process.execPath, ['-e', script], {

@@ -2,7 +2,7 @@
 // certificate for localhost/127.0.0.1 (and the recording hosts) signed by it, which the ACS emulator, Azurite and
 // the fake Azure AI services all serve. Generated once under `.sandbox/certs/` and reused, because
 // NODE_EXTRA_CA_CERTS is read only at process start: the CA must outlive any one server.
-// Run standalone (`node dist/sandbox/certificates.js`) to make sure the CA exists before starting tests.
+// Run standalone (`node packages/acs-emulator/dist/src/certificates.js`) to make sure the CA exists before starting tests.
 import { stateDir } from './stateDir';
 import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;

@@ -246,7 +246,7 @@ function send(
   res.end(text);
 }
 
-// `node dist/sandbox/ai/fakeLanguageService.js [port]`: runs the fake on its own, for manual checks or a
+// `node packages/ai-fakes/dist/src/fakeLanguageService.js [port]`: runs the fake on its own, for manual checks or a
 // sandbox that points LANGUAGE_ENDPOINT / SPEECH_ENDPOINT at it.
 if (require.main === module) {
   startFakeLanguageService({ port: process.argv[2] ? Number(process.argv[2]) : 0 })

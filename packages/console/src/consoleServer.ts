@@ -1,4 +1,4 @@
-// The sandbox console: a page (bundled at build time into dist/sandbox/console/public) and its API on one
+// The sandbox console: a page (bundled at build time into packages/console/dist/src/public) and its API on one
 // plain-HTTP origin bound to the loopback address. The timeline and call audio WebSockets are relayed from
 // the emulator, so the browser never has to trust the sandbox CA.
 import { createReadStream, existsSync } from 'node:fs';

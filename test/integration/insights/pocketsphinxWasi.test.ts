@@ -46,7 +46,7 @@ describe('the WASI pocketsphinx recogniser', () => {
 
   test('does not keep a finished process alive while it waits for more work', async () => {
     const script = `
-      const { PocketsphinxWasi, wasiModelDir } = require(${JSON.stringify(`${repoRoot}/dist/shared/insights/pocketsphinxWasi.js`)});
+      const { PocketsphinxWasi, wasiModelDir } = require(${JSON.stringify(require.resolve('@switchboard/local-ai/speech/pocketsphinxWasi'))});
       new PocketsphinxWasi(wasiModelDir(), { idleMs: 600000 }).recognise(new Int16Array(16000), 120000)
         .then(() => console.log('recognised'));`;
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -10,7 +10,7 @@ import { synthesize, type Voice } from '@switchboard/audio/speechSynthesizer';
 import { UnsupportedError } from '@switchboard/core/errors';
 import { AzureSpeechToText } from '@switchboard/app/insights/azureSpeechToText';
 import type { Turn } from '@switchboard/core/conversation';
-import { DeadLetterError } from '@switchboard/core/deadLetterError';
+import { isDeadLetterError } from '@switchboard/core/deadLetterError';
 import {
   LOCAL_STT_UNAVAILABLE,
   PocketsphinxSpeechToText,
@@ -123,7 +123,7 @@ describe('Azure fast transcription against the fake Speech service', () => {
     const stt = new AzureSpeechToText({ endpoint: fake.url, credential, ca: fake.ca });
     await assert.rejects(
       stt.transcribe(Buffer.from('definitely not a wav file, but long enough to have a header')),
-      (e: unknown) => e instanceof DeadLetterError && e.reason === 'corrupt_audio',
+      (e: unknown) => isDeadLetterError(e) && e.reason === 'corrupt_audio',
     );
     assert.equal(fake.requests.length, 0);
   });

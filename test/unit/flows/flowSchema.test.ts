@@ -60,7 +60,7 @@ describe('the flow language', () => {
     assert.match(set.sources.mainLine, /contoso\.yaml$/);
   });
 
-  it('keeps flows/flow.schema.json current (regenerate: node dist/shared/flows/flowJsonSchema.js)', () => {
+  it('keeps flows/flow.schema.json current (regenerate: npm run docs)', () => {
     const committed = readFileSync(join(root, 'packages', 'app', 'flows', 'flow.schema.json'), 'utf8');
     assert.equal(committed, flowJsonSchemaText());
     const schema = JSON.parse(committed) as { $defs: { Step: { anyOf: unknown[] } } };

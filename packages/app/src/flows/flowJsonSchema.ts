@@ -15,7 +15,7 @@ export function flowJsonSchemaText(): string {
   return `${JSON.stringify(flowJsonSchema(), null, 2)}\n`;
 }
 
-// `node dist/shared/flows/flowJsonSchema.js flows/flow.schema.json` rewrites the committed schema;
+// `node packages/app/dist/src/flows/flowJsonSchema.js packages/app/flows/flow.schema.json` rewrites the committed schema;
 // a unit test fails when it is out of date.
 if (require.main === module) {
   const target = process.argv[2] ?? 'flows/flow.schema.json';
