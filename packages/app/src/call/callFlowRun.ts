@@ -7,6 +7,9 @@ import type { HangUpInput, PlayInput, PlaySource } from './activityTypes';
 import { ActivityNames, CallEvents } from './names';
 import { toPlaySources } from './prompts';
 import { runStep } from './steps/runStep';
+import type { StepContext, StepResult } from './steps/stepContext';
+
+export type { Flowing, StepResult } from './steps/stepContext';
 import type { CallFlowInput, CallFlowOutput, CallFlowProgress, CallFlowStatus, CallOutcome } from './types';
 import { awaitOutcome, runActivity, type Outcome } from './waiting';
 
@@ -21,15 +24,12 @@ const PATH_LENGTH = 20;
 export const STEPS_PER_GENERATION = 25;
 
 /** Where a step leads: another step, the end of the flow (hang up), or the error path. */
-export type StepResult = { next: string | undefined } | { end: CallOutcome } | { error: unknown };
-
-export type Flowing = Generator<Task, StepResult, unknown>;
 
 /** A run either ends the call or hands its progress to the next generation of the orchestration. */
 export type RunResult = CallFlowOutput | { continueWith: CallFlowProgress };
 
 /** One flow run for one call: its state and the requests every step makes. */
-export class CallFlowRun {
+export class CallFlowRun implements StepContext {
   readonly variables: Record<string, string>;
   private operations = 0;
   private stepsTaken = 0;

@@ -1,12 +1,12 @@
 import type { AddParticipantStep } from '../../flows/flowSchema';
 import type { AddParticipantInput } from '../activityTypes';
-import type { CallFlowRun, Flowing } from '../callFlowRun';
+import type { StepContext, Flowing } from './stepContext';
 import { ActivityNames, CallEvents } from '../names';
 import { awaitOutcome } from '../waiting';
 import { EVENT_GRACE_MS } from './transfer';
 
 /** addParticipant: brings someone else into the call (optionally after an announcement). */
-export function* addParticipant(run: CallFlowRun, id: string, step: AddParticipantStep): Flowing {
+export function* addParticipant(run: StepContext, id: string, step: AddParticipantStep): Flowing {
   const a = step.addParticipant;
   if (a.announce) {
     const played = yield* run.play(id, a.announce);

@@ -1,12 +1,12 @@
 import type { AskStep, Prompt } from '../../flows/flowSchema';
 import type { RecognizeInput } from '../activityTypes';
-import type { CallFlowRun, Flowing } from '../callFlowRun';
+import type { StepContext, Flowing } from './stepContext';
 import { CallEvents } from '../names';
 import { classifyRecognizeFailure, matchChoice, toneOf } from '../recognition';
 import { promptAllowanceMs, recognize } from './recognize';
 
 /** ask: a menu answered by voice or keys, re-prompted on silence or no match. */
-export function* ask(run: CallFlowRun, id: string, step: AskStep): Flowing {
+export function* ask(run: StepContext, id: string, step: AskStep): Flowing {
   const retries = step.retries ?? 2;
   const silence = step.timeoutSeconds ?? 5;
   let reprompt: Prompt | undefined;
@@ -39,7 +39,7 @@ export function* ask(run: CallFlowRun, id: string, step: AskStep): Flowing {
 }
 
 function recognizeInput(
-  run: CallFlowRun,
+  run: StepContext,
   step: AskStep,
   operationContext: string,
   prompts: RecognizeInput['prompts'],

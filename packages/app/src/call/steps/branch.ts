@@ -1,9 +1,9 @@
 import { evaluateCondition } from '../../flows/evaluateCondition';
 import type { BranchStep } from '../../flows/flowSchema';
-import type { CallFlowRun, StepResult } from '../callFlowRun';
+import type { StepContext, StepResult } from './stepContext';
 
 /** branch: the first case whose condition holds, else otherwise. */
-export function branch(run: CallFlowRun, step: BranchStep): StepResult {
+export function branch(run: StepContext, step: BranchStep): StepResult {
   const facts = {
     variables: run.variables,
     caller: run.input.callerId,

@@ -1,12 +1,12 @@
 import type { CollectStep, Prompt } from '../../flows/flowSchema';
 import type { Tone } from '../activityTypes';
-import type { CallFlowRun, Flowing } from '../callFlowRun';
+import type { StepContext, Flowing } from './stepContext';
 import { CallEvents } from '../names';
 import { classifyRecognizeFailure, keysOf, toneOf } from '../recognition';
 import { promptAllowanceMs, recognize } from './recognize';
 
 /** collect: digits on the keypad into a variable, validated, re-prompted when missing or invalid. */
-export function* collect(run: CallFlowRun, id: string, step: CollectStep): Flowing {
+export function* collect(run: StepContext, id: string, step: CollectStep): Flowing {
   const c = step.collect;
   const retries = c.retries ?? 2;
   const silence = c.timeoutSeconds ?? 5;

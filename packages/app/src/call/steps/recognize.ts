@@ -1,6 +1,6 @@
 import type { Task } from 'durable-functions';
 import type { PlaySource, RecognizeInput } from '../activityTypes';
-import type { CallFlowRun } from '../callFlowRun';
+import type { StepContext } from './stepContext';
 import { ActivityNames, CallEvents } from '../names';
 import { awaitOutcome, type Outcome } from '../waiting';
 
@@ -24,7 +24,7 @@ export function promptAllowanceMs(prompts: readonly PlaySource[]): number {
 
 /** Starts a recognize (ask, collect) and waits for its outcome. */
 export function* recognize(
-  run: CallFlowRun,
+  run: StepContext,
   id: string,
   build: (operationContext: string) => RecognizeInput,
   timeoutMs: number,

@@ -1,11 +1,11 @@
 import type { RecordStep } from '../../flows/flowSchema';
 import type { StartRecordingInput, StartRecordingOutput, StopRecordingInput } from '../activityTypes';
-import type { CallFlowRun, Flowing } from '../callFlowRun';
+import type { StepContext, Flowing } from './stepContext';
 import { ActivityNames } from '../names';
 import { pause, runActivity } from '../waiting';
 
 /** record: a voicemail (after an optional consent prompt) until the caller hangs up or time runs out. */
-export function* record(run: CallFlowRun, id: string, step: RecordStep): Flowing {
+export function* record(run: StepContext, id: string, step: RecordStep): Flowing {
   const { consent } = step.record;
   const maxSeconds = step.record.maxSeconds ?? 120;
   if (consent) {

@@ -1,5 +1,5 @@
 import type { Step } from '../../flows/flowSchema';
-import type { CallFlowRun, Flowing } from '../callFlowRun';
+import type { StepContext, Flowing } from './stepContext';
 import { addParticipant } from './addParticipant';
 import { ask } from './ask';
 import { branch } from './branch';
@@ -11,7 +11,7 @@ import { transfer } from './transfer';
 import { voiceAgent } from './voiceAgent';
 
 /** Runs one step of the flow with the handler for its kind. */
-export function* runStep(run: CallFlowRun, id: string, step: Step): Flowing {
+export function* runStep(run: StepContext, id: string, step: Step): Flowing {
   if ('say' in step) return yield* say(run, id, step);
   if ('ask' in step) return yield* ask(run, id, step);
   if ('collect' in step) return yield* collect(run, id, step);

@@ -1,8 +1,8 @@
 import type { SayStep } from '../../flows/flowSchema';
-import type { CallFlowRun, Flowing, StepResult } from '../callFlowRun';
+import type { StepContext, Flowing, StepResult } from './stepContext';
 
 /** say: plays a prompt, then goes on (or hangs up). */
-export function* say(run: CallFlowRun, id: string, step: SayStep): Flowing {
+export function* say(run: StepContext, id: string, step: SayStep): Flowing {
   const after: StepResult = step.hangup ? { end: 'completed' } : { next: step.next };
   const outcome = yield* run.play(id, step.say);
   if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };

@@ -2,13 +2,13 @@ import { phoneNumberOf } from '../../acs/identifiers';
 import { E164 } from '../../flows/patterns';
 import type { SmsStep } from '../../flows/flowSchema';
 import type { SendSmsInput } from '../activityTypes';
-import type { CallFlowRun, Flowing } from '../callFlowRun';
+import type { StepContext, Flowing } from './stepContext';
 import { ActivityNames } from '../names';
 import { interpolate } from '../prompts';
 import { runActivity } from '../waiting';
 
 /** sms: texts the caller (when they have a phone number) and goes on. */
-export function* sms(run: CallFlowRun, id: string, step: SmsStep): Flowing {
+export function* sms(run: StepContext, id: string, step: SmsStep): Flowing {
   const { next } = step;
   const to = phoneNumberOf(run.input.callerId);
   const text = typeof step.sms === 'string' ? step.sms : step.sms.text;

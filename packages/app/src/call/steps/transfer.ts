@@ -1,6 +1,6 @@
 import type { TransferStep } from '../../flows/flowSchema';
 import type { TransferInput } from '../activityTypes';
-import type { CallFlowRun, Flowing, StepResult } from '../callFlowRun';
+import type { StepContext, Flowing, StepResult } from './stepContext';
 import type { Task } from 'durable-functions';
 import { ActivityNames, CallEvents } from '../names';
 import { awaitOutcome } from '../waiting';
@@ -15,7 +15,7 @@ export const EVENT_GRACE_MS = 15_000;
 export const LATE_TRANSFER_OUTCOME_MS = 10_000;
 
 /** transfer: hands the call to another number or person (optionally after an announcement). */
-export function* transfer(run: CallFlowRun, id: string, step: TransferStep): Flowing {
+export function* transfer(run: StepContext, id: string, step: TransferStep): Flowing {
   const { transfer: target, announce, fallback } = step;
   const timeoutSeconds = step.timeoutSeconds ?? 60;
   const failed: StepResult = fallback ? { next: fallback } : { next: undefined };
@@ -47,7 +47,7 @@ export function* transfer(run: CallFlowRun, id: string, step: TransferStep): Flo
 }
 
 /** Whether this transfer's CallTransferAccepted comes within LATE_TRANSFER_OUTCOME_MS after the call's leg ended. */
-function* acceptedLate(run: CallFlowRun, operationContext: string): Generator<Task, boolean, unknown> {
+function* acceptedLate(run: StepContext, operationContext: string): Generator<Task, boolean, unknown> {
   const late = yield* awaitOutcome(run.df, {
     operationContext,
     expect: [CallEvents.callTransferAccepted, CallEvents.callTransferFailed],

@@ -1,13 +1,13 @@
 import type { VoiceAgentStep } from '../../flows/flowSchema';
 import type { StartMediaStreamingInput, StopMediaStreamingInput } from '../activityTypes';
-import type { CallFlowRun, Flowing, StepResult } from '../callFlowRun';
+import type { StepContext, Flowing, StepResult } from './stepContext';
 import { ActivityNames, CallEvents } from '../names';
 import { awaitOutcome, runActivity } from '../waiting';
 
 const MEDIA_START_TIMEOUT_MS = 30_000;
 
 /** voiceAgent: streams the call to the media bridge's agent until it hands over, ends or time runs out. */
-export function* voiceAgent(run: CallFlowRun, id: string, step: VoiceAgentStep): Flowing {
+export function* voiceAgent(run: StepContext, id: string, step: VoiceAgentStep): Flowing {
   const v = step.voiceAgent;
   const operationContext = run.operationContext(id);
   const input: StartMediaStreamingInput = {
