@@ -5,7 +5,12 @@ import type { AgentReport } from '@switchboard/bridge/appClient';
 import type { AgentConfig, ModelEvents, VoiceModelProvider } from '@switchboard/bridge/providers/voiceModel';
 import type { Conversation } from '@switchboard/core/conversation';
 import { ConflictError, RemoteServiceError, UnauthorizedError } from '@switchboard/core/errors';
-import { connectAsAcs, startAcsKeys, type AcsKeys, type MediaClient } from '@switchboard/acs-emulator/media/acsMediaClient';
+import {
+  connectAsAcs,
+  startAcsKeys,
+  type AcsKeys,
+  type MediaClient,
+} from '@switchboard/acs-emulator/media/acsMediaClient';
 import { waitFor } from '../support/waitFor';
 
 // Who may open a call's media stream, and for how long the agent may talk: every connection is bound to its call

@@ -39,13 +39,21 @@ describe('the emulator as an npm package', () => {
       const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', folder], { cwd: dir });
       packed.push(join(folder, stdout.trim().split('\n').pop() as string));
     }
-    const sdk = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
-      .dependencies['@azure/communication-call-automation'];
+    const sdk = (
+      JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    ).dependencies['@azure/communication-call-automation'];
     await run('npm', ['init', '-y'], { cwd: folder });
     // From the registry like any user (the cache answers when it can); the tarballs name their own dependencies.
     await run(
       'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packed, `@azure/communication-call-automation@${sdk}`],
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        ...packed,
+        `@azure/communication-call-automation@${sdk}`,
+      ],
       { cwd: folder, maxBuffer: 16 * 1024 * 1024 },
     );
   });

@@ -1,10 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
-import {
-  campaignContactOrchestration,
-  reminderCampaignOrchestration,
-} from '../src/call/campaign/reminderCampaign';
+import { campaignContactOrchestration, reminderCampaignOrchestration } from '../src/call/campaign/reminderCampaign';
 import { OrchestrationNames } from '../src/call/names';
 import { Roles } from '../src/api/apiAuth';
 import { refuseOutbound, requireRole } from '../src/api/apiGuards';

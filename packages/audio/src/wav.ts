@@ -20,8 +20,7 @@ export interface WavInfo {
 }
 
 export function readWavInfo(wav: Buffer, sourceName = 'audio'): WavInfo {
-  const corrupt = (why: string) =>
-    new CorruptAudioError(`${sourceName}: not a usable WAV file (${why})`);
+  const corrupt = (why: string) => new CorruptAudioError(`${sourceName}: not a usable WAV file (${why})`);
   if (wav.length < 44 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE')
     throw corrupt('no RIFF/WAVE header');
   let offset = 12;

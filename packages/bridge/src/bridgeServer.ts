@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { tokenReplayId } from '@switchboard/core/acs/tokenReplayId';
-import { verifyCallbackToken, type CallbackTokenOptions, CallbackTokenError } from '@switchboard/core/acs/verifyCallbackToken';
+import {
+  verifyCallbackToken,
+  type CallbackTokenOptions,
+  CallbackTokenError,
+} from '@switchboard/core/acs/verifyCallbackToken';
 import type { MediaKind } from '@switchboard/core/voiceAgentContract';
 import { ConflictError, UnauthorizedError } from '@switchboard/core/errors';
 import { FrameError, readInboundFrame } from './acsMediaFrames';

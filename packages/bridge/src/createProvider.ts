@@ -24,9 +24,9 @@ export function createProvider(
       credential,
       voice: provider.voice,
     });
-  const { createLocalProvider } = offlineModule<{ createLocalProvider(): VoiceModelProvider }>(
+  const local = offlineModule<{ createLocalProvider: () => VoiceModelProvider }>(
     'voiceAgent/createLocalProvider',
     'VOICE_AGENT_PROVIDER=local',
   );
-  return createLocalProvider();
+  return local.createLocalProvider();
 }

@@ -10,7 +10,9 @@ import { ConfigError } from './errors';
 export function offlineModule<T>(path: string, selectedBy: string): T {
   const specifier = `@switchboard/local-ai/${path}`;
   try {
-    // A computed specifier: bundlers and the compiler must not pull the offline package into the app.
+    // A computed specifier through require (CommonJS, synchronous): bundlers and the compiler must not pull
+    // the offline package into the app.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(specifier) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String(error).includes('@switchboard/local-ai'))

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
-import { resolve } from 'node:path';
 import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '@switchboard/acs-emulator';
 import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
 import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';

@@ -53,8 +53,7 @@ describe('npm start', () => {
       // A first text to the Contoso line gets the care agent's answer.
       await control.receiveSms({ from: '+14255550125', to: '+18005550100', message: 'when are you open?' });
       const reply = await waitFor(
-        async () =>
-          (await control.listSms()).find((m) => m.direction === 'outbound' && m.to === '+14255550125'),
+        async () => (await control.listSms()).find((m) => m.direction === 'outbound' && m.to === '+14255550125'),
         { what: "the care agent's reply", timeoutMs: 60_000 },
       );
       assert.match(reply.message, /Monday to Friday/);

@@ -23,11 +23,15 @@ describe('npm start with --flows', () => {
       bye: { say: 'Bye.', hangup: true }
 `,
     );
-    const run = spawnSync(process.execPath, [join(repoRoot, 'packages', 'sandbox', 'dist', 'src', 'start.js'), '--flows', 'mine.yaml'], {
-      env: { ...process.env, INIT_CWD: dir },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'packages', 'sandbox', 'dist', 'src', 'start.js'), '--flows', 'mine.yaml'],
+      {
+        env: { ...process.env, INIT_CWD: dir },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     assert.equal(run.status, 1);
     assert.match(run.stderr, /mine\.yaml: flow "myLine", step "hello", field "nxt": is not a known field/);
     assert.match(run.stderr, /Fix the flow file and start again/);

@@ -70,7 +70,10 @@ export function acs(script: Script) {
     if ((unavailable[call.name] ?? 0) > 0) {
       unavailable[call.name] -= 1;
       throw new Error(
-        activityFailureMessage({ code: `acs.${call.name}.503`, retryable: true }, `${call.name}: 503 Service Unavailable`),
+        activityFailureMessage(
+          { code: `acs.${call.name}.503`, retryable: true },
+          `${call.name}: 503 Service Unavailable`,
+        ),
       );
     }
     const ctx = call.input?.operationContext;

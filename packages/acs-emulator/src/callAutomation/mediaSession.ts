@@ -1,6 +1,5 @@
 // Play and recognize, as ACS runs them: one media operation at a time, later ones queued unless they
 // interrupt; prompts take simulated time; DTMF, speech and silence from the PSTN world drive recognition.
-import { acsErrors } from '../errors';
 import type { Scheduler, TimerHandle } from '../scheduler';
 import type { Call } from './call';
 import { stringOrEmpty } from './requestFields';

@@ -1,7 +1,11 @@
 import { parseCallAutomationEvent } from '@azure/communication-call-automation';
 import { isCallEventName } from './names';
 import { tokenReplayId } from '@switchboard/core/acs/tokenReplayId';
-import { CallbackTokenError, verifyCallbackToken, type CallbackTokenOptions } from '@switchboard/core/acs/verifyCallbackToken';
+import {
+  CallbackTokenError,
+  verifyCallbackToken,
+  type CallbackTokenOptions,
+} from '@switchboard/core/acs/verifyCallbackToken';
 
 export interface RelayDeps {
   token: CallbackTokenOptions;

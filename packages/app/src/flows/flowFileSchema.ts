@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NAME, e164, flowSchema, participantTarget, prompt } from './flowSchema';
+import { NAME, e164, flowSchema, participantTarget } from './flowSchema';
 
 // The flow file as a whole: its flows and its `messaging` section.
 

@@ -378,7 +378,6 @@ export const flowHeader = z.strictObject({
 
 export const flowSchema = flowHeader.extend({ steps: z.record(stepRef, step) });
 
-
 export type Prompt = z.infer<typeof prompt>;
 export type PromptPart = z.infer<typeof promptPart>;
 export type Choice = z.infer<typeof choice>;

@@ -1,7 +1,12 @@
 import type { TokenCredential } from '@azure/identity';
 import { azureAiClient, expectStatus, send, type AzureAiClient } from './azureAiClient';
 import type { Turn } from '@switchboard/core/conversation';
-import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from '@switchboard/core/audio/transcribe';
+import {
+  participantForChannel,
+  wavBytes,
+  type SpeechToText,
+  type TranscribeOptions,
+} from '@switchboard/core/audio/transcribe';
 import { AUDIO_CONTENT_TYPES, readWavInfo, sniffAudio } from '@switchboard/audio/wav';
 
 // Azure AI Speech fast transcription (synchronous REST, api-version 2024-11-15): multipart upload (a FormData) of

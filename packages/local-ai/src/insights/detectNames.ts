@@ -10,7 +10,6 @@ import wellKnownNamesList from './wellKnownNames.json';
 
 const wellKnownNames = new Set(wellKnownNamesList.map((n) => n.toLowerCase()));
 
-
 /** Words a cue phrase is often followed by that are never names. */
 const NOT_NAMES = new Set([
   'a',
@@ -295,5 +294,3 @@ const PLACEHOLDER_WORDS = new Set(['NAME', 'PHONE', 'EMAIL', 'CARD', 'ADDRESS', 
 
 const ASKS_FOR_NAME =
   /\b(?:your|the account holder's|the)\s+(?:full\s+)?name\b|\bname on the (?:account|reservation|card|booking|policy)\b|\bwho am i speaking (?:with|to)\b|\bwho(?:'s| is) (?:the )?(?:member|account holder|policy holder|caller|patient|customer)\b|\bwho do i have on the line\b/i;
-
-

@@ -6,7 +6,12 @@ import { bytesOf, encodeWav } from '@switchboard/audio/pcm';
 import { UnsupportedError } from '@switchboard/core/errors';
 import type { Turn } from '@switchboard/core/conversation';
 import { PocketsphinxWasi, wasiModelDir } from './pocketsphinxWasi';
-import { participantForChannel, wavBytes, type SpeechToText, type TranscribeOptions } from '@switchboard/core/audio/transcribe';
+import {
+  participantForChannel,
+  wavBytes,
+  type SpeechToText,
+  type TranscribeOptions,
+} from '@switchboard/core/audio/transcribe';
 import { readWavInfo, sniffAudio, type AudioContainer } from '@switchboard/audio/wav';
 import { wavChannels16k } from './wavChannels';
 

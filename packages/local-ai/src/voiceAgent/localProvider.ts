@@ -1,7 +1,12 @@
 import { samplesOf } from '@switchboard/audio/pcm';
 import { toolSpecs } from '@switchboard/bridge/agentTools';
 import { LocalAgentEngine, type EngineDependencies } from './localAgentEngine';
-import type { AgentConfig, ModelEvents, ModelSession, VoiceModelProvider } from '@switchboard/bridge/providers/voiceModel';
+import type {
+  AgentConfig,
+  ModelEvents,
+  ModelSession,
+  VoiceModelProvider,
+} from '@switchboard/bridge/providers/voiceModel';
 
 // The offline provider (the sandbox and tests): the local engine in process, no network.
 
