@@ -38,6 +38,7 @@ export async function advancedMessageReceived(event: EventGridEvent, context: In
         agentFor: messaging.agentForWhatsApp,
         modelFor: messaging.modelFor,
         exportConversation: messaging.exportConversation,
+        conversationEnded: messaging.conversationEnded,
         startCallBack: outboundCallStarter(context),
         storeMedia: async (name, bytes, contentType) => {
           const container = await (await getInsightsBlobs()).container(MEDIA_CONTAINER);

@@ -78,6 +78,10 @@ const settingsSchema = z.object({
   // placed call's ring time), and again at that interval; it is given up (and hung up) at the timeout.
   CALL_CONNECT_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   CALL_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  // Conversation analytics: the secret the customer's number is hashed with (per deployment; without it,
+  // annotations carry no customer identity), and how long annotations and rollups are kept.
+  INSIGHTS_CUSTOMER_SALT: optional(z.string().trim().min(16, 'must be at least 16 characters (a random secret)')),
+  INSIGHTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
@@ -119,7 +123,13 @@ export interface Config {
   callbackBaseUrl: string;
   cognitiveServicesEndpoint?: string;
   mediaBridgeUrl?: string;
-  insights: { provider: 'azure' | 'local'; languageEndpoint?: string; speechEndpoint?: string };
+  insights: {
+    provider: 'azure' | 'local';
+    languageEndpoint?: string;
+    speechEndpoint?: string;
+  };
+  /** Conversation analytics: the HMAC key of customers' hashed identities, and how many days records are kept. */
+  analytics: { customerSalt?: string; retentionDays: number };
   flowsPath: string;
   /** Delete a recording from ACS once its copy is committed to blob storage. */
   deleteRecordingsAfterDownload: boolean;
@@ -177,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       languageEndpoint: s.LANGUAGE_ENDPOINT,
       speechEndpoint: s.SPEECH_ENDPOINT,
     },
+    analytics: { customerSalt: s.INSIGHTS_CUSTOMER_SALT, retentionDays: s.INSIGHTS_RETENTION_DAYS },
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
     chat: { botUserId: s.CHAT_BOT_USER_ID, agentUserId: s.CHAT_AGENT_USER_ID },

@@ -21,6 +21,8 @@ export interface ConversationState {
   conversationId: string;
   channel: Channel;
   agent: string;
+  /** The customer's hashed identity for analytics (analytics/customerHash.ts), when a salt is set. */
+  customer?: string;
   status: 'open' | 'handedOff';
   startedAt: string;
   lastActivityAt: string;
@@ -58,6 +60,8 @@ export class ConversationStore {
   constructor(
     private readonly table: TableClient,
     private readonly ttlMs: number,
+    /** Hashes a customer's address for analytics; without one, conversations carry no customer identity. */
+    readonly hashCustomer: (address: string) => string | undefined = () => undefined,
   ) {
     this.ensureTable = createTableOnce(table);
   }

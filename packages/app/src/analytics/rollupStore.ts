@@ -1,0 +1,130 @@
+import { odata, RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { createTableOnce } from '../storage/createTableOnce';
+import type { AnnotationChannel } from './conversationAnnotation';
+import { addRollup, emptyRollup, type Rollup } from './rollup';
+
+// Rollups in Table storage, one partition per UTC day (the day the conversation started): a daily row and an
+// hourly row per channel and line, and a marker row per conversation contribution. The marker and the rollup
+// rows change in ONE entity-group transaction (same partition), so a contribution counts exactly once however
+// often its event is delivered, and a crash between "counted" and "marked" cannot happen. Markers sort after
+// the rollups ("x|" > "d|", "h|"), so a range query for rollups never reads them.
+
+export type Granularity = 'hour' | 'day';
+
+export interface RollupRow {
+  /** Start of the interval, ISO 8601 (UTC). */
+  start: string;
+  channel: AnnotationChannel;
+  line: string;
+  rollup: Rollup;
+}
+
+type Entity = {
+  partitionKey: string;
+  rowKey: string;
+  channel: string;
+  line: string;
+  start: string;
+  data: string;
+  etag?: string;
+};
+
+/** Table keys may not hold / \ # ? or control characters; encoded names keep "|" free as a separator too. */
+const k = (s: string) => encodeURIComponent(s);
+const day = (at: Date) => at.toISOString().slice(0, 10);
+
+export class RollupStore {
+  private readonly ensureTable: () => Promise<void>;
+
+  constructor(private readonly table: TableClient) {
+    this.ensureTable = createTableOnce(table);
+  }
+
+  /**
+   * Adds one conversation's contribution (`kind`: its end, or its summary) to the day's and the hour's rollup
+   * of its channel and line, once: false when this contribution was already counted.
+   */
+  async apply(
+    kind: 'end' | 'summary',
+    conversationId: string,
+    at: Date,
+    channel: AnnotationChannel,
+    line: string,
+    delta: Rollup,
+  ): Promise<boolean> {
+    await this.ensureTable();
+    const partitionKey = day(at);
+    const hour = at.toISOString().slice(11, 13);
+    const marker = { partitionKey, rowKey: `x|${k(conversationId)}|${kind}` };
+    const rows = [
+      { rowKey: `d|${k(channel)}|${k(line)}`, start: `${partitionKey}T00:00:00.000Z` },
+      { rowKey: `h|${hour}|${k(channel)}|${k(line)}`, start: `${partitionKey}T${hour}:00:00.000Z` },
+    ];
+    for (let attempt = 0; ; attempt++) {
+      if (await this.read(partitionKey, marker.rowKey)) return false;
+      const actions: TransactionAction[] = [['create', marker]];
+      for (const row of rows) {
+        const found = await this.read(partitionKey, row.rowKey);
+        const rollup = addRollup(found ? (JSON.parse(found.data) as Rollup) : emptyRollup(), delta);
+        const entity: Entity = { partitionKey, ...row, channel, line, data: JSON.stringify(rollup) };
+        actions.push(found ? ['update', entity, 'Replace', { etag: found.etag }] : ['create', entity]);
+      }
+      try {
+        await this.table.submitTransaction(actions);
+        return true;
+      } catch (error) {
+        // Another contribution changed a rollup meanwhile (412/409), or this one was counted by a redelivery.
+        const conflict = error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
+        if (!conflict || attempt >= 20) throw error;
+      }
+    }
+  }
+
+  private async read(partitionKey: string, rowKey: string): Promise<Entity | undefined> {
+    try {
+      return await this.table.getEntity<Entity>(partitionKey, rowKey);
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The rollups of the intervals starting in [from, to), at the granularity asked. */
+  async list(granularity: Granularity, from: Date, to: Date): Promise<RollupRow[]> {
+    await this.ensureTable();
+    const prefix = granularity === 'day' ? 'd|' : 'h|';
+    const last = new Date(to.getTime() - 1);
+    const filter = odata`PartitionKey ge ${day(from)} and PartitionKey le ${day(last)} and RowKey ge ${prefix} and RowKey lt ${prefix.replace('|', '}')}`;
+    const rows: RollupRow[] = [];
+    const fromIso = from.toISOString();
+    const toIso = to.toISOString();
+    for await (const e of this.table.listEntities<Entity>({ queryOptions: { filter } })) {
+      if (e.start < fromIso || e.start >= toIso) continue;
+      rows.push({
+        start: e.start,
+        channel: e.channel as AnnotationChannel,
+        line: e.line,
+        rollup: JSON.parse(e.data) as Rollup,
+      });
+    }
+    return rows;
+  }
+
+  /** Deletes every day partition before `before` (retention), rollups and markers alike; returns rows deleted. */
+  async deleteBefore(before: Date): Promise<number> {
+    await this.ensureTable();
+    const filter = odata`PartitionKey lt ${day(before)}`;
+    let deleted = 0;
+    for await (const e of this.table.listEntities<Entity>({
+      queryOptions: { filter, select: ['PartitionKey', 'RowKey'] },
+    })) {
+      try {
+        await this.table.deleteEntity(e.partitionKey, e.rowKey);
+        deleted += 1;
+      } catch (error) {
+        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      }
+    }
+    return deleted;
+  }
+}
