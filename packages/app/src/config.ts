@@ -82,6 +82,8 @@ const settingsSchema = z.object({
   // annotations carry no customer identity), and how long annotations and rollups are kept.
   INSIGHTS_CUSTOMER_SALT: optional(z.string().trim().min(16, 'must be at least 16 characters (a random secret)')),
   INSIGHTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // Who answers POST /api/insights/ask: Azure OpenAI over the retrieved records, or the offline extractive answer.
+  INSIGHTS_ASK_PROVIDER: z.enum(['azure-openai', 'local']).default('local'),
 });
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
@@ -102,6 +104,10 @@ function crossSettingProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.MESSAGING_PROVIDER === 'azure-openai') {
     for (const key of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT'])
       if (!set(key)) problems.push(`${key}: is required when MESSAGING_PROVIDER=azure-openai`);
+  }
+  if (env.INSIGHTS_ASK_PROVIDER === 'azure-openai') {
+    for (const key of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT'])
+      if (!set(key)) problems.push(`${key}: is required when INSIGHTS_ASK_PROVIDER=azure-openai`);
   }
   if (Number(env.CALL_CONNECT_CHECK_SECONDS ?? 15) > Number(env.CALL_CONNECT_TIMEOUT_SECONDS ?? 60))
     problems.push('CALL_CONNECT_CHECK_SECONDS: must not exceed CALL_CONNECT_TIMEOUT_SECONDS');
@@ -129,7 +135,7 @@ export interface Config {
     speechEndpoint?: string;
   };
   /** Conversation analytics: the HMAC key of customers' hashed identities, and how many days records are kept. */
-  analytics: { customerSalt?: string; retentionDays: number };
+  analytics: { customerSalt?: string; retentionDays: number; askProvider: 'azure-openai' | 'local' };
   flowsPath: string;
   /** Delete a recording from ACS once its copy is committed to blob storage. */
   deleteRecordingsAfterDownload: boolean;
@@ -187,7 +193,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       languageEndpoint: s.LANGUAGE_ENDPOINT,
       speechEndpoint: s.SPEECH_ENDPOINT,
     },
-    analytics: { customerSalt: s.INSIGHTS_CUSTOMER_SALT, retentionDays: s.INSIGHTS_RETENTION_DAYS },
+    analytics: {
+      customerSalt: s.INSIGHTS_CUSTOMER_SALT,
+      retentionDays: s.INSIGHTS_RETENTION_DAYS,
+      askProvider: s.INSIGHTS_ASK_PROVIDER,
+    },
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',
     chat: { botUserId: s.CHAT_BOT_USER_ID, agentUserId: s.CHAT_AGENT_USER_ID },

@@ -14,6 +14,8 @@ export interface CallEndInput {
   /** The caller (outbound: the person called), hashed by the activity, never stored. */
   callerId: string;
   flowName: string;
+  /** The business number of the call (inbound: dialled; outbound: calling from). */
+  dialled: string;
   startedAt: string;
   endedAt: string;
   /** The flow's outcome, or 'not-connected'. */
@@ -51,6 +53,7 @@ export function callAnnotation(input: CallEndInput, salt: string | undefined): C
     conversationId: input.callId,
     channel: 'call',
     line: input.flowName,
+    address: input.dialled,
     startedAt: input.startedAt,
     durationMs: Math.max(0, ended - started),
     ...handlingOf(input),

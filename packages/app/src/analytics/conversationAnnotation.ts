@@ -28,6 +28,8 @@ export interface ConversationAnnotation {
   channel: AnnotationChannel;
   /** The flow (calls) or messaging agent (messages) that handled it. */
   line: string;
+  /** The business side: the number dialled or texted, the WhatsApp channel id, the chat thread id. */
+  address?: string;
   /** HMAC-SHA256 of the customer's normalised address (customerHash.ts); absent when unknown. */
   customer?: string;
   startedAt: string;

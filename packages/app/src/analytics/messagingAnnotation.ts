@@ -19,5 +19,6 @@ export function messagingAnnotation(
   };
   if (state.status === 'handedOff') annotation.transferredTo = handoffQueue ?? 'person';
   if (state.customer) annotation.customer = state.customer;
+  if (state.business) annotation.address = state.business;
   return annotation;
 }

@@ -15,6 +15,10 @@ export const Roles = {
   read: 'Calls.Read',
   /** Send business-initiated SMS and WhatsApp messages from a messaging agent. */
   send: 'Messages.Send',
+  /** Read conversation analytics: trends and answers over redacted history (docs/insights.md). */
+  insightsRead: 'Insights.Read',
+  /** Erase a customer's conversations (the right to erasure). */
+  insightsAdmin: 'Insights.Admin',
 } as const;
 
 export type ApiAuthResult =

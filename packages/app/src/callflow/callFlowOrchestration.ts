@@ -50,6 +50,7 @@ function* recordCallEnd(
     direction: session.direction,
     callerId: session.callerId,
     flowName: session.flowName,
+    dialled: session.dialled,
     startedAt: session.startedAt ?? context.df.currentUtcDateTime.toISOString(),
     endedAt: context.df.currentUtcDateTime.toISOString(),
     outcome: result.outcome,

@@ -84,6 +84,7 @@ export async function converse(msg: InboundMessage, port: ChannelPort, deps: Con
     channel: msg.channel,
     agent: msg.agentName,
     ...(customer ? { customer } : {}),
+    business: msg.business,
     status: 'open',
     startedAt: now.toISOString(),
     lastActivityAt: now.toISOString(),
