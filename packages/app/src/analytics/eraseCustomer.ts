@@ -81,6 +81,7 @@ export async function eraseCustomer(address: string, deps: ErasureDeps): Promise
         blobsDeleted += await deleteBlobs(containers.media, `${key.slice(0, 16)}/`, () => true);
     }
     if (annotation?.channel === 'call') await deps.purgeCall(id);
+    if (annotation) await deps.analytics.rollups.forget(id, new Date(annotation.startedAt));
     await deps.analytics.annotations.delete(id, hash, annotation?.startedAt);
   }
   return { conversations: ids.length, blobsDeleted };

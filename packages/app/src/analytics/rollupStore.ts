@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { odata, RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 import type { AnnotationChannel } from './conversationAnnotation';
@@ -32,6 +33,9 @@ type Entity = {
 /** Table keys may not hold / \ # ? or control characters; encoded names keep "|" free as a separator too. */
 const k = (s: string) => encodeURIComponent(s);
 const day = (at: Date) => at.toISOString().slice(0, 10);
+/** Markers name the conversation by a digest of its id, so an erased conversation's id is nowhere. */
+const markerKey = (conversationId: string, kind: string) =>
+  `x|${createHash('sha256').update(conversationId).digest('hex').slice(0, 32)}|${kind}`;
 
 export class RollupStore {
   private readonly ensureTable: () => Promise<void>;
@@ -55,7 +59,7 @@ export class RollupStore {
     await this.ensureTable();
     const partitionKey = day(at);
     const hour = at.toISOString().slice(11, 13);
-    const marker = { partitionKey, rowKey: `x|${k(conversationId)}|${kind}` };
+    const marker = { partitionKey, rowKey: markerKey(conversationId, kind) };
     const rows = [
       { rowKey: `d|${k(channel)}|${k(line)}`, start: `${partitionKey}T00:00:00.000Z` },
       { rowKey: `h|${hour}|${k(channel)}|${k(line)}`, start: `${partitionKey}T${hour}:00:00.000Z` },
@@ -108,6 +112,15 @@ export class RollupStore {
       });
     }
     return rows;
+  }
+
+  /** Deletes a conversation's markers (its erasure); its counts stay, as they identify no one. */
+  async forget(conversationId: string, startedAt: Date): Promise<void> {
+    await this.ensureTable();
+    for (const kind of ['end', 'summary'])
+      await this.table.deleteEntity(day(startedAt), markerKey(conversationId, kind)).catch((error: unknown) => {
+        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      });
   }
 
   /** Deletes every day partition before `before` (retention), rollups and markers alike; returns rows deleted. */
