@@ -26,6 +26,9 @@ interface CustomerRow {
   conversationId: string;
   startedAt: string;
   channel: string;
+  /** A copy of the annotation and its summary (redacted), so a customer's history is one query. */
+  data: string;
+  summary?: string;
 }
 
 const k = (s: string) => encodeURIComponent(s);
@@ -49,6 +52,7 @@ export class AnnotationStore {
   /** Writes the conversation's end once; returns the annotation as stored (the first one written wins). */
   async recordEnd(
     annotation: ConversationAnnotation,
+    summary?: AnnotationSummary,
   ): Promise<{ annotation: ConversationAnnotation; created: boolean }> {
     await this.ensureTables();
     const { summary: _ignored, ...end } = annotation;
@@ -68,7 +72,7 @@ export class AnnotationStore {
       stored = (await this.end(annotation.conversationId)) ?? end;
     }
     // Always (idempotent): a redelivery after a crash between the two writes completes the index.
-    if (stored.customer) await this.customers.upsertEntity(customerRow(stored), 'Replace');
+    if (stored.customer) await this.customers.upsertEntity(customerRow(stored, summary), 'Replace');
     return { annotation: stored, created };
   }
 
@@ -82,6 +86,11 @@ export class AnnotationStore {
       data: JSON.stringify(summary),
     };
     await this.annotations.upsertEntity(row, 'Replace');
+  }
+
+  /** Copies the summary into the customer's index entry of an ended conversation. */
+  async indexSummary(end: ConversationAnnotation, summary: AnnotationSummary): Promise<void> {
+    if (end.customer) await this.customers.upsertEntity(customerRow(end, summary), 'Replace');
   }
 
   async end(conversationId: string): Promise<ConversationAnnotation | undefined> {
@@ -112,16 +121,19 @@ export class AnnotationStore {
     return end && (summary ? { ...end, summary } : end);
   }
 
-  /** The conversation ids of one customer (by hash) that started in [from, to), oldest first. */
-  async conversationsOf(customer: string, from?: Date, to?: Date): Promise<string[]> {
+  /** The conversations of one customer (by hash) that started in [from, to), oldest first, with summaries. */
+  async conversationsOf(customer: string, from?: Date, to?: Date): Promise<ConversationAnnotation[]> {
     await this.ensureTables();
     const lo = from?.toISOString() ?? '';
     const hi = to?.toISOString() ?? '~';
     const filter = odata`PartitionKey eq ${customer} and RowKey ge ${lo} and RowKey lt ${hi}`;
-    const ids: string[] = [];
-    for await (const row of this.customers.listEntities<CustomerRow>({ queryOptions: { filter } }))
-      ids.push(row.conversationId);
-    return ids;
+    const found: ConversationAnnotation[] = [];
+    for await (const row of this.customers.listEntities<CustomerRow>({ queryOptions: { filter } })) {
+      const annotation = JSON.parse(row.data) as ConversationAnnotation;
+      if (row.summary) annotation.summary = JSON.parse(row.summary) as AnnotationSummary;
+      found.push(annotation);
+    }
+    return found;
   }
 
   /** Removes a conversation's annotation rows and its entry in the customer index. */
@@ -161,12 +173,14 @@ function indexKey(startedAt: string, conversationId: string): string {
   return `${startedAt}|${k(conversationId)}`;
 }
 
-function customerRow(a: ConversationAnnotation): CustomerRow {
+function customerRow(a: ConversationAnnotation, summary?: AnnotationSummary): CustomerRow {
   return {
     partitionKey: a.customer as string,
     rowKey: indexKey(a.startedAt, a.conversationId),
     conversationId: a.conversationId,
     startedAt: a.startedAt,
     channel: a.channel,
+    data: JSON.stringify(a),
+    ...(summary ? { summary: JSON.stringify(summary) } : {}),
   };
 }

@@ -36,9 +36,7 @@ async function customerRecords(
   if (!deps.customerSalt)
     throw new SwitchboardError('config', 'Customer questions need INSIGHTS_CUSTOMER_SALT, which is not set.');
   const hash = customerHash(customer, deps.customerSalt);
-  const ids = (await deps.analytics.annotations.conversationsOf(hash, request.from, request.to)).slice(-MAX_RECORDS);
-  const found = await Promise.all(ids.map((id) => deps.analytics.annotations.get(id)));
-  return found.filter((a): a is ConversationAnnotation => a !== undefined);
+  return (await deps.analytics.annotations.conversationsOf(hash, request.from, request.to)).slice(-MAX_RECORDS);
 }
 
 export async function askInsights(request: AskRequest, deps: AskDeps): Promise<AskResult> {

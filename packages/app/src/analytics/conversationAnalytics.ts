@@ -49,6 +49,7 @@ export class ConversationAnalytics {
     await this.annotations.recordSummary(doc.id, doc.startedAt, summary);
     const end = await this.annotations.end(doc.id);
     if (!end) return 'waiting-for-end';
+    await this.annotations.indexSummary(end, summary);
     const counted = await this.rollups.apply(
       'summary',
       end.conversationId,

@@ -49,7 +49,7 @@ function ownedBy(id: string): (name: string) => boolean {
 export async function eraseCustomer(address: string, deps: ErasureDeps): Promise<ErasureReport> {
   const normalised = normaliseCustomerAddress(address);
   const hash = customerHash(normalised, deps.salt);
-  const ids = await deps.analytics.annotations.conversationsOf(hash);
+  const ids = (await deps.analytics.annotations.conversationsOf(hash)).map((a) => a.conversationId);
   let blobsDeleted = 0;
   const containers = {
     summaries: await deps.container(Containers.summaries),

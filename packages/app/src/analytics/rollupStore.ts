@@ -65,21 +65,21 @@ export class RollupStore {
       { rowKey: `h|${hour}|${k(channel)}|${k(line)}`, start: `${partitionKey}T${hour}:00:00.000Z` },
     ];
     for (let attempt = 0; ; attempt++) {
-      if (await this.read(partitionKey, marker.rowKey)) return false;
+      const found = await Promise.all(rows.map((row) => this.read(partitionKey, row.rowKey)));
       const actions: TransactionAction[] = [['create', marker]];
-      for (const row of rows) {
-        const found = await this.read(partitionKey, row.rowKey);
-        const rollup = addRollup(found ? (JSON.parse(found.data) as Rollup) : emptyRollup(), delta);
+      rows.forEach((row, i) => {
+        const rollup = addRollup(found[i] ? (JSON.parse(found[i].data) as Rollup) : emptyRollup(), delta);
         const entity: Entity = { partitionKey, ...row, channel, line, data: JSON.stringify(rollup) };
-        actions.push(found ? ['update', entity, 'Replace', { etag: found.etag }] : ['create', entity]);
-      }
+        actions.push(found[i] ? ['update', entity, 'Replace', { etag: found[i].etag }] : ['create', entity]);
+      });
       try {
         await this.table.submitTransaction(actions);
         return true;
       } catch (error) {
-        // Another contribution changed a rollup meanwhile (412/409), or this one was counted by a redelivery.
+        // The marker exists (counted before: a redelivery), or another contribution changed a rollup meanwhile.
         const conflict = error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
         if (!conflict || attempt >= 20) throw error;
+        if (await this.read(partitionKey, marker.rowKey)) return false;
       }
     }
   }
