@@ -8,7 +8,7 @@ import { printTable, type BenchResult } from './stats';
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
-  const all = ['host', 'calls', 'insights', 'recordings', 'load', 'bridge', 'startup', 'messaging'];
+  const all = ['host', 'calls', 'insights', 'recordings', 'load', 'bridge', 'startup', 'messaging', 'analytics'];
   const selected = names.length ? names : all.filter((n) => existsSync(join(__dirname, `${n}.js`)));
   const outDir = resolve(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(outDir, { recursive: true });

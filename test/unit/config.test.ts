@@ -88,4 +88,34 @@ describe('app settings', () => {
       'https://login.microsoftonline.com/aaaaaaaa-0000-0000-0000-000000000001/discovery/v2.0/keys',
     );
   });
+
+  it('take the analytics settings, and name a short salt, a bad retention and a model-less ask provider', () => {
+    const config = loadConfig({
+      ...appSettings,
+      INSIGHTS_CUSTOMER_SALT: 'a-secret-of-24-characters',
+      INSIGHTS_RETENTION_DAYS: '30',
+    });
+    assert.deepEqual(config.analytics, {
+      customerSalt: 'a-secret-of-24-characters',
+      retentionDays: 30,
+      askProvider: 'local',
+    });
+    assert.throws(
+      () =>
+        loadConfig({
+          ...appSettings,
+          INSIGHTS_CUSTOMER_SALT: 'short',
+          INSIGHTS_RETENTION_DAYS: '0',
+          INSIGHTS_ASK_PROVIDER: 'azure-openai',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const text = error.details.join('\n');
+        assert.match(text, /INSIGHTS_CUSTOMER_SALT: must be at least 16 characters/);
+        assert.match(text, /INSIGHTS_RETENTION_DAYS/);
+        assert.match(text, /AZURE_OPENAI_ENDPOINT: is required when INSIGHTS_ASK_PROVIDER=azure-openai/);
+        return true;
+      },
+    );
+  });
 });

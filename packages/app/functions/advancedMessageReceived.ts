@@ -2,11 +2,12 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import * as df from 'durable-functions';
 import { getServices } from '../src/app/services';
 import { getMessaging } from '../src/app/messagingServices';
+import { Containers } from '../src/summaries/insightsBlobs';
 import { getInsightsBlobs } from '../src/app/insightsServices';
 import { dropIfInvalid } from '@switchboard/core/errors';
 import { outboundCallStarter } from './placeCall';
 
-export const MEDIA_CONTAINER = 'messaging-media';
+export const MEDIA_CONTAINER = Containers.media;
 
 // Microsoft.Communication.AdvancedMessageReceived (WhatsApp: the messaging agent of the channel) and
 // AdvancedMessageDeliveryStatusUpdated (a failed message is recorded on its conversation, not resent).
@@ -38,6 +39,7 @@ export async function advancedMessageReceived(event: EventGridEvent, context: In
         agentFor: messaging.agentForWhatsApp,
         modelFor: messaging.modelFor,
         exportConversation: messaging.exportConversation,
+        conversationEnded: messaging.conversationEnded,
         startCallBack: outboundCallStarter(context),
         storeMedia: async (name, bytes, contentType) => {
           const container = await (await getInsightsBlobs()).container(MEDIA_CONTAINER);

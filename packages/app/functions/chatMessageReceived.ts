@@ -33,6 +33,7 @@ export async function chatMessageReceived(event: EventGridEvent, context: Invoca
         chatAgent: messaging.chatAgent,
         modelFor: messaging.modelFor,
         exportConversation: messaging.exportConversation,
+        conversationEnded: messaging.conversationEnded,
         startCallBack: outboundCallStarter(context),
         exportThread: async (threadId, messages) =>
           (await getInsightsBlobs()).putJson(Containers.chatExports, `${chatConversationId(threadId)}.json`, {

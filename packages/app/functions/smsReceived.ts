@@ -34,6 +34,7 @@ export async function smsReceived(event: EventGridEvent, context: InvocationCont
         agentFor: messaging.agentForNumber,
         modelFor: messaging.modelFor,
         exportConversation: messaging.exportConversation,
+        conversationEnded: messaging.conversationEnded,
         startCallBack: outboundCallStarter(context),
       }),
     (reason) => context.warn('sms event rejected', { reason, eventId: event.id }),

@@ -1,4 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
+import { getAnalytics } from '../src/app/analyticsServices';
 import { getInsights } from '../src/app/insightsServices';
 import { callMetrics } from '../src/telemetry/metrics';
 
@@ -14,6 +15,8 @@ export async function summarizeChatExport(blob: Buffer, context: InvocationConte
     outcome: result.outcome,
     ...('reason' in result ? { reason: result.reason } : {}),
   });
+  if (result.outcome === 'summarized')
+    context.info('summary annotated', { outcome: await (await getAnalytics()).analytics.summarized(result.summary) });
 }
 
 app.storageBlob('summarizeChatExport', {

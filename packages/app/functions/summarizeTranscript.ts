@@ -1,6 +1,7 @@
 import { isUnknownInstance } from '../src/durable/isUnknownInstance';
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { getAnalytics } from '../src/app/analyticsServices';
 import { getInsights } from '../src/app/insightsServices';
 import { getMessaging } from '../src/app/messagingServices';
 import { getServices } from '../src/app/services';
@@ -24,6 +25,8 @@ export async function summarizeTranscript(blob: Buffer, context: InvocationConte
     ...('reason' in result ? { reason: result.reason } : {}),
   });
   if (result.outcome !== 'summarized') return;
+  const annotated = await (await getAnalytics()).analytics.summarized(result.summary);
+  context.info('summary annotated', { outcome: annotated });
   const messaging = await getMessaging();
   const { sms, optOut } = await getServices();
   const call = await callOf(context, result.id);

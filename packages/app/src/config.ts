@@ -94,6 +94,12 @@ const settingsSchema = z.object({
   // placed call's ring time), and again at that interval; it is given up (and hung up) at the timeout.
   CALL_CONNECT_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   CALL_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  // Conversation analytics: the secret the customer's number is hashed with (per deployment; without it,
+  // annotations carry no customer identity), and how long annotations and rollups are kept.
+  INSIGHTS_CUSTOMER_SALT: optional(z.string().trim().min(16, 'must be at least 16 characters (a random secret)')),
+  INSIGHTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // Who answers POST /api/insights/ask: Azure OpenAI over the retrieved records, or the offline extractive answer.
+  INSIGHTS_ASK_PROVIDER: z.enum(['azure-openai', 'local']).default('local'),
 });
 
 /** Rules across settings, checked on the raw values so they are reported with every other problem. */
@@ -115,6 +121,10 @@ function crossSettingProblems(env: NodeJS.ProcessEnv): string[] {
     for (const key of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT'])
       if (!set(key)) problems.push(`${key}: is required when MESSAGING_PROVIDER=azure-openai`);
   }
+  if (env.INSIGHTS_ASK_PROVIDER === 'azure-openai') {
+    for (const key of ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT'])
+      if (!set(key)) problems.push(`${key}: is required when INSIGHTS_ASK_PROVIDER=azure-openai`);
+  }
   if (Number(env.CALL_CONNECT_CHECK_SECONDS ?? 15) > Number(env.CALL_CONNECT_TIMEOUT_SECONDS ?? 60))
     problems.push('CALL_CONNECT_CHECK_SECONDS: must not exceed CALL_CONNECT_TIMEOUT_SECONDS');
   return problems;
@@ -135,7 +145,13 @@ export interface Config {
   callbackBaseUrl: string;
   cognitiveServicesEndpoint?: string;
   mediaBridgeUrl?: string;
-  insights: { provider: 'azure' | 'local'; languageEndpoint?: string; speechEndpoint?: string };
+  insights: {
+    provider: 'azure' | 'local';
+    languageEndpoint?: string;
+    speechEndpoint?: string;
+  };
+  /** Conversation analytics: the HMAC key of customers' hashed identities, and how many days records are kept. */
+  analytics: { customerSalt?: string; retentionDays: number; askProvider: 'azure-openai' | 'local' };
   flowsPath: string;
   /** Delete a recording from ACS once its copy is committed to blob storage. */
   deleteRecordingsAfterDownload: boolean;
@@ -202,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       provider: s.INSIGHTS_PROVIDER,
       languageEndpoint: s.LANGUAGE_ENDPOINT,
       speechEndpoint: s.SPEECH_ENDPOINT,
+    },
+    analytics: {
+      customerSalt: s.INSIGHTS_CUSTOMER_SALT,
+      retentionDays: s.INSIGHTS_RETENTION_DAYS,
+      askProvider: s.INSIGHTS_ASK_PROVIDER,
     },
     flowsPath: s.FLOWS_PATH,
     deleteRecordingsAfterDownload: s.RECORDINGS_DELETE_AFTER_DOWNLOAD === 'true',

@@ -23,10 +23,11 @@ import type {
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
-} from '@switchboard/app/call/campaign/reminderCampaign';
-import { callFlowOrchestration } from '@switchboard/app/call/callFlowOrchestration';
-import type { CallSession } from '@switchboard/app/call/callSession';
-import { ActivityNames, OrchestrationNames } from '@switchboard/app/call/names';
+} from '@switchboard/app/callflow/campaign/reminderCampaign';
+import { callFlowOrchestration } from '@switchboard/app/callflow/callFlowOrchestration';
+import type { CallSession } from '@switchboard/app/callflow/callSession';
+import { ActivityNames, OrchestrationNames } from '@switchboard/app/callflow/names';
+import { CALL_ENDED_ACTIVITY, type CallEndInput } from '@switchboard/app/analytics/callAnnotation';
 
 // The call workflow's orchestrations (a call's, and a reminder campaign's with its contacts' calls) run by the
 // local host's own Durable engine (the one `npm start` runs) over an in-memory store on a virtual clock. The
@@ -99,6 +100,8 @@ export interface FinishedRun {
   state: OrchestratorState;
   /** Durable timers neither fired nor cancelled when a generation of the orchestration ended. */
   openTimers: number;
+  /** What the call's end reported to analytics (the insights.callEnded activity; not among `calls`). */
+  callEnds: CallEndInput[];
 }
 
 type RaisedTo = RaisedEvent & { instanceId: string };
@@ -117,6 +120,7 @@ interface Run {
   /** What the started orchestrator returned on each replay. */
   states: OrchestratorState[];
   openTimers: number;
+  callEnds: CallEndInput[];
 }
 
 let current: Run | undefined;
@@ -127,6 +131,12 @@ const invoker = inProcessApp(() => {
   df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestration);
   for (const name of Object.values(ActivityNames))
     df.app.activity(name, { handler: (input: unknown) => answer(name, input as AnyActivityInput) });
+  df.app.activity(CALL_ENDED_ACTIVITY, {
+    handler: (input: unknown) => {
+      current?.callEnds.push(input as CallEndInput);
+      return null;
+    },
+  });
   // What the orchestrators returned on each replay, as the host received it, with the history it replayed.
   app.hook.postInvocation((context) => {
     const run = current;
@@ -197,7 +207,7 @@ export async function runOrchestration(
   await engine.start();
   const raises = (options.events ?? []).map((e) => ({ ...e, instanceId: e.instanceId ?? instanceId }));
   const route = options.route ?? (() => instanceId);
-  const run: Run = { name, engine, clock, world, route, calls: [], raises, states: [], openTimers: 0 };
+  const run: Run = { name, engine, clock, world, route, calls: [], raises, states: [], openTimers: 0, callEnds: [] };
   current = run;
   try {
     await engine.client.startNew(name, instanceId, JSON.stringify(input));
@@ -216,6 +226,7 @@ export async function runOrchestration(
           customStatuses: run.states.map((s) => s.customStatus),
           state,
           openTimers: run.openTimers,
+          callEnds: run.callEnds,
         };
       }
       const next = run.raises.shift();

@@ -23,6 +23,10 @@ export const Roles = {
   read: 'Calls.Read',
   /** Send business-initiated SMS and WhatsApp messages from a messaging agent. */
   send: 'Messages.Send',
+  /** Read conversation analytics: trends and answers over redacted history (docs/insights.md). */
+  insightsRead: 'Insights.Read',
+  /** Erase a customer's conversations (the right to erasure). */
+  insightsAdmin: 'Insights.Admin',
 } as const;
 
 /** The delegated permission the API exposes, which a person's token (one with `scp`) must carry. */

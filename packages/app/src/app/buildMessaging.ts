@@ -11,6 +11,9 @@ import { createTableClient } from '@switchboard/core/storage/storageClients';
 import { Containers } from '../summaries/insightsBlobs';
 import type { InsightsBlobs } from '../summaries/insightsBlobs';
 import type { Services } from './buildServices';
+import { customerHashOrUndefined } from '../analytics/customerHash';
+import { messagingAnnotation } from '../analytics/messagingAnnotation';
+import { getAnalytics } from './analyticsServices';
 
 /** The messaging agents' stores, models and clients, built once from the validated config and flows. */
 export interface MessagingServices {
@@ -25,6 +28,8 @@ export interface MessagingServices {
    * idle sweep, which needs neither, once loaded them both in the middle of a call burst: ~0.4 s of CPU). */
   modelFor: (match: AgentMatch) => Promise<ChatModel>;
   exportConversation: (state: ConversationState, reason: 'idle' | 'handoff') => Promise<void>;
+  /** Records an idle conversation's end for analytics (once per conversation id). */
+  conversationEnded: (state: ConversationState) => Promise<void>;
 }
 
 /** Builds the messaging agents' stores, models and clients (see getMessaging). */
@@ -40,6 +45,7 @@ export function buildMessaging(
     conversations: new ConversationStore(
       createTableClient(config, `${config.taskHub}Conversations`),
       config.messaging.conversationTtlMinutes * 60_000,
+      (address) => customerHashOrUndefined(address, config.analytics.customerSalt),
     ),
     whatsApp: createWhatsAppClient(config),
     agentForNumber: (number) => agents.find((a) => a.agent.numbers?.includes(number)),
@@ -69,5 +75,9 @@ export function buildMessaging(
     },
     exportConversation: (state, reason) =>
       blobs.putJson(Containers.transcripts, `${state.conversationId}.json`, conversationForExport(state, reason)),
+    conversationEnded: async (state) => {
+      const queue = agents.find((a) => a.name === state.agent)?.agent.tools?.handoff?.queue;
+      await (await getAnalytics()).analytics.ended(messagingAnnotation(state, queue));
+    },
   };
 }

@@ -1,7 +1,9 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { CALL_ENDED_ACTIVITY, type CallEndInput } from '../analytics/callAnnotation';
+import { stepKind } from '../flows/flowSchema';
 import type { CreateCallInput, CreateCallOutput, ReleaseCallInput } from './activityTypes';
 import type { CallSession } from './callSession';
-import { runCallFlow, type RunResult } from './callFlowRun';
+import { flowOutput, runCallFlow, type FinishedRun, type RunResult } from './callFlowRun';
 import { connectCall } from './connectCall';
 import { ActivityNames } from './names';
 import type { CallFlowInput, CallFlowResult, NotConnectedReason } from './types';
@@ -15,6 +17,7 @@ export function* callFlowOrchestration(
   context: OrchestrationContext,
 ): Generator<Task, CallFlowResult | undefined, unknown> {
   const session = context.df.getInput<CallSession>();
+  session.startedAt ??= context.df.currentUtcDateTime.toISOString();
   const result = session.progress
     ? yield* runCallFlow(context, flowInput(session))
     : yield* connectAndRun(context, session);
@@ -27,7 +30,42 @@ export function* callFlowOrchestration(
     const release: ReleaseCallInput = { flow: session.flowName, callId: session.callId };
     yield context.df.callActivity(ActivityNames.releaseCall, release);
   }
-  return result;
+  yield* recordCallEnd(context, session, result);
+  return finishedRun(result) ? flowOutput(result) : result;
+}
+
+function finishedRun(result: CallFlowResult | FinishedRun): result is FinishedRun {
+  return 'facts' in result;
+}
+
+/** Records the call's end for conversation analytics (keyed by call id, so a replayed or retried record counts once). */
+function* recordCallEnd(
+  context: OrchestrationContext,
+  session: CallSession,
+  result: CallFlowResult | FinishedRun,
+): Generator<Task, void, unknown> {
+  const step = result.lastStep ? session.flow.steps[result.lastStep] : undefined;
+  const input: CallEndInput = {
+    callId: session.callId,
+    direction: session.direction,
+    callerId: session.callerId,
+    flowName: session.flowName,
+    dialled: session.dialled,
+    startedAt: session.startedAt ?? context.df.currentUtcDateTime.toISOString(),
+    endedAt: context.df.currentUtcDateTime.toISOString(),
+    outcome: result.outcome,
+    ...('reason' in result ? { reason: result.reason } : {}),
+    lastStep: result.lastStep,
+    ...(step ? { lastStepKind: stepKind(step) } : {}),
+    path: finishedRun(result) ? result.path : [],
+    facts: finishedRun(result) ? result.facts : {},
+  };
+  try {
+    // One try (the storage SDK retries transient failures itself): analytics must never hold a call's end up.
+    yield context.df.callActivity(CALL_ENDED_ACTIVITY, input);
+  } catch {
+    // The activity logged why; the call itself ended as it should.
+  }
 }
 
 function notConnected(reason: NotConnectedReason): CallFlowResult {

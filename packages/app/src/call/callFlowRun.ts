@@ -10,7 +10,7 @@ import { runStep } from './steps/runStep';
 import type { StepContext, StepResult } from './steps/stepContext';
 
 export type { Flowing, StepResult } from './steps/stepContext';
-import type { CallFlowInput, CallFlowOutput, CallFlowProgress, CallFlowStatus, CallOutcome } from './types';
+import type { CallFacts, CallFlowInput, CallFlowOutput, CallFlowProgress, CallFlowStatus, CallOutcome } from './types';
 import { awaitOutcome, runActivity, type Outcome } from './waiting';
 
 // The call's durable orchestration: interprets one flow for one call, one step at a time (step handlers
@@ -25,12 +25,17 @@ export const STEPS_PER_GENERATION = 25;
 
 /** Where a step leads: another step, the end of the flow (hang up), or the error path. */
 
+/** What a finished run returns: the flow's output, and what analytics needs (the orchestration keeps it apart). */
+export type FinishedRun = CallFlowOutput & { path: string[]; facts: CallFacts };
+
 /** A run either ends the call or hands its progress to the next generation of the orchestration. */
-export type RunResult = CallFlowOutput | { continueWith: CallFlowProgress };
+export type RunResult = FinishedRun | { continueWith: CallFlowProgress };
 
 /** One flow run for one call: its state and the requests every step makes. */
 export class CallFlowRun implements StepContext {
   readonly variables: Record<string, string>;
+  /** Noted by the steps for analytics; carried across generations. */
+  readonly facts: CallFacts;
   private operations = 0;
   private stepsTaken = 0;
   private readonly path: string[] = [];
@@ -45,6 +50,7 @@ export class CallFlowRun implements StepContext {
     this.variables = progress
       ? { ...progress.variables }
       : { ...(input.flow.variables ?? {}), ...(input.variables ?? {}) };
+    this.facts = { ...(progress?.facts ?? {}) };
     this.current = progress?.step ?? input.startStep ?? input.flow.start;
     if (progress) {
       this.operations = progress.operations;
@@ -110,6 +116,7 @@ export class CallFlowRun implements StepContext {
       operations: this.operations,
       path: [...this.path],
       failingStep: this.failingStep,
+      facts: { ...this.facts },
     };
   }
 
@@ -122,9 +129,27 @@ export class CallFlowRun implements StepContext {
     };
   }
 
-  private finish(outcome: CallOutcome): CallFlowOutput {
+  private finish(outcome: CallOutcome): FinishedRun {
     this.df.setCustomStatus({ ...this.status(), outcome });
-    return { outcome, lastStep: this.current, stepsTaken: this.stepsTaken, variables: maskVariables(this.variables) };
+    return {
+      outcome,
+      lastStep: this.current,
+      stepsTaken: this.stepsTaken,
+      variables: maskVariables(this.variables),
+      path: [...this.path],
+      facts: { ...this.facts },
+    };
+  }
+
+  /** Notes, for analytics, that this step asks for a person now. */
+  askedForPerson(stepId: string): void {
+    Object.assign(this.facts, { personStep: stepId, personRequestedAt: this.df.currentUtcDateTime.toISOString() });
+    delete this.facts.personReachedAt;
+  }
+
+  /** Notes, for analytics, that the person asked for accepted now. */
+  reachedPerson(): void {
+    this.facts.personReachedAt = this.df.currentUtcDateTime.toISOString();
   }
 
   // ---- what steps share -------------------------------------------------------------------------
@@ -174,4 +199,10 @@ export class CallFlowRun implements StepContext {
 /** Runs a flow with an input the caller assembled (e.g. once CallConnected has named the connection). */
 export function* runCallFlow(context: OrchestrationContext, input: CallFlowInput): Generator<Task, RunResult, unknown> {
   return yield* new CallFlowRun(context, input).run();
+}
+
+/** The orchestration's output: the finished run without what only analytics reads. */
+export function flowOutput(result: FinishedRun): CallFlowOutput {
+  const { path: _path, facts: _facts, ...output } = result;
+  return output;
 }

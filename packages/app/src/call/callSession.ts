@@ -16,6 +16,8 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   mediaToken?: string;
   /** When to ask ACS about a call whose CallConnected has not come, and when to give it up (config.callConnect). */
   connect?: ConnectTimings;
+  /** When the call's orchestration first started (orchestration time), kept across generations for analytics. */
+  startedAt?: string;
 }
 
 /** What a session is built from: everything but what the call learns later (its connection, its progress). */

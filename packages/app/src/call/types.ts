@@ -30,6 +30,18 @@ export interface CallFlowProgress {
   operations: number;
   path: string[];
   failingStep?: string;
+  facts?: CallFacts;
+}
+
+/** What the run notes for conversation analytics (analytics/callAnnotation.ts): who was asked for, when. */
+export interface CallFacts {
+  /** The transfer or addParticipant step that last asked for a person, and when (orchestration time). */
+  personStep?: string;
+  personRequestedAt?: string;
+  /** When a person accepted (the transfer or the invitation). */
+  personReachedAt?: string;
+  /** A record step started recording (a voicemail). */
+  voicemail?: boolean;
 }
 
 export type CallOutcome = 'completed' | 'transferred' | 'caller-hung-up' | 'failed' | 'step-limit';

@@ -21,6 +21,10 @@ export interface ConversationState {
   conversationId: string;
   channel: Channel;
   agent: string;
+  /** The customer's hashed identity for analytics (analytics/customerHash.ts), when a salt is set. */
+  customer?: string;
+  /** The business address (number, WhatsApp channel id or chat thread id): erasure finds exports by it. */
+  business?: string;
   status: 'open' | 'handedOff';
   startedAt: string;
   lastActivityAt: string;
@@ -58,6 +62,8 @@ export class ConversationStore {
   constructor(
     private readonly table: TableClient,
     private readonly ttlMs: number,
+    /** Hashes a customer's address for analytics; without one, conversations carry no customer identity. */
+    readonly hashCustomer: (address: string) => string | undefined = () => undefined,
   ) {
     this.ensureTable = createTableOnce(table);
   }
@@ -143,6 +149,14 @@ export class ConversationStore {
       if (now.getTime() - Date.parse(state.lastActivityAt) > this.ttlMs)
         yield { key: row.partitionKey, state, etag: row.etag };
     }
+  }
+
+  /** Deletes a conversation whatever its state (a customer's erasure). */
+  async erase(key: string): Promise<void> {
+    await this.ensureTable();
+    await this.table.deleteEntity(key, 'state').catch((error: unknown) => {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    });
   }
 
   /** Forgets a conversation unless a message changed it since it was read (then it is live again). */

@@ -51,6 +51,8 @@ export interface ConverseDeps {
   exportConversation(state: ConversationState, reason: 'idle' | 'handoff'): Promise<void>;
   /** Starts the agent's call-back flow to this number. */
   startCallBack(request: { to: string; flow: string; from?: string }): Promise<unknown>;
+  /** Records a conversation that went idle for analytics (idempotent: keyed by its conversation id). */
+  conversationEnded?(state: ConversationState): Promise<void>;
   now?: () => Date;
 }
 
@@ -76,10 +78,13 @@ export async function converse(msg: InboundMessage, port: ChannelPort, deps: Con
   const key = conversationKey(msg.channel, msg.customer, msg.business);
   const limit = msg.agent.limits?.[msg.channel]?.perSenderPerHour ?? DEFAULT_RATE[msg.channel];
   const hour = now.toISOString().slice(0, 13);
+  const customer = deps.conversations.hashCustomer(msg.customer);
   const fresh = (): ConversationState => ({
     conversationId: `${msg.channel}-${key.slice(0, 16)}-${now.toISOString().replace(/\D/g, '').slice(0, 14)}`,
     channel: msg.channel,
     agent: msg.agentName,
+    ...(customer ? { customer } : {}),
+    business: msg.business,
     status: 'open',
     startedAt: now.toISOString(),
     lastActivityAt: now.toISOString(),
@@ -102,7 +107,10 @@ export async function converse(msg: InboundMessage, port: ChannelPort, deps: Con
     },
     now,
   );
-  if (begun.expired) await deps.exportConversation(begun.expired, 'idle');
+  if (begun.expired) {
+    await deps.exportConversation(begun.expired, 'idle');
+    await deps.conversationEnded?.(begun.expired);
+  }
   if (begun.verdict !== 'go') return begun.verdict as 'with-person' | 'rate-limited';
 
   let handedOff = false;

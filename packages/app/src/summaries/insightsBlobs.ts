@@ -11,6 +11,8 @@ export const Containers = {
   chatExports: 'chat-exports',
   summaries: 'summaries',
   deadletter: 'deadletter',
+  /** WhatsApp media customers send, by conversation (functions/advancedMessageReceived.ts). */
+  media: 'messaging-media',
 } as const;
 
 export class InsightsBlobs {

@@ -1,11 +1,13 @@
 import type { InsightsProvider } from '../insights/insightsProvider';
+import type { SummaryDocument } from '../insights/summaryDocument';
 import { summarizeConversation } from '../insights/pipeline';
 import { conversationFromChatExport } from '../insights/conversationFromChatExport';
 import { isDeadLetterError } from '@switchboard/core/deadLetterError';
 import { Containers, type InsightsBlobs } from './insightsBlobs';
 
 export type SummarizeOutcome =
-  { outcome: 'summarized'; id: string; resolution: string } | { outcome: 'dead-lettered'; reason: string };
+  | { outcome: 'summarized'; id: string; resolution: string; summary: SummaryDocument }
+  | { outcome: 'dead-lettered'; reason: string };
 
 /**
  * One input of the pipeline (a transcript or a chat export) to `summaries/{id}.json` + `.md`. Input that
@@ -27,7 +29,7 @@ export async function summarizeInput(
         : content;
     const { summary, markdown } = await summarizeConversation(input, deps.provider, { sourceName: source });
     await deps.blobs.putSummary(summary, markdown, source);
-    return { outcome: 'summarized', id: summary.id, resolution: summary.summary.resolution };
+    return { outcome: 'summarized', id: summary.id, resolution: summary.summary.resolution, summary };
   } catch (error) {
     if (!isDeadLetterError(error)) throw error;
     await deps.blobs.deadLetter(source, error.reason, error.message);

@@ -22,6 +22,7 @@ export function* addParticipant(run: StepContext, id: string, step: AddParticipa
     invitationTimeoutSeconds: timeoutSeconds,
     ...(sourceCallerId ? { sourceCallerId } : {}),
   };
+  run.askedForPerson(id);
   const outcome = yield* awaitOutcome(run.df, {
     activity: { name: ActivityNames.addParticipant, input },
     operationContext,
@@ -29,6 +30,9 @@ export function* addParticipant(run: StepContext, id: string, step: AddParticipa
     timeoutMs: timeoutSeconds * 1000 + EVENT_GRACE_MS,
   });
   if (outcome.kind === 'disconnected') return { end: 'caller-hung-up' };
-  if (outcome.kind === 'event' && outcome.name === CallEvents.addParticipantSucceeded) return { next: step.next };
+  if (outcome.kind === 'event' && outcome.name === CallEvents.addParticipantSucceeded) {
+    run.reachedPerson();
+    return { next: step.next };
+  }
   return { next: step.fallback ?? step.next };
 }

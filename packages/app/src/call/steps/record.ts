@@ -26,6 +26,7 @@ export function* record(run: StepContext, id: string, step: RecordStep): Flowing
   const recordingId = (started.result as StartRecordingOutput | null)?.recordingId;
   if (!recordingId) return { error: new Error('recording did not start') };
   run.variables.recordingId = recordingId;
+  run.facts.voicemail = true;
   // Callers end a voicemail by hanging up (ACS then ends the recording) or run into the limit.
   if ((yield* pause(run.df, maxSeconds * 1000)) === 'disconnected') return { end: 'caller-hung-up' };
   const stop: StopRecordingInput = { recordingId };

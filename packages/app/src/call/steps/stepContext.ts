@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Flow, Prompt } from '../../flows/flowSchema';
 import type { PlaySource } from '../activityTypes';
-import type { CallFlowInput, CallOutcome } from '../types';
+import type { CallFacts, CallFlowInput, CallOutcome } from '../types';
 import type { Outcome } from '../waiting';
 
 /** What a step may do to its call: all a step sees of the interpreter that runs it. */
@@ -20,6 +20,12 @@ export interface StepContext {
   play(id: string, prompt: Prompt): Generator<Task, Outcome, unknown>;
   /** The number a transfer to `target` should show as its caller, if the flow may present one. */
   sourceCallerId(target: string): string | undefined;
+  /** What analytics learns of the call as it runs (a person asked for and reached, a voicemail). */
+  readonly facts: CallFacts;
+  /** The caller is being put through to a person by `stepId` (time to a person starts). */
+  askedForPerson(stepId: string): void;
+  /** A person answered. */
+  reachedPerson(): void;
 }
 
 /** How a step ends: the next step, the end of the call, or a failure the flow routes to onError. */

@@ -31,15 +31,22 @@ export function* transfer(run: StepContext, id: string, step: TransferStep): Flo
     target,
     ...(sourceCallerId ? { sourceCallerId } : {}),
   };
+  run.askedForPerson(id);
   const outcome = yield* awaitOutcome(run.df, {
     activity: { name: ActivityNames.transfer, input },
     operationContext,
     expect: [CallEvents.callTransferAccepted, CallEvents.callTransferFailed],
     timeoutMs: timeoutSeconds * 1000 + EVENT_GRACE_MS,
   });
-  if (outcome.kind === 'disconnected')
-    return (yield* acceptedLate(run, operationContext)) ? { end: 'transferred' } : { end: 'caller-hung-up' };
-  if (outcome.kind === 'event' && outcome.name === CallEvents.callTransferAccepted) return { end: 'transferred' };
+  if (outcome.kind === 'disconnected') {
+    if (!(yield* acceptedLate(run, operationContext))) return { end: 'caller-hung-up' };
+    run.reachedPerson();
+    return { end: 'transferred' };
+  }
+  if (outcome.kind === 'event' && outcome.name === CallEvents.callTransferAccepted) {
+    run.reachedPerson();
+    return { end: 'transferred' };
+  }
   // A rejected request with no fallback takes the error path; otherwise (failed, rejected, nobody
   // answered) the fallback step, or the end of the call.
   if (outcome.kind === 'error' && !fallback) return { error: outcome.error };
