@@ -153,6 +153,13 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
   server.on('request', (req, res) => {
     const requestUrl = new URL(req.url ?? '/', url);
     const route = async () => {
+      // Kestrel refuses a path whose percent-encoding is not UTF-8 before any function sees it.
+      if (!decodablePath(requestUrl.pathname))
+        return sendError(
+          res,
+          400,
+          `The path ${requestUrl.pathname} has invalid percent-encoding: it must decode to UTF-8.`,
+        );
       if (requestUrl.pathname === '/runtime/webhooks/eventgrid')
         return priority.runForeground(() =>
           handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m)),
@@ -227,4 +234,13 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
       });
     },
   };
+}
+
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
