@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TokenReplayGuard } from '../../../shared/acs/tokenReplayGuard';
+import { CallClaims } from '../../../shared/calls/callClaims';
 import { FirstUseTable } from '../../../shared/storage/firstUseTable';
 import { createTableClient } from '../../../shared/storage/storageClients';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
@@ -41,5 +42,16 @@ describe('sweeping the call ledgers', () => {
     assert.equal(await guard.sweepExpired(new Date()), 1);
     assert.equal(await guard.firstUse('live-jti', nowSeconds + 300), false, 'a replay of a live token is refused');
     assert.equal(await guard.firstUse('expired-jti', nowSeconds - 60), true, 'the expired one was forgotten');
+  });
+
+  it('forgets the claims of calls claimed before the cut-off, so a call id can be claimed again', async () => {
+    const claims = new CallClaims(createTableClient(config(), 'SweepClaims'));
+    const claim = { callId: 'call-1', action: 'answer' as const, flow: 'support', why: 'open' };
+    assert.equal(await claims.claim(claim), true);
+    assert.equal(await claims.sweepOlderThan(new Date(Date.now() - DAY_MS)), 0, 'a recent claim stays');
+    assert.equal(await claims.claim(claim), false, 'a duplicate IncomingCall is still refused');
+
+    assert.equal(await claims.sweepOlderThan(new Date(Date.now() + DAY_MS)), 1);
+    assert.equal(await claims.claim(claim), true, 'forgotten');
   });
 });
