@@ -5,12 +5,14 @@ import { getMessaging } from '../shared/app/messagingServices';
 import { getInsightsBlobs } from '../shared/app/insightsServices';
 import { dropIfInvalid } from '../shared/errors';
 import { outboundCallStarter } from './placeCall';
+import { inEventGridSchema } from '../shared/acs/eventGridSchemas';
 
 export const MEDIA_CONTAINER = 'messaging-media';
 
 // Microsoft.Communication.AdvancedMessageReceived (WhatsApp: the messaging agent of the channel) and
 // AdvancedMessageDeliveryStatusUpdated (a failed message is recorded on its conversation, not resent).
-export async function advancedMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
+export async function advancedMessageReceived(received: EventGridEvent, context: InvocationContext): Promise<void> {
+  const event = inEventGridSchema(received); // either schema the trigger supports
   const messaging = await getMessaging();
   if (event.eventType === 'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated') {
     const status = event.data as { status?: string; from?: string; to?: string; error?: { channelCode?: string } };

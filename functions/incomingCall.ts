@@ -1,6 +1,7 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
+import { inEventGridSchema } from '../shared/acs/eventGridSchemas';
 import { dropIfInvalid } from '../shared/errors';
 import { OrchestrationNames } from '../shared/callflow/names';
 import { callMetrics } from '../shared/telemetry/metrics';
@@ -8,13 +9,19 @@ import { callMetrics } from '../shared/telemetry/metrics';
 // Microsoft.Communication.IncomingCall from Event Grid: route, claim, start the call's orchestration,
 // then answer / redirect / reject. Poison events (malformed, an expired incomingCallContext, numbers that are not
 // E.164) are logged, dead-lettered and answered as handled: a retry cannot fix them.
-export async function incomingCall(event: EventGridEvent, context: InvocationContext): Promise<void> {
-  if (event.eventType !== 'Microsoft.Communication.IncomingCall') return;
+export async function incomingCall(received: EventGridEvent, context: InvocationContext): Promise<void> {
+  const event = inEventGridSchema(received);
   // Its zod-validated parsing loads on first use, not when the worker starts (cold start).
   const [services, { handleIncomingCall }] = await Promise.all([
     getServices(),
     import('../shared/calls/handleIncomingCall.js'),
   ]);
+  const drop = services.deadLetters.dropper('incomingCall', event, (message, properties) =>
+    context.warn(message, properties),
+  );
+  // The subscription filters on IncomingCall; anything else is recorded, never ignored without a trace.
+  if (event.eventType !== 'Microsoft.Communication.IncomingCall')
+    return drop('incomingCall handles Microsoft.Communication.IncomingCall events only');
   const client = df.getClient(context);
   const result = await dropIfInvalid(
     () =>
@@ -26,7 +33,7 @@ export async function incomingCall(event: EventGridEvent, context: InvocationCon
         },
         cancelFlow: (callId, reason) => client.terminate(callId, reason),
       }),
-    services.deadLetters.dropper('incomingCall', event, (message, properties) => context.warn(message, properties)),
+    drop,
   );
   if (result) context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
   if (result?.outcome === 'answered') {

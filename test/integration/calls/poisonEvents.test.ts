@@ -92,6 +92,58 @@ describe('poison events: answered as handled, dead-lettered, never retried for e
     assert.match((await deadLetter('recordingFileStatusUpdated', result.id))?.reason ?? '', /contentLocation/);
   });
 
+  it('answers an IncomingCall delivered in the CloudEvents schema, as a subscription with that schema sends it', async () => {
+    // The app's own subscription (EventGrid schema) stands aside, so only the CloudEvents delivery reaches the app.
+    const [own] = (await sb.acs.control.listSubscriptions()).filter((s) => s.endpoint.includes('=incomingCall'));
+    await sb.acs.control.removeSubscription(own.id);
+    try {
+      const call = await sb.acs.control.placeCall({ from: CALLER, to: MAIN_LINE });
+      const published = await sb.acs.control.waitForEventGrid('Microsoft.Communication.IncomingCall', {
+        serverCallId: call.serverCallId,
+      });
+      const id = randomUUID();
+      const response = await fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+        body: JSON.stringify({
+          specversion: '1.0',
+          type: 'Microsoft.Communication.IncomingCall',
+          source: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs',
+          id,
+          time: new Date().toISOString(),
+          subject: `/caller/4:${CALLER}/recipient/4:${MAIN_LINE}`,
+          datacontenttype: 'application/json',
+          data: published.data,
+        }),
+      });
+      assert.equal(response.status, 200, await response.text());
+      await sb.acs.control.waitForRequest('answerCall', { serverCallId: call.serverCallId }, 15_000);
+      await sb.acs.control.hangUp(call.serverCallId);
+    } finally {
+      await sb.acs.control.addSubscription({ endpoint: own.endpoint, eventTypes: own.eventTypes });
+    }
+  });
+
+  it('dead-letters a CloudEvents IncomingCall it cannot handle with the reason, never dropping it silently', async () => {
+    const id = randomUUID();
+    const response = await fetch(`${sb.host.url}/runtime/webhooks/eventgrid?functionName=incomingCall`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+      body: JSON.stringify({
+        specversion: '1.0',
+        type: 'Microsoft.Communication.IncomingCall',
+        source: '/acs',
+        id,
+        time: new Date().toISOString(),
+        data: { to: phone(MAIN_LINE), from: phone(CALLER) },
+      }),
+    });
+    assert.equal(response.status, 200, await response.text());
+    const letter = await deadLetter('incomingCall', id);
+    assert.equal(letter?.eventType, 'Microsoft.Communication.IncomingCall');
+    assert.match(letter?.reason ?? '', /serverCallId/);
+  });
+
   it('refuses an oversized request body with 413 before storage sees it', async () => {
     const response = await sb.api(`/api/calls`, {
       method: 'POST',
