@@ -43,7 +43,7 @@ export type IncomingCallOutcome =
  * callback can arrive for a call that has none.
  */
 export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps): Promise<IncomingCallOutcome> {
-  const call = parseIncomingCall(data);
+  const call = parseIncomingCall(data, deps.now?.());
   const callId = callIdFor(call.serverCallId);
   const capped = deps.cappedFlowsReached?.(addressOf(call.to)) ?? [];
   const activeCalls = capped.length && deps.activeCalls ? await deps.activeCalls.count(capped) : undefined;
