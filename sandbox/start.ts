@@ -65,6 +65,8 @@ async function main(): Promise<void> {
     console: consoleUrl,
     flows: flowsPath,
     functionsHost: hostUrl,
+    // The Durable API's durabletask_extension system key (x-functions-key or code=), as Azure requires it.
+    durableKey: sandbox.host.durableKey,
     api: { token: apiToken, issuer: entra.issuer, audience: entra.audience },
     mediaBridge: appSettings.MEDIA_BRIDGE_URL,
     chat: { botUserId: chatBot, agentUserId: chatAgent },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { resolve } from 'node:path';
@@ -98,7 +99,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...options.env,
       ...partEnv,
     };
-    const startHost = () => startHostProcess(repoRoot, appSettings, port, { echo: options.echoHost });
+    // One Durable system key for the sandbox's life: a restarted host keeps it, as Azure keeps its keys.
+    const hostEnv = { ...appSettings, HOST_DURABLE_KEY: randomBytes(32).toString('base64url') };
+    const startHost = () => startHostProcess(repoRoot, hostEnv, port, { echo: options.echoHost });
     let host = await startHost();
     closers.push(() => host.stop());
 
