@@ -28,6 +28,7 @@ export async function incomingCall(received: EventGridEvent, context: Invocation
       handleIncomingCall(event.data, {
         ...services,
         client: services.callAutomation,
+        seal: (value) => services.sealed.seal(value),
         startFlow: async (callId, session) => {
           await client.startNew(OrchestrationNames.callFlow, { instanceId: callId, input: session });
         },

@@ -3,6 +3,7 @@ import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import {
   campaignContactOrchestration,
+  maskNumber,
   reminderCampaignOrchestration,
 } from '../shared/callflow/campaign/reminderCampaign';
 import { OrchestrationNames } from '../shared/callflow/names';
@@ -31,9 +32,17 @@ export async function startCampaign(request: HttpRequest, context: InvocationCon
   );
   if (refused) return refused;
   const { campaignId } = parsed.input;
+  // The orchestration's status shows its input: each callee's number goes in sealed, with its masked form.
+  const contacts = await Promise.all(
+    parsed.input.contacts.map(async (contact) => ({
+      ...contact,
+      to: await services.sealed.seal(contact.to),
+      masked: maskNumber(contact.to),
+    })),
+  );
   await df.getClient(context).startNew(OrchestrationNames.reminderCampaign, {
     instanceId: campaignId,
-    input: { ...parsed.input, connect: services.config.callConnect },
+    input: { ...parsed.input, contacts, connect: services.config.callConnect },
   });
   // The app's own status route: never Durable's management URLs, which carry the system key.
   return { status: 202, jsonBody: { campaignId, statusUrl: `/api/campaigns/${campaignId}` } };

@@ -16,6 +16,7 @@ import { createCallActivities } from '../callflow/activities';
 import { createBlobServiceClient, createTableClient } from '../storage/storageClients';
 import { EventDeadLetters } from '../storage/eventDeadLetters';
 import { CallbackSecrets } from '../calls/callbackSecrets';
+import { SealedValues } from '../calls/sealedValues';
 import { TokenReplayGuard } from '../acs/tokenReplayGuard';
 import { FirstUseTable } from '../storage/firstUseTable';
 import { RateCaps } from '../api/outboundPolicy';
@@ -37,6 +38,8 @@ export interface Services {
   activities: ReturnType<typeof createCallActivities>;
   callbackSecrets: CallbackSecrets;
   callbackSecret: (callId: string) => Promise<string>;
+  /** Seals a caller's number before it goes into an orchestration, and opens it in an activity. */
+  sealed: SealedValues;
   replayGuard: TokenReplayGuard;
   /** Prompts sent, by call connection and operationContext (the activities' ledger against repeated prompts). */
   promptsSent: FirstUseTable;
@@ -54,6 +57,7 @@ export function buildServices(): Services {
   const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
   const callbackSecrets = new CallbackSecrets(createTableClient(config, `${config.taskHub}Secrets`));
   const callbackSecret = (callId: string) => callbackSecrets.secretFor(callId);
+  const sealed = new SealedValues(() => callbackSecrets.masterKey());
   const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   const claims = new CallClaims(createTableClient(config, `${config.taskHub}Calls`));
   const promptsSent = new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`));
@@ -78,9 +82,11 @@ export function buildServices(): Services {
       activeCalls,
       promptsSent,
       connectionOf: (callId) => claims.connectionOf(callId),
+      open: (value) => sealed.open(value),
     }),
     callbackSecrets,
     callbackSecret,
+    sealed,
     replayGuard: new TokenReplayGuard(createTableClient(config, `${config.taskHub}CallbackJti`)),
     promptsSent,
     rateCaps: new RateCaps(createTableClient(config, `${config.taskHub}RateCaps`)),

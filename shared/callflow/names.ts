@@ -29,6 +29,8 @@ export const ActivityNames = {
   sendSms: 'sms.send',
   /** Removes the call from its flow's calls in progress (overflow.maxActiveCalls) when it ends. */
   releaseCall: 'calls.release',
+  /** Runs a branch step's caller tests on the caller's sealed number. */
+  testCaller: 'caller.test',
 } as const;
 
 export type ActivityName = (typeof ActivityNames)[keyof typeof ActivityNames];

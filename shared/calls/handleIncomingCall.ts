@@ -5,7 +5,7 @@ import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import type { CallClaims } from './callClaims';
 import { callbackUri, createCallSession, type CallSession } from '../callflow/callSession';
 import { callIdFor } from './callIdFor';
-import { mediaTokenFor } from './mediaToken';
+import { mediaTokenFor, mediaTokenHashOf } from './mediaToken';
 import { addressOf } from '../acs/identifiers';
 import { parseIncomingCall } from './incomingCallEvent';
 
@@ -17,6 +17,8 @@ export interface IncomingCallDeps {
   client: CallAutomationClient;
   /** The per-call secret of the call's callback URL. */
   callbackSecret: (callId: string) => Promise<string>;
+  /** Seals the caller's number for the call's orchestration (calls/sealedValues.ts). */
+  seal: (value: string) => Promise<string>;
   /** Calls in progress, for flows that cap them; omit when no flow does. */
   activeCalls?: {
     count(flows: string[]): Promise<Record<string, number>>;
@@ -55,18 +57,19 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   });
 
   const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
+  const mediaToken = mediaTokenFor(call.incomingCallContext, call.serverCallId);
   const session: CallSession | undefined =
     decision.action === 'answer'
       ? createCallSession({
           callId,
           direction: 'inbound',
           serverCallId: call.serverCallId,
-          callerId: call.from.rawId,
+          callerId: await deps.seal(call.from.rawId),
           dialled: addressOf(call.to),
           flowName: decision.flow,
           flow: flow!,
           startStep: decision.startStep,
-          mediaToken: mediaTokenFor(call.incomingCallContext, call.serverCallId),
+          mediaTokenHash: mediaTokenHashOf(mediaToken),
           connect: deps.config.callConnect,
         })
       : undefined;
@@ -106,7 +109,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     answered = await deps.client.answerCall(
       call.incomingCallContext,
       callbackUri(deps.config.callbackBaseUrl, callId, await deps.callbackSecret(callId)),
-      answerOptions(deps.config, flow!, callId, session!.mediaToken!),
+      answerOptions(deps.config, flow!, callId, mediaToken),
     );
   } catch (error) {
     // Nothing answered: end the orchestration and give the claim back, so Event Grid's redelivery (the ring lasts

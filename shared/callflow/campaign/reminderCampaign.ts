@@ -12,7 +12,8 @@ export interface CampaignInput {
   flowName: string;
   flow: Flow;
   from: string;
-  contacts: { to: string; variables?: Record<string, string> }[];
+  /** `to` sealed by the starter (calls/sealedValues.ts), `masked` all but its last two digits masked. */
+  contacts: { to: string; masked?: string; variables?: Record<string, string> }[];
   concurrency: number;
   maxAttempts: number;
   retryDelaySeconds: number;
@@ -73,7 +74,7 @@ export function* reminderCampaignOrchestration(
 
 export function* campaignContactOrchestration(context: OrchestrationContext): Generator<Task, ContactResult, unknown> {
   const input = context.df.getInput<ContactInput>();
-  const masked = input.contact.to.replace(/\d(?=\d{2})/g, '*');
+  const masked = input.contact.masked ?? maskNumber(input.contact.to);
   let last: CallFlowResult | undefined;
   for (let attempt = 1; attempt <= input.maxAttempts; attempt++) {
     const callId = `${input.campaignId}-${input.index}-${attempt}`;
@@ -108,4 +109,9 @@ export function* campaignContactOrchestration(context: OrchestrationContext): Ge
     }
   }
   return { index: input.index, to: masked, status: 'no-answer', attempts: input.maxAttempts };
+}
+
+/** A number with all but its last two digits masked, as results report callees. */
+export function maskNumber(number: string): string {
+  return number.replace(/\d(?=\d{2})/g, '*');
 }

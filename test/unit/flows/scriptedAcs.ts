@@ -1,4 +1,11 @@
-import { RETRYABLE_MARKER, type CallConnectionCheck } from '../../../shared/callflow/activityTypes';
+import { phoneNumberOf } from '../../../shared/acs/identifiers';
+import {
+  RETRYABLE_MARKER,
+  type CallConnectionCheck,
+  type TestCallerInput,
+} from '../../../shared/callflow/activityTypes';
+import { SealedValues } from '../../../shared/calls/sealedValues';
+import { testValue } from '../../../shared/flows/evaluateCondition';
 import { ActivityNames, CallEvents } from '../../../shared/callflow/names';
 import type { ActivityCall, WorldTools } from './callFlowWorld';
 
@@ -52,6 +59,9 @@ export interface Script {
   /** CallConnected arrives while the app is asking ACS about the call (before the answer is recorded). */
   connectedDuringCheck?: boolean;
 }
+
+/** How the tests seal a caller's number, as the app's starters do (a fixed key instead of the app's own). */
+export const testSeal = new SealedValues(() => Promise.resolve(Buffer.alloc(32, 7)));
 
 /** A scripted ACS: answers activities and raises the callbacks ACS would send. */
 export function acs(script: Script) {
@@ -176,6 +186,11 @@ export function acs(script: Script) {
       }
       case ActivityNames.sendSms:
         return { sent: true, messageId: 'sms-1' };
+      case ActivityNames.testCaller: {
+        // The app's own activity opens the sealed number and runs the tests, as here.
+        const { caller, tests } = call.input as unknown as TestCallerInput;
+        return testSeal.open(caller).then((opened) => tests.map((t) => testValue(t, phoneNumberOf(opened))));
+      }
       default:
         return null;
     }
