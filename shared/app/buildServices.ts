@@ -9,6 +9,7 @@ import { createRouter } from '../routing/routeCall';
 import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
 import { ActiveCalls } from '../calls/activeCalls';
+import { LiveCalls } from '../calls/liveCalls';
 import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
@@ -28,6 +29,8 @@ export interface Services {
   route: (request: RouteRequest) => RouteDecision;
   claims: CallClaims;
   activeCalls: ActiveCalls;
+  /** Calls ACS has connected, until the orphan sweep sees their orchestration over. */
+  liveCalls: LiveCalls;
   optOut: OptOutList;
   /** The bot's chat client, when CHAT_BOT_USER_ID names its identity. */
   botChat?: ChatClient;
@@ -60,6 +63,7 @@ export function buildServices(): Services {
   const sealed = new SealedValues(() => callbackSecrets.masterKey());
   const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   const claims = new CallClaims(createTableClient(config, `${config.taskHub}Calls`));
+  const liveCalls = new LiveCalls(createTableClient(config, `${config.taskHub}LiveCalls`));
   const promptsSent = new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`));
   return {
     config,
@@ -67,6 +71,7 @@ export function buildServices(): Services {
     route: createRouter(flows),
     claims,
     activeCalls,
+    liveCalls,
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
     cappedFlowsReached: cappedFlowsReached(flows),
@@ -83,6 +88,7 @@ export function buildServices(): Services {
       promptsSent,
       connectionOf: (callId) => claims.connectionOf(callId),
       open: (value) => sealed.open(value),
+      liveCalls,
     }),
     callbackSecrets,
     callbackSecret,

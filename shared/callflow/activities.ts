@@ -68,6 +68,8 @@ export interface CallActivityDeps {
   connectionOf: (callId: string) => Promise<string | undefined>;
   /** Opens a value the app sealed (a caller's number in a call's orchestration); plain values pass as they are. */
   open: (value: string) => Promise<string>;
+  /** Calls ACS has connected, for the orphan sweep (calls/orphanSweep.ts). */
+  liveCalls: { add(callId: string, callConnectionId: string): Promise<void> };
 }
 
 type Activity = (input: never) => Promise<unknown>;
@@ -205,7 +207,11 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
           },
         ),
       );
-      return { callConnectionId: result.callConnectionProperties.callConnectionId };
+      const callConnectionId = result.callConnectionProperties.callConnectionId;
+      // Best effort: failing it must not fail a call ACS has placed (a retry would dial again); such a call is
+      // then hung up at its next callback rather than by the sweep, should its orchestration end early.
+      if (callConnectionId) await deps.liveCalls.add(input.callId, callConnectionId).catch(() => undefined);
+      return { callConnectionId };
     },
     [ActivityNames.releaseCall]: (input: ReleaseCallInput) => deps.activeCalls.remove(input.flow, input.callId),
     [ActivityNames.testCaller]: async (input: TestCallerInput): Promise<boolean[]> => {

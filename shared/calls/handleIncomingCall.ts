@@ -19,6 +19,8 @@ export interface IncomingCallDeps {
   callbackSecret: (callId: string) => Promise<string>;
   /** Seals the caller's number for the call's orchestration (calls/sealedValues.ts). */
   seal: (value: string) => Promise<string>;
+  /** Calls ACS has connected, for the orphan sweep (orphanSweep.ts). */
+  liveCalls: { add(callId: string, callConnectionId: string): Promise<void> };
   /** Calls in progress, for flows that cap them; omit when no flow does. */
   activeCalls?: {
     count(flows: string[]): Promise<Record<string, number>>;
@@ -121,14 +123,22 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     throw error;
   }
   // After the answer, never before it: the orchestration reads it to ask ACS about the call if CallConnected is
-  // lost. Failing to keep it must not fail the delivery (a retry would find the claim taken and do nothing); the
-  // call then still connects as usual, only a lost CallConnected can no longer be recovered or hung up.
+  // lost, and the orphan sweep to hang the call up if its orchestration ends early. Failing to keep it must not
+  // fail the delivery (a retry would find the claim taken and do nothing); the call then still connects as usual,
+  // only a lost CallConnected can no longer be recovered, nor the call hung up before its next callback.
   const callConnectionId = answered.callConnectionProperties.callConnectionId;
+  const kept = (write: Promise<void>) =>
+    write.then(
+      () => true,
+      () => false,
+    );
   const connectionRecorded = callConnectionId
-    ? await deps.claims.recordConnection(callId, callConnectionId).then(
-        () => true,
-        () => false,
-      )
+    ? (
+        await Promise.all([
+          kept(deps.claims.recordConnection(callId, callConnectionId)),
+          kept(deps.liveCalls.add(callId, callConnectionId)),
+        ])
+      ).every(Boolean)
     : false;
   return { outcome: 'answered', callId, flow: decision.flow, connectionRecorded };
 }

@@ -43,6 +43,7 @@ function activities() {
     promptsSent: { first: () => Promise.resolve(true), release: () => Promise.resolve() },
     connectionOf: () => Promise.resolve(undefined),
     open: (value) => testSeal.open(value),
+    liveCalls: { add: () => Promise.resolve() },
   });
   const run = (name: string, input: unknown) =>
     (handlers as Record<string, (i: never) => Promise<unknown>>)[name](input as never);
