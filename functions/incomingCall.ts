@@ -39,9 +39,12 @@ export async function incomingCall(received: EventGridEvent, context: Invocation
   if (result) context.info('incoming call handled', { outcome: result.outcome, callId: result.callId });
   if (result?.outcome === 'answered') {
     if (!result.connectionRecorded)
-      context.warn('answered call has no recorded connection id: a lost CallConnected cannot be recovered, nor the call hung up if its orchestration ends early', {
-        callId: result.callId,
-      });
+      context.warn(
+        'answered call has no recorded connection id: a lost CallConnected cannot be recovered, nor the call hung up if its orchestration ends early',
+        {
+          callId: result.callId,
+        },
+      );
     const raised = Date.parse(String(event.eventTime));
     if (Number.isFinite(raised)) callMetrics.answered(Math.max(0, Date.now() - raised), { flow: result.flow });
   }
