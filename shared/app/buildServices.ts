@@ -10,6 +10,7 @@ import type { RouteDecision, RouteRequest } from '../routing/routeCall';
 import { CallClaims } from '../calls/callClaims';
 import { ActiveCalls } from '../calls/activeCalls';
 import { LiveCalls } from '../calls/liveCalls';
+import { CampaignContacts } from '../callflow/campaign/campaignContacts';
 import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
@@ -31,6 +32,8 @@ export interface Services {
   activeCalls: ActiveCalls;
   /** Calls ACS has connected, until the orphan sweep sees their orchestration over. */
   liveCalls: LiveCalls;
+  /** The callees of each campaign, kept outside its orchestration. */
+  campaignContacts: CampaignContacts;
   optOut: OptOutList;
   /** The bot's chat client, when CHAT_BOT_USER_ID names its identity. */
   botChat?: ChatClient;
@@ -72,6 +75,7 @@ export function buildServices(): Services {
     claims,
     activeCalls,
     liveCalls,
+    campaignContacts: new CampaignContacts(createTableClient(config, `${config.taskHub}CampaignContacts`)),
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
     cappedFlowsReached: cappedFlowsReached(flows),

@@ -35,6 +35,14 @@ export const ActivityNames = {
 
 export type ActivityName = (typeof ActivityNames)[keyof typeof ActivityNames];
 
+/** Activities of a reminder campaign: its callees are kept outside its orchestration (campaign/campaignContacts.ts). */
+export const CampaignActivityNames = {
+  /** One callee's kept row: the number sealed, its masked form, its variables. */
+  contact: 'campaign.contact',
+  /** Deletes a finished campaign's callees. */
+  forgetContacts: 'campaign.forgetContacts',
+} as const;
+
 // Names under which events are raised to a call's orchestration. ACS callback events keep their ACS
 // type name without "Microsoft.Communication."; the data is the event's data ({...eventData}).
 export const CallEvents = {

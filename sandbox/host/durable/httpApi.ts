@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendError, sendJson } from '../../http/readBody';
 import type { DurableClient } from './client';
+import { PayloadTooLargeError } from './store';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
 /** The name of the system key that guards the Durable API in Azure (and here). */
@@ -140,6 +141,7 @@ export async function handleDurableApi(
     return sendError(res, 404, `Unknown durable API path: ${url.pathname}`);
   } catch (error) {
     if (error instanceof SyntaxError) return sendError(res, 400, `The body is not valid JSON: ${error.message}`);
+    if (error instanceof PayloadTooLargeError) return sendError(res, 413, error.message);
     if ((error as Error).message?.startsWith('No orchestrator function'))
       return sendError(res, 400, (error as Error).message);
     throw error;

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteInstance } from '../../../sandbox/azurite';
 import { startHostProcess, type HostProcess } from '../../../sandbox/hostProcess';
 import { fixture } from '../../support/paths';
@@ -141,6 +142,49 @@ describe('Durable Functions on the local host', () => {
     const done = await api.waitForEnd('via-app');
     assert.equal(done.runtimeStatus, 'Completed');
     assert.equal((await fetch(links.statusQueryGetUri)).status, 200);
+  });
+
+  it("tells an orchestration once that its activity's result cannot be stored, with a dead-letter record", async () => {
+    assert.equal((await api.start('tooLarge', 'large-result', { where: 'result' })).status, 202);
+    const done = await api.waitForEnd('large-result');
+    assert.equal(done.runtimeStatus, 'Completed');
+    const output = done.output as { outcome: string; reason: string };
+    assert.equal(output.outcome, 'refused');
+    assert.match(output.reason, /too large to store/);
+    const letters = TableClient.fromConnectionString(azurite.connectionString, 'durabletestsInstances', {
+      allowInsecureConnection: true,
+    });
+    const dead = [];
+    for await (const row of letters.listEntities({ queryOptions: { filter: "PartitionKey eq 'deadletter'" } }))
+      dead.push(row);
+    assert.ok(
+      dead.some((row) => row.instanceId === 'large-result' && /too large/.test(String(row.reason))),
+      JSON.stringify(dead),
+    );
+  });
+
+  it('fails an orchestration whose own history cannot be stored, instead of retrying it for ever', async () => {
+    assert.equal((await api.start('tooLarge', 'large-input', { where: 'input' })).status, 202);
+    const done = await api.waitForEnd('large-input');
+    assert.equal(done.runtimeStatus, 'Failed');
+    assert.match(String(done.output), /too large to store/);
+  });
+
+  it('refuses with 413 an orchestration input or an event too large to store, creating nothing', async () => {
+    const big = { blob: 'x'.repeat(1_200_000) };
+    const start = await api.start('orderWorkflow', 'too-big-start', big);
+    assert.equal(start.status, 413);
+    assert.match(((await start.json()) as { error: string }).error, /too large/);
+    assert.equal(await api.status('too-big-start'), undefined);
+    await api.start('orderWorkflow', 'big-event', {
+      orderId: 'big-event',
+      sku: 'H',
+      quantity: 1,
+      approvalTimeoutMs: 60_000,
+    });
+    await api.waitForStep('big-event', 'awaiting-approval');
+    assert.equal((await api.raise('big-event', 'Approval', big)).status, 413);
+    assert.equal((await api.status('big-event'))?.runtimeStatus, 'Running', 'the orchestration waits on');
   });
 
   it('answers 404 for an unknown instance, 409 for a running id and 400 for an unknown orchestrator', async () => {

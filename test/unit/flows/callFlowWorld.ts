@@ -26,7 +26,7 @@ import {
 } from '../../../shared/callflow/campaign/reminderCampaign';
 import { callFlowOrchestration } from '../../../shared/callflow/callFlowOrchestration';
 import type { CallSession } from '../../../shared/callflow/callSession';
-import { ActivityNames, OrchestrationNames } from '../../../shared/callflow/names';
+import { ActivityNames, CampaignActivityNames, OrchestrationNames } from '../../../shared/callflow/names';
 
 // The call workflow's orchestrations (a call's, and a reminder campaign's with its contacts' calls) run by the
 // local host's own Durable engine (the one `npm start` runs) over an in-memory store on a virtual clock. The
@@ -125,7 +125,7 @@ const invoker = inProcessApp(() => {
   df.app.orchestration(CALL_FLOW, callFlowOrchestration);
   df.app.orchestration(OrchestrationNames.reminderCampaign, reminderCampaignOrchestration);
   df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestration);
-  for (const name of Object.values(ActivityNames))
+  for (const name of [...Object.values(ActivityNames), ...Object.values(CampaignActivityNames)])
     df.app.activity(name, { handler: (input: unknown) => answer(name, input as AnyActivityInput) });
   // What the orchestrators returned on each replay, as the host received it, with the history it replayed.
   app.hook.postInvocation((context) => {
