@@ -22,11 +22,11 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
       log: () => undefined,
     });
     try {
-      rows.push(await stepLatency(host.url, 1, STEPS, 0));
+      rows.push(await stepLatency(host, 1, STEPS, 0));
       // Calls take a turn every few seconds: 50 instances stepping once a second is a busy contact centre.
-      rows.push(await stepLatency(host.url, 50, 15, 1000));
+      rows.push(await stepLatency(host, 50, 15, 1000));
       // Saturation: every instance steps again the moment its activity starts.
-      rows.push(await stepLatency(host.url, 50, STEPS, 0));
+      rows.push(await stepLatency(host, 50, STEPS, 0));
     } finally {
       await host.close();
     }
@@ -47,19 +47,27 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
 
 type Waiter = (at: number) => void;
 
-async function stepLatency(url: string, concurrency: number, steps: number, paceMs: number): Promise<BenchRow> {
+async function stepLatency(
+  host: { url: string; durableKey: string },
+  concurrency: number,
+  steps: number,
+  paceMs: number,
+): Promise<BenchRow> {
   const waiters = new Map<string, Waiter>();
   (globalThis as { __benchStepStarted?: (id: string, step: number) => void }).__benchStepStarted = (id, step) => {
     const key = `${id}#${step}`;
     waiters.get(key)?.(performance.now());
     waiters.delete(key);
   };
-  const base = `${url}/runtime/webhooks/durabletask`;
+  const base = `${host.url}/runtime/webhooks/durabletask`;
+  const headers = { 'x-functions-key': host.durableKey };
   const latencies: number[] = [];
   const started = performance.now();
   const ids = Array.from({ length: concurrency }, (_, i) => `c${concurrency}-${i}-${Date.now()}`);
   await Promise.all(
-    ids.map((id) => fetch(`${base}/orchestrators/stepper/${id}`, { method: 'POST', body: JSON.stringify({ steps }) })),
+    ids.map((id) =>
+      fetch(`${base}/orchestrators/stepper/${id}`, { method: 'POST', headers, body: JSON.stringify({ steps }) }),
+    ),
   );
   await Promise.all(
     ids.map(async (id, index) => {
@@ -70,7 +78,7 @@ async function stepLatency(url: string, concurrency: number, steps: number, pace
         const activityStarted = new Promise<number>((resolveStep) => waiters.set(`${id}#${step}`, resolveStep));
         // Raise until accepted: the first raise may come before the instance exists in storage.
         const t0 = performance.now();
-        const response = await fetch(`${base}/instances/${id}/raiseEvent/go`, { method: 'POST', body: '{}' });
+        const response = await fetch(`${base}/instances/${id}/raiseEvent/go`, { method: 'POST', headers, body: '{}' });
         if (response.status !== 202) throw new Error(`raiseEvent answered ${response.status}`);
         latencies.push((await activityStarted) - t0);
       }

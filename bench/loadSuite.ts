@@ -8,7 +8,7 @@ import { percentile } from './stats';
 
 /** The running sandbox, as the suite drives it: the app's host and the emulator's control API. */
 export interface SwitchboardSandbox {
-  host: { url: string };
+  host: { url: string; durableKey: string };
   acs: { control: AcsControlClient };
 }
 
@@ -201,7 +201,9 @@ async function oneCall(sb: SwitchboardSandbox, index: number): Promise<CallRun> 
 }
 
 async function status(sb: SwitchboardSandbox, callId: string) {
-  const response = await fetch(`${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}`);
+  const response = await fetch(`${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}`, {
+    headers: { 'x-functions-key': sb.host.durableKey },
+  });
   if (response.status === 404) return undefined;
   return (await response.json()) as { runtimeStatus: string; output?: { outcome?: string } };
 }
@@ -346,6 +348,7 @@ async function describeProblem(
 async function lastHistory(sb: SwitchboardSandbox, callId: string): Promise<string> {
   const response = await fetch(
     `${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}?showHistory=true&showInput=false`,
+    { headers: { 'x-functions-key': sb.host.durableKey } },
   ).catch(() => undefined);
   if (!response?.ok) return `  (no status: ${response?.status ?? 'host unreachable'})`;
   const status = (await response.json()) as {

@@ -13,25 +13,38 @@ export interface OrderOutcome {
   charged?: { approver?: string };
 }
 
-/** A client of the host's Durable HTTP API, the same API the durable-functions DurableClient calls. */
-export function durableApi(hostUrl: string) {
-  const base = `${hostUrl}/runtime/webhooks/durabletask`;
+/**
+ * A client of the host's Durable HTTP API, the same API the durable-functions DurableClient calls, holding the
+ * host's `durabletask_extension` system key as an operator with access to the host's keys would.
+ */
+export function durableApi(host: { url: string; durableKey: string }) {
+  const base = `${host.url}/runtime/webhooks/durabletask`;
+  const headers = { 'x-functions-key': host.durableKey };
   const api = {
+    /** A request to the API with the system key: `path` is under /runtime/webhooks/durabletask/. */
+    fetch(path: string, init: RequestInit = {}): Promise<Response> {
+      return fetch(`${base}/${path}`, { ...init, headers: { ...headers, ...init.headers } });
+    },
     async start(orchestrator: string, instanceId: string, input: unknown): Promise<Response> {
-      return fetch(`${base}/orchestrators/${orchestrator}/${encodeURIComponent(instanceId)}`, {
+      return api.fetch(`orchestrators/${orchestrator}/${encodeURIComponent(instanceId)}`, {
         method: 'POST',
         body: JSON.stringify(input),
       });
     },
     async status(instanceId: string): Promise<InstanceStatus | undefined> {
       // 404: no such instance; any other failure (503 while the host's storage is unreachable) is no status yet.
-      const response = await fetch(`${base}/instances/${encodeURIComponent(instanceId)}`);
+      const response = await api.fetch(`instances/${encodeURIComponent(instanceId)}`);
       return response.ok ? ((await response.json()) as InstanceStatus) : undefined;
     },
     async raise(instanceId: string, event: string, data: unknown): Promise<Response> {
-      return fetch(`${base}/instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}`, {
+      return api.fetch(`instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}`, {
         method: 'POST',
         body: JSON.stringify(data),
+      });
+    },
+    async terminate(instanceId: string, reason = 'test'): Promise<Response> {
+      return api.fetch(`instances/${encodeURIComponent(instanceId)}/terminate?reason=${encodeURIComponent(reason)}`, {
+        method: 'POST',
       });
     },
     async waitForStep(instanceId: string, step: string) {

@@ -6,12 +6,14 @@ import { Containers } from '../src/summaries/insightsBlobs';
 import { getInsightsBlobs } from '../src/app/insightsServices';
 import { dropIfInvalid } from '@switchboard/core/errors';
 import { outboundCallStarter } from './placeCall';
+import { inEventGridSchema } from '../src/acs/eventGridSchemas';
 
 export const MEDIA_CONTAINER = Containers.media;
 
 // Microsoft.Communication.AdvancedMessageReceived (WhatsApp: the messaging agent of the channel) and
 // AdvancedMessageDeliveryStatusUpdated (a failed message is recorded on its conversation, not resent).
-export async function advancedMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
+export async function advancedMessageReceived(received: EventGridEvent, context: InvocationContext): Promise<void> {
+  const event = inEventGridSchema(received); // either schema the trigger supports
   const messaging = await getMessaging();
   if (event.eventType === 'Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated') {
     const status = event.data as { status?: string; from?: string; to?: string; error?: { channelCode?: string } };

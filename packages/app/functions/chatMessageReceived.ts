@@ -6,9 +6,11 @@ import { getMessaging } from '../src/app/messagingServices';
 import { Containers } from '../src/summaries/insightsBlobs';
 import { dropIfInvalid } from '@switchboard/core/errors';
 import { outboundCallStarter } from './placeCall';
+import { inEventGridSchema } from '../src/acs/eventGridSchemas';
 
 // Microsoft.Communication.ChatMessageReceivedInThread: the messaging agent, answering as the bot's own ACS identity.
-export async function chatMessageReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
+export async function chatMessageReceived(received: EventGridEvent, context: InvocationContext): Promise<void> {
+  const event = inEventGridSchema(received); // either schema the trigger supports
   if (event.eventType !== 'Microsoft.Communication.ChatMessageReceivedInThread') return;
   const { config, botChat } = await getServices();
   if (!botChat || !config.chat.botUserId) {

@@ -30,7 +30,7 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
   const session = createCallSession({
     callId: randomUUID(),
     direction: 'outbound',
-    callerId: body.to,
+    callerId: await services.sealed.seal(body.to),
     dialled: from,
     flowName: body.flow,
     flow,
@@ -48,7 +48,7 @@ export async function placeCall(request: HttpRequest, context: InvocationContext
  */
 export function outboundCallStarter(context: InvocationContext) {
   return async (request: { to: string; flow: string; from?: string }): Promise<string> => {
-    const [{ flows, config }, { callerNumberFor }] = await Promise.all([
+    const [{ flows, config, sealed }, { callerNumberFor }] = await Promise.all([
       getServices(),
       import('../src/call/outboundRequest.js'),
     ]);
@@ -62,7 +62,7 @@ export function outboundCallStarter(context: InvocationContext) {
     const session = createCallSession({
       callId: randomUUID(),
       direction: 'outbound',
-      callerId: request.to,
+      callerId: await sealed.seal(request.to),
       dialled: from,
       flowName: request.flow,
       flow,

@@ -2,9 +2,11 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 import { getServices } from '../src/app/services';
 import { getInsightsBlobs } from '../src/app/insightsServices';
 import { dropIfInvalid } from '@switchboard/core/errors';
+import { inEventGridSchema } from '../src/acs/eventGridSchemas';
 
 // Microsoft.Communication.RecordingFileStatusUpdated: copy the finished recording into blob storage.
-export async function recordingFileStatusUpdated(event: EventGridEvent, context: InvocationContext): Promise<void> {
+export async function recordingFileStatusUpdated(received: EventGridEvent, context: InvocationContext): Promise<void> {
+  const event = inEventGridSchema(received); // either schema the trigger supports
   if (event.eventType !== 'Microsoft.Communication.RecordingFileStatusUpdated') return;
   const { callAutomation, config, deadLetters } = await getServices();
   const blobs = await getInsightsBlobs();

@@ -4,10 +4,12 @@ import { getServices } from '../src/app/services';
 import { getMessaging } from '../src/app/messagingServices';
 import { dropIfInvalid } from '@switchboard/core/errors';
 import { outboundCallStarter } from './placeCall';
+import { inEventGridSchema } from '../src/acs/eventGridSchemas';
 
 // Microsoft.Communication.SMSReceived (STOP/START/HELP compliance, then the messaging agent) and
 // SMSDeliveryReportReceived (a failed reply is recorded on its conversation, never retried).
-export async function smsReceived(event: EventGridEvent, context: InvocationContext): Promise<void> {
+export async function smsReceived(received: EventGridEvent, context: InvocationContext): Promise<void> {
+  const event = inEventGridSchema(received); // either schema the trigger supports
   const messaging = await getMessaging();
   if (event.eventType === 'Microsoft.Communication.SMSDeliveryReportReceived') {
     const report = event.data as { deliveryStatus?: string; from?: string; to?: string };

@@ -60,7 +60,8 @@ async function callOf(context: InvocationContext, id: string): Promise<FollowUpC
     throw error;
   }
   const session = status?.input as Partial<CallSession> | undefined;
-  return session?.callerId && session.flow ? { callerId: session.callerId, flow: session.flow } : undefined;
+  if (!session?.callerId || !session.flow) return undefined;
+  return { callerId: await (await getServices()).sealed.open(session.callerId), flow: session.flow };
 }
 
 app.storageBlob('summarizeTranscript', {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadApp, type AppFunction, type LoadedApp } from './appLoader';
@@ -12,7 +13,13 @@ import { TimerTriggerScheduler } from './triggers/timerTrigger';
 import { DurableEngine } from './durable/engine';
 import { ForegroundFirst } from './foregroundFirst';
 import { TableDurableStore } from './durable/tableStore';
-import { DURABLE_PREFIX, durableClientData, handleDurableApi } from './durable/httpApi';
+import {
+  DURABLE_PREFIX,
+  DURABLE_SYSTEM_KEY_NAME,
+  durableClientData,
+  handleDurableApi,
+  hasSystemKey,
+} from './durable/httpApi';
 import { RETRY_AFTER_SECONDS, StorageHealth, StorageUnavailableError } from './storageHealth';
 
 export interface HostOptions {
@@ -21,6 +28,11 @@ export interface HostOptions {
   hostname?: string;
   /** When set, function- and admin-level HTTP triggers require this key (`func start` does not check keys). */
   functionKey?: string;
+  /**
+   * The `durabletask_extension` system key the Durable API requires, as in Azure (random when not given); the
+   * app's durable client gets it in its binding data. The function key, when set, is taken too (a master key).
+   */
+  durableKey?: string;
   blobPollMs?: number;
   /** How long any one call to the host's storage may take before it counts as unreachable. */
   storageTimeoutMs?: number;
@@ -33,6 +45,8 @@ export interface RunningHost {
   app: LoadedApp;
   engine?: DurableEngine;
   blobs: BlobTriggerListener;
+  /** The `durabletask_extension` system key of the Durable API. */
+  durableKey: string;
   startupMs: number;
   close(): Promise<void>;
 }
@@ -71,7 +85,9 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
       `Task hub name "${taskHub}" (host.json extensions.durableTask.hubName) must be 3-45 letters and digits, starting with a letter.`,
     );
   }
-  const clientData = JSON.stringify(durableClientData(url, taskHub));
+  const durableKey = options.durableKey || randomBytes(32).toString('base64url');
+  const durableKeys = [durableKey, ...(options.functionKey ? [options.functionKey] : [])];
+  const clientData = JSON.stringify(durableClientData(url, taskHub, durableKey));
   const storage = new StorageHealth(options.storageTimeoutMs);
   let engine: DurableEngine | undefined;
   // Event Grid deliveries (an incoming call rings 30 s) go ahead of Durable background work and HTTP triggers.
@@ -153,6 +169,13 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
   server.on('request', (req, res) => {
     const requestUrl = new URL(req.url ?? '/', url);
     const route = async () => {
+      // Kestrel refuses a path whose percent-encoding is not UTF-8 before any function sees it.
+      if (!decodablePath(requestUrl.pathname))
+        return sendError(
+          res,
+          400,
+          `The path ${requestUrl.pathname} has invalid percent-encoding: it must decode to UTF-8.`,
+        );
       if (requestUrl.pathname === '/runtime/webhooks/eventgrid')
         return priority.runForeground(() =>
           handleEventGrid(req, res, requestUrl, invoker, (m) => log('warn', 'eventgrid', m)),
@@ -160,10 +183,17 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
       if (requestUrl.pathname === BLOB_WEBHOOK_PATH)
         return handleBlobWebhook(req, res, requestUrl, blobs, (m) => log('warn', 'blob', m));
       if (requestUrl.pathname.startsWith(DURABLE_PREFIX)) {
+        // As in Azure, the extension's API answers only with its system key; nothing is read before that.
+        if (!hasSystemKey(req, requestUrl, durableKeys))
+          return sendError(
+            res,
+            401,
+            `The Durable Functions API requires the ${DURABLE_SYSTEM_KEY_NAME} system key (code= or x-functions-key).`,
+          );
         if (!engine) return sendError(res, 404, 'This app has no Durable Functions.');
         const unavailable = durableUnavailable();
         if (unavailable) throw new StorageUnavailableError(unavailable);
-        return handleDurableApi(req, res, requestUrl, engine.client, url, taskHub);
+        return handleDurableApi(req, res, requestUrl, engine.client, url, taskHub, durableKey);
       }
       if (requestUrl.pathname === '/admin/functions') {
         // An HTTP function also says where it answers and its authLevel (the real host lists its bindings).
@@ -222,6 +252,7 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
     app,
     engine,
     blobs,
+    durableKey,
     startupMs,
     async close() {
       blobs.stop();
@@ -235,4 +266,13 @@ export async function startFunctionHost(options: HostOptions): Promise<RunningHo
       });
     },
   };
+}
+
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,8 @@ import { AppLoadError } from './appLoader';
 
 // `npm run host -- --app <dir> [--port 7071] [--azurite] [--key <function key>]`
 // Runs any Azure Functions v4 Node app folder without Core Tools. HOST_STORAGE_TIMEOUT_MS bounds each
-// call to the host's own storage (default 20 s).
+// call to the host's own storage (default 20 s). HOST_DURABLE_KEY sets the durabletask_extension system key the
+// Durable API requires (random at each start otherwise; the app's durable client is given it either way).
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -36,7 +37,13 @@ async function main(): Promise<void> {
     throw new AppLoadError(
       `HOST_STORAGE_TIMEOUT_MS must be a number of milliseconds (got "${process.env.HOST_STORAGE_TIMEOUT_MS}").`,
     );
-  const host = await startFunctionHost({ appDir: values.app, port, functionKey: values.key, storageTimeoutMs });
+  const host = await startFunctionHost({
+    appDir: values.app,
+    port,
+    functionKey: values.key,
+    durableKey: process.env.HOST_DURABLE_KEY,
+    storageTimeoutMs,
+  });
   console.log(
     `Functions host ready in ${host.startupMs.toFixed(0)} ms at ${host.url} (${host.app.functions.size} functions from ${host.app.dir})`,
   );

@@ -1,9 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { startReadyChild, stopChild } from '@switchboard/functions-host/readyChild';
 
 export interface HostProcess {
   url: string;
+  /** The `durabletask_extension` system key its Durable API requires (chosen here, given in HOST_DURABLE_KEY). */
+  durableKey: string;
   child: ChildProcess;
   output(): string;
   /** Stops the host: SIGTERM for a clean stop, SIGKILL to simulate a crash. */
@@ -24,14 +27,15 @@ export async function startHostProcess(
   options: { echo?: boolean; functionKey?: string } = {},
 ): Promise<HostProcess> {
   const main = require.resolve('@switchboard/functions-host/main');
+  const durableKey = env.HOST_DURABLE_KEY ?? randomBytes(32).toString('base64url');
   const { child, ready, output } = await startReadyChild(
     'The Functions host',
     main,
     ['--app', appDir, '--port', port, ...(options.functionKey ? ['--key', options.functionKey] : [])],
-    env,
+    { ...env, HOST_DURABLE_KEY: durableKey },
     'HOST_READY',
     { echo: { stdout: options.echo, stderr: options.echo } },
   );
   const { url } = JSON.parse(ready) as { url: string };
-  return { url, child, output, stop: (signal = 'SIGTERM') => stopChild(child, signal) };
+  return { url, durableKey, child, output, stop: (signal = 'SIGTERM') => stopChild(child, signal) };
 }

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     flows: flowsPath,
     problems,
     functionsHost: hostUrl,
+    // The Durable API's durabletask_extension system key (x-functions-key or code=), as Azure requires it.
+    durableKey: sandbox.host.durableKey,
     api: { token: apiToken, tenantId: entra.tenantId, clientId: entra.clientId, appIdUri: entra.appIdUri },
     mediaBridge: appSettings.MEDIA_BRIDGE_URL,
     chat: { botUserId: chatBot, agentUserId: chatAgent },

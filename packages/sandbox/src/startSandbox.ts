@@ -98,9 +98,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...options.env,
       ...partEnv,
     };
+    // One Durable system key for the sandbox's life: a restarted host keeps it, as Azure keeps its keys.
+    const hostEnv = { ...appSettings, HOST_DURABLE_KEY: randomBytes(32).toString('base64url') };
     // As in Azure (and unlike func start), a function that is not anonymous answers 401 without this key.
     const functionKey = randomBytes(24).toString('base64url');
-    const startHost = () => startHostProcess(appDir, appSettings, port, { echo: options.echoHost, functionKey });
+    const startHost = () => startHostProcess(appDir, hostEnv, port, { echo: options.echoHost, functionKey });
     let host = await startHost();
     closers.push(() => host.stop());
 

@@ -71,7 +71,7 @@ describe('calls through faults', () => {
   async function pressOneAndCheck(serverCallIds: string[]): Promise<void> {
     for (const serverCallId of serverCallIds) await sb.acs.control.pressDigits(serverCallId, '1');
     for (const serverCallId of serverCallIds) {
-      const done = await durableApi(sb.host.url).waitForEnd(callIdFor(serverCallId), 60_000);
+      const done = await durableApi(sb.host).waitForEnd(callIdFor(serverCallId), 60_000);
       assert.equal(done.runtimeStatus, 'Completed');
       assert.equal((done.output as { outcome?: string }).outcome, 'transferred');
       const requests = (await sb.acs.control.timeline({ serverCallId })).filter((e) => e.kind === 'request');
@@ -106,7 +106,7 @@ describe('calls through faults', () => {
     await sb.restartHost(() => sb.acs.control.pressDigits(call.serverCallId, '1'));
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId, since: first.seq }, 90_000);
     await sb.acs.control.pressDigits(call.serverCallId, '1');
-    const done = await durableApi(sb.host.url).waitForEnd(callIdFor(call.serverCallId), 60_000);
+    const done = await durableApi(sb.host).waitForEnd(callIdFor(call.serverCallId), 60_000);
     assert.equal((done.output as { outcome?: string }).outcome, 'transferred');
   });
 });

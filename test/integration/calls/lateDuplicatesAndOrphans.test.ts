@@ -22,9 +22,9 @@ describe('late duplicates and orphaned calls', () => {
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
     await sb.acs.control.pressDigits(call.serverCallId, '1');
     const callId = callIdFor(call.serverCallId);
-    const done = await durableApi(sb.host.url).waitForEnd(callId);
+    const done = await durableApi(sb.host).waitForEnd(callId);
     assert.equal(done.runtimeStatus, 'Completed');
-    const before = await durableApi(sb.host.url).status(callId);
+    const before = await durableApi(sb.host).status(callId);
 
     // Event Grid redelivers the call's IncomingCall, exactly as it was first published.
     const [published] = (await sb.acs.control.timeline({ serverCallId: call.serverCallId })).filter(
@@ -48,7 +48,7 @@ describe('late duplicates and orphaned calls', () => {
     });
     assert.equal(response.status, 200);
 
-    const after = await durableApi(sb.host.url).status(callId);
+    const after = await durableApi(sb.host).status(callId);
     assert.equal(after?.runtimeStatus, 'Completed');
     assert.deepEqual(after?.output, before?.output);
     const answers = (await sb.acs.control.timeline({ serverCallId: call.serverCallId })).filter(
@@ -61,12 +61,9 @@ describe('late duplicates and orphaned calls', () => {
     const call = await sb.acs.control.placeCall({ from: CALLER, to: MAIN_LINE });
     await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId }, 15_000);
     const callId = callIdFor(call.serverCallId);
-    const terminated = await fetch(
-      `${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}/terminate?reason=operator`,
-      { method: 'POST' },
-    );
+    const terminated = await durableApi(sb.host).terminate(callId, 'operator');
     assert.equal(terminated.status, 202);
-    await durableApi(sb.host.url).waitForEnd(callId);
+    await durableApi(sb.host).waitForEnd(callId);
     // The caller presses a key: ACS reports it to the app, which finds nobody driving the call.
     await sb.acs.control.pressDigits(call.serverCallId, '1');
     await sb.acs.control.waitForRequest('terminateCall', { serverCallId: call.serverCallId }, 15_000);

@@ -27,14 +27,12 @@ describe('long calls', () => {
       since = (await sb.acs.control.waitForRequest('recognize', { serverCallId: call.serverCallId, since }, 30_000))
         .seq;
       if (turn % 10 === 0) {
-        const response = await fetch(
-          `${sb.host.url}/runtime/webhooks/durabletask/instances/${callId}?showHistory=true&showInput=false`,
-        );
+        const response = await durableApi(sb.host).fetch(`instances/${callId}?showHistory=true&showInput=false`);
         histories.push(((await response.json()) as { history: unknown[] }).history.length);
       }
       await sb.acs.control.pressDigits(call.serverCallId, turn === TURNS ? '2' : '1');
     }
-    const done = await durableApi(sb.host.url).waitForEnd(callId);
+    const done = await durableApi(sb.host).waitForEnd(callId);
     assert.equal(done.runtimeStatus, 'Completed');
     assert.deepEqual(done.output, {
       outcome: 'completed',

@@ -49,7 +49,7 @@ describe('a call whose answer or CallConnected goes wrong', () => {
     );
 
     await sb.acs.control.pressDigits(call.serverCallId, '1');
-    const done = await durableApi(sb.host.url).waitForEnd(callIdFor(call.serverCallId), 30_000);
+    const done = await durableApi(sb.host).waitForEnd(callIdFor(call.serverCallId), 30_000);
     assert.equal(done.runtimeStatus, 'Completed');
     assert.equal((done.output as { outcome?: string }).outcome, 'transferred');
   });
@@ -60,7 +60,7 @@ describe('a call whose answer or CallConnected goes wrong', () => {
     const call = await sb.acs.control.placeCall({ from: caller, to: MAIN_LINE });
     await sb.acs.control.waitForRequest('answerCall', { serverCallId: call.serverCallId }, 30_000);
 
-    const done = await durableApi(sb.host.url).waitForEnd(callIdFor(call.serverCallId), 30_000);
+    const done = await durableApi(sb.host).waitForEnd(callIdFor(call.serverCallId), 30_000);
     assert.equal(done.runtimeStatus, 'Completed');
     assert.deepEqual(
       { outcome: (done.output as { outcome?: string }).outcome, reason: (done.output as { reason?: string }).reason },
@@ -97,7 +97,7 @@ describe('a call whose answer or CallConnected goes wrong', () => {
     assert.ok(answers.at(-1)!.seq > failed.seq, 'and the call was answered after that');
 
     await sb.acs.control.pressDigits(call.serverCallId, '1');
-    const done = await durableApi(sb.host.url).waitForEnd(callIdFor(call.serverCallId), 30_000);
+    const done = await durableApi(sb.host).waitForEnd(callIdFor(call.serverCallId), 30_000);
     assert.equal((done.output as { outcome?: string }).outcome, 'transferred');
   });
 });

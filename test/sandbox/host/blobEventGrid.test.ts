@@ -87,6 +87,20 @@ describe('Event Grid-based blob triggers on the local host', () => {
     assert.match(body.error, /not processed yet in onEventUpload/);
   });
 
+  it('refuses a BlobCreated event whose blob name climbs out of the container, with a 400 naming it', async () => {
+    const bySubject = { ...blobCreated('x'), subject: '/blobServices/default/containers/event-uploads/blobs/../../x' };
+    const byUrl = {
+      ...blobCreated('x'),
+      subject: '',
+      data: { url: `${uploads.url}/%2e%2e%2f%2e%2e%2fsecret.txt` },
+    };
+    for (const event of [bySubject, byUrl]) {
+      const response = await deliver([event]);
+      assert.equal(response.status, 400, JSON.stringify(event));
+      assert.match(((await response.json()) as { error: string }).error, /blob name .*"\.\."/);
+    }
+  });
+
   it('refuses malformed deliveries with a clear 4xx', async () => {
     assert.equal((await deliver([blobCreated('x')], 'noSuchFunction')).status, 404);
     const badName = await fetch(`${host.url}/runtime/webhooks/blobs?functionName=onEventUpload`, {

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
 import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { fixture } from '../../support/paths';
@@ -18,7 +19,7 @@ describe('Durable Functions on the local host', () => {
       AzureWebJobsStorage: azurite.connectionString,
       FIXTURE_TASKHUB: 'durabletests',
     });
-    api = durableApi(host.url);
+    api = durableApi(host);
   });
   after(async () => {
     await host?.stop();
@@ -107,6 +108,85 @@ describe('Durable Functions on the local host', () => {
     assert.match(String(done.output), /card declined on attempt 1/);
   });
 
+  it('refuses every Durable API request without the durabletask_extension system key, and changes nothing', async () => {
+    const base = `${host.url}/runtime/webhooks/durabletask`;
+    const attempts: [string, RequestInit][] = [
+      [`${base}/orchestrators/orderWorkflow/sneaky`, { method: 'POST', body: '{}' }],
+      [`${base}/instances/sneaky`, {}],
+      [`${base}/instances/?runtimeStatus=Running`, {}],
+      [`${base}/instances/sneaky/raiseEvent/Approval`, { method: 'POST', body: '{}' }],
+      [`${base}/instances/sneaky/terminate?reason=x`, { method: 'POST' }],
+      [`${base}/instances/sneaky`, { method: 'DELETE' }],
+      [`${base}/instances/sneaky?code=wrong-key`, {}],
+      [`${base}/instances/sneaky`, { headers: { 'x-functions-key': 'wrong-key' } }],
+    ];
+    for (const [url, init] of attempts) {
+      const response = await fetch(url, init);
+      assert.equal(response.status, 401, `${init.method ?? 'GET'} ${url}`);
+      assert.match(((await response.json()) as { error: string }).error, /durabletask_extension/);
+    }
+    assert.equal(await api.status('sneaky'), undefined, 'nothing was started');
+    const byHeader = await fetch(`${base}/instances/sneaky`, { headers: { 'x-functions-key': host.durableKey } });
+    assert.equal(byHeader.status, 404, 'the key in x-functions-key is taken too');
+  });
+
+  it("hands the app's durable client the system key as the extension does: its management URLs carry code=", async () => {
+    const response = await fetch(`${host.url}/api/workflows/orderWorkflow/via-app`, {
+      method: 'POST',
+      body: JSON.stringify({ orderId: 'via-app', sku: 'G', quantity: 1, approvalTimeoutMs: 100 }),
+    });
+    assert.equal(response.status, 202);
+    const links = (await response.json()) as { statusQueryGetUri: string; sendEventPostUri: string };
+    assert.match(links.statusQueryGetUri, /[?&]code=/);
+    assert.equal(new URL(links.statusQueryGetUri).searchParams.get('code'), host.durableKey);
+    const done = await api.waitForEnd('via-app');
+    assert.equal(done.runtimeStatus, 'Completed');
+    assert.equal((await fetch(links.statusQueryGetUri)).status, 200);
+  });
+
+  it("tells an orchestration once that its activity's result cannot be stored, with a dead-letter record", async () => {
+    assert.equal((await api.start('tooLarge', 'large-result', { where: 'result' })).status, 202);
+    const done = await api.waitForEnd('large-result');
+    assert.equal(done.runtimeStatus, 'Completed');
+    const output = done.output as { outcome: string; reason: string };
+    assert.equal(output.outcome, 'refused');
+    assert.match(output.reason, /too large to store/);
+    const letters = TableClient.fromConnectionString(azurite.connectionString, 'durabletestsInstances', {
+      allowInsecureConnection: true,
+    });
+    const dead = [];
+    for await (const row of letters.listEntities({ queryOptions: { filter: "PartitionKey eq 'deadletter'" } }))
+      dead.push(row);
+    assert.ok(
+      dead.some((row) => row.instanceId === 'large-result' && /too large/.test(String(row.reason))),
+      JSON.stringify(dead),
+    );
+  });
+
+  it('fails an orchestration whose own history cannot be stored, instead of retrying it for ever', async () => {
+    assert.equal((await api.start('tooLarge', 'large-input', { where: 'input' })).status, 202);
+    const done = await api.waitForEnd('large-input');
+    assert.equal(done.runtimeStatus, 'Failed');
+    assert.match(String(done.output), /too large to store/);
+  });
+
+  it('refuses with 413 an orchestration input or an event too large to store, creating nothing', async () => {
+    const big = { blob: 'x'.repeat(1_200_000) };
+    const start = await api.start('orderWorkflow', 'too-big-start', big);
+    assert.equal(start.status, 413);
+    assert.match(((await start.json()) as { error: string }).error, /too large/);
+    assert.equal(await api.status('too-big-start'), undefined);
+    await api.start('orderWorkflow', 'big-event', {
+      orderId: 'big-event',
+      sku: 'H',
+      quantity: 1,
+      approvalTimeoutMs: 60_000,
+    });
+    await api.waitForStep('big-event', 'awaiting-approval');
+    assert.equal((await api.raise('big-event', 'Approval', big)).status, 413);
+    assert.equal((await api.status('big-event'))?.runtimeStatus, 'Running', 'the orchestration waits on');
+  });
+
   it('answers 404 for an unknown instance, 409 for a running id and 400 for an unknown orchestrator', async () => {
     assert.equal(await api.status('nobody'), undefined);
     assert.equal((await api.raise('nobody', 'Approval', {})).status, 404);
@@ -118,10 +198,10 @@ describe('Durable Functions on the local host', () => {
     });
     assert.equal((await api.start('orderWorkflow', 'order-dupe', {})).status, 409);
     assert.equal((await api.start('noSuchOrchestrator', 'x-1', {})).status, 400);
-    const malformed = await fetch(`${host.url}/runtime/webhooks/durabletask/orchestrators/orderWorkflow/bad-json`, {
-      method: 'POST',
-      body: '{oops',
-    });
+    const malformed = await fetch(
+      `${host.url}/runtime/webhooks/durabletask/orchestrators/orderWorkflow/bad-json?code=${host.durableKey}`,
+      { method: 'POST', body: '{oops' },
+    );
     assert.equal(malformed.status, 400);
   });
 });
@@ -141,7 +221,7 @@ describe('Durable Functions across a host crash', () => {
   it('resumes every instance after the host is killed, running no completed activity again', async () => {
     const env = { AzureWebJobsStorage: azurite.connectionString, FIXTURE_TASKHUB: 'crashtests' };
     host = await startHostProcess(fixture('host-app'), env);
-    let api = durableApi(host.url);
+    let api = durableApi(host);
     // One waits for an event, one has a timer due after the crash, one is inside a slow activity.
     await api.start('orderWorkflow', 'crash-event', {
       orderId: 'crash-event',
@@ -170,7 +250,7 @@ describe('Durable Functions across a host crash', () => {
 
     await host.stop('SIGKILL');
     host = await startHostProcess(fixture('host-app'), env);
-    api = durableApi(host.url);
+    api = durableApi(host);
 
     const timedOut = await api.waitForEnd('crash-timer');
     assert.equal((timedOut.output as OrderOutcome).status, 'timed-out');

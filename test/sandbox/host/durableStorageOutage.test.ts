@@ -60,7 +60,7 @@ describe('durable timers on the local host through a storage outage', () => {
   });
 
   it('delivers a timer that came due while storage refused connections, once storage is back', async () => {
-    const api = durableApi(host.url);
+    const api = durableApi(host);
     assert.equal(
       (
         await api.start('orderWorkflow', 'order-outage', {

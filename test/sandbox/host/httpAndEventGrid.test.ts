@@ -59,6 +59,17 @@ describe('the local host serving HTTP and Event Grid triggers', () => {
     assert.equal(wrongMethod.status, 405);
   });
 
+  it('answers 400 naming the problem for a path whose percent-encoding is not UTF-8, as the real host does', async () => {
+    for (const bad of ['/api/greet/%C0%AF', '/api/greet/%ff%fe', '/runtime/webhooks/durabletask/instances/%ff%fe']) {
+      const response = await fetch(`${host.url}${bad}`);
+      assert.equal(response.status, 400, bad);
+      const { error } = (await response.json()) as { error: string };
+      assert.match(error, /percent-encod/, bad);
+      assert.doesNotMatch(error, /URI malformed/, bad);
+    }
+    assert.equal((await fetch(`${host.url}/api/greet/caf%C3%A9`)).status, 200, 'well-formed UTF-8 still passes');
+  });
+
   it('answers 500 when a function throws and keeps serving the next request', async () => {
     const failed = await fetch(`${host.url}/api/explode`);
     assert.equal(failed.status, 500);

@@ -6,6 +6,7 @@ import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/
 import { startHostProcess, type HostProcess } from '@switchboard/sandbox/hostProcess';
 import { fixture } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
+import { durableApi } from '../../support/durableApi';
 
 /** A server that notes every request it gets, in order, and answers each only when the test releases it. */
 function holdingServer() {
@@ -99,7 +100,7 @@ describe('the local host answering ringing calls before HTTP triggers', () => {
   it('starts an orchestration at once while a call rings, and runs its first step once the call is answered', async () => {
     const status = async () =>
       (
-        (await (await fetch(`${host.url}/runtime/webhooks/durabletask/instances/late-1`)).json()) as {
+        (await (await durableApi(host).fetch('instances/late-1')).json()) as {
           runtimeStatus: string;
         }
       ).runtimeStatus;

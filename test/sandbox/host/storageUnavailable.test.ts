@@ -43,7 +43,9 @@ describe('the local host when its storage does not answer', () => {
   });
 
   it('answers the Durable API 503 with Retry-After, naming the storage, instead of hanging', async () => {
-    const response = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/some-order`);
+    const response = await fetch(`${host.url}/runtime/webhooks/durabletask/instances/some-order`, {
+      headers: { 'x-functions-key': host.durableKey },
+    });
     assert.equal(response.status, 503);
     assert.equal(response.headers.get('retry-after'), '5');
     assert.match(((await response.json()) as { error: string }).error, /AzureWebJobsStorage\) is not reachable/);

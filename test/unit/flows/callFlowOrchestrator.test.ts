@@ -8,7 +8,7 @@ import type { FlowSet } from '@switchboard/app/flows/flowSchema';
 import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { parseFlowFile } from '@switchboard/app/flows/parseFlowFile';
 import { type ActivityCall, type HistoryEvent, replayCallFlow, runCallFlow } from './callFlowWorld';
-import { acs, type Script } from './scriptedAcs';
+import { acs, testSeal, type Script } from './scriptedAcs';
 
 const contoso: FlowSet = loadFlows(join(__dirname, '..', '..', '..', '..', 'packages', 'app', 'flows', 'contoso.yaml'));
 
@@ -413,6 +413,22 @@ describe('the call-flow orchestration', () => {
   it('sends priority callers straight to their account manager (branch on caller)', async () => {
     const { output } = await runCall(callInput('mainLine', { callerId: '4:+12125550142' }), {});
     assert.equal(output.lastStep, 'priorityTransfer');
+  });
+
+  it('branches on a caller it holds sealed through one activity that opens the number, never reading it', async () => {
+    const caller = await testSeal.seal('4:+12125550142');
+    const { output, calls } = await runCall(callInput('mainLine', { callerId: caller }), {});
+    assert.equal(output.lastStep, 'priorityTransfer');
+    const tests = calls.filter((c) => c.name === ActivityNames.testCaller);
+    assert.equal(tests.length, 1);
+    assert.equal((tests[0].input as { caller?: string }).caller, caller, 'the activity gets the sealed number');
+  });
+
+  it('texts a caller it holds sealed: the SMS activity gets the sealed number to open', async () => {
+    const caller = await testSeal.seal('4:+12125550123');
+    const { names, calls } = await runCall(callInput('mainLine', { startStep: 'followUp', callerId: caller }), {});
+    assert.deepEqual(names, ['sms.send', 'ca.play', 'ca.hangUp']);
+    assert.equal(calls[0].input.to, caller);
   });
 
   it('branches on the dialled number to the support line (SSML prompt)', async () => {

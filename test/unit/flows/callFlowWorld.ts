@@ -23,11 +23,11 @@ import type {
 import {
   campaignContactOrchestration,
   reminderCampaignOrchestration,
-} from '@switchboard/app/callflow/campaign/reminderCampaign';
-import { callFlowOrchestration } from '@switchboard/app/callflow/callFlowOrchestration';
-import type { CallSession } from '@switchboard/app/callflow/callSession';
-import { ActivityNames, OrchestrationNames } from '@switchboard/app/callflow/names';
+} from '@switchboard/app/call/campaign/reminderCampaign';
+import { callFlowOrchestration } from '@switchboard/app/call/callFlowOrchestration';
+import type { CallSession } from '@switchboard/app/call/callSession';
 import { CALL_ENDED_ACTIVITY, type CallEndInput } from '@switchboard/app/analytics/callAnnotation';
+import { ActivityNames, CampaignActivityNames, OrchestrationNames } from '@switchboard/app/call/names';
 
 // The call workflow's orchestrations (a call's, and a reminder campaign's with its contacts' calls) run by the
 // local host's own Durable engine (the one `npm start` runs) over an in-memory store on a virtual clock. The
@@ -129,7 +129,7 @@ const invoker = inProcessApp(() => {
   df.app.orchestration(CALL_FLOW, callFlowOrchestration);
   df.app.orchestration(OrchestrationNames.reminderCampaign, reminderCampaignOrchestration);
   df.app.orchestration(OrchestrationNames.campaignContact, campaignContactOrchestration);
-  for (const name of Object.values(ActivityNames))
+  for (const name of [...Object.values(ActivityNames), ...Object.values(CampaignActivityNames)])
     df.app.activity(name, { handler: (input: unknown) => answer(name, input as AnyActivityInput) });
   df.app.activity(CALL_ENDED_ACTIVITY, {
     handler: (input: unknown) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CampaignInput, ContactResult } from '@switchboard/app/call/campaign/reminderCampaign';
-import { ActivityNames, CallEvents, OrchestrationNames } from '@switchboard/app/call/names';
+import { ActivityNames, CallEvents, CampaignActivityNames, OrchestrationNames } from '@switchboard/app/call/names';
 import { loadFlows } from '@switchboard/app/flows/loadFlows';
 import { runOrchestration, type ActivityCall, type WorldTools } from './callFlowWorld';
 import { acs } from './scriptedAcs';
@@ -70,5 +70,37 @@ describe('a reminder campaign', () => {
     );
     const texts = run.calls.filter((c) => c.name === ActivityNames.sendSms).map((c) => c.input.to);
     assert.deepEqual(texts, ['+12125550101', '+12125550103'], 'each confirmation texted to its callee');
+  });
+
+  it('reads each callee from the kept rows when its input holds none, and forgets them when it is done', async () => {
+    const kept = Object.keys(ANSWERS_ON).map((to) => ({ to, masked: `kept-${to.slice(-2)}`, variables: {} }));
+    const input: CampaignInput = {
+      campaignId: 'camp',
+      flowName: 'appointmentReminder',
+      flow: contoso.flows.appointmentReminder,
+      from: '+18005550100',
+      contactCount: kept.length,
+      concurrency: 3,
+      maxAttempts: 1,
+      retryDelaySeconds: 60,
+    };
+    const { world: callees } = campaignWorld();
+    const forgotten: string[] = [];
+    const world = (call: ActivityCall, tools: WorldTools): unknown => {
+      const asked = call.input as unknown as { campaignId: string; index: number };
+      if (call.name === CampaignActivityNames.contact) return kept[asked.index];
+      if (call.name === CampaignActivityNames.forgetContacts) return void forgotten.push(asked.campaignId);
+      return callees(call, tools);
+    };
+    const run = await runOrchestration(OrchestrationNames.reminderCampaign, 'camp', input, world, {
+      start: START,
+      route: (call) => call.input.callId ?? call.input.callConnectionId ?? 'camp',
+    });
+    const { results } = run.output as { results: ContactResult[] };
+    assert.deepEqual(
+      results.map((r) => r.to),
+      ['kept-01', 'kept-02', 'kept-03'],
+    );
+    assert.deepEqual(forgotten, ['camp']);
   });
 });

@@ -1,5 +1,11 @@
+import { phoneNumberOf } from '@switchboard/app/acs/identifiers';
+import {
+  type CallConnectionCheck,
+  type TestCallerInput,
+} from '@switchboard/app/call/activityTypes';
 import { activityFailureMessage } from '@switchboard/app/call/activityFailure';
-import type { CallConnectionCheck } from '@switchboard/app/call/activityTypes';
+import { SealedValues } from '@switchboard/app/call/sealedValues';
+import { testValue } from '@switchboard/app/flows/evaluateCondition';
 import { ActivityNames, CallEvents } from '@switchboard/app/call/names';
 import type { ActivityCall, WorldTools } from './callFlowWorld';
 
@@ -53,6 +59,9 @@ export interface Script {
   /** CallConnected arrives while the app is asking ACS about the call (before the answer is recorded). */
   connectedDuringCheck?: boolean;
 }
+
+/** How the tests seal a caller's number, as the app's starters do (a fixed key instead of the app's own). */
+export const testSeal = new SealedValues(() => Promise.resolve(Buffer.alloc(32, 7)));
 
 /** A scripted ACS: answers activities and raises the callbacks ACS would send. */
 export function acs(script: Script) {
@@ -182,6 +191,11 @@ export function acs(script: Script) {
       }
       case ActivityNames.sendSms:
         return { sent: true, messageId: 'sms-1' };
+      case ActivityNames.testCaller: {
+        // The app's own activity opens the sealed number and runs the tests, as here.
+        const { caller, tests } = call.input as unknown as TestCallerInput;
+        return testSeal.open(caller).then((opened) => tests.map((t) => testValue(t, phoneNumberOf(opened))));
+      }
       default:
         return null;
     }

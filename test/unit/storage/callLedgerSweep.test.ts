@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TokenReplayGuard } from '@switchboard/app/acs/tokenReplayGuard';
+import { CallClaims } from '@switchboard/app/call/callClaims';
 import { FirstUseTable } from '@switchboard/app/storage/firstUseTable';
 import { createTableClient } from '@switchboard/core/storage/storageClients';
 import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
@@ -49,5 +50,16 @@ describe('sweeping the call ledgers', () => {
     assert.equal(await guard.firstUse('just-expired', nowSeconds - 30), true);
     assert.equal(await guard.sweepExpired(new Date()), 0);
     assert.equal(await guard.firstUse('just-expired', nowSeconds - 30), false, 'its replay is still refused');
+  });
+
+  it('forgets the claims of calls claimed before the cut-off, so a call id can be claimed again', async () => {
+    const claims = new CallClaims(createTableClient(config(), 'SweepClaims'));
+    const claim = { callId: 'call-1', action: 'answer' as const, flow: 'support', why: 'open' };
+    assert.equal(await claims.claim(claim), true);
+    assert.equal(await claims.sweepOlderThan(new Date(Date.now() - DAY_MS)), 0, 'a recent claim stays');
+    assert.equal(await claims.claim(claim), false, 'a duplicate IncomingCall is still refused');
+
+    assert.equal(await claims.sweepOlderThan(new Date(Date.now() + DAY_MS)), 1);
+    assert.equal(await claims.claim(claim), true, 'forgotten');
   });
 });

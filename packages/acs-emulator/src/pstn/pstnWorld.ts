@@ -1,6 +1,5 @@
 // The PSTN world around the resource: callers who dial in, press keys, speak, stay silent and hang up;
 // agents and numbers who answer, reject or ignore transfers, invitations and outbound calls.
-import { randomBytes } from 'node:crypto';
 import { Call } from '../callAutomation/call';
 import type { AcsContext } from '../context';
 import { acsErrors } from '../errors';
@@ -8,6 +7,7 @@ import { identifierFromString, lookupKey, type IdentifierModel } from '../identi
 import type { AgentBehaviour } from '../options';
 import type { TimerHandle } from '../scheduler';
 import { digitsToTones } from '../media/dtmf';
+import { newIncomingCallContext } from './incomingCallContext';
 
 export interface PlaceCallRequest {
   from: string;
@@ -125,7 +125,7 @@ export class PstnWorld {
     const from = identifierFromString(String(request.from ?? ''), 'from');
     const to = identifierFromString(String(request.to ?? ''), 'to');
     const call = this.newCall('inbound', from, to, request.callerDisplayName);
-    call.incomingCallContext = `emulator.${randomBytes(48).toString('base64url')}`;
+    call.incomingCallContext = newIncomingCallContext();
     call.addParticipant(from);
     this.ctx.calls.add(call);
     this.record('placeCall', call);

@@ -9,6 +9,8 @@ import { createRouter } from '../call/routeCall';
 import type { RouteDecision, RouteRequest } from '../call/routeCall';
 import { CallClaims } from '../call/callClaims';
 import { ActiveCalls } from '../call/activeCalls';
+import { LiveCalls } from '../call/liveCalls';
+import { CampaignContacts } from '../call/campaign/campaignContacts';
 import { OptOutList } from '../messaging/optOutList';
 import { createBotChatClient } from '../messaging/botChatClient';
 import type { ChatClient } from '@azure/communication-chat';
@@ -16,6 +18,7 @@ import { createCallActivities } from '../call/activities';
 import { createBlobServiceClient, createTableClient } from '@switchboard/core/storage/storageClients';
 import { EventDeadLetters } from '../storage/eventDeadLetters';
 import { CallbackSecrets } from '../call/callbackSecrets';
+import { SealedValues } from '../call/sealedValues';
 import { TokenReplayGuard } from '../acs/tokenReplayGuard';
 import { FirstUseTable } from '../storage/firstUseTable';
 import { RateCaps } from '../api/outboundPolicy';
@@ -27,6 +30,10 @@ export interface Services {
   route: (request: RouteRequest) => RouteDecision;
   claims: CallClaims;
   activeCalls: ActiveCalls;
+  /** Calls ACS has connected, until the orphan sweep sees their orchestration over. */
+  liveCalls: LiveCalls;
+  /** The callees of each campaign, kept outside its orchestration. */
+  campaignContacts: CampaignContacts;
   optOut: OptOutList;
   /** The bot's chat client, when CHAT_BOT_USER_ID names its identity. */
   botChat?: ChatClient;
@@ -37,6 +44,8 @@ export interface Services {
   activities: ReturnType<typeof createCallActivities>;
   callbackSecrets: CallbackSecrets;
   callbackSecret: (callId: string) => Promise<string>;
+  /** Seals a caller's number before it goes into an orchestration, and opens it in an activity. */
+  sealed: SealedValues;
   replayGuard: TokenReplayGuard;
   /** Prompts sent, by call connection and operationContext (the activities' ledger against repeated prompts). */
   promptsSent: FirstUseTable;
@@ -54,8 +63,10 @@ export function buildServices(): Services {
   const optOut = new OptOutList(createTableClient(config, `${config.taskHub}SmsOptOut`));
   const callbackSecrets = new CallbackSecrets(createTableClient(config, `${config.taskHub}Secrets`));
   const callbackSecret = (callId: string) => callbackSecrets.secretFor(callId);
+  const sealed = new SealedValues(() => callbackSecrets.masterKey());
   const activeCalls = new ActiveCalls(createTableClient(config, `${config.taskHub}ActiveCalls`));
   const claims = new CallClaims(createTableClient(config, `${config.taskHub}Calls`));
+  const liveCalls = new LiveCalls(createTableClient(config, `${config.taskHub}LiveCalls`));
   const promptsSent = new FirstUseTable(createTableClient(config, `${config.taskHub}Prompts`));
   return {
     config,
@@ -63,6 +74,8 @@ export function buildServices(): Services {
     route: createRouter(flows),
     claims,
     activeCalls,
+    liveCalls,
+    campaignContacts: new CampaignContacts(createTableClient(config, `${config.taskHub}CampaignContacts`)),
     optOut,
     botChat: config.chat.botUserId ? createBotChatClient(config, config.chat.botUserId) : undefined,
     cappedFlowsReached: cappedFlowsReached(flows),
@@ -78,9 +91,12 @@ export function buildServices(): Services {
       activeCalls,
       promptsSent,
       connectionOf: (callId) => claims.connectionOf(callId),
+      open: (value) => sealed.open(value),
+      liveCalls,
     }),
     callbackSecrets,
     callbackSecret,
+    sealed,
     replayGuard: new TokenReplayGuard(createTableClient(config, `${config.taskHub}CallbackJti`)),
     promptsSent,
     rateCaps: new RateCaps(createTableClient(config, `${config.taskHub}RateCaps`)),

@@ -18,8 +18,11 @@ import {
 } from '@azure/communication-common';
 import { RestError } from '@azure/core-rest-pipeline';
 import type { Config } from '../config';
-import { RemoteServiceError } from '@switchboard/core/errors';
+import { RemoteServiceError, ValidationError } from '@switchboard/core/errors';
 import { phoneNumberOf } from '../acs/identifiers';
+import { firstDisallowed } from '../api/outboundPolicy';
+import { testValue } from '../flows/evaluateCondition';
+import { E164 } from '../flows/patterns';
 import {
   type AddParticipantInput,
   type CallConnectionCheck,
@@ -38,6 +41,7 @@ import {
   type StartRecordingOutput,
   type StopMediaStreamingInput,
   type StopRecordingInput,
+  type TestCallerInput,
   type TransferInput,
 } from './activityTypes';
 import { callbackUri } from './callSession';
@@ -62,6 +66,10 @@ export interface CallActivityDeps {
   promptsSent: { first(key: string): Promise<boolean>; release(key: string): Promise<void> };
   /** The call connection id an inbound call's :answer returned (kept on its claim). */
   connectionOf: (callId: string) => Promise<string | undefined>;
+  /** Opens a value the app sealed (a caller's number in a call's orchestration); plain values pass as they are. */
+  open: (value: string) => Promise<string>;
+  /** Calls ACS has connected, for the orphan sweep (calls/orphanSweep.ts). */
+  liveCalls: { add(callId: string, callConnectionId: string): Promise<void> };
 }
 
 type Activity = (input: never) => Promise<unknown>;
@@ -91,29 +99,33 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
           }),
         ),
       ),
-    [ActivityNames.recognize]: (input: RecognizeInput) =>
-      once(input, () =>
-        acs('recognize', () =>
-          media(input.callConnectionId).startRecognizing(identifier(input.targetParticipant), recognizeOptions(input)),
-        ),
-      ),
-    [ActivityNames.transfer]: (input: TransferInput) =>
-      acs('transfer', () =>
-        client.getCallConnection(input.callConnectionId).transferCallToParticipant(identifier(input.target), {
+    [ActivityNames.recognize]: async (input: RecognizeInput) => {
+      const target = identifier(await deps.open(input.targetParticipant));
+      await once(input, () =>
+        acs('recognize', () => media(input.callConnectionId).startRecognizing(target, recognizeOptions(input))),
+      );
+    },
+    [ActivityNames.transfer]: async (input: TransferInput) => {
+      const target = await allowedTarget(input.target, false);
+      await acs('transfer', () =>
+        client.getCallConnection(input.callConnectionId).transferCallToParticipant(identifier(target), {
           operationContext: input.operationContext,
           sourceCallIdNumber: input.sourceCallerId ? phone(input.sourceCallerId) : undefined,
         }),
-      ),
-    [ActivityNames.addParticipant]: (input: AddParticipantInput) =>
-      acs('addParticipant', () =>
+      );
+    },
+    [ActivityNames.addParticipant]: async (input: AddParticipantInput) => {
+      const target = await allowedTarget(input.target, false);
+      await acs('addParticipant', () =>
         client.getCallConnection(input.callConnectionId).addParticipant(
           {
-            targetParticipant: identifier(input.target) as PhoneNumberIdentifier,
+            targetParticipant: identifier(target) as PhoneNumberIdentifier,
             sourceCallIdNumber: input.sourceCallerId ? phone(input.sourceCallerId) : undefined,
           },
           { operationContext: input.operationContext, invitationTimeoutInSeconds: input.invitationTimeoutSeconds },
         ),
-      ),
+      );
+    },
     [ActivityNames.startRecording]: async (input: StartRecordingInput): Promise<StartRecordingOutput> => {
       const result = await acs('startRecording', () =>
         client.getCallRecording().start({
@@ -161,10 +173,12 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
       };
     },
     [ActivityNames.sendSms]: async (input: SendSmsInput): Promise<SendSmsOutput> => {
-      if (await deps.isOptedOut?.(input.to)) return { sent: false };
+      const to = phoneNumberOf(await deps.open(input.to));
+      // A caller without a phone number (an ACS user, a withheld number) cannot get a text.
+      if (!E164.test(to) || (await deps.isOptedOut?.(to))) return { sent: false };
       const [result] = await acs('sendSms', () =>
         deps.sms.send(
-          { from: input.from, to: [input.to], message: input.message },
+          { from: input.from, to: [to], message: input.message },
           { enableDeliveryReport: true, tag: input.tag },
         ),
       );
@@ -176,11 +190,12 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
       return { sent: true, messageId: result.messageId };
     },
     [ActivityNames.createCall]: async (input: CreateCallInput): Promise<CreateCallOutput> => {
+      const target = await allowedTarget(input.target, true);
       const secret = await deps.callbackSecret(input.callId);
       const result = await acs('createCall', () =>
         client.createCall(
           {
-            targetParticipant: identifier(input.target) as PhoneNumberIdentifier,
+            targetParticipant: identifier(target) as PhoneNumberIdentifier,
             sourceCallIdNumber: phone(input.sourceCallerId),
           },
           callbackUri(config.callbackBaseUrl, input.callId, secret),
@@ -192,10 +207,32 @@ export function createCallActivities(deps: CallActivityDeps): Record<ActivityNam
           },
         ),
       );
-      return { callConnectionId: result.callConnectionProperties.callConnectionId };
+      const callConnectionId = result.callConnectionProperties.callConnectionId;
+      // Best effort: failing it must not fail a call ACS has placed (a retry would dial again); such a call is
+      // then hung up at its next callback rather than by the sweep, should its orchestration end early.
+      if (callConnectionId) await deps.liveCalls.add(input.callId, callConnectionId).catch(() => undefined);
+      return { callConnectionId };
     },
     [ActivityNames.releaseCall]: (input: ReleaseCallInput) => deps.activeCalls.remove(input.flow, input.callId),
+    [ActivityNames.testCaller]: async (input: TestCallerInput): Promise<boolean[]> => {
+      const caller = phoneNumberOf(await deps.open(input.caller));
+      return input.tests.map((test) => testValue(test, caller));
+    },
   };
+
+  /**
+   * Opens a destination and checks it against OUTBOUND_ALLOWED_PREFIXES again, whoever started the orchestration
+   * (the API checks first; this holds when something else starts one). A phone number must be allowed; `phoneOnly`
+   * refuses any other identifier too (createCall dials numbers only).
+   */
+  async function allowedTarget(sealedOrPlain: string, phoneOnly: boolean): Promise<string> {
+    const target = await deps.open(sealedOrPlain);
+    const number = phoneNumberOf(target);
+    const isPhone = number.startsWith('+');
+    if ((isPhone || phoneOnly) && firstDisallowed([number], config.api.allowedPrefixes) !== undefined)
+      throw new ValidationError('The destination is not under OUTBOUND_ALLOWED_PREFIXES: no call was placed to it.');
+    return target;
+  }
 }
 
 /** Runs one ACS request, turning its failure into a RemoteServiceError that says whether a retry may help. */

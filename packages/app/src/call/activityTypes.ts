@@ -1,5 +1,9 @@
+import type { ValueTest } from '../flows/flowSchema';
+
 // Inputs and outputs of the call-flow activities. Small, JSON-serialisable objects: they are stored in
-// the orchestration history. Identifiers are E.164 numbers or ACS raw ids ("8:acs:...", "4:+1...").
+// the orchestration history. Identifiers are E.164 numbers or ACS raw ids ("8:acs:...", "4:+1..."); the caller's
+// (targetParticipant, createCall's target, an SMS's to) arrives sealed (calls/sealedValues.ts) and the activity
+// opens it.
 
 /** Audio for the caller, mapped by the activity to ACS play sources (text / ssml / file). */
 export type PlaySource =
@@ -126,7 +130,7 @@ export interface SendSmsInput {
 }
 export interface SendSmsOutput {
   messageId?: string;
-  /** false when the recipient opted out. */
+  /** false when the recipient opted out, or has no phone number. */
   sent: boolean;
 }
 
@@ -146,4 +150,13 @@ export interface CreateCallOutput {
 export interface ReleaseCallInput {
   flow: string;
   callId: string;
+}
+
+/**
+ * caller.test -> boolean[]: the flow's caller tests of a branch step, run where the caller's sealed number may be
+ * opened (the orchestration cannot read it).
+ */
+export interface TestCallerInput {
+  caller: string;
+  tests: ValueTest[];
 }

@@ -1,4 +1,4 @@
-import { RestError, type TableClient } from '@azure/data-tables';
+import { odata, RestError, type TableClient } from '@azure/data-tables';
 import { createTableOnce } from '../storage/createTableOnce';
 
 export interface CallClaim {
@@ -57,6 +57,20 @@ export class CallClaims {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw error;
     }
+  }
+
+  /** Forgets the claims made before `cutoff` (the table's own Timestamp); returns how many. */
+  async sweepOlderThan(cutoff: Date): Promise<number> {
+    await this.ensureTable();
+    let swept = 0;
+    const rows = this.table.listEntities({
+      queryOptions: { filter: odata`Timestamp lt ${cutoff}`, select: ['partitionKey', 'rowKey'] },
+    });
+    for await (const row of rows) {
+      await this.release(row.partitionKey!); // gone already (another instance's sweep) counts as swept
+      swept += 1;
+    }
+    return swept;
   }
 
   /** Gives a claim back when its holder could not act (nothing started), so a redelivery can. */

@@ -36,7 +36,7 @@ export async function handleCallMediaRequest(
   const status = await deps.status(callId);
   const session = status?.input as CallSession | undefined;
   // The same answer for "no such call" and "wrong token": the route tells a stranger nothing.
-  if (!status || !session || !isMediaToken(authorization, session.mediaToken))
+  if (!status || !session || !isMediaToken(authorization, session.mediaTokenHash))
     return { status: 401, jsonBody: { error: 'not authorised for this call' }, reason: 'not-this-call' };
   const running = !ENDED.has(status.runtimeStatus);
   const step = (status.customStatus as { step?: string } | null | undefined)?.step;

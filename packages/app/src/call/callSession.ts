@@ -12,8 +12,11 @@ export interface CallSession extends Omit<CallFlowInput, 'callConnectionId' | 's
   serverCallId?: string;
   /** Outbound: how long to wait for the callee before giving up. */
   ringTimeoutSeconds?: number;
-  /** The call's media-stream token: the media bridge's bearer on the voice-agent route (calls/mediaToken.ts). */
-  mediaToken?: string;
+  /**
+   * The hash of the call's media-stream token, the media bridge's bearer on the voice-agent route
+   * (calls/mediaToken.ts): the status API shows the session, so the token itself is never in it.
+   */
+  mediaTokenHash?: string;
   /** When to ask ACS about a call whose CallConnected has not come, and when to give it up (config.callConnect). */
   connect?: ConnectTimings;
   /** When the call's orchestration first started (orchestration time), kept across generations for analytics. */
@@ -33,7 +36,7 @@ export type CallSessionOptions = Pick<
   | 'variables'
   | 'serverCallId'
   | 'ringTimeoutSeconds'
-  | 'mediaToken'
+  | 'mediaTokenHash'
   | 'connect'
 >;
 
@@ -51,7 +54,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   };
   if (options.serverCallId !== undefined) session.serverCallId = options.serverCallId;
   if (options.ringTimeoutSeconds !== undefined) session.ringTimeoutSeconds = options.ringTimeoutSeconds;
-  if (options.mediaToken !== undefined) session.mediaToken = options.mediaToken;
+  if (options.mediaTokenHash !== undefined) session.mediaTokenHash = options.mediaTokenHash;
   if (options.connect !== undefined) session.connect = options.connect;
   return session;
 }

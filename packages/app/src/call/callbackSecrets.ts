@@ -32,6 +32,11 @@ export class CallbackSecrets {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
+  /** The app's own key (created once in its storage), for keys derived from it for other purposes. */
+  masterKey(): Promise<Buffer> {
+    return this.loadKey();
+  }
+
   private loadKey(): Promise<Buffer> {
     this.key ??= this.readOrCreateKey().catch((error: unknown) => {
       this.key = undefined;

@@ -5,7 +5,7 @@ import type { RouteDecision, RouteRequest } from './routeCall';
 import type { CallClaims } from './callClaims';
 import { callbackUri, createCallSession, type CallSession } from './callSession';
 import { callIdFor } from './callIdFor';
-import { mediaTokenFor } from './mediaToken';
+import { mediaTokenFor, mediaTokenHashOf } from './mediaToken';
 import { addressOf } from '../acs/identifiers';
 import { parseIncomingCall } from './incomingCallEvent';
 
@@ -17,6 +17,10 @@ export interface IncomingCallDeps {
   client: CallAutomationClient;
   /** The per-call secret of the call's callback URL. */
   callbackSecret: (callId: string) => Promise<string>;
+  /** Seals the caller's number for the call's orchestration (calls/sealedValues.ts). */
+  seal: (value: string) => Promise<string>;
+  /** Calls ACS has connected, for the orphan sweep (orphanSweep.ts). */
+  liveCalls: { add(callId: string, callConnectionId: string): Promise<void> };
   /** Calls in progress, for flows that cap them; omit when no flow does. */
   activeCalls?: {
     count(flows: string[]): Promise<Record<string, number>>;
@@ -43,7 +47,7 @@ export type IncomingCallOutcome =
  * callback can arrive for a call that has none.
  */
 export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps): Promise<IncomingCallOutcome> {
-  const call = parseIncomingCall(data);
+  const call = parseIncomingCall(data, deps.now?.());
   const callId = callIdFor(call.serverCallId);
   const capped = deps.cappedFlowsReached?.(addressOf(call.to)) ?? [];
   const activeCalls = capped.length && deps.activeCalls ? await deps.activeCalls.count(capped) : undefined;
@@ -55,18 +59,19 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
   });
 
   const flow = decision.action === 'answer' ? deps.flows.flows[decision.flow] : undefined;
+  const mediaToken = mediaTokenFor(call.incomingCallContext, call.serverCallId);
   const session: CallSession | undefined =
     decision.action === 'answer'
       ? createCallSession({
           callId,
           direction: 'inbound',
           serverCallId: call.serverCallId,
-          callerId: call.from.rawId,
+          callerId: await deps.seal(call.from.rawId),
           dialled: addressOf(call.to),
           flowName: decision.flow,
           flow: flow!,
           startStep: decision.startStep,
-          mediaToken: mediaTokenFor(call.incomingCallContext, call.serverCallId),
+          mediaTokenHash: mediaTokenHashOf(mediaToken),
           connect: deps.config.callConnect,
         })
       : undefined;
@@ -106,7 +111,7 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     answered = await deps.client.answerCall(
       call.incomingCallContext,
       callbackUri(deps.config.callbackBaseUrl, callId, await deps.callbackSecret(callId)),
-      answerOptions(deps.config, flow!, callId, session!.mediaToken!),
+      answerOptions(deps.config, flow!, callId, mediaToken),
     );
   } catch (error) {
     // Nothing answered: end the orchestration and give the claim back, so Event Grid's redelivery (the ring lasts
@@ -118,14 +123,22 @@ export async function handleIncomingCall(data: unknown, deps: IncomingCallDeps):
     throw error;
   }
   // After the answer, never before it: the orchestration reads it to ask ACS about the call if CallConnected is
-  // lost. Failing to keep it must not fail the delivery (a retry would find the claim taken and do nothing); the
-  // call then still connects as usual, only a lost CallConnected can no longer be recovered or hung up.
+  // lost, and the orphan sweep to hang the call up if its orchestration ends early. Failing to keep it must not
+  // fail the delivery (a retry would find the claim taken and do nothing); the call then still connects as usual,
+  // only a lost CallConnected can no longer be recovered, nor the call hung up before its next callback.
   const callConnectionId = answered.callConnectionProperties.callConnectionId;
+  const kept = (write: Promise<void>) =>
+    write.then(
+      () => true,
+      () => false,
+    );
   const connectionRecorded = callConnectionId
-    ? await deps.claims.recordConnection(callId, callConnectionId).then(
-        () => true,
-        () => false,
-      )
+    ? (
+        await Promise.all([
+          kept(deps.claims.recordConnection(callId, callConnectionId)),
+          kept(deps.liveCalls.add(callId, callConnectionId)),
+        ])
+      ).every(Boolean)
     : false;
   return { outcome: 'answered', callId, flow: decision.flow, connectionRecorded };
 }

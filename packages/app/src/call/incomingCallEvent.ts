@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '@switchboard/core/errors';
 import { E164 } from '../flows/patterns';
 import { addressOf } from '../acs/identifiers';
+import { checkIncomingCallContext } from './incomingCallContext';
 
 const identifier = z
   .object({
@@ -24,8 +25,11 @@ const incomingCallData = z
 
 export type IncomingCallData = z.infer<typeof incomingCallData>;
 
-/** The data of a Microsoft.Communication.IncomingCall event, or a ValidationError naming what is missing. */
-export function parseIncomingCall(data: unknown): IncomingCallData {
+/**
+ * The data of a Microsoft.Communication.IncomingCall event, or a ValidationError naming what is wrong: a missing
+ * field, a number that is not E.164, an incomingCallContext that is malformed or expired.
+ */
+export function parseIncomingCall(data: unknown, now = new Date()): IncomingCallData {
   const parsed = incomingCallData.safeParse(data);
   if (!parsed.success) {
     throw new ValidationError(
@@ -39,5 +43,6 @@ export function parseIncomingCall(data: unknown): IncomingCallData {
     if (isPhone && !E164.test(addressOf(id)))
       throw new ValidationError(`IncomingCall "${field}" is a phone number that is not E.164.`);
   }
+  checkIncomingCallContext(parsed.data.incomingCallContext, now);
   return parsed.data;
 }

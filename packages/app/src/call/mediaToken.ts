@@ -10,11 +10,19 @@ export function mediaTokenFor(incomingCallContext: string, serverCallId: string)
   return createHash('sha256').update(`switchboard-media\n${serverCallId}\n${incomingCallContext}`).digest('base64url');
 }
 
-/** Constant-time check of an `Authorization: Bearer <token>` header against the call's token. */
-export function isMediaToken(authorization: string | null | undefined, expected: string | undefined): boolean {
+/**
+ * What the call's orchestration keeps of its media token: a hash, which checks a presented token but cannot be
+ * presented itself (the orchestration's status is readable by whoever holds the Durable API's key).
+ */
+export function mediaTokenHashOf(token: string): string {
+  return createHash('sha256').update(`switchboard-media-token\n${token}`).digest('base64url');
+}
+
+/** Constant-time check of an `Authorization: Bearer <token>` header against the hash of the call's token. */
+export function isMediaToken(authorization: string | null | undefined, expectedHash: string | undefined): boolean {
   const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-  if (!presented || !expected) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
+  if (!presented || !expectedHash) return false;
+  const a = Buffer.from(mediaTokenHashOf(presented));
+  const b = Buffer.from(expectedHash);
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -29,9 +29,19 @@ export const ActivityNames = {
   sendSms: 'sms.send',
   /** Removes the call from its flow's calls in progress (overflow.maxActiveCalls) when it ends. */
   releaseCall: 'calls.release',
+  /** Runs a branch step's caller tests on the caller's sealed number. */
+  testCaller: 'caller.test',
 } as const;
 
 export type ActivityName = (typeof ActivityNames)[keyof typeof ActivityNames];
+
+/** Activities of a reminder campaign: its callees are kept outside its orchestration (campaign/campaignContacts.ts). */
+export const CampaignActivityNames = {
+  /** One callee's kept row: the number sealed, its masked form, its variables. */
+  contact: 'campaign.contact',
+  /** Deletes a finished campaign's callees. */
+  forgetContacts: 'campaign.forgetContacts',
+} as const;
 
 // Names under which events are raised to a call's orchestration. ACS callback events keep their ACS
 // type name without "Microsoft.Communication."; the data is the event's data ({...eventData}).

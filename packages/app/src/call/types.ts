@@ -4,7 +4,10 @@ import type { Flow } from '../flows/flowSchema';
 export interface CallFlowInput {
   callConnectionId: string;
   serverCallId: string;
-  /** E.164 number or ACS raw id of the caller (outbound: the person called). */
+  /**
+   * E.164 number or ACS raw id of the caller (outbound: the person called), sealed by the starter
+   * (calls/sealedValues.ts): the orchestration passes it to activities, which open it, and never reads it.
+   */
   callerId: string;
   /** The ACS number the caller dialled (outbound: the number calling out). */
   dialled: string;

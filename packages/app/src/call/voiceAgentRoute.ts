@@ -62,7 +62,7 @@ export async function handleVoiceAgentRequest(
   const status = await deps.status(callId);
   const session = status?.input as CallSession | undefined;
   // The same answer for "no such call" and "wrong token": the route tells a stranger nothing.
-  if (!status || !session || !isMediaToken(authorization, session.mediaToken))
+  if (!status || !session || !isMediaToken(authorization, session.mediaTokenHash))
     return { status: 401, jsonBody: { error: 'not authorised for this call' } };
   if (!status.running) return { status: 409, jsonBody: { error: 'the call has ended' } };
   const step = (status.customStatus as { step?: string } | undefined)?.step;

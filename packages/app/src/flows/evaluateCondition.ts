@@ -6,13 +6,15 @@ import type { Condition, Hours, ValueTest } from './flowSchema';
 
 export interface ConditionFacts {
   variables: Readonly<Record<string, string>>;
-  caller: string;
+  /** The caller's id, or the outcome of each caller test when the orchestration holds it sealed. */
+  caller: string | ((t: ValueTest) => boolean);
   dialled: string;
   now: Date;
   hours?: Hours;
 }
 
-function test(t: ValueTest, value: string | undefined): boolean {
+/** Whether a value passes a flow's value test (`exists`, `equals`, `in`, `startsWith`, `matches`). */
+export function testValue(t: ValueTest, value: string | undefined): boolean {
   if (t.exists !== undefined) return t.exists === (value !== undefined && value !== '');
   if (value === undefined) return false;
   if (t.equals !== undefined) return value === t.equals;
@@ -24,9 +26,12 @@ function test(t: ValueTest, value: string | undefined): boolean {
 
 /** Pure: the clock is a fact like the others (the orchestration passes its replay-safe time). */
 export function evaluateCondition(c: Condition, facts: ConditionFacts): boolean {
-  if ('variable' in c) return test(c, facts.variables[c.variable]);
-  if ('caller' in c) return test(c.caller, phoneNumberOf(facts.caller));
-  if ('dialled' in c) return test(c.dialled, phoneNumberOf(facts.dialled));
+  if ('variable' in c) return testValue(c, facts.variables[c.variable]);
+  if ('caller' in c)
+    return typeof facts.caller === 'function'
+      ? facts.caller(c.caller)
+      : testValue(c.caller, phoneNumberOf(facts.caller));
+  if ('dialled' in c) return testValue(c.dialled, phoneNumberOf(facts.dialled));
   if ('time' in c) {
     const zone = c.time.timeZone ?? facts.hours?.timeZone ?? 'UTC';
     return isWithinSchedule(scheduleIntervals(c.time.open), facts.now, zone);

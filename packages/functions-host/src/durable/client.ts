@@ -8,6 +8,7 @@ import type { InFlight } from './inFlight';
 import { emptyHost, isTerminal, nextSeq, parseJson, type Instance } from './instance';
 import type { Mailbox } from './mailbox';
 import { startMessage } from './planning';
+import { checkPayloadSize } from './tooLarge';
 import {
   InstanceExistsError,
   type DurableStore,
@@ -62,6 +63,7 @@ export class DurableClient {
     const { invoker, mailbox, clock, store, episodes, inFlight } = this.parts;
     const fn = invoker.function(name);
     if (!fn || fn.trigger.type !== 'orchestrationTrigger') throw new Error(`No orchestrator function named "${name}".`);
+    checkPayloadSize(inputJson, 'The orchestration input');
     const cached = mailbox.instances.get(instanceId)?.record;
     if (cached) {
       if (!isTerminal(cached.status)) return 'exists';
@@ -124,6 +126,7 @@ export class DurableClient {
     eventName: string,
     dataJson: string | undefined,
   ): Promise<'accepted' | 'not-found' | 'gone'> {
+    checkPayloadSize(dataJson, 'The event');
     return this.send(instanceId, (now) => ({
       id: `event-${randomUUID()}`,
       seq: nextSeq(now),

@@ -4,7 +4,8 @@ import { EventType } from './historyEvent';
 import { answeredId, isTerminal, nextSeq, outputText, type Instance } from './instance';
 import { commitRecord, nextState, openingEvents, type Effect, type ReplayOutcome, type Transition } from './planning';
 import { replayOrchestrator } from './replay';
-import type { DurableStore, InstanceRecord, StoredMessage } from './store';
+import { PayloadTooLargeError, type DurableStore, type InstanceRecord, type StoredMessage } from './store';
+import { asFailure, withoutPayload } from './tooLarge';
 
 // One episode: replay the orchestrator (the durable-functions library's own code does the replay) over
 // the instance's history plus one new message, plan the next state (planning.ts), commit it in one
@@ -28,6 +29,65 @@ export class EpisodeRunner {
 
   /** Runs one episode for `message`; `persisted` says whether the message is a stored row to consume. */
   async run(instance: Instance, message: StoredMessage, persisted = true): Promise<void> {
+    try {
+      await this.runOnce(instance, message, persisted);
+    } catch (error) {
+      if (!(error instanceof PayloadTooLargeError)) throw error;
+      await this.tooLarge(instance, message, persisted, error);
+    }
+  }
+
+  /**
+   * An episode storage can never take (tooLarge.ts): the orchestration is told of an outcome too large as a
+   * failure; when its own state is too large it fails. Either way a dead letter records it, and nothing is retried.
+   */
+  private async tooLarge(
+    instance: Instance,
+    message: StoredMessage,
+    persisted: boolean,
+    error: PayloadTooLargeError,
+  ): Promise<void> {
+    const instanceId = instance.record.instanceId;
+    const failure = asFailure(message, error);
+    const reason = failure
+      ? String(failure.event.Reason)
+      : `The orchestration's state is too large to store: ${error.message}`;
+    const at = this.clock.now();
+    await this.store.addDeadLetter({
+      instanceId,
+      messageId: message.id,
+      eventType: message.event.EventType,
+      reason,
+      at: at.toISOString(),
+    });
+    this.hooks.log('warn', `Orchestration ${instanceId}: ${message.id} cannot be stored, not retried: ${reason}`);
+    if (failure) {
+      try {
+        return await this.runOnce(instance, failure, persisted);
+      } catch (again) {
+        if (!(again instanceof PayloadTooLargeError)) throw again;
+      }
+    }
+    const record = instance.record;
+    const transition = nextState({
+      record,
+      host: instance.host,
+      message: withoutPayload(message),
+      outcome: { failure: reason },
+      now: at,
+      startSeq: `0${nextSeq(at)}`,
+    });
+    await this.store.commitEpisode(
+      commitRecord(record, transition),
+      transition.events,
+      persisted ? message.id : undefined,
+      [],
+      instance.creating,
+    );
+    await this.apply(instance, transition, answeredId(message.event));
+  }
+
+  private async runOnce(instance: Instance, message: StoredMessage, persisted: boolean): Promise<void> {
     const record = instance.record;
     const outcomeOf = answeredId(message.event);
     const stale =

@@ -1,19 +1,29 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendError, sendJson } from '../readBody';
 import type { DurableClient } from './client';
+import { PayloadTooLargeError } from './store';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
+/** The name of the system key that guards the Durable API in Azure (and here). */
+export const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
 
-/** The durable client binding's data, pointing the library at this host's HTTP API. */
-export function durableClientData(baseUrl: string, taskHub: string) {
+/**
+ * The durable client binding's data, as the Durable extension builds it: the webhook URLs carry the
+ * `durabletask_extension` system key (`code=`) in every management and creation URL and in
+ * `requiredQueryStringParameters`. No `rpcBaseUrl`: in Azure that is a loopback endpoint private to the app's
+ * sandbox, which no local port can be (anyone on the machine reaches it), so the library uses the keyed URLs,
+ * as it does when the extension's local RPC endpoint is off.
+ */
+export function durableClientData(baseUrl: string, taskHub: string, systemKey: string) {
   const base = `${baseUrl}${DURABLE_PREFIX}`.replace(/(?<!:)\/\/+/g, '/');
-  const query = `taskHub=${taskHub}&connection=Storage`;
+  const code = `code=${encodeURIComponent(systemKey)}`;
+  const query = `taskHub=${taskHub}&connection=Storage&${code}`;
   return {
     taskHubName: taskHub,
     creationUrls: {
-      createNewInstancePostUri: `${base}orchestrators/{functionName}[/{instanceId}]?${query}`,
-      createAndWaitOnNewInstancePostUri: `${base}orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${query}`,
+      createNewInstancePostUri: `${base}orchestrators/{functionName}[/{instanceId}]?${code}`,
+      createAndWaitOnNewInstancePostUri: `${base}orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${code}`,
     },
     managementUrls: {
       id: 'INSTANCEID',
@@ -27,14 +37,22 @@ export function durableClientData(baseUrl: string, taskHub: string) {
       resumePostUri: `${base}instances/INSTANCEID/resume?reason={text}&${query}`,
     },
     baseUrl: base.replace(/\/$/, ''),
-    requiredQueryStringParameters: query,
-    rpcBaseUrl: base,
-    httpBaseUrl: base,
+    requiredQueryStringParameters: code,
   };
 }
 
-function managementPayload(baseUrl: string, taskHub: string, instanceId: string) {
-  const urls = durableClientData(baseUrl, taskHub).managementUrls;
+/** Whether a request to the Durable API carries the system key (`code=` or `x-functions-key`, as in Azure). */
+export function hasSystemKey(req: IncomingMessage, url: URL, keys: string[]): boolean {
+  const header = req.headers['x-functions-key'];
+  const given = url.searchParams.get('code') ?? (typeof header === 'string' ? header : undefined);
+  if (!given) return false;
+  const presented = createHash('sha256').update(given).digest();
+  // Hashed first, so the comparison takes the same time whatever the lengths.
+  return keys.some((key) => timingSafeEqual(presented, createHash('sha256').update(key).digest()));
+}
+
+function managementPayload(baseUrl: string, taskHub: string, systemKey: string, instanceId: string) {
+  const urls = durableClientData(baseUrl, taskHub, systemKey).managementUrls;
   const payload: Record<string, string> = { id: instanceId };
   for (const [key, value] of Object.entries(urls))
     if (key !== 'id') payload[key] = value.replace('INSTANCEID', encodeURIComponent(instanceId));
@@ -49,6 +67,7 @@ export async function handleDurableApi(
   client: DurableClient,
   baseUrl: string,
   taskHub: string,
+  systemKey: string,
 ): Promise<void> {
   const path = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
   const method = req.method ?? 'GET';
@@ -69,7 +88,7 @@ export async function handleDurableApi(
       const result = await client.startNew(path[1], instanceId, jsonOrUndefined(bodyText));
       if (result === 'exists')
         return sendError(res, 409, `An instance with ID "${instanceId}" is already pending or running.`);
-      const payload = managementPayload(baseUrl, taskHub, instanceId);
+      const payload = managementPayload(baseUrl, taskHub, systemKey, instanceId);
       return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri });
     }
     if (path[0] === 'instances') {
@@ -122,6 +141,7 @@ export async function handleDurableApi(
     return sendError(res, 404, `Unknown durable API path: ${url.pathname}`);
   } catch (error) {
     if (error instanceof SyntaxError) return sendError(res, 400, `The body is not valid JSON: ${error.message}`);
+    if (error instanceof PayloadTooLargeError) return sendError(res, 413, error.message);
     if ((error as Error).message?.startsWith('No orchestrator function'))
       return sendError(res, 400, (error as Error).message);
     throw error;

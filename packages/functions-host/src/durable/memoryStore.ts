@@ -3,6 +3,7 @@ import {
   bySeq,
   historyKey,
   InstanceExistsError,
+  type DeadLetter,
   type DurableStore,
   type InstanceRecord,
   type StoredMessage,
@@ -21,6 +22,7 @@ interface Partition {
 
 export class MemoryDurableStore implements DurableStore {
   private readonly partitions = new Map<string, Partition>();
+  readonly deadLetters: DeadLetter[] = [];
 
   init(): Promise<void> {
     return Promise.resolve();
@@ -85,6 +87,11 @@ export class MemoryDurableStore implements DurableStore {
     if (consumedMessageId !== undefined) partition.messages.delete(consumedMessageId);
     for (const message of added) partition.messages.set(message.id, JSON.stringify(message));
     partition.state = JSON.stringify(record);
+    return Promise.resolve();
+  }
+
+  addDeadLetter(letter: DeadLetter): Promise<void> {
+    this.deadLetters.push(letter);
     return Promise.resolve();
   }
 

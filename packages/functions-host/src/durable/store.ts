@@ -33,6 +33,26 @@ export interface StoredMessage {
   event: HistoryEvent;
 }
 
+/**
+ * What the store can never hold (Table storage takes 1 MiB an entity, 4 MiB a transaction): a retry cannot help,
+ * so the engine refuses it (413) or tells the orchestration, and records a dead letter (tooLarge.ts).
+ */
+export class PayloadTooLargeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A message the engine could never store, and why (kept for an operator; its payload is not). */
+export interface DeadLetter {
+  instanceId: string;
+  messageId: string;
+  eventType: number;
+  reason: string;
+  at: string;
+}
+
 /** Creating an instance whose id is taken. */
 export class InstanceExistsError extends Error {
   constructor(instanceId: string) {
@@ -64,6 +84,8 @@ export interface DurableStore {
   ): Promise<void>;
   /** Deletes an instance and everything it holds; 1 if it existed. */
   purge(instanceId: string): Promise<number>;
+  /** Records a message that could never be stored. */
+  addDeadLetter(letter: DeadLetter): Promise<void>;
 }
 
 /** A history row's key: generation then episode, padded so that string order is episode order. */

@@ -5,6 +5,8 @@ import {
   encodeKey,
   historyKey,
   InstanceExistsError,
+  PayloadTooLargeError,
+  type DeadLetter,
   type DurableStore,
   type InstanceRecord,
   type RuntimeStatus,
@@ -20,6 +22,7 @@ import { plainHttpAllowed } from '@switchboard/core/storage/plainHttpAllowed';
 //   RowKey "state"             the instance (status, input, output, custom status, the host's bookkeeping)
 //   RowKey "h-<gen>-<episode>" the history events one episode appended
 //   RowKey "m-<message id>"    a message waiting for the instance (deterministic ids make delivery idempotent)
+// and, in the partition "deadletter", one row per message that could never be stored (tooLarge.ts).
 
 const CHUNK = 30_000; // a string property holds 64 KiB (32K UTF-16 chars); stay below it
 
@@ -112,7 +115,7 @@ export class TableDurableStore implements DurableStore {
         return true;
       } catch (error) {
         if (isConflict(error)) return false;
-        throw error;
+        throw tooLargeOr(error);
       }
     });
   }
@@ -151,8 +154,18 @@ export class TableDurableStore implements DurableStore {
         await this.table.submitTransaction(actions, { abortSignal });
       } catch (error) {
         if (createState && isConflict(error)) throw new InstanceExistsError(record.instanceId);
-        throw error;
+        throw tooLargeOr(error);
       }
+    });
+  }
+
+  addDeadLetter(letter: DeadLetter): Promise<void> {
+    return this.health.call('record a dead letter', async (abortSignal) => {
+      await this.table.upsertEntity(
+        { partitionKey: 'deadletter', rowKey: encodeKey(`${letter.instanceId} ${letter.messageId}`), ...letter },
+        'Replace',
+        { abortSignal },
+      );
     });
   }
 
@@ -251,4 +264,14 @@ function isConflict(error: unknown): boolean {
   if (error instanceof RestError && error.statusCode === 409) return true;
   // A transaction reports the failing operation's conflict inside its error.
   return error instanceof Error && /EntityAlreadyExists|already exists/i.test(error.message);
+}
+
+/** Storage's refusal of an entity or a transaction for its size, as a PayloadTooLargeError; other errors as they are. */
+function tooLargeOr(error: unknown): unknown {
+  const code = error instanceof RestError ? String(error.code ?? '') : '';
+  const sized = /EntityTooLarge|RequestBodyTooLarge|PropertyValueTooLarge/.test(code);
+  if (!sized && !(error instanceof Error && /larger than the maximum allowed size/i.test(error.message))) return error;
+  return new PayloadTooLargeError('it is larger than table storage holds (1 MiB an entity, 4 MiB a transaction)', {
+    cause: error,
+  });
 }

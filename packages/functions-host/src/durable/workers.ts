@@ -6,7 +6,8 @@ import type { InFlight } from './inFlight';
 import { isTerminal, nextSeq, outputText, type Instance } from './instance';
 import type { Mailbox } from './mailbox';
 import type { Effect } from './planning';
-import type { DurableStore, InstanceRecord } from './store';
+import { PayloadTooLargeError, type DurableStore, type InstanceRecord } from './store';
+import { asFailure } from './tooLarge';
 
 /** The longest wait between attempts to deliver a timer's firing or a task's outcome to its orchestration. */
 const DELIVERY_RETRY_MAX_MS = 5_000;
@@ -223,6 +224,24 @@ export class Workers {
       try {
         return await this.options.mailbox.deliver(instanceId, message);
       } catch (error) {
+        if (error instanceof PayloadTooLargeError) {
+          // Never stored however often it is tried: the orchestration is told of the failure instead (tooLarge.ts).
+          const failure = asFailure(message, error);
+          const reason = failure ? String(failure.event.Reason) : `The message is too large to store: ${error.message}`;
+          await this.options.store
+            .addDeadLetter({
+              instanceId,
+              messageId: message.id,
+              eventType: message.event.EventType,
+              reason,
+              at: this.options.clock.now().toISOString(),
+            })
+            .catch(() => undefined);
+          this.options.log('warn', `Could not store ${message.id} for ${instanceId}, not retried: ${reason}`);
+          if (!failure) return;
+          message = failure;
+          continue;
+        }
         if (attempt === 1 || attempt % 10 === 0)
           this.options.log(
             'warn',

@@ -57,6 +57,13 @@ export async function handleBlobWebhook(
       return sendError(res, 400, `Event ${index} is not an Event Grid event: it has no "eventType".`);
     if (event.eventType !== 'Microsoft.Storage.BlobCreated') continue; // the extension acts on creations only
     const blobName = blobNameOf(event, watch.container.containerName);
+    const unsafe = blobName?.split('/').find((segment) => segment === '..' || segment === '.');
+    if (unsafe !== undefined)
+      return sendError(
+        res,
+        400,
+        `Event ${index}: the blob name has a "${unsafe}" segment: it must name a blob in ${watch.container.containerName}.`,
+      );
     if (!blobName) {
       log(`${name}: ignored a BlobCreated event for another container or without a blob URL`);
       continue;

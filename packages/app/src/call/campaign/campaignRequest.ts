@@ -17,8 +17,12 @@ const campaignBody = z.strictObject({
   ringTimeoutSeconds: z.number().int().min(5).max(120).optional(),
 });
 
+/** What the app keeps of one callee at most (its variables, with the call and in its status). */
+export const MAX_CONTACT_BYTES = 4 * 1024;
+
 export type CampaignRequest =
-  { ok: true; input: CampaignInput } | { ok: false; status: 400 | 404 | 413; error: string };
+  | { ok: true; input: CampaignInput & { contacts: NonNullable<CampaignInput['contacts']> } }
+  | { ok: false; status: 400 | 404 | 413; error: string };
 
 /** The body of POST /api/campaigns as a campaign's input, or the status and error to answer with. */
 export function campaignRequest(bodyText: string, flows: FlowSet): CampaignRequest {
@@ -26,6 +30,16 @@ export function campaignRequest(bodyText: string, flows: FlowSet): CampaignReque
   const parsed = parseJsonBody(bodyText, campaignBody, 4 * 1024 * 1024);
   if (!parsed.ok) return { ok: false, status: parsed.status, error: parsed.error };
   const body = parsed.value;
+  // Each callee's variables travel with its call (its orchestration's input and status): they must stay small.
+  const tooBig = body.contacts.findIndex(
+    (c) => Buffer.byteLength(JSON.stringify(c.variables ?? {})) > MAX_CONTACT_BYTES,
+  );
+  if (tooBig >= 0)
+    return {
+      ok: false,
+      status: 413,
+      error: `contacts.${tooBig}.variables: too large to keep with the call, at most ${MAX_CONTACT_BYTES} bytes.`,
+    };
   const flow = flows.flows[body.flow];
   if (!flow) return { ok: false, status: 404, error: `No flow named "${body.flow}".` };
   const from = callerNumberFor(flow, body.from);

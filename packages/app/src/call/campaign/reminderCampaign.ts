@@ -1,8 +1,9 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Flow } from '../../flows/flowSchema';
 import { createCallSession } from '../callSession';
-import { OrchestrationNames } from '../names';
+import { CampaignActivityNames, OrchestrationNames } from '../names';
 import type { CallFlowResult, ConnectTimings } from '../types';
+import type { StoredContact } from './campaignContacts';
 
 // A reminder campaign: calls a list of contacts with a flow, a bounded number at a time, retrying
 // callees who do not answer with exponential backoff, and reports one result per contact.
@@ -12,7 +13,12 @@ export interface CampaignInput {
   flowName: string;
   flow: Flow;
   from: string;
-  contacts: { to: string; variables?: Record<string, string> }[];
+  /**
+   * How many callees the campaign has: they are kept outside its input, one row each (campaignContacts.ts), `to`
+   * sealed (calls/sealedValues.ts). A campaign started before they were (or a test) lists them in `contacts`.
+   */
+  contactCount?: number;
+  contacts?: { to: string; masked?: string; variables?: Record<string, string> }[];
   concurrency: number;
   maxAttempts: number;
   retryDelaySeconds: number;
@@ -21,9 +27,16 @@ export interface CampaignInput {
   connect?: ConnectTimings;
 }
 
-interface ContactInput extends Omit<CampaignInput, 'contacts' | 'concurrency'> {
+interface ContactInput extends Omit<CampaignInput, 'contacts' | 'contactCount' | 'concurrency'> {
   index: number;
-  contact: CampaignInput['contacts'][number];
+  /** Absent when the contact is kept outside the input (read by the campaign.contact activity). */
+  contact?: NonNullable<CampaignInput['contacts']>[number];
+}
+
+/** campaign.contact: the contact's kept row. */
+export interface CampaignContactInput {
+  campaignId: string;
+  index: number;
 }
 
 export interface ContactResult {
@@ -45,13 +58,14 @@ export function* reminderCampaignOrchestration(
     running.splice(running.indexOf(entry), 1);
     results[entry.index] = entry.task.result as ContactResult;
   };
-  for (let index = 0; index < input.contacts.length; index++) {
+  const total = input.contacts?.length ?? input.contactCount ?? 0;
+  for (let index = 0; index < total; index++) {
     if (running.length >= input.concurrency) {
       const winner = (yield context.df.Task.any(running.map((r) => r.task))) as Task;
       settle(running.find((r) => r.task === winner)!);
     }
-    const { contacts: _contacts, concurrency: _concurrency, ...shared } = input;
-    const contactInput: ContactInput = { ...shared, index, contact: input.contacts[index] };
+    const { contacts, contactCount: _count, concurrency: _concurrency, ...shared } = input;
+    const contactInput: ContactInput = { ...shared, index, ...(contacts ? { contact: contacts[index] } : {}) };
     running.push({
       index,
       task: context.df.callSubOrchestrator(
@@ -63,28 +77,35 @@ export function* reminderCampaignOrchestration(
     context.df.setCustomStatus({
       started: index + 1,
       finished: results.filter(Boolean).length,
-      total: input.contacts.length,
+      total,
     });
   }
   yield context.df.Task.all(running.map((r) => r.task));
   for (const entry of [...running]) settle(entry);
+  if (!input.contacts) {
+    const forget: CampaignContactInput = { campaignId: input.campaignId, index: -1 };
+    yield context.df.callActivity(CampaignActivityNames.forgetContacts, forget);
+  }
   return { campaignId: input.campaignId, results };
 }
 
 export function* campaignContactOrchestration(context: OrchestrationContext): Generator<Task, ContactResult, unknown> {
   const input = context.df.getInput<ContactInput>();
-  const masked = input.contact.to.replace(/\d(?=\d{2})/g, '*');
+  const read: CampaignContactInput = { campaignId: input.campaignId, index: input.index };
+  const contact =
+    input.contact ?? ((yield context.df.callActivity(CampaignActivityNames.contact, read)) as StoredContact);
+  const masked = contact.masked ?? maskNumber(contact.to);
   let last: CallFlowResult | undefined;
   for (let attempt = 1; attempt <= input.maxAttempts; attempt++) {
     const callId = `${input.campaignId}-${input.index}-${attempt}`;
     const session = createCallSession({
       callId,
       direction: 'outbound',
-      callerId: input.contact.to,
+      callerId: contact.to,
       dialled: input.from,
       flowName: input.flowName,
       flow: input.flow,
-      variables: input.contact.variables,
+      variables: contact.variables,
       ringTimeoutSeconds: input.ringTimeoutSeconds,
       connect: input.connect,
     });
@@ -108,4 +129,9 @@ export function* campaignContactOrchestration(context: OrchestrationContext): Ge
     }
   }
   return { index: input.index, to: masked, status: 'no-answer', attempts: input.maxAttempts };
+}
+
+/** A number with all but its last two digits masked, as results report callees. */
+export function maskNumber(number: string): string {
+  return number.replace(/\d(?=\d{2})/g, '*');
 }

@@ -20,7 +20,7 @@ export function* runStep(run: StepContext, id: string, step: Step): Flowing {
   if ('record' in step) return yield* record(run, id, step);
   if ('sms' in step) return yield* sms(run, id, step);
   if ('voiceAgent' in step) return yield* voiceAgent(run, id, step);
-  if ('branch' in step) return branch(run, step);
+  if ('branch' in step) return yield* branch(run, step);
   // hangup
   yield* run.hangUp();
   return { end: 'completed' };

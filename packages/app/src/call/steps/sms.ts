@@ -1,4 +1,5 @@
 import { phoneNumberOf } from '../../acs/identifiers';
+import { isSealed } from '../sealedValues';
 import { E164 } from '../../flows/patterns';
 import type { SmsStep } from '../../flows/flowSchema';
 import type { SendSmsInput } from '../activityTypes';
@@ -10,14 +11,16 @@ import { runActivity } from '../waiting';
 /** sms: texts the caller (when they have a phone number) and goes on. */
 export function* sms(run: StepContext, id: string, step: SmsStep): Flowing {
   const { next } = step;
-  const to = phoneNumberOf(run.input.callerId);
+  // A sealed number is opened, and texted only if it is a phone number, by the activity.
+  const caller = run.input.callerId;
+  const to = isSealed(caller) ? caller : phoneNumberOf(caller);
   const text = typeof step.sms === 'string' ? step.sms : step.sms.text;
   const from =
     (typeof step.sms === 'string' ? undefined : step.sms.from) ??
     run.flow.sms?.from ??
     phoneNumberOf(run.input.dialled);
   // A caller without a phone number (an ACS user, a withheld number) cannot get a text.
-  if (!E164.test(to) || !E164.test(from)) return { next };
+  if ((!isSealed(to) && !E164.test(to)) || !E164.test(from)) return { next };
   const input: SendSmsInput = {
     from,
     to,
