@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'packages/app/artifact/**',
       'node_modules/**',
       '.sandbox/**',
       'bench/fixtures/**',

@@ -29,7 +29,10 @@ const files = [];
     })(root);
 })();
 // tsc never deletes output: a test whose source was moved or removed would still run from dist, twice over.
-const sourceOf = (file) => relative(repo, file).replace(/(^|\/)dist\//, '$1').replace(/\.js$/, '.ts');
+const sourceOf = (file) =>
+  relative(repo, file)
+    .replace(/(^|\/)dist\//, '$1')
+    .replace(/\.js$/, '.ts');
 const stale = files.filter((f) => !existsSync(join(repo, sourceOf(f))));
 if (stale.length) console.error(`Skipping ${stale.length} compiled test(s) whose source no longer exists.`);
 files.splice(0, files.length, ...files.filter((f) => existsSync(join(repo, sourceOf(f)))));

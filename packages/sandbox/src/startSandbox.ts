@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
-import { resolve } from 'node:path';
 import { startAcsEmulator, type AcsEmulator, type AcsEmulatorOptions } from '@switchboard/acs-emulator';
 import { sandboxAppSettings, sandboxBridgeSettings, subscribeAppToAcs, subscribeAppToStorage } from './appSettings';
 import { startAzurite, type AzuriteInstance } from '@switchboard/functions-host/azurite';
@@ -38,6 +37,11 @@ export interface SandboxOptions {
   parts?: Array<(world: SandboxWorld) => Promise<SandboxPart>>;
   /** Pass the host's output through to this terminal (`npm start`). */
   echoHost?: boolean;
+  /**
+   * Another Functions app folder to run (the deployment rehearsal's unpacked artifact) instead of
+   * packages/app; the host then runs in that folder, as the Functions Node.js worker runs in the app's.
+   */
+  appDir?: string;
 }
 
 /** The running parts a SandboxPart may use before the app starts. */
@@ -98,7 +102,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...options.env,
       ...partEnv,
     };
-    const startHost = () => startHostProcess(appDir, appSettings, port, { echo: options.echoHost });
+    const startHost = () =>
+      startHostProcess(options.appDir ?? appDir, appSettings, port, { echo: options.echoHost, cwd: options.appDir });
     let host = await startHost();
     closers.push(() => host.stop());
 

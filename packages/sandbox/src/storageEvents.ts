@@ -1,7 +1,11 @@
 import { Agent, globalAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { EventGridPublisher, type EventGridEvent, type Subscription } from '@switchboard/acs-emulator/eventGrid/eventGridPublisher';
+import {
+  EventGridPublisher,
+  type EventGridEvent,
+  type Subscription,
+} from '@switchboard/acs-emulator/eventGrid/eventGridPublisher';
 import { Scheduler } from '@switchboard/acs-emulator/scheduler';
 import { Timeline } from '@switchboard/acs-emulator/timeline';
 
