@@ -76,15 +76,17 @@ async function rehearseContainerService(service: Service, log: (line: string) =>
   }
 }
 
+const started = Date.now();
+
 async function rehearse(service: Service): Promise<string[]> {
-  const log = (line: string) => console.log(`[${service.name}] ${line}`);
+  const log = (line: string) =>
+    console.log(`[${service.name} ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
   if (service.host === 'function') return rehearseFunctionService(service, log);
   if (service.host === 'containerapp' && service.docker) return rehearseContainerService(service, log);
   throw new StepFailedError(`host ${service.host} without a Dockerfile is not something the rehearsal runs`);
 }
 
 async function main(): Promise<number> {
-  const started = Date.now();
   const config = readAzureYaml(repo);
   const hookProblems = hooksThatRemoveBuildTools(config);
   if (hookProblems.length) {

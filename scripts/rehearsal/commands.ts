@@ -38,7 +38,7 @@ export function runStep(
     child.once('error', (error) => reject(new StepFailedError(`${step}: ${command} could not run: ${error.message}`)));
     child.once('exit', (code) => {
       if (code === 0) return resolve(output);
-      const tail = output.trim().split('\n').slice(-15).join('\n');
+      const tail = output.trim().split('\n').slice(-25).join('\n');
       reject(new StepFailedError(`${step}: \`${command}\` in ${cwd} failed (exit ${code}):\n${tail}`));
     });
   });

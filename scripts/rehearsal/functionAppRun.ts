@@ -64,6 +64,7 @@ export async function rehearseFunctionApp(
   const expected = await registeredBy(appDir);
   report.push(`${await loadEveryModule(artifact)} compiled modules load from the artifact alone`);
 
+  log('function app: starting the artifact in the local Functions host');
   const identity = await startManagedIdentityEndpoint();
   const ai = await startFakeLanguageService({ expectedToken: identity.tokenFor(COGNITIVE_SERVICES) });
   try {
@@ -125,6 +126,7 @@ export async function rehearseFunctionApp(
       await control.say(serverCallId, 'Hello, my internet has been down since Monday. Please call me back.');
       await control.hangUp(serverCallId);
 
+      log('function app: voicemail recorded; waiting for its summary');
       const callId = callIdFor(serverCallId);
       const deadline = Date.now() + 120_000;
       let summary: { id?: string; source?: string; turnCount?: number } | undefined;
