@@ -8,6 +8,7 @@ export default tseslint.config(
       'dist/**',
       'packages/*/dist/**',
       'vendor/**',
+      'packages/app/artifact/**',
       'node_modules/**',
       '.sandbox/**',
       'bench/fixtures/**',

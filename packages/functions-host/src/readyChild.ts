@@ -11,7 +11,8 @@ export interface ReadyChild {
 /**
  * Starts a sandbox part as its own Node process and resolves once it prints `<marker>` (with anything after it
  * on the line); rejects if it exits first or is not ready within two minutes. Its output is kept for
- * `output()`; `echo` also passes stdout and/or stderr through to this process's (what `npm start` shows).
+ * `output()`; `echo` also passes stdout and/or stderr through to this process's (what `npm start` shows); `cwd`
+ * is its working folder (this process's by default).
  */
 export function startReadyChild(
   name: string,
@@ -19,9 +20,10 @@ export function startReadyChild(
   args: string[],
   env: Record<string, string>,
   marker: string,
-  options: { echo?: { stdout?: boolean; stderr?: boolean } } = {},
+  options: { echo?: { stdout?: boolean; stderr?: boolean }; cwd?: string } = {},
 ): Promise<ReadyChild> {
   const child = spawn(process.execPath, [script, ...args], {
+    cwd: options.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -19,12 +19,15 @@ export const repoRoot = resolve(__dirname, '..', '..', '..', '..');
 /** The Functions app's folder (host.json, package.json, flows/): what the host loads and azd deploys. */
 export const appDir = dirname(require.resolve('@switchboard/app/package.json'));
 
-/** Starts the local Functions host (`npm run host`) for an app folder as its own process, as a developer would. */
+/**
+ * Starts the local Functions host (`npm run host`) for an app folder as its own process, as a developer would.
+ * `cwd` runs it in a folder of its own (the app's, as the Functions Node.js worker does in Azure).
+ */
 export async function startHostProcess(
   appDir: string,
   env: Record<string, string>,
   port = '0',
-  options: { echo?: boolean; functionKey?: string } = {},
+  options: { echo?: boolean; functionKey?: string; cwd?: string } = {},
 ): Promise<HostProcess> {
   const main = require.resolve('@switchboard/functions-host/main');
   const durableKey = env.HOST_DURABLE_KEY ?? randomBytes(32).toString('base64url');
@@ -34,7 +37,7 @@ export async function startHostProcess(
     ['--app', appDir, '--port', port, ...(options.functionKey ? ['--key', options.functionKey] : [])],
     { ...env, HOST_DURABLE_KEY: durableKey },
     'HOST_READY',
-    { echo: { stdout: options.echo, stderr: options.echo } },
+    { echo: { stdout: options.echo, stderr: options.echo }, cwd: options.cwd },
   );
   const { url } = JSON.parse(ready) as { url: string };
   return { url, durableKey, child, output, stop: (signal = 'SIGTERM') => stopChild(child, signal) };

@@ -38,6 +38,11 @@ export interface SandboxOptions {
   parts?: Array<(world: SandboxWorld) => Promise<SandboxPart>>;
   /** Pass the host's output through to this terminal (`npm start`). */
   echoHost?: boolean;
+  /**
+   * Another Functions app folder to run (the deployment rehearsal's unpacked artifact) instead of
+   * packages/app; the host then runs in that folder, as the Functions Node.js worker runs in the app's.
+   */
+  appDir?: string;
 }
 
 /** The running parts a SandboxPart may use before the app starts. */
@@ -102,7 +107,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const hostEnv = { ...appSettings, HOST_DURABLE_KEY: randomBytes(32).toString('base64url') };
     // As in Azure (and unlike func start), a function that is not anonymous answers 401 without this key.
     const functionKey = randomBytes(24).toString('base64url');
-    const startHost = () => startHostProcess(appDir, hostEnv, port, { echo: options.echoHost, functionKey });
+    const startHost = () =>
+      startHostProcess(options.appDir ?? appDir, hostEnv, port, {
+        echo: options.echoHost,
+        functionKey,
+        cwd: options.appDir,
+      });
     let host = await startHost();
     closers.push(() => host.stop());
 

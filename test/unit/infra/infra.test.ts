@@ -263,29 +263,19 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
       assert.deepEqual(Object.keys(azureYaml.services), ['api', 'bridge']);
       assert.equal(azureYaml.services.api.language, 'ts');
       assert.equal(azureYaml.services.api.host, 'function');
-      assert.equal(azureYaml.services.api.project, '.');
+      assert.equal(azureYaml.services.api.project, './packages/app');
       assert.match(JSON.stringify(site()), /azd-service-name/);
       assert.equal(moduleTemplate('function-app').parameters.serviceName.defaultValue, 'api');
-    });
-
-    it('ships no devDependencies, tests or sandbox in the deployment package', () => {
-      const ignore = read('.funcignore').split('\n');
-      for (const entry of ['test', 'sandbox', 'bench', 'dist/test', 'dist/sandbox', 'dist/bench'])
-        assert.ok(ignore.includes(entry), `.funcignore does not exclude ${entry}`);
-      const azureYaml = parseYaml(read('azure.yaml')) as {
-        services: { api: { hooks?: Record<string, { run: string }> } };
-      };
-      assert.match(azureYaml.services.api.hooks?.prepackage?.run ?? '', /npm prune --omit=dev/);
     });
 
     it('deploys the media bridge as a container app with its own identity, always one replica, wss:// wired to the app', () => {
       const azureYaml = parseYaml(read('azure.yaml')) as { services: Record<string, Record<string, unknown>> };
       assert.equal(azureYaml.services.bridge.host, 'containerapp');
-      assert.deepEqual(azureYaml.services.bridge.docker, {
-        path: './bridge/Dockerfile',
-        context: '.',
-        remoteBuild: true,
-      });
+      assert.equal(azureYaml.services.bridge.project, './packages/bridge');
+      assert.deepEqual(
+        { ...(azureYaml.services.bridge.docker as object), remoteBuild: undefined },
+        { path: './Dockerfile', context: '../..', remoteBuild: undefined },
+      );
       const bridge = read('infra/modules/bridge.bicep');
       assert.match(bridge, /param serviceName string = 'bridge'/);
       assert.match(bridge, /userAssignedIdentities@/);
