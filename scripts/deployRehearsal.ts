@@ -6,8 +6,10 @@
 //    and its voicemail recording comes back as a summary.
 //  - bridge (a Container App): its Dockerfile's steps in clean folders, no Docker; the result checked the same way
 //    and started: its health endpoint answers.
-// Exits 1 naming every problem. `--keep` leaves the unpacked artifacts in the temp folder for a look.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Exits 1 naming every problem. `--service api` rehearses only that service (repeatable); `--keep` leaves the
+// unpacked artifacts in the temp folder for a look.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { safeMessage } from '@switchboard/core/errors';
@@ -21,6 +23,16 @@ import { rehearseFunctionApp } from './rehearsal/functionAppRun';
 
 const repo = resolve(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
+const only = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--service' ? [arg] : []));
+
+/**
+ * Deletes temporary folders in the background: tens of thousands of files (two node_modules) take a minute to
+ * delete on a slow disk, and nothing needs to wait for it.
+ */
+function removeLater(folders: string[]): void {
+  if (keep || !folders.length) return;
+  spawn('rm', ['-rf', '--', ...folders], { detached: true, stdio: 'ignore' }).unref();
+}
 
 const workspaceOf = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name;
@@ -54,7 +66,7 @@ async function rehearseFunctionService(service: Service, log: (line: string) => 
     if (keep) report.push(`kept in ${artifact}`);
     return report;
   } finally {
-    if (!keep) rmSync(unpacked, { recursive: true, force: true });
+    removeLater([unpacked]);
   }
 }
 
@@ -63,16 +75,18 @@ async function rehearseContainerService(service: Service, log: (line: string) =>
   const context = resolve(service.path, service.docker?.context ?? '.');
   const image = await buildDockerfile(dockerfile, context, log);
   try {
+    log('image built; checking what it holds');
     const report = [`the Dockerfile's ${image.stages.length} stages built in clean folders from ${context}`];
     const problems = artifactProblems(image.workdir, await allowedPackages(repo, workspaceOf(service.path)), [
       'packages',
     ]);
     if (problems.length) throw artifactFailure('the image', problems);
     report.push('the image holds only production dependencies and compiled JavaScript');
+    log('starting the bridge from the image');
     report.push(...(await rehearseBridge(image, 'https://rehearsal-api.azurewebsites.net')));
     return report;
   } finally {
-    if (!keep) for (const stage of image.stages) rmSync(stage, { recursive: true, force: true });
+    removeLater(image.stages);
   }
 }
 
@@ -93,12 +107,18 @@ async function main(): Promise<number> {
     console.error(`Deployment rehearsal failed: azure.yaml\n${hookProblems.map((p) => `  - ${p}`).join('\n')}`);
     return 1;
   }
+  const services = config.services.filter((s) => !only.length || only.includes(s.name));
+  const unknown = only.filter((name) => !config.services.some((s) => s.name === name));
+  if (unknown.length) {
+    console.error(`Deployment rehearsal: azure.yaml has no service ${unknown.join(', ')}`);
+    return 1;
+  }
   // Services are independent (azd packages them one by one; here they overlap to save time).
-  const results = await Promise.allSettled(config.services.map((service) => rehearse(service)));
+  const results = await Promise.allSettled(services.map((service) => rehearse(service)));
   let failed = false;
   console.log('\nDeployment rehearsal');
   results.forEach((result, i) => {
-    const name = config.services[i].name;
+    const name = services[i].name;
     if (result.status === 'fulfilled') for (const line of result.value) console.log(`  ${name}: ${line}`);
     else {
       failed = true;

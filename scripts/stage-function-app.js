@@ -17,6 +17,12 @@ const ARTIFACT = 'artifact';
 const out = path.join(appDir, ARTIFACT);
 const APP = '@switchboard/app';
 
+/**
+ * What Node never loads from a package: TypeScript sources and declarations, and source maps (the app does not
+ * run with --enable-source-maps). Two thirds of the files npm installs; leaving them out halves the upload.
+ */
+const NOT_RUN = /\.([cm]?ts|map)$/;
+
 class StageError extends Error {}
 
 /** Every installed package the app needs at run time, as npm lists it: absolute paths, the repository first. */
@@ -35,14 +41,51 @@ function productionTree() {
   }
 }
 
-/** A hard link where the file system allows one (staging runs twice per deploy), else a copy. */
+/** Files the artifact must hold, relative to it; anything else found there afterwards is removed. */
+const wanted = new Set();
+
+/**
+ * A hard link where the file system allows one, else a copy. Staging runs twice per deploy (azd builds twice):
+ * a file already linked to the same content stays, so the second run, and any run after a small change,
+ * only touches what changed (deleting and relinking 20,000 files costs seconds on a slow disk).
+ */
 function place(from, to) {
+  wanted.add(path.relative(out, to));
+  const source = fs.statSync(from);
+  const existing = fs.lstatSync(to, { throwIfNoEntry: false });
+  if (existing && existing.ino === source.ino && existing.dev === source.dev) return;
+  if (existing) fs.rmSync(to, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(to), { recursive: true });
   try {
     fs.linkSync(fs.realpathSync(from), to); // the file's content, also behind a symlink
   } catch {
     fs.copyFileSync(from, to);
   }
+}
+
+/** Writes a generated file unless it already holds exactly that text. */
+function writeText(to, text) {
+  wanted.add(path.relative(out, to));
+  if (fs.existsSync(to) && fs.readFileSync(to, 'utf8') === text) return;
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.rmSync(to, { force: true }); // never write through a hard link into node_modules
+  fs.writeFileSync(to, text);
+}
+
+/** Removes what an earlier staging left that this one did not place; returns how many files went. */
+function removeUnwanted(rel = '') {
+  let removed = 0;
+  for (const entry of fs.readdirSync(path.join(out, rel), { withFileTypes: true })) {
+    const child = path.join(rel, entry.name);
+    if (entry.isDirectory()) {
+      removed += removeUnwanted(child);
+      if (fs.readdirSync(path.join(out, child)).length === 0) fs.rmdirSync(path.join(out, child));
+    } else if (!wanted.has(child)) {
+      fs.rmSync(path.join(out, child));
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Copies a folder's files (following symlinks, as azd's zip does) for which keep(relative path) holds. */
@@ -69,8 +112,7 @@ function runtimeManifest(pkg) {
 
 function stageWorkspace(dir, to) {
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  fs.mkdirSync(to, { recursive: true });
-  fs.writeFileSync(path.join(to, 'package.json'), `${JSON.stringify(runtimeManifest(pkg), null, 2)}\n`);
+  writeText(path.join(to, 'package.json'), `${JSON.stringify(runtimeManifest(pkg), null, 2)}\n`);
   const compiled = path.join(dir, 'dist', 'src');
   if (!fs.existsSync(compiled)) throw new StageError(`${pkg.name} is not built (${compiled} is missing)`);
   copyTree(compiled, path.join(to, 'dist', 'src'), compiledJs);
@@ -87,7 +129,7 @@ function stageApp() {
   place(path.join(appDir, 'host.json'), path.join(out, 'host.json'));
   const { name, version, private: isPrivate, license, description, engines, dependencies } = pkg;
   const manifest = { name, version, private: isPrivate, license, description, main: 'dist/functions/*.js', engines };
-  fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({ ...manifest, dependencies }, null, 2)}\n`);
+  writeText(path.join(out, 'package.json'), `${JSON.stringify({ ...manifest, dependencies }, null, 2)}\n`);
 }
 
 function stageDependencies() {
@@ -107,16 +149,18 @@ function stageDependencies() {
     const to = path.join(out, destination(p));
     if (placeOf.has(fs.realpathSync(p))) stageWorkspace(fs.realpathSync(p), to);
     // The package's own files; its nested node_modules are entries of their own when the app needs them.
-    else copyTree(p, to, (rel) => rel !== 'node_modules');
+    else copyTree(p, to, (rel, isDir) => rel !== 'node_modules' && (isDir || !NOT_RUN.test(rel)));
   }
 }
 
 try {
   const started = Date.now();
-  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
   stageApp();
   stageDependencies();
-  console.log(`Staged the Function App in ${path.relative(repo, out)} (${Date.now() - started} ms)`);
+  const removed = removeUnwanted();
+  const took = `${wanted.size} files, ${removed} removed, ${Date.now() - started} ms`;
+  console.log(`Staged the Function App in ${path.relative(repo, out)} (${took})`);
 } catch (error) {
   console.error(`Cannot stage the Function App: ${error instanceof StageError ? error.message : error.stack}`);
   process.exit(1);

@@ -1,6 +1,6 @@
 // What a deployment artifact must not hold: packages outside npm's production tree of the workspace it deploys
-// (development dependencies, the sandbox's workspaces), and in Switchboard's own compiled code, TypeScript
-// sources, declarations, source maps, build info or tests. Third-party packages are shipped as npm installs them.
+// (development dependencies, the sandbox's workspaces), TypeScript sources, declarations and source maps
+// anywhere (Node never loads them), and in Switchboard's own compiled code, build info or tests.
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { machineEnv, runStep } from './commands';
@@ -69,6 +69,9 @@ function packageFolders(dir: string, rel = 'node_modules'): string[] {
   return found;
 }
 
+/** Files Node never loads: TypeScript sources and declarations, source maps. */
+const NOT_RUN = /\.([cm]?ts|map)$/;
+
 function codeProblem(file: string): string | undefined {
   if (file.endsWith('.d.ts')) return 'type declarations (nothing reads them at run time)';
   if (file.endsWith('.ts')) return 'a TypeScript source';
@@ -107,6 +110,13 @@ export function artifactProblems(dir: string, allowed: Allowed, ownCode: string[
       );
     else if (!allowed.production.has(name))
       problems.push(`${folder}: ${name} is not in npm's production tree of ${allowed.workspace}`);
+  }
+  const isOwn = (folder: string) => ownCode.some((r) => r !== '.' && (folder === r || folder.startsWith(r + sep)));
+  for (const folder of packageFolders(dir)) {
+    if (lstatSync(join(dir, folder)).isSymbolicLink() || isOwn(folder)) continue;
+    const unused = ownFiles(dir, folder).filter((file) => NOT_RUN.test(file)).length;
+    if (unused)
+      problems.push(`${folder}: ${unused} TypeScript sources, declarations or source maps (Node never loads them)`);
   }
   for (const rel of ownCode)
     for (const file of ownFiles(dir, rel)) {

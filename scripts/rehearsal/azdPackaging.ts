@@ -46,6 +46,7 @@ export async function packageNodeService(
     throw new StepFailedError(
       `${service.name} package: package source '${packagePath}' is empty or does not exist (azd stops here)`,
     );
+  log(`${service.name} package: zipping ${packagePath} as azd does`);
   await zip(packagePath);
   await hooks('postpackage');
   return packagePath;

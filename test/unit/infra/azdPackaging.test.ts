@@ -161,7 +161,7 @@ describe('what a deployment artifact must not hold', () => {
       'host.json': '{}',
       'dist/functions/health.js': '',
       'node_modules/zod/package.json': '{ "name": "zod" }',
-      'node_modules/zod/index.d.ts': '', // a third-party package ships as npm installed it
+      'node_modules/zod/index.js': '',
       'node_modules/@switchboard/core/package.json': '{ "name": "@switchboard/core" }',
       'node_modules/@switchboard/core/dist/src/errors.js': '',
       ...extra,
@@ -185,6 +185,8 @@ describe('what a deployment artifact must not hold', () => {
         'node_modules/@switchboard/core/dist/src/errors.d.ts': '',
         'dist/src/config.js.map': '',
         'dist/test/config.test.js': '',
+        'node_modules/zod/index.d.ts': '',
+        'node_modules/zod/src/index.ts': '',
       }),
       allowed,
       own,
@@ -197,6 +199,7 @@ describe('what a deployment artifact must not hold', () => {
       'node_modules/@switchboard/sandbox: @switchboard/sandbox is a sandbox or tooling workspace, not needed by @switchboard/app at run time',
       'node_modules/typescript: typescript is a development dependency, not needed by @switchboard/app at run time',
       "node_modules/zod/node_modules/left-pad: left-pad is not in npm's production tree of @switchboard/app",
+      'node_modules/zod: 2 TypeScript sources, declarations or source maps (Node never loads them)',
     ]);
   });
 });
