@@ -63,7 +63,12 @@ export const realtimeErrors = {
 export function fromIssues(issues: readonly z.core.$ZodIssue[], eventId?: string): RealtimeErrorBody {
   const issue = issues[0];
   const param = issue.path.map(String).join('.');
-  const input = (issue as { input?: unknown }).input;
+  const reported = (issue as { input?: unknown }).input;
+  // A discriminated union reports the whole object: the value refused is its discriminator.
+  const input =
+    issue.code === 'invalid_union' && reported && typeof reported === 'object'
+      ? (reported as Record<string, unknown>)[String(issue.path.at(-1))]
+      : reported;
   if (issue.code === 'unrecognized_keys') {
     const key = [param, issue.keys[0]].filter(Boolean).join('.');
     return invalid('unknown_parameter', `Unknown parameter: '${key}'.`, key, eventId);
