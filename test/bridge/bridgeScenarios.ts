@@ -276,12 +276,9 @@ export function bridgeScenarios(
           what: 'agent started',
           timeoutMs: 90_000,
         });
-        // The bridge reports the agent started once the model session is open; the session's configuration (the
-        // flow's tools) may still be on its way to the model.
-        const session = await waitFor(
-          () => [...fake!.sessions].reverse().find((s) => Array.isArray(s.session.tools) && s.session.tools.length > 0),
-          { what: "the model session with the flow's tools", timeoutMs: 90_000 },
-        );
+        // The bridge reports the agent started once the model has acknowledged the session's configuration.
+        const session = fake!.sessions.at(-1)!;
+        assert.ok(session.configured, 'the session was configured before the agent counted as started');
         const offered = (session.session.tools as { name: string }[]).map((t) => t.name);
         assert.ok(
           ['orderStatus', 'updateAccount', 'slowLookup'].every((n) => offered.includes(n)),
@@ -322,8 +319,8 @@ export function bridgeScenarios(
         fake!.speechStartedAll();
         await waitFor(() => acs.received.includes('stop'), { what: 'StopAudio', timeoutMs: 90_000 });
         const heard = acs.frames.length;
-        // The bridge cancels the model's reply (after StopAudio): the next reply is a new one.
-        await waitFor(() => session.received.includes('response.cancel'), { what: 'response.cancel' });
+        // The bridge cuts the model's reply to what the caller heard (after StopAudio): the next reply is a new one.
+        await waitFor(() => session.received.includes('conversation.item.truncate'), { what: 'the truncate' });
         // The rest of the greeting, still in flight when the caller spoke (a recognisable pattern), then a new reply.
         fake!.lateAudioAll(Buffer.alloc(4_800, 0x55));
         const before = session.audioBytesSent;

@@ -104,6 +104,7 @@ describe('the media bridge binds each stream to its call', () => {
       sessions.push(session);
       const timer = setInterval(() => events.audio(Buffer.alloc(4_800, 7), 'reply'), 100);
       return Promise.resolve({
+        sampleRate: 24_000,
         appendAudio: () => undefined,
         interrupt: () => undefined,
         toolResult: () => undefined,

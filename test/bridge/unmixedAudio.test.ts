@@ -59,7 +59,7 @@ describe('the media bridge with an unmixed stream', () => {
     bridge = await startBridge({
       token: keys.token,
       provider: createProvider(
-        { name: 'voicelive', endpoint: fake.url, model: 'gpt-realtime', voice: 'x' },
+        { name: 'voicelive', endpoint: fake.url, model: 'gpt-realtime', voice: 'en-US-AvaMultilingualNeural' },
         credential,
       ),
       app,

@@ -125,7 +125,7 @@ describe('call recording', () => {
     );
   });
 
-  it('refuses the combinations ACS does not record, and says it renders WAV only when asked for mp3 or mp4', async () => {
+  it('refuses the combinations ACS does not record', async () => {
     const { serverCallId } = await answerIncomingCall(fx, client);
     const start = (
       recordingContent: 'audio' | 'audioVideo',
@@ -147,8 +147,80 @@ describe('call recording', () => {
     await refused(start('audioVideo', 'mixed', 'wav'), /audioVideo mixed as wav is not supported/);
     await refused(start('audio', 'unmixed', 'mp3'), /audio unmixed as mp3 is not supported/);
     await refused(start('audioVideo', 'unmixed', 'mp4'), /not supported/);
-    await refused(start('audioVideo', 'mixed', 'mp4'), /records wav only; mp4/);
-    await refused(start('audio', 'mixed', 'mp3'), /records wav only; mp3/);
-    assert.equal((await start('audio', 'unmixed', 'wav')).recordingState, 'active');
+    await refused(start('audio', 'mixed', 'mp4'), /audio mixed as mp4 is not supported/);
+  });
+
+  it('records every combination ACS records as a real file of its format, with the metadata ACS reports', async () => {
+    const mb = await import('mediabunny');
+    const combinations = [
+      ['audio', 'mixed', 'wav'],
+      ['audio', 'unmixed', 'wav'],
+      ['audio', 'mixed', 'mp3'],
+      ['audioVideo', 'mixed', 'mp4'],
+    ] as const;
+    for (const [recordingContent, recordingChannel, recordingFormat] of combinations) {
+      const what = `${recordingContent} ${recordingChannel} ${recordingFormat}`;
+      const { connection, callConnectionId, serverCallId } = await answerIncomingCall(fx, client);
+      const recorder = client.getCallRecording();
+      const { recordingId } = await recorder.start({
+        callLocator: { id: serverCallId, kind: 'serverCallLocator' },
+        recordingContent,
+        recordingChannel,
+        recordingFormat,
+      });
+      await connection.getCallMedia().playToAll([{ kind: 'textSource', text: 'This call is recorded.' }]);
+      await fx.callbacks.waitFor('PlayCompleted', callConnectionId);
+      await fx.acs.control.pressDigits(serverCallId, '1');
+      await recorder.stop(recordingId);
+      const updated = await fx.eventGrid.waitForMatch(
+        FILE_UPDATED,
+        (e) => String(e.subject).includes(serverCallId),
+        30_000,
+      );
+      const title = (w: string) => w[0].toUpperCase() + w.slice(1);
+      assert.equal(updated.data.recordingContentType, title(recordingContent), what);
+      assert.equal(updated.data.recordingChannelType, title(recordingChannel), what);
+      assert.equal(updated.data.recordingFormatType, title(recordingFormat), what);
+      const chunk = (
+        updated.data.recordingStorageInfo as {
+          recordingChunks: Array<{ contentLocation: string; metadataLocation: string }>;
+        }
+      ).recordingChunks[0];
+      assert.match(
+        chunk.contentLocation,
+        recordingContent === 'audioVideo' ? /\/content\/video$/ : /\/content\/audio$/,
+      );
+      const file = await readAll(await recorder.downloadStreaming(chunk.contentLocation));
+      const metadata = JSON.parse(
+        (await readAll(await recorder.downloadStreaming(chunk.metadataLocation))).toString('utf8'),
+      ) as {
+        recordingInfo: { format: string; audioConfiguration: { channels: string }; videoConfiguration?: unknown };
+        participants: { participantId: string; channel?: number }[];
+      };
+      assert.equal(metadata.recordingInfo.format, recordingFormat, what);
+      const input = new mb.Input({ source: new mb.BufferSource(file), formats: mb.ALL_FORMATS });
+      const tracks = await input.getTracks();
+      const audio = tracks.find((t) => t.isAudioTrack());
+      assert.ok(audio?.isAudioTrack(), `${what}: an audio track`);
+      assert.equal(audio.sampleRate, 16_000, what);
+      assert.equal(audio.numberOfChannels, Number(metadata.recordingInfo.audioConfiguration.channels), what);
+      assert.ok((await input.computeDuration()) > 0.5, `${what}: at least half a second`);
+      if (recordingFormat === 'wav') assert.equal(audio.codec, 'pcm-s16', what);
+      else assert.equal(audio.codec, 'mp3', what);
+      if (recordingContent === 'audioVideo') {
+        assert.equal((await input.getFormat()).name, 'MP4');
+        const video = tracks.find((t) => t.isVideoTrack());
+        assert.ok(video?.isVideoTrack(), 'a video track');
+        assert.equal(video.codec, 'avc');
+        assert.ok(metadata.recordingInfo.videoConfiguration, 'the video configuration in the metadata');
+      }
+      if (recordingChannel === 'unmixed') {
+        // The prompt (the app's number) and the caller's keys: a channel each, the mapping in the metadata.
+        assert.equal(audio.numberOfChannels, 2);
+        const caller = metadata.participants.find((p) => p.channel !== undefined);
+        assert.ok(caller, 'the channel of each participant heard');
+      }
+      await fx.acs.control.hangUp(serverCallId);
+    }
   });
 });

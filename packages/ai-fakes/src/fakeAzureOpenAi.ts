@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
@@ -10,18 +10,23 @@ import {
   type ChatRequestMessage,
   type ChatToolCall,
 } from './fakeAzureOpenAiProtocol';
+import { contextLengthExceeded, estimateTokens, readChatRequest } from './chatCompletionsContract';
 import { issueServerTls } from '@switchboard/acs-emulator/certificates';
 import { BodyTooLargeError, readBody } from '@switchboard/acs-emulator/server/readBody';
+import { fakeManagedIdentity } from './fakeManagedIdentity';
 
 // A fake Azure OpenAI chat-completions deployment on a local https port, which the `openai` package's
 // AzureOpenAI client uses unmodified: POST /openai/deployments/{deployment}/chat/completions?api-version,
-// bearer token required, the real response shape with prompt and completion content-filter results, tool
-// calls, 400 content_filter for a filtered prompt, and 429 + Retry-After / 5xx when told to. Its "model" is
+// bearer token required, requests checked against the contract (chatCompletionsContract.ts), the real
+// response shape with prompt and completion content-filter results, tool calls, and the service's documented
+// errors: 400 content_filter for a filtered prompt, finish_reason content_filter for a filtered answer,
+// context_length_exceeded, 429 with or without Retry-After, 5xx (see sandbox/ai/README.md). Its "model" is
 // deterministic: it calls the offered tool a message asks for, answers after a tool result, and otherwise
 // answers with the knowledge line of its system prompt that shares most words with the question.
 //
-// It also serves the App Service / Functions managed-identity endpoint (IDENTITY_ENDPOINT +
-// IDENTITY_HEADER, plain http as in Azure), so DefaultAzureCredential in the app gets a token offline.
+// It also serves the App Service / Functions managed-identity endpoint (fakeManagedIdentity.ts), so
+// DefaultAzureCredential in the app gets a token offline; only a token issued for Cognitive Services opens
+// the deployment, as Entra's audience check would have it.
 
 export interface FakeAzureOpenAiRequest {
   path: string;
@@ -38,16 +43,23 @@ export interface FakeAzureOpenAi {
   identityEndpoint: string;
   identityHeader: string;
   requests: FakeAzureOpenAiRequest[];
-  /** The next `count` completions are answered 429 with Retry-After. */
+  /** The next `count` completions are answered 429, with Retry-After when `retryAfterMs` is given. */
   throttleNext(count: number, retryAfterMs?: number): void;
+  /** The next completion's answer is stopped by the content filter (finish_reason content_filter). */
+  filterNextAnswer(): void;
+  /** The deployment's context window in tokens (128k unless set): a longer prompt is refused. */
+  contextTokens: number;
   /** Every completion fails with this status (an outage) until called with undefined. */
   failAll(status: number | undefined): void;
+  /** The next `count` managed-identity token requests fail with this status. */
+  failTokensNext(count: number, status: number): void;
   close(): Promise<void>;
 }
 
 /** A bound on request bodies, so an endless one cannot fill memory (chat prompts are far smaller). */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
 const FILTERED = /\b(kill|bomb|shoot)\b/i;
 const CALL_BACK = /\b(call|ring|phone) me\b|\bcall ?back\b/i;
 const PERSON = /\b(agent|human|person|representative)\b/i;
@@ -143,28 +155,28 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(payload);
 }
 
-function error(code: string, message: string, status: number): AzureOpenAiError {
-  return { error: { code, message, status } };
+/** Azure's error body for refusals outside the model (401, 404, 429, 5xx): {error: {code, message}}. */
+function error(code: string, message: string): AzureOpenAiError {
+  return { error: { code, message } };
 }
 
 export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): Promise<FakeAzureOpenAi> {
   const tls = await issueServerTls(options.certDir);
   const requests: FakeAzureOpenAiRequest[] = [];
-  const identityHeader = randomUUID();
-  const token = `fake-aoai-${randomUUID()}`;
-  let throttles: { remaining: number; retryAfterMs: number } = { remaining: 0, retryAfterMs: 0 };
+  let throttles: { remaining: number; retryAfterMs?: number } = { remaining: 0 };
+  let filterAnswer = false;
   let outage: number | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const match = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
-    if (req.method !== 'POST' || !match) return json(res, 404, error('404', 'Resource not found', 404));
+    if (req.method !== 'POST' || !match) return json(res, 404, error('404', 'Resource not found'));
     let raw: string;
     try {
       raw = (await readBody(req, MAX_REQUEST_BYTES)).toString('utf8');
     } catch (failure) {
       if (!(failure instanceof BodyTooLargeError)) throw failure;
-      return json(res, 413, error('413', failure.message, 413));
+      return json(res, 413, error('413', failure.message));
     }
     const apiVersion = url.searchParams.get('api-version') ?? '';
     const record: FakeAzureOpenAiRequest = {
@@ -180,29 +192,30 @@ export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): 
       json(res, status, body, headers);
     };
     if (!API_VERSION.test(apiVersion))
-      return reply(404, error('404', 'Resource not found: a valid api-version query parameter is required', 404));
-    if (req.headers.authorization !== `Bearer ${token}`)
-      return reply(401, error('401', 'Access denied due to invalid subscription key or wrong API endpoint.', 401));
-    let body: ChatCompletionRequest;
+      return reply(404, error('404', 'Resource not found: a valid api-version query parameter is required'));
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (mi.resourceOf(bearer) !== COGNITIVE_SERVICES)
+      return reply(401, error('401', 'Access denied due to invalid subscription key or wrong API endpoint.'));
+    let value: unknown;
     try {
-      body = JSON.parse(raw) as ChatCompletionRequest;
+      value = JSON.parse(raw);
     } catch {
-      return reply(400, error('BadRequest', 'The request body is not valid JSON.', 400));
+      return reply(400, error('BadRequest', 'The request body is not valid JSON.'));
     }
-    record.body = body;
-    if (!Array.isArray(body.messages) || body.messages.length === 0)
-      return reply(400, error('BadRequest', "'messages' must be a non-empty array.", 400));
-    if (outage !== undefined)
-      return reply(outage, error(String(outage), 'The service is temporarily unavailable.', outage));
+    record.body = value as ChatCompletionRequest;
+    const read = readChatRequest(value);
+    if ('refusal' in read) return reply(400, read.refusal);
+    const body = read.request as ChatCompletionRequest;
+    const tokens = estimateTokens(read.request);
+    if (tokens > fake.contextTokens) return reply(400, contextLengthExceeded(fake.contextTokens, tokens));
+    if (outage !== undefined) return reply(outage, error(String(outage), 'The service is temporarily unavailable.'));
     if (throttles.remaining > 0) {
       throttles.remaining -= 1;
+      const ms = throttles.retryAfterMs;
       return reply(
         429,
-        error('429', 'Requests to the ChatCompletions_Create Operation have exceeded the rate limit.', 429),
-        {
-          'retry-after': String(Math.ceil(throttles.retryAfterMs / 1000)),
-          'retry-after-ms': String(throttles.retryAfterMs),
-        },
+        error('429', 'Requests to the ChatCompletions_Create Operation have exceeded the rate limit.'),
+        ms === undefined ? {} : { 'retry-after': String(Math.ceil(ms / 1000)), 'retry-after-ms': String(ms) },
       );
     }
     const lastUser = textOf([...body.messages].reverse().find((m) => m.role === 'user'));
@@ -218,26 +231,26 @@ export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): 
         },
       });
     }
-    return reply(200, completion(record.deployment, think(body)));
+    const answer = completion(record.deployment, think(body));
+    if (filterAnswer && !answer.choices[0].message.tool_calls) {
+      filterAnswer = false;
+      // The answer stopped where the filter caught it: no content, finish_reason content_filter.
+      answer.choices[0] = {
+        ...answer.choices[0],
+        finish_reason: 'content_filter',
+        message: { ...answer.choices[0].message, content: null },
+        content_filter_results: contentFilterResults('violence'),
+      };
+    }
+    return reply(200, answer);
   };
 
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    handle(req, res).catch(() => json(res, 500, error('500', 'The fake failed.', 500)));
+    handle(req, res).catch(() => json(res, 500, error('500', 'The fake failed.')));
   });
   // The managed-identity endpoint (App Service 2019-08-01 protocol), as the Functions host offers it.
-  const identity = createHttpServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/msi/token' || req.headers['x-identity-header'] !== identityHeader)
-      return json(res, 400, { error: 'invalid_request', error_description: 'unknown endpoint or identity header' });
-    const resource = url.searchParams.get('resource') ?? '';
-    json(res, 200, {
-      access_token: token,
-      expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-      resource,
-      token_type: 'Bearer',
-      client_id: '00000000-0000-0000-0000-000000000000',
-    });
-  });
+  const mi = fakeManagedIdentity();
+  const identity = mi.server;
   const listen = (s: typeof server | typeof identity) =>
     new Promise<number>((resolve, reject) => {
       s.once('error', reject);
@@ -250,20 +263,26 @@ export async function startFakeAzureOpenAi(options: { certDir?: string } = {}): 
       s.close(() => resolve());
       s.closeAllConnections();
     });
-  return {
+  const fake: FakeAzureOpenAi = {
     // "localhost" (not 127.0.0.1): the certificate names it, and NO_PROXY keeps it off the emulator's proxy.
     endpoint: `https://localhost:${port}/`,
     identityEndpoint: `http://localhost:${identityPort}/msi/token`,
-    identityHeader,
+    identityHeader: mi.header,
     requests,
-    throttleNext(count, retryAfterMs = 10) {
+    contextTokens: 128_000,
+    throttleNext(count, retryAfterMs) {
       throttles = { remaining: count, retryAfterMs };
+    },
+    filterNextAnswer() {
+      filterAnswer = true;
     },
     failAll(status) {
       outage = status;
     },
+    failTokensNext: (count, status) => mi.failNext(count, status),
     async close() {
       await Promise.all([close(server), close(identity)]);
     },
   };
+  return fake;
 }

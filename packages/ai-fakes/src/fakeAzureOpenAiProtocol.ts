@@ -1,3 +1,5 @@
+import type { ChatCompletion as OpenAiChatCompletion } from 'openai/resources/chat/completions';
+
 // Wire types of Azure OpenAI chat completions (data-plane 2024-10-21 and later), as the `openai` package's
 // AzureOpenAI client sends and reads them: only the parts the fake uses.
 
@@ -62,7 +64,7 @@ export interface ChatCompletion {
 /** Azure's error body: 400 content_filter for a filtered prompt, 429 rate limits, 401, 404. */
 export interface AzureOpenAiError {
   error: {
-    code: string;
+    code: string | null;
     message: string;
     param?: string | null;
     type?: string | null;
@@ -70,3 +72,8 @@ export interface AzureOpenAiError {
     innererror?: { code: string; content_filter_result: ContentFilterResults };
   };
 }
+
+// Compile-time: what the fake answers is a ChatCompletion as the openai package reads it (Azure adds the
+// content-filter fields).
+const readBySdk: OpenAiChatCompletion = null as unknown as ChatCompletion;
+void readBySdk;

@@ -1,6 +1,7 @@
 // The fake Azure AI Language and Speech services' side of a request: the errors they answer with, the
 // bearer token and api-version checks, the job bodies they accept, and body parsing (JSON or multipart).
 import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import {
   MAX_JOB_CONVERSATIONS,
   MAX_JOB_DOCUMENTS,
@@ -17,6 +18,63 @@ export class HttpError extends Error {
   ) {
     super(error.message);
   }
+
+  /** The body the service answers with: Language wraps its error ({error: {...}}); Speech to text does not
+   * (its Error definition, with innerError, is the whole body: speechtotext.json 2024-11-15). */
+  body(path: string): unknown {
+    if (!path.startsWith('/speechtotext/')) return { error: this.error };
+    const { innererror, ...rest } = this.error;
+    return innererror ? { ...rest, innerError: innererror } : rest;
+  }
+}
+
+/** A Speech to text refusal: a high-level code (its ErrorCode enum) and a detailed one. */
+export const speechError = (status: number, code: string, message: string, detail: string) =>
+  new HttpError(status, { code, message, innererror: { code: detail, message } });
+
+// Fast transcription's definition (speechtotext.json: TranscribeDefinition): the fields the fake checks; others
+// pass, as the service may accept fields newer than the fake.
+const definitionSchema = z.looseObject({
+  locales: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/)).optional(),
+  channels: z
+    .array(z.union([z.literal(0), z.literal(1)]))
+    .max(2)
+    .optional(),
+  diarization: z
+    .looseObject({ enabled: z.boolean().optional(), maxSpeakers: z.number().int().min(2).max(35).optional() })
+    .optional(),
+  profanityFilterMode: z.enum(['None', 'Masked', 'Removed', 'Tags']).optional(),
+  phraseList: z.looseObject({ phrases: z.array(z.string()) }).optional(),
+});
+
+export function readTranscriptionDefinition(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw speechError(400, 'InvalidRequest', 'The "definition" part is not valid JSON.', 'InvalidJson');
+  }
+  const parsed = definitionSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw speechError(
+      400,
+      'InvalidArgument',
+      `Invalid definition.${issue.path.join('.')}: ${issue.message}`,
+      'InvalidParameterValue',
+    );
+  }
+  const d = parsed.data;
+  // Diarization separates speakers within one channel; it cannot be asked for with two channels.
+  if (d.diarization?.enabled && (d.channels?.length ?? 0) > 1)
+    throw speechError(
+      400,
+      'InvalidArgument',
+      'Diarization is not supported with more than one channel.',
+      'InvalidParameterValue',
+    );
+  return d;
 }
 
 export const badRequest = (message: string, inner?: { code: string; message: string }) =>

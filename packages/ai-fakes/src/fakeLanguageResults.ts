@@ -12,7 +12,7 @@ import {
 } from './fakeLanguageProtocol';
 import { readWavInfo } from '@switchboard/audio/wav';
 import { keyPhrasesOf, languageOf, piiOf, sentencesOf, sentimentOf } from './fakeTextAnalysis';
-import { badRequest, HttpError, type Multipart } from './fakeLanguageRequests';
+import { badRequest, readTranscriptionDefinition, speechError, type Multipart } from './fakeLanguageRequests';
 
 const MODEL_VERSION = '2024-11-01-fake';
 
@@ -24,6 +24,8 @@ export interface Job {
   request: AnalyzeConversationsJobRequest | AnalyzeTextJobRequest;
   polls: number;
   created: string;
+  /** The job fails when it would have finished (a long-running operation failing). */
+  fails?: boolean;
 }
 
 /** The synchronous Text Analytics v3.1 operations: validates the batch as the service does, then answers. */
@@ -108,6 +110,13 @@ export function jobState(id: string, job: Job, pollsUntilDone: number): unknown 
   const total = job.request.tasks.length;
   if (!done)
     return { ...head, status: 'running', tasks: { completed: 0, failed: 0, inProgress: total, total, items: [] } };
+  if (job.fails)
+    return {
+      ...head,
+      status: 'failed',
+      errors: [{ code: 'InternalServerError', message: 'The job failed to complete. Try again later.' }],
+      tasks: { completed: 0, failed: total, inProgress: 0, total, items: [] },
+    };
   const items =
     job.kind === 'conversations'
       ? (job.request as AnalyzeConversationsJobRequest).tasks.map((task) => ({
@@ -151,7 +160,7 @@ export function jobState(id: string, job: Job, pollsUntilDone: number): unknown 
 /** Fast transcription of one upload: refuses audio it cannot decode, then says what `hear` heard (or a fixed phrase). */
 export function transcribe(form: Multipart, hear?: Hear): FastTranscriptionResponse {
   const audio = form.files.audio;
-  if (!audio) throw badRequest('The request must contain an "audio" part.');
+  if (!audio) throw speechError(400, 'InvalidArgument', 'The request must contain an "audio" part.', 'MissingAudio');
   const magic = audio.toString('ascii', 0, 4);
   const known =
     magic === 'RIFF' ||
@@ -160,17 +169,9 @@ export function transcribe(form: Multipart, hear?: Hear): FastTranscriptionRespo
     magic.startsWith('ID3') ||
     audio.toString('ascii', 4, 8) === 'ftyp' ||
     (audio[0] === 0xff && (audio[1] & 0xe0) === 0xe0);
-  if (audio.length < 16 || !known) {
-    throw new HttpError(422, { code: 'InvalidAudioFormat', message: 'The audio could not be decoded.' });
-  }
-  let definition: Record<string, unknown> = {};
-  if (form.fields.definition !== undefined) {
-    try {
-      definition = JSON.parse(form.fields.definition) as Record<string, unknown>;
-    } catch {
-      throw badRequest('The "definition" part is not valid JSON.');
-    }
-  }
+  if (audio.length < 16 || !known)
+    throw speechError(422, 'UnprocessableEntity', 'The audio could not be decoded.', 'InvalidAudioFormat');
+  const definition = readTranscriptionDefinition(form.fields.definition);
   const channels = Array.isArray(definition.channels) ? (definition.channels as number[]) : undefined;
   const durationMilliseconds = magic === 'RIFF' ? wavDurationMs(audio) : 0;
   const phrases =

@@ -61,6 +61,8 @@ export interface FakeLanguageService {
   throttleNext(count: number, options?: { retryAfterSeconds?: number; retryAfterMs?: number; path?: RegExp }): void;
   /** The next `count` requests (whose path matches, if given) fail with this status. */
   failNext(count: number, status: number, options?: { path?: RegExp }): void;
+  /** The next `count` analyze jobs fail when they would have finished (status failed, with errors). */
+  failJobsNext(count: number): void;
   /** Forgets pending throttles and failures, and the recorded requests. */
   reset(): void;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     path?: RegExp;
   }> = [];
   let baseUrl = '';
+  let jobFaults = 0;
 
   const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const record: RecordedRequest = {
@@ -135,7 +138,7 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
       const { status, body, headers } = route(req.method ?? 'GET', url, record.body);
       send(res, record, status, body, headers);
     } catch (error) {
-      if (error instanceof HttpError) send(res, record, error.status, { error: error.error }, error.headers);
+      if (error instanceof HttpError) send(res, record, error.status, error.body(record.path), error.headers);
       else send(res, record, 500, { error: { code: 'InternalServerError', message: (error as Error).message } });
     }
   };
@@ -160,7 +163,9 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
         if (kind === 'conversations') validateConversationsJob(body);
         else validateTextJob(body);
         const id = randomUUID();
-        jobs.set(id, { kind, request: body as never, polls: 0, created: new Date().toISOString() });
+        const fails = jobFaults > 0;
+        if (fails) jobFaults -= 1;
+        jobs.set(id, { kind, request: body as never, polls: 0, created: new Date().toISOString(), fails });
         const location = `${baseUrl}/language/analyze-${analysis}/jobs/${id}?api-version=${url.searchParams.get('api-version')}`;
         return { status: 202, body: '', headers: { 'operation-location': location } };
       },
@@ -207,6 +212,9 @@ export async function startFakeLanguageService(options: FakeLanguageServiceOptio
     },
     failNext(count, status, o = {}) {
       faults.push({ remaining: count, status, ...o });
+    },
+    failJobsNext(count) {
+      jobFaults = count;
     },
     reset() {
       faults.length = 0;

@@ -8,6 +8,7 @@ import { FRAME_MS, type FrameClock } from './frameClock';
 import { FramePacer } from './framePacer';
 import { ParticipantMix } from './participantMix';
 import type { LiveTranscript } from './liveTranscript';
+import { ModelSessionError } from './providers/modelServerErrors';
 import type { AgentConfig, ModelSession, VoiceModelProvider } from './providers/voiceModel';
 
 // One call's voice agent: ACS audio in -> the model; the model's audio -> paced frames to ACS; barge-in;
@@ -15,8 +16,11 @@ import type { AgentConfig, ModelSession, VoiceModelProvider } from './providers/
 // outlives its orchestration nor its step's time (callWatch.ts).
 
 const MODEL_RATE = 24_000;
-/** How long a model may take to open before the caller hears the apology. */
-const OPEN_TIMEOUT_MS = 1_500;
+/** How long a model may take to open (connect, and acknowledge the session's settings) before the caller
+ * hears the apology. */
+const OPEN_TIMEOUT_MS = 2_000;
+/** How long the model's opening waits for the stream's AudioMetadata, which ACS sends first. */
+const FORMAT_WAIT_MS = 250;
 
 export interface VoiceCallDependencies {
   provider: VoiceModelProvider;
@@ -60,6 +64,9 @@ export class VoiceCall {
   private readonly interrupted = new Set<string>();
   /** Caller audio that arrived before the model session opened is dropped, not queued. */
   private opening: Promise<void> | undefined;
+  /** Resolves when the stream's AudioMetadata has said its rate (ACS sends it first). */
+  private formatKnown!: () => void;
+  private readonly format = new Promise<void>((resolve) => (this.formatKnown = resolve));
 
   constructor(
     readonly callId: string,
@@ -90,6 +97,7 @@ export class VoiceCall {
 
   /** AudioMetadata: the stream's sample rate (16 or 24 kHz). */
   setFormat(sampleRate: number): void {
+    this.formatKnown();
     if (sampleRate !== 16_000 && sampleRate !== 24_000) return;
     if (sampleRate === this.rate) return;
     this.rate = sampleRate;
@@ -117,11 +125,16 @@ export class VoiceCall {
     }
   }
 
+  /** The rate the model session takes and returns: the stream's own where the model takes it (Voice Live). */
+  private get modelRate(): number {
+    return this.model?.sampleRate ?? MODEL_RATE;
+  }
+
   private toModel(base64: string): void {
-    if (this.rate === MODEL_RATE) this.callerAudio.push(base64);
+    if (this.rate === this.modelRate) this.callerAudio.push(base64);
     else
       this.callerAudio.push(
-        bytesOf(resample(samplesOf(Buffer.from(base64, 'base64')), this.rate, MODEL_RATE)).toString('base64'),
+        bytesOf(resample(samplesOf(Buffer.from(base64, 'base64')), this.rate, this.modelRate)).toString('base64'),
       );
   }
 
@@ -154,19 +167,29 @@ export class VoiceCall {
 
   private async open(): Promise<void> {
     try {
-      this.agent = await this.deps.app.agent(this.callId, this.token);
+      // The model session opens at the stream's rate where it can: wait (briefly) for ACS to say it.
+      const format = Promise.race([this.format, new Promise((r) => setTimeout(r, FORMAT_WAIT_MS).unref())]);
+      [this.agent] = await Promise.all([this.deps.app.agent(this.callId, this.token), format]);
       this.watch.limit(this.agent.step, Math.max(0, this.agent.maxMs - (Date.now() - this.startedAt)));
-      const opened = this.deps.provider.open(this.agent, {
-        audio: (pcm, itemId) => this.modelAudio(pcm, itemId),
-        audioDone: (itemId) => this.pacer.finish(itemId),
-        speechStarted: () => this.bargeIn(),
-        callerSaid: (text) => this.deps.transcript.caller(text),
-        agentSaid: (text) => this.agentSaid(text),
-        toolCall: (call) => void this.toolCall(call.callId, call.name, call.arguments),
-        closed: (error) => {
-          if (error) this.fail('model-dropped');
+      const opened = this.deps.provider.open(
+        this.agent,
+        {
+          audio: (pcm, itemId) => this.modelAudio(pcm, itemId),
+          audioDone: (itemId) => this.pacer.finish(itemId),
+          speechStarted: () => this.bargeIn(),
+          callerSaid: (text) => this.deps.transcript.caller(text),
+          agentSaid: (text) => this.agentSaid(text),
+          toolCall: (call) => void this.toolCall(call.callId, call.name, call.arguments),
+          closed: (error) => {
+            if (!error) return;
+            const reason = error instanceof ModelSessionError ? error.reason : 'model-dropped';
+            this.deps.log?.('voice model session ended', { callId: this.callId, reason });
+            this.fail(reason);
+          },
+          problem: (detail) => this.deps.log?.('voice model reported an error', { callId: this.callId, ...detail }),
         },
-      });
+        { sampleRate: this.rate },
+      );
       const timeout = new Promise<never>((_, reject) => {
         const timer = setTimeout(() => reject(new Error('model did not open in time')), OPEN_TIMEOUT_MS);
         void opened.finally(() => clearTimeout(timer)).catch(() => undefined);
@@ -179,8 +202,16 @@ export class VoiceCall {
       this.deps.log?.('voice agent started', { callId: this.callId, provider: this.deps.provider.name });
       await this.deps.app.report(this.callId, this.token, { type: 'started' }).catch(() => undefined);
     } catch (error) {
-      this.deps.log?.('voice agent could not start', { callId: this.callId, error: (error as Error).name });
-      this.fail(this.agent ? 'model-unreachable' : 'agent-unavailable');
+      // A refused setting names itself (its code and parameter path); the flow takes its fallback either way.
+      const refused = error instanceof ModelSessionError && error.reason === 'model-session-rejected';
+      const reason = refused ? error.reason : this.agent ? 'model-unreachable' : 'agent-unavailable';
+      this.deps.log?.('voice agent could not start', {
+        callId: this.callId,
+        reason,
+        error: (error as Error).name,
+        ...(refused ? error.detail : {}),
+      });
+      this.fail(reason);
     }
   }
 
@@ -191,7 +222,7 @@ export class VoiceCall {
     this.items.set(itemId, item);
     this.lastItem = itemId;
     this.pacer.enqueue(
-      this.rate === MODEL_RATE ? pcm : bytesOf(resample(samplesOf(pcm), MODEL_RATE, this.rate)),
+      this.rate === this.modelRate ? pcm : bytesOf(resample(samplesOf(pcm), this.modelRate, this.rate)),
       itemId,
     );
   }
@@ -214,7 +245,7 @@ export class VoiceCall {
     this.model?.interrupt(played?.itemId, heardMs);
     const item = played ? this.items.get(played.itemId) : undefined;
     if (item?.turn !== undefined) {
-      const totalMs = (item.bytes / (MODEL_RATE * 2)) * 1000;
+      const totalMs = (item.bytes / (this.modelRate * 2)) * 1000;
       this.deps.transcript.cut(item.turn, totalMs ? heardMs / totalMs : 0);
     }
   }

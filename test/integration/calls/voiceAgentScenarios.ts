@@ -369,7 +369,8 @@ export function voiceAgentScenarios(part: Part): void {
       };
       const perCall: VoiceModelProvider = {
         name: 'per-call',
-        open: async (agent, events) => providers[await choice(agent.callId).promise].open(agent, events),
+        open: async (agent, events, options) =>
+          providers[await choice(agent.callId).promise].open(agent, events, options),
       };
       w.sb = await startSwitchboard({
         acs: { timeScale: 0.05, answerDelayMs: 100 },

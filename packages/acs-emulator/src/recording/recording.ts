@@ -1,10 +1,12 @@
 // One recording of a call: its state, the real-time intervals it was active, and, once stopped, the
-// rendered file served from the emulator's *.asm.skype.com host.
+// rendered file served from the emulator's *.asm.skype.com host, in the content, channel and format asked for:
+// WAV mixed (mono) or unmixed (a channel per participant), MP3 mixed, MP4 (H.264 video + audio) mixed.
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../callAutomation/call';
 import type { AudioEvent } from '../callAutomation/call';
 import { synthesize } from '@switchboard/audio/speechSynthesizer';
-import { renderWav, type PlacedSound } from './wavRenderer';
+import { encodeMp3, encodeMp4 } from './recordingEncoders';
+import { renderSamples, renderUnmixedWav, renderWav, SAMPLE_RATE, type PlacedSound } from './wavRenderer';
 
 const MAX_SYNTHESIZED = 30;
 
@@ -19,6 +21,8 @@ export class Recording {
   state: RecordingState = 'inactive';
   stopped = false;
   file?: Buffer;
+  /** Unmixed recordings: the participant (raw id) of each channel, in channel order. */
+  channels: string[] = [];
   /** Settles when the file has been rendered after stop(). */
   rendered?: Promise<void>;
   deleted = false;
@@ -76,6 +80,18 @@ export class Recording {
       const samples = await synthesize(event.text, event.kind === 'prompt' ? 'slt' : 'rms');
       if (samples) speech.set(event, samples);
     }
-    return renderWav(this.durationMs, sounds, speech);
+    if (this.options.formatType === 'mp3' || this.options.formatType === 'mp4') {
+      const mix = renderSamples(this.durationMs, sounds, speech);
+      return this.options.formatType === 'mp3' ? encodeMp3(mix, SAMPLE_RATE) : encodeMp4(mix, SAMPLE_RATE);
+    }
+    if (this.options.channelType !== 'unmixed') return renderWav(this.durationMs, sounds, speech);
+    const unmixed = renderUnmixedWav(this.durationMs, sounds, speech, (e) => e.participantRawId ?? this.appRawId);
+    this.channels = unmixed.channels;
+    return unmixed.wav;
+  }
+
+  /** The app's own audio (prompts, the voice agent) comes from the number the call reached or was made from. */
+  private get appRawId(): string {
+    return (this.call.direction === 'inbound' ? this.call.callee : this.call.caller).rawId ?? '';
   }
 }

@@ -5,6 +5,8 @@ import { acsErrors } from '../errors';
 import { route, type Reply, type Route } from '../http/router';
 import { optionalString } from '../callAutomation/requestFields';
 import { Recording } from './recording';
+import { MP3_KBPS, VIDEO } from './recordingEncoders';
+import { SAMPLE_RATE } from './wavRenderer';
 import type { RecordingStore } from './recordingStore';
 
 const FILE_READY_DELAY_MS = 2_000;
@@ -24,6 +26,9 @@ function stateChanged(recording: Recording): void {
   );
 }
 
+const MEDIA_TYPES: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg', mp4: 'video/mp4' };
+const title = (word: string) => word[0].toUpperCase() + word.slice(1);
+
 function publishFile(ctx: AcsContext, recording: Recording, sessionEndReason: string): void {
   ctx.scheduler.after(FILE_READY_DELAY_MS, async () => {
     await recording.rendered;
@@ -38,7 +43,8 @@ function publishFile(ctx: AcsContext, recording: Recording, sessionEndReason: st
               documentId: recording.documentId,
               index: 0,
               endReason: 'SessionEnded',
-              contentLocation: `${base}/content/audio`,
+              // ACS serves an audioVideo recording's file under content/video, an audio one's under content/audio.
+              contentLocation: `${base}/content/${recording.options.contentType === 'audioVideo' ? 'video' : 'audio'}`,
               metadataLocation: `${base}/content/acsmetadata`,
               deleteLocation: base,
             },
@@ -46,9 +52,9 @@ function publishFile(ctx: AcsContext, recording: Recording, sessionEndReason: st
         },
         recordingStartTime: recording.startedAt.toISOString(),
         recordingDurationMs: recording.durationMs,
-        recordingContentType: 'Audio',
-        recordingChannelType: recording.options.channelType === 'unmixed' ? 'Unmixed' : 'Mixed',
-        recordingFormatType: 'Wav',
+        recordingContentType: title(recording.options.contentType),
+        recordingChannelType: title(recording.options.channelType),
+        recordingFormatType: title(recording.options.formatType),
         sessionEndReason,
       },
     );
@@ -63,6 +69,28 @@ function stop(ctx: AcsContext, recording: Recording, reason: string): void {
   publishFile(ctx, recording, reason);
 }
 
+/** What the file is, as the recording's metadata document describes it. */
+function recordingInfo(recording: Recording) {
+  const { contentType, channelType, formatType } = recording.options;
+  const channels = channelType === 'unmixed' ? Math.max(1, recording.channels.length) : 1;
+  const bitRate = formatType === 'wav' ? SAMPLE_RATE * 16 * channels : MP3_KBPS * 1000;
+  return {
+    contentType,
+    channelType,
+    format: formatType,
+    audioConfiguration: { sampleRate: String(SAMPLE_RATE), bitRate: String(bitRate), channels: String(channels) },
+    ...(contentType === 'audioVideo'
+      ? {
+          videoConfiguration: {
+            longerSideLength: String(VIDEO.width),
+            shorterSideLength: String(VIDEO.height),
+            framerate: String(VIDEO.frameRate),
+          },
+        }
+      : {}),
+  };
+}
+
 function stateReply(recording: Recording): Reply {
   return {
     status: 200,
@@ -75,9 +103,8 @@ function stateReply(recording: Recording): Reply {
 }
 
 /**
- * The combinations ACS records (audio: mixed wav or mp3, unmixed wav; audioVideo: mixed mp4); anything else is
- * refused as ACS refuses it. The emulator renders WAV only, so it refuses mp3 and mp4 too, saying so, rather
- * than hand back a WAV labelled as something else.
+ * The combinations ACS records (audio: mixed wav or mp3, unmixed wav; audioVideo: mixed mp4), each rendered as
+ * a real file of that format; anything else is refused as ACS refuses it.
  */
 function checkRecordingFormat(contentType: string, channelType: string, formatType: string): void {
   if (!['audio', 'audioVideo'].includes(contentType))
@@ -99,8 +126,6 @@ function checkRecordingFormat(contentType: string, channelType: string, formatTy
       `Recording ${contentType} ${channelType} as ${formatType} is not supported: ` +
         'audio is recorded mixed as wav or mp3 or unmixed as wav, audioVideo mixed as mp4.',
     );
-  if (formatType !== 'wav')
-    throw acsErrors.invalidBody(`The ACS emulator records wav only; ${formatType} recording is not emulated.`);
 }
 
 export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Route[] {
@@ -161,10 +186,12 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
       stop(ctx, recordings.get(req.params[0]), 'RecordingStopped');
       return { status: 204 };
     }),
-    route('GET', /^\/v1\/objects\/([^/]+)\/content\/audio$/, 'hmac', 'downloadRecording', (req): Reply => {
-      const file = recordings.document(req.params[0]).file!;
+    route('GET', /^\/v1\/objects\/([^/]+)\/content\/(audio|video)$/, 'hmac', 'downloadRecording', (req): Reply => {
+      const recording = recordings.document(req.params[0]);
+      const file = recording.file!;
+      const type = MEDIA_TYPES[recording.options.formatType];
       const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
-      if (!range) return { status: 200, body: file, headers: { 'content-type': 'audio/wav' } };
+      if (!range) return { status: 200, body: file, headers: { 'content-type': type } };
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), file.length - 1) : file.length - 1;
       if (start >= file.length || start > end)
@@ -172,7 +199,7 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
       return {
         status: 206,
         body: file.subarray(start, end + 1),
-        headers: { 'content-type': 'audio/wav', 'content-range': `bytes ${start}-${end}/${file.length}` },
+        headers: { 'content-type': type, 'content-range': `bytes ${start}-${end}/${file.length}` },
       };
     }),
     route('GET', /^\/v1\/objects\/([^/]+)\/content\/acsmetadata$/, 'hmac', 'downloadRecordingMetadata', (req) => {
@@ -186,13 +213,12 @@ export function recordingRoutes(ctx: AcsContext, recordings: RecordingStore): Ro
           chunkIndex: 0,
           chunkStartTime: recording.startedAt.toISOString(),
           chunkDuration: recording.durationMs,
-          recordingInfo: {
-            contentType: 'audio',
-            channelType: 'mixed',
-            format: 'wav',
-            audioConfiguration: { sampleRate: '16000', bitRate: '256000', channels: '1' },
-          },
-          participants: [...recording.call.participants.values()].map((p) => ({ participantId: p.identifier.rawId })),
+          recordingInfo: recordingInfo(recording),
+          // Unmixed: which channel carries whom (ACS puts the channel-participant mapping in the metadata).
+          participants: [...recording.call.participants.values()].map((p) => {
+            const channel = recording.channels.indexOf(p.identifier.rawId);
+            return { participantId: p.identifier.rawId, ...(channel >= 0 ? { channel } : {}) };
+          }),
         },
       };
     }),

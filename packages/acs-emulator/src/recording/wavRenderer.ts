@@ -1,5 +1,6 @@
-// Renders a call's recording as a real 16 kHz mono PCM WAV: silence for gaps, a soft tone while prompts
-// play, true DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks.
+// Renders a call's recording as real 16 kHz PCM16: silence for gaps, a soft tone while prompts play, true
+// DTMF dual tones for keys the caller pressed, and a low buzz while the caller speaks; mixed (one channel) or
+// unmixed (a channel per participant, in the order each was first heard, as ACS assigns them by default).
 import { encodeWav } from '@switchboard/audio/pcm';
 import { DTMF_FREQUENCIES } from '../media/dtmf';
 import type { AudioEvent } from '../callAutomation/call';
@@ -19,6 +20,40 @@ export function renderWav(
   sounds: PlacedSound[],
   speech: Map<AudioEvent, Int16Array> = new Map(),
 ): Buffer {
+  const samples = renderSamples(durationMs, sounds, speech);
+  return encodeWav(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), SAMPLE_RATE, 1);
+}
+
+/** One channel per participant (`speakerOf` names who made each sound), first heard first; interleaved WAV. */
+export function renderUnmixedWav(
+  durationMs: number,
+  sounds: PlacedSound[],
+  speech: Map<AudioEvent, Int16Array>,
+  speakerOf: (event: AudioEvent) => string,
+): { wav: Buffer; channels: string[] } {
+  const channels = [...new Set(sounds.map((s) => speakerOf(s.event)))];
+  if (!channels.length) channels.push('');
+  const tracks = channels.map((who) =>
+    renderSamples(
+      durationMs,
+      sounds.filter((s) => speakerOf(s.event) === who),
+      speech,
+    ),
+  );
+  const frames = tracks[0].length;
+  const interleaved = new Int16Array(frames * tracks.length);
+  for (let i = 0; i < frames; i++)
+    for (let c = 0; c < tracks.length; c++) interleaved[i * tracks.length + c] = tracks[c][i];
+  const data = Buffer.from(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength);
+  return { wav: encodeWav(data, SAMPLE_RATE, tracks.length), channels };
+}
+
+/** The mono samples of the sounds placed over `durationMs`. */
+export function renderSamples(
+  durationMs: number,
+  sounds: PlacedSound[],
+  speech: Map<AudioEvent, Int16Array> = new Map(),
+): Int16Array {
   const total = Math.max(1, Math.round((Math.min(durationMs, MAX_MS) * SAMPLE_RATE) / 1000));
   const samples = new Int16Array(total);
   const write = (startMs: number, lengthMs: number, sample: (t: number) => number): void => {
@@ -51,5 +86,5 @@ export function renderWav(
       });
     }
   }
-  return encodeWav(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), SAMPLE_RATE, 1);
+  return samples;
 }

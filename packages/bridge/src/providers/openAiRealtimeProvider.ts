@@ -1,12 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { getBearerTokenProvider, type TokenCredential } from '@azure/identity';
-import { AzureOpenAI } from 'openai';
+import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { toolSpecs } from '../agentTools';
+import { afterStart, detailOf, ModelSessionError, SessionAcknowledgement } from './modelServerErrors';
 import { greetingInstruction } from './voiceLiveProvider';
 import type { AgentConfig, ModelEvents, ModelSession, VoiceModelProvider } from './voiceModel';
 
-// An Azure OpenAI realtime deployment through the openai SDK's Azure realtime client (GA event names), with
-// the bridge's managed identity (an Entra token for Cognitive Services, never a key).
+// An Azure OpenAI realtime deployment through the openai SDK's realtime client (GA event names), with the
+// bridge's managed identity (an Entra token for Cognitive Services, never a key). Azure's GA v1 API is the
+// OpenAI API at {endpoint}/openai/v1 with the deployment as the model: no api-version, so the plain OpenAI
+// client (the AzureOpenAI one insists on an api-version that the realtime URL never carries).
+//
+// The SDK emits every server `error` event on its 'error' channel, as it does a socket failure: only the
+// socket's own error or close ends the session here. A server error is logged and the session goes on.
 
 export interface OpenAiRealtimeSettings {
   endpoint: string;
@@ -17,24 +24,29 @@ export interface OpenAiRealtimeSettings {
 }
 
 const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+/** The GA realtime API takes and returns PCM16 at 24 kHz only. */
+const RATE = 24_000;
 
 export class OpenAiRealtimeProvider implements VoiceModelProvider {
   readonly name = 'openai-realtime';
-  private readonly client: AzureOpenAI;
+  private readonly client: OpenAI;
 
   constructor(private readonly settings: OpenAiRealtimeSettings) {
-    this.client = new AzureOpenAI({
-      endpoint: settings.endpoint,
-      azureADTokenProvider: getBearerTokenProvider(settings.credential, COGNITIVE_SERVICES_SCOPE),
-      apiVersion: '2025-08-28',
-      deployment: settings.deployment,
+    this.client = new OpenAI({
+      baseURL: `${settings.endpoint.replace(/\/+$/, '')}/openai/v1`,
+      apiKey: getBearerTokenProvider(settings.credential, COGNITIVE_SERVICES_SCOPE),
     });
   }
 
   async open(agent: AgentConfig, events: ModelEvents): Promise<ModelSession> {
-    const rt = await OpenAIRealtimeWS.azure(this.client, { deploymentName: this.settings.deployment });
+    const rt = await OpenAIRealtimeWS.create(this.client, { model: this.settings.deployment });
+    const ack = new SessionAcknowledgement();
     let closed = false;
+    /** The response being generated, from response.created to response.done: only it can be cancelled. */
+    let active: string | undefined;
     const close = (error?: Error): void => {
+      if (ack.pending) closed = true; // still opening: open() rejects, nothing was started to report on
+      ack.failed(error ?? new ModelSessionError('model-dropped', 'realtime connection closed'));
       if (closed) return;
       closed = true;
       events.closed(error);
@@ -46,8 +58,27 @@ export class OpenAiRealtimeProvider implements VoiceModelProvider {
         reject(new Error(`realtime endpoint answered HTTP ${res.statusCode}`)),
       );
     });
-    rt.socket.on('close', (code) => close(closed ? undefined : new Error(`realtime connection closed (code ${code})`)));
-    rt.on('error', () => close(new Error('realtime session failed')));
+    rt.socket.on('error', () => close(new ModelSessionError('model-dropped', 'realtime connection failed')));
+    rt.socket.on('close', (code) =>
+      close(closed ? undefined : new ModelSessionError('model-dropped', `realtime connection closed (code ${code})`)),
+    );
+    rt.on('error', (error) => {
+      // Socket failures arrive on the socket's own events above; this channel also carries API errors.
+      if (!error.error) return;
+      const detail = detailOf(error.error);
+      if (ack.pending) return ack.refused(detail);
+      const action = afterStart(detail);
+      if (action === 'expired')
+        close(new ModelSessionError('model-session-expired', 'realtime session expired', detail));
+      else if (action === 'log') events.problem?.(detail);
+    });
+    rt.on('session.updated', () => ack.acknowledged());
+    rt.on('response.created', (e) => (active = e.response.id));
+    rt.on('response.done', (e) => {
+      if (e.response.id === active) active = undefined;
+      if (e.response.status === 'failed')
+        events.problem?.(detailOf({ type: 'response_failed', ...e.response.status_details?.error }));
+    });
     rt.on('response.output_audio.delta', (e) => events.audio(Buffer.from(e.delta, 'base64'), e.item_id));
     rt.on('response.output_audio.done', (e) => events.audioDone(e.item_id));
     rt.on('input_audio_buffer.speech_started', () => events.speechStarted());
@@ -58,32 +89,42 @@ export class OpenAiRealtimeProvider implements VoiceModelProvider {
     );
     rt.send({
       type: 'session.update',
+      event_id: `evt_${randomUUID()}`,
       session: {
         type: 'realtime',
         instructions: agent.instructions,
         output_modalities: ['audio'],
         audio: {
           input: {
-            format: { type: 'audio/pcm', rate: 24000 },
+            format: { type: 'audio/pcm', rate: RATE },
             turn_detection: { type: 'server_vad', silence_duration_ms: 500 },
             noise_reduction: { type: 'near_field' },
             transcription: { model: 'whisper-1' },
           },
-          output: { format: { type: 'audio/pcm', rate: 24000 }, voice: this.settings.voice },
+          output: { format: { type: 'audio/pcm', rate: RATE }, voice: this.settings.voice },
         },
         tools: toolSpecs(agent).map((t) => ({ type: 'function' as const, ...t })),
         tool_choice: 'auto',
       },
     });
-    if (agent.greeting)
-      rt.send({ type: 'response.create', response: { instructions: greetingInstruction(agent.greeting) } });
+    try {
+      await ack.done;
+    } catch (error) {
+      closed = true;
+      rt.close();
+      throw error;
+    }
     const send: OpenAIRealtimeWS['send'] = (event) => {
       if (!closed) rt.send(event);
     };
+    if (agent.greeting)
+      send({ type: 'response.create', response: { instructions: greetingInstruction(agent.greeting) } });
     return {
+      sampleRate: RATE,
       appendAudio: (audio) => send({ type: 'input_audio_buffer.append', audio }),
       interrupt: (itemId, playedMs) => {
-        send({ type: 'response.cancel' });
+        // A finished response (the model generates faster than the caller listens) has nothing to cancel.
+        if (active) send({ type: 'response.cancel', response_id: active });
         if (itemId)
           send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: playedMs });
       },

@@ -1,8 +1,10 @@
 // The one port every voice model sits behind (Voice Live, Azure OpenAI realtime, the offline local model).
-// Audio is PCM16 mono at 24 kHz both ways, base64 in (passed through from ACS without decoding).
+// Audio is PCM16 mono, base64 in (passed through from ACS without decoding), at the session's sampleRate
+// both ways: 24 kHz, or the stream's 16 kHz where the model takes it (Voice Live).
 
 export type { AgentConfig, HttpTool } from '@switchboard/core/voiceAgentContract';
 import type { AgentConfig } from '@switchboard/core/voiceAgentContract';
+import type { ServerErrorDetail } from './modelServerErrors';
 
 export interface ToolCall {
   callId: string;
@@ -12,7 +14,7 @@ export interface ToolCall {
 }
 
 export interface ModelEvents {
-  /** A chunk of the agent's speech, PCM16 24 kHz. */
+  /** A chunk of the agent's speech, PCM16 at the session's rate. */
   audio(pcm: Buffer, itemId: string): void;
   /** The model has sent all the audio of an item. */
   audioDone(itemId: string): void;
@@ -23,12 +25,21 @@ export interface ModelEvents {
   /** What the agent said (the transcript of one reply). */
   agentSaid(text: string): void;
   toolCall(call: ToolCall): void;
-  /** The model session ended; with an error when it failed or dropped. */
+  /** The model session ended; with an error when it failed or dropped (a ModelSessionError says why). */
   closed(error?: Error): void;
+  /** The service reported an error and the session goes on (logged). */
+  problem?(detail: ServerErrorDetail): void;
+}
+
+export interface OpenOptions {
+  /** The rate of the call's stream: a provider whose model takes it natively opens the session at it. */
+  sampleRate?: number;
 }
 
 export interface ModelSession {
-  /** Caller audio: base64 PCM16 24 kHz. */
+  /** The rate of the audio both ways (Hz). */
+  readonly sampleRate: number;
+  /** Caller audio: base64 PCM16 at sampleRate. */
   appendAudio(base64: string): void;
   /** Barge-in: stop the reply and keep only what the caller heard of it. */
   interrupt(itemId: string | undefined, playedMs: number): void;
@@ -38,5 +49,6 @@ export interface ModelSession {
 
 export interface VoiceModelProvider {
   readonly name: string;
-  open(agent: AgentConfig, events: ModelEvents): Promise<ModelSession>;
+  /** Resolves once the session is configured as asked; rejects when the service refuses it. */
+  open(agent: AgentConfig, events: ModelEvents, options?: OpenOptions): Promise<ModelSession>;
 }

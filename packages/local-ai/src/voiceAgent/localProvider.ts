@@ -37,6 +37,7 @@ export class LocalProvider implements VoiceModelProvider {
     );
     if (agent.greeting) engine.say(agent.greeting);
     return Promise.resolve({
+      sampleRate: 24_000,
       appendAudio: (audio) => engine.appendAudio(samplesOf(Buffer.from(audio, 'base64'))),
       interrupt: () => engine.cancel(),
       toolResult: (_callId, output) => engine.toolResult(output),
