@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TimelineEntry } from '@switchboard/acs-emulator/timeline';
 import { startFakeLanguageService } from '@switchboard/ai-fakes/fakeLanguageService';
-import { callIdFor } from '@switchboard/app/calls/callIdFor';
+import { callIdFor } from '@switchboard/app/call/callIdFor';
 import { startManagedIdentityEndpoint } from '@switchboard/sandbox/managedIdentityEndpoint';
 import { startSandbox } from '@switchboard/sandbox/startSandbox';
 import { machineEnv, StepFailedError } from './commands';
