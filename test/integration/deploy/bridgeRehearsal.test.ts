@@ -9,5 +9,6 @@ describe('the deployment rehearsal of the media bridge', () => {
     assert.match(output, /bridge: the Dockerfile's 2 stages built in clean folders/);
     assert.match(output, /bridge: the image holds only production dependencies and compiled JavaScript/);
     assert.match(output, /bridge: the bridge starts from the image's files alone .* \/healthz answers 200/);
+    assert.match(output, /bridge: the apology is spoken by the flite WebAssembly build in the image/);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { artifactProblems, type Allowed } from '../../../scripts/rehearsal/artifactProblems';
 import { packageNodeService, unpackAsAzdZips } from '../../../scripts/rehearsal/azdPackaging';
 import {
@@ -14,7 +14,14 @@ import {
 import { buildDockerfile } from '../../../scripts/rehearsal/dockerfileBuild';
 import { repoRoot } from '../../support/paths';
 
-const temp = (prefix: string) => mkdtempSync(join(tmpdir(), `sb-${prefix}-`));
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  temps.push(mkdtempSync(join(tmpdir(), `sb-${prefix}-`)));
+  return temps.at(-1)!;
+};
+after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 const write = (file: string, text: string) => {
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file, text);
