@@ -6,6 +6,9 @@ import { ValidationError } from '../shared/errors';
 import { repoRoot as repo } from './hostProcess';
 import { startReadyChild, stopChild } from './readyChild';
 import { bridgeProcess, chatIdentities, startSandbox } from './startSandbox';
+import { startVoiceProviderFakes, type VoiceProviderName } from './ai/startVoiceProviderFakes';
+
+const VOICE_PROVIDERS: VoiceProviderName[] = ['local', 'voicelive', 'openai-realtime'];
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription: the sandbox world (Azurite,
 // the ACS emulator, the app in the local Functions host, the media bridge) as tests start it, plus the console.
@@ -16,8 +19,13 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '7071' },
       'console-port': { type: 'string', default: '7072' },
       flows: { type: 'string' },
+      // The bridge's voice model: the offline one, or an Azure SDK provider against the realtime fake.
+      'voice-provider': { type: 'string', default: 'local' },
     },
   });
+  const voiceProvider = values['voice-provider'] as VoiceProviderName;
+  if (!VOICE_PROVIDERS.includes(voiceProvider))
+    throw new Error(`--voice-provider must be one of ${VOICE_PROVIDERS.join(', ')} (got '${voiceProvider}').`);
   const port = Number(values.port);
   // `--flows <file or folder>` runs the user's own flows; npm runs scripts in the repo, INIT_CWD is where they typed.
   const flowsPath = values.flows
@@ -31,10 +39,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const voice = await startVoiceProviderFakes(voiceProvider);
   const sandbox = await startSandbox({
     port,
     flowsPath,
-    parts: [chatIdentities, bridgeProcess],
+    parts: [chatIdentities, (world) => bridgeProcess(world, voice.bridgeEnv)],
     echoHost: true,
   });
   const { acs, azurite, entra, appSettings, hostUrl } = sandbox;
@@ -56,6 +65,7 @@ async function main(): Promise<void> {
       AzureWebJobsStorage: appSettings.AzureWebJobsStorage,
       FLOWS_PATH: flowsPath,
       NODE_EXTRA_CA_CERTS: acs.caCertPath,
+      VOICE_AGENT_PROVIDER: voiceProvider,
     },
     'CONSOLE_READY',
     { echo: { stderr: true } },
@@ -67,6 +77,7 @@ async function main(): Promise<void> {
     functionsHost: hostUrl,
     api: { token: apiToken, issuer: entra.issuer, audience: entra.audience },
     mediaBridge: appSettings.MEDIA_BRIDGE_URL,
+    voiceAgent: voice.summary,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {
       endpoint: acs.endpoint,
@@ -90,7 +101,9 @@ Switchboard sandbox is up (no Azure subscription needed).
   Console          ${consoleUrl}  (softphone, live timeline, flow diagram, messages)
   Flows            ${flowsPath}
   Functions host   ${hostUrl}  (health: ${hostUrl}/api/health)
-  Media bridge     ${appSettings.MEDIA_BRIDGE_URL}  (offline voice agent)
+  Media bridge     ${appSettings.MEDIA_BRIDGE_URL}  (voice agent: ${
+    voiceProvider === 'local' ? 'offline model' : `${voiceProvider} provider against the realtime fake`
+  })
   ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
   Storage          Azurite  blob ${azurite.blobEndpoint}
   Everything above is also in .sandbox/sandbox.json, with an API bearer token (api.token) for
@@ -105,6 +118,7 @@ Ctrl+C stops everything.`);
   const shutdown = async () => {
     await stopChild(consoleServer);
     await sandbox.stop();
+    await voice.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

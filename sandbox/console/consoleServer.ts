@@ -20,6 +20,8 @@ export interface ConsoleOptions extends ConsoleBackends {
   publicDir?: string;
   /** Chat as a customer with the app's chat bot (its ACS user id); without it the chat routes say so. */
   chat?: { connectionString: string; botUserId: string };
+  /** The media bridge's voice model provider (local, voicelive, openai-realtime), shown on the page. */
+  voiceProvider?: string;
 }
 
 export interface ConsoleServer {
@@ -88,6 +90,11 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     return chat;
   };
   const router = new Router<ConsoleRoute>([
+    {
+      method: 'GET',
+      pattern: /^\/api\/sandbox$/,
+      handler: (_req, res) => sendJson(res, 200, { voiceProvider: options.voiceProvider ?? 'local' }),
+    },
     {
       method: 'POST',
       pattern: /^\/api\/outbound$/,

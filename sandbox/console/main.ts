@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     blobs: BlobServiceClient.fromConnectionString(setting('AzureWebJobsStorage')),
     flowsPath: setting('FLOWS_PATH'),
     root: process.cwd(),
+    voiceProvider: process.env.VOICE_AGENT_PROVIDER ?? 'local',
     chat: process.env.CHAT_BOT_USER_ID
       ? { connectionString: setting('ACS_CONNECTION_STRING'), botUserId: process.env.CHAT_BOT_USER_ID }
       : undefined,

@@ -57,6 +57,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const api = {
   flows: () => call<FlowsView>('GET', '/api/flows'),
+  /** How this sandbox runs: which voice model provider the media bridge uses. */
+  sandbox: () => call<{ voiceProvider: string }>('GET', '/api/sandbox'),
   calls: async () => (await call<{ value: ConsoleCall[] }>('GET', '/api/calls')).value,
   placeOutbound: (to: string, flow: string) => call<{ callId: string }>('POST', '/api/outbound', { to, flow }),
   dial: (from: string, to: string) => call<{ serverCallId: string }>('POST', '/api/control/calls', { from, to }),

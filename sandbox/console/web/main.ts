@@ -27,6 +27,7 @@ function App() {
   const [errors, setErrors] = useState<string[]>([]);
   const [connected, setConnected] = useState(false);
   const [now, setNow] = useState(Date.now());
+  const [voiceProvider, setVoiceProvider] = useState<string | undefined>();
   const steps = useRef(new Map<string, string>());
   const lastSeq = useRef(0);
   const refreshTimer = useRef<number | undefined>(undefined);
@@ -74,6 +75,7 @@ function App() {
 
   useEffect(() => {
     void run('read the flows', async () => setFlows(await api.flows()));
+    void run('read the sandbox settings', async () => setVoiceProvider((await api.sandbox()).voiceProvider));
     void run('read the calls', refreshCalls);
     void run('read the messages', async () => setSms(await api.sms()));
     void run('read the WhatsApp messages', async () => setWhatsApp(await api.whatsApp()));
@@ -116,6 +118,7 @@ function App() {
       <span class=${`link-state ${connected ? 'up' : 'down'}`} role="status">
         ${connected ? 'Live: following the timeline' : 'Connecting to the sandbox…'}
       </span>
+      ${voiceProvider ? html`<span class="voice-provider">Voice agent: ${voiceProvider} provider</span>` : null}
     </header>
     ${
       errors.length
