@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { bytesOf, resample, samplesOf } from '@switchboard/audio/pcm';
-import { LocalAgentEngine, MODEL_RATE, type EngineDependencies } from '@switchboard/local-ai/voiceAgent/localAgentEngine';
+import {
+  LocalAgentEngine,
+  MODEL_RATE,
+  type EngineDependencies,
+} from '@switchboard/local-ai/voiceAgent/localAgentEngine';
 import type { ToolSpec } from '@switchboard/bridge/agentTools';
 import { messageText } from '@switchboard/bridge/acsMediaFrames';
 import { readClientEvent, type ClientEvent, type Dialect } from './realtimeContract';

@@ -33,6 +33,8 @@ export interface FakeRealtimeOptions {
   perMessageDeflate?: boolean;
   /** Azure OpenAI: the realtime deployments that exist (any name when unset). */
   deployments?: string[];
+  /** Which bearer tokens open a session (any when unset): e.g. only those a managed identity issued. */
+  acceptToken?: (token: string, dialect: Dialect) => boolean;
 }
 
 export interface FakeRealtimeService {
@@ -153,8 +155,9 @@ export async function startFakeRealtimeService(options: FakeRealtimeOptions): Pr
           ? 'openai'
           : undefined;
     const model = url.searchParams.get('model') ?? '';
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const authorised =
-      /^Bearer \S+/.test(req.headers.authorization ?? '') ||
+      (bearer !== undefined && (options.acceptToken?.(bearer, dialect ?? 'openai') ?? true)) ||
       Boolean(req.headers['api-key']) ||
       (dialect === 'voicelive' && Boolean(url.searchParams.get('api-key')));
     if (!dialect) return refuse(socket, 404, 'NotFound', 'Resource not found');

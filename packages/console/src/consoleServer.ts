@@ -22,6 +22,8 @@ export interface ConsoleOptions extends ConsoleBackends {
   chat?: { connectionString: string; botUserId: string };
   /** What `npm start` found missing (offline speech), one line each with its fix: the page shows them. */
   problems?: string[];
+  /** The media bridge's voice model provider (local, voicelive, openai-realtime), shown on the page. */
+  voiceProvider?: string;
 }
 
 export interface ConsoleServer {
@@ -127,7 +129,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     {
       method: 'GET',
       pattern: /^\/api\/sandbox$/,
-      handler: (_req, res) => sendJson(res, 200, { problems: options.problems ?? [] }),
+      handler: (_req, res) =>
+        sendJson(res, 200, { problems: options.problems ?? [], voiceProvider: options.voiceProvider ?? 'local' }),
     },
     {
       method: 'GET',

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     flowsPath: setting('FLOWS_PATH'),
     root: process.cwd(),
     problems: process.env.SANDBOX_PROBLEMS ? (JSON.parse(process.env.SANDBOX_PROBLEMS) as string[]) : [],
+    voiceProvider: process.env.VOICE_AGENT_PROVIDER ?? 'local',
     chat: process.env.CHAT_BOT_USER_ID
       ? { connectionString: setting('ACS_CONNECTION_STRING'), botUserId: process.env.CHAT_BOT_USER_ID }
       : undefined,

@@ -57,8 +57,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const api = {
   flows: () => call<FlowsView>('GET', '/api/flows'),
-  /** What the sandbox found missing when it started, one line each with its fix. */
-  problems: async () => (await call<{ problems: string[] }>('GET', '/api/sandbox')).problems,
+  /** How this sandbox runs: what it found missing when it started (one line each with its fix), and which
+   * voice model provider the media bridge uses. */
+  sandbox: () => call<{ problems: string[]; voiceProvider: string }>('GET', '/api/sandbox'),
   calls: async () => (await call<{ value: ConsoleCall[] }>('GET', '/api/calls')).value,
   placeOutbound: (to: string, flow: string) => call<{ callId: string }>('POST', '/api/outbound', { to, flow }),
   dial: (from: string, to: string) => call<{ serverCallId: string }>('POST', '/api/control/calls', { from, to }),

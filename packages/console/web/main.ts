@@ -27,6 +27,7 @@ function App() {
   const [errors, setErrors] = useState<string[]>([]);
   const [connected, setConnected] = useState(false);
   const [now, setNow] = useState(Date.now());
+  const [voiceProvider, setVoiceProvider] = useState<string | undefined>();
   const steps = useRef(new Map<string, string>());
   const lastSeq = useRef(0);
   const refreshTimer = useRef<number | undefined>(undefined);
@@ -75,8 +76,9 @@ function App() {
   useEffect(() => {
     void run('read the flows', async () => setFlows(await api.flows()));
     void run('read the sandbox status', async () => {
-      const problems = await api.problems();
+      const { problems, voiceProvider } = await api.sandbox();
       if (problems.length) setErrors((list) => [...list, ...problems]);
+      setVoiceProvider(voiceProvider);
     });
     void run('read the calls', refreshCalls);
     void run('read the messages', async () => setSms(await api.sms()));
@@ -120,6 +122,7 @@ function App() {
       <span class=${`link-state ${connected ? 'up' : 'down'}`} role="status">
         ${connected ? 'Live: following the timeline' : 'Connecting to the sandbox…'}
       </span>
+      ${voiceProvider ? html`<span class="voice-provider">Voice agent: ${voiceProvider} provider</span>` : null}
     </header>
     ${
       errors.length

@@ -7,6 +7,9 @@ import { appDir, repoRoot as repo } from './hostProcess';
 import { offlineSpeechProblems } from './offlineSpeechProblems';
 import { startReadyChild, stopChild } from '@switchboard/functions-host/readyChild';
 import { bridgeProcess, chatIdentities, startSandbox } from './startSandbox';
+import { startVoiceProviderFakes, type VoiceProviderName } from '@switchboard/ai-fakes/startVoiceProviderFakes';
+
+const VOICE_PROVIDERS: VoiceProviderName[] = ['local', 'voicelive', 'openai-realtime'];
 
 // `npm start`: the whole of Switchboard on a laptop, with no Azure subscription: the sandbox world (Azurite,
 // the ACS emulator, the app in the local Functions host, the media bridge) as tests start it, plus the console.
@@ -17,8 +20,13 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '7071' },
       'console-port': { type: 'string', default: '7072' },
       flows: { type: 'string' },
+      // The bridge's voice model: the offline one, or an Azure SDK provider against the realtime fake.
+      'voice-provider': { type: 'string', default: 'local' },
     },
   });
+  const voiceProvider = values['voice-provider'] as VoiceProviderName;
+  if (!VOICE_PROVIDERS.includes(voiceProvider))
+    throw new Error(`--voice-provider must be one of ${VOICE_PROVIDERS.join(', ')} (got '${voiceProvider}').`);
   const port = Number(values.port);
   // `--flows <file or folder>` runs the user's own flows; npm runs scripts in the repo, INIT_CWD is where they typed.
   const flowsPath = values.flows
@@ -33,10 +41,11 @@ async function main(): Promise<void> {
   }
 
   const problems = await offlineSpeechProblems();
+  const voice = await startVoiceProviderFakes(voiceProvider);
   const sandbox = await startSandbox({
     port,
     flowsPath,
-    parts: [chatIdentities, bridgeProcess],
+    parts: [chatIdentities, (world) => bridgeProcess(world, voice.bridgeEnv)],
     echoHost: true,
   });
   const { acs, azurite, entra, appSettings, hostUrl } = sandbox;
@@ -59,6 +68,7 @@ async function main(): Promise<void> {
       FLOWS_PATH: flowsPath,
       NODE_EXTRA_CA_CERTS: acs.caCertPath,
       SANDBOX_PROBLEMS: JSON.stringify(problems),
+      VOICE_AGENT_PROVIDER: voiceProvider,
     },
     'CONSOLE_READY',
     { echo: { stderr: true } },
@@ -73,6 +83,7 @@ async function main(): Promise<void> {
     durableKey: sandbox.host.durableKey,
     api: { token: apiToken, tenantId: entra.tenantId, clientId: entra.clientId, appIdUri: entra.appIdUri },
     mediaBridge: appSettings.MEDIA_BRIDGE_URL,
+    voiceAgent: voice.summary,
     chat: { botUserId: chatBot, agentUserId: chatAgent },
     acs: {
       endpoint: acs.endpoint,
@@ -96,7 +107,9 @@ Switchboard sandbox is up (no Azure subscription needed).
   Console          ${consoleUrl}  (softphone, live timeline, flow diagram, messages)
   Flows            ${flowsPath}
   Functions host   ${hostUrl}  (health: ${hostUrl}/api/health)
-  Media bridge     ${appSettings.MEDIA_BRIDGE_URL}  (offline voice agent)
+  Media bridge     ${appSettings.MEDIA_BRIDGE_URL}  (voice agent: ${
+    voiceProvider === 'local' ? 'offline model' : `${voiceProvider} provider against the realtime fake`
+  })
   ACS emulator     ${acs.endpoint}  (control API: ${acs.controlUrl})
   Storage          Azurite  blob ${azurite.blobEndpoint}
   Everything above is also in .sandbox/sandbox.json, with an API bearer token (api.token) for
@@ -113,6 +126,7 @@ Ctrl+C stops everything.`);
   const shutdown = async () => {
     await stopChild(consoleServer);
     await sandbox.stop();
+    await voice.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

@@ -154,12 +154,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 }
 
 /** The media bridge with the offline voice agent as its own process (`npm start`), on a port of its own. */
-export async function bridgeProcess(world: SandboxWorld): Promise<SandboxPart> {
+export async function bridgeProcess(world: SandboxWorld, env: Record<string, string> = {}): Promise<SandboxPart> {
   const { child, ready } = await startReadyChild(
     'The media bridge',
     require.resolve('@switchboard/bridge/main'),
     [],
-    { ...sandboxBridgeSettings({ azurite: world.azurite, acs: world.acs, appBaseUrl: world.hostUrl }), PORT: '0' },
+    {
+      ...sandboxBridgeSettings({ azurite: world.azurite, acs: world.acs, appBaseUrl: world.hostUrl }),
+      PORT: '0',
+      ...env,
+    },
     'BRIDGE_READY',
     { echo: { stderr: true } },
   );

@@ -39,7 +39,12 @@ export class OpenAiRealtimeProvider implements VoiceModelProvider {
   }
 
   async open(agent: AgentConfig, events: ModelEvents): Promise<ModelSession> {
-    const rt = await OpenAIRealtimeWS.create(this.client, { model: this.settings.deployment });
+    // No permessage-deflate: deflating every 100 ms audio append costs more CPU than the rest of the relay,
+    // and base64 PCM gains little from it (sandbox/ai/README.md).
+    const rt = await OpenAIRealtimeWS.create(this.client, {
+      model: this.settings.deployment,
+      options: { perMessageDeflate: false },
+    });
     const ack = new SessionAcknowledgement();
     let closed = false;
     /** The response being generated, from response.created to response.done: only it can be cancelled. */
