@@ -43,7 +43,7 @@ export async function deleteInsightsCustomer(
 app.http('eraseInsightsCustomer', {
   route: 'insights/customers/{number}',
   methods: ['DELETE'],
-  authLevel: 'function',
+  authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: deleteInsightsCustomer,
 });

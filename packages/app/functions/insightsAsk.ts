@@ -40,4 +40,4 @@ export async function postInsightsAsk(request: HttpRequest, context: InvocationC
   }
 }
 
-app.http('insightsAsk', { route: 'insights/ask', methods: ['POST'], authLevel: 'function', handler: postInsightsAsk });
+app.http('insightsAsk', { route: 'insights/ask', methods: ['POST'], authLevel: 'anonymous', handler: postInsightsAsk });

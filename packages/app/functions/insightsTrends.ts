@@ -29,6 +29,6 @@ export async function getInsightsTrends(request: HttpRequest): Promise<HttpRespo
 app.http('insightsTrends', {
   route: 'insights/trends',
   methods: ['GET'],
-  authLevel: 'function',
+  authLevel: 'anonymous',
   handler: getInsightsTrends,
 });

@@ -27,6 +27,10 @@ const DELIBERATELY_PUBLIC: Record<string, { why: string; anonymousAnswer: number
     why: "the call's media token, signed by ACS, which is all the media bridge holds",
     anonymousAnswer: 401,
   },
+  callMedia: {
+    why: "the call's media token, presented by the media bridge when ACS opens a stream",
+    anonymousAnswer: 401,
+  },
 };
 
 interface HttpFunction {
