@@ -34,7 +34,7 @@ export async function startHostProcess(
   const { child, ready, output } = await startReadyChild(
     'The Functions host',
     main,
-    ['--app', appDir, '--port', port, ...(options.functionKey ? ['--key', options.functionKey] : [])],
+    ['--app', appDir, '--port', port, ...(options.functionKey ? [`--key=${options.functionKey}`] : [])],
     { ...env, HOST_DURABLE_KEY: durableKey },
     'HOST_READY',
     { echo: { stdout: options.echo, stderr: options.echo }, cwd: options.cwd },

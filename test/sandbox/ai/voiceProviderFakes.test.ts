@@ -53,7 +53,7 @@ describe('the sandbox bridge on an Azure voice provider', () => {
       const fakes = await startVoiceProviderFakes(provider);
       const bridge = await startReadyChild(
         'The media bridge',
-        resolve(repoRoot, 'dist', 'bridge', 'main.js'),
+        require.resolve('@switchboard/bridge/main'),
         [],
         {
           PORT: '0',

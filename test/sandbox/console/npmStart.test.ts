@@ -42,7 +42,7 @@ describe('npm start', () => {
       assert.deepEqual(summary.problems, []);
       assert.doesNotMatch(output, /^Warning:/m);
       const response = await fetch(new URL('/api/sandbox', summary.console));
-      assert.deepEqual(await response.json(), { problems: [] });
+      assert.deepEqual(await response.json(), { problems: [], voiceProvider: 'local' });
       const control = new AcsControlClient(up, { ca: readFileSync(summary.acs.caCertPath, 'utf8') });
       const { serverCallId } = await control.placeCall({ from: '+14255550123', to: '+18005550100' });
       await control.waitForRequest('answerCall', { serverCallId }, 60_000);

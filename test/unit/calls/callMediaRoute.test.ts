@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { handleCallMediaRequest, type CallMediaDeps } from '@switchboard/app/call/callMediaRoute';
+import { mediaTokenHashOf } from '@switchboard/app/call/mediaToken';
 
 // The app's media route, the bridge's only view of a call: it admits a stream once per ACS token for the call
 // whose media token it carries, says whether the orchestration still runs, and hangs up a call left without one.
@@ -14,7 +15,7 @@ function world(runtimeStatus = 'Running', output: unknown = null) {
   const instance = {
     runtimeStatus,
     output,
-    input: { callId: 'call-1', mediaToken: 'media-token-1' },
+    input: { callId: 'call-1', mediaTokenHash: mediaTokenHashOf('media-token-1') },
     customStatus: { step: 'assistant' },
   };
   const deps: CallMediaDeps = {
