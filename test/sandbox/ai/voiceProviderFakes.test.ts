@@ -26,6 +26,12 @@ describe('the sandbox bridge on an Azure voice provider', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
+        // The media route (admission and the bridge's watch): this stand-in's calls always run.
+        if (req.url?.endsWith('/media')) {
+          res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ running: true, step: 'assistant' }));
+          return;
+        }
         if (req.method === 'POST') reports.push(JSON.parse(body) as AgentReport);
         const callId = decodeURIComponent(/\/api\/calls\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '');
         res.writeHead(200, { 'content-type': 'application/json' }).end(
