@@ -17,7 +17,7 @@ const imagePath = () => dirname(process.execPath);
 /** The apology's speech comes from the image's own packages (the flite WebAssembly build), not the machine. */
 async function speaksFromTheImage(image: BuiltImage): Promise<void> {
   const script =
-    "require('@switchboard/core/audio/speechSynthesizer').synthesize('Sorry.', 'slt')" +
+    "require('@switchboard/audio/speechSynthesizer').synthesize('Sorry.', 'slt')" +
     '.then((pcm) => process.exit(pcm && pcm.length ? 0 : 1))';
   try {
     await run(process.execPath, ['-e', script], {
