@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AgentReport } from '@switchboard/bridge/appClient';
 import { connectAsAcs, startAcsKeys, type AcsKeys } from '@switchboard/acs-emulator/media/acsMediaClient';
 import { startVoiceProviderFakes } from '@switchboard/ai-fakes/startVoiceProviderFakes';
 import { startReadyChild, stopChild } from '@switchboard/functions-host/readyChild';
-import { repoRoot } from '../../support/paths';
 import { waitFor } from '../../support/waitFor';
 
 // `npm start -- --voice-provider voicelive|openai-realtime`: the media bridge process, started with the settings

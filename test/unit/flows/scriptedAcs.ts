@@ -1,8 +1,5 @@
 import { phoneNumberOf } from '@switchboard/app/acs/identifiers';
-import {
-  type CallConnectionCheck,
-  type TestCallerInput,
-} from '@switchboard/app/call/activityTypes';
+import { type CallConnectionCheck, type TestCallerInput } from '@switchboard/app/call/activityTypes';
 import { activityFailureMessage } from '@switchboard/app/call/activityFailure';
 import { SealedValues } from '@switchboard/app/call/sealedValues';
 import { testValue } from '@switchboard/app/flows/evaluateCondition';
