@@ -4,8 +4,8 @@
 $ErrorActionPreference = 'Stop'
 
 # Subscribe exactly the Event Grid functions the code just deployed registers (app.eventGrid('name', ...),
-# one per file under functions/): a subscription to a function that is not deployed fails the deployment.
-$names = Get-ChildItem -Path functions -Filter *.ts |
+# one per file under packages/app/functions/): a subscription to a function that is not deployed fails the deployment.
+$names = Get-ChildItem -Path packages/app/functions -Filter *.ts |
   Select-String -Pattern "app\.eventGrid\('([A-Za-z0-9_]+)'" -AllMatches |
   ForEach-Object { $_.Matches } | ForEach-Object { $_.Groups[1].Value }
 $registered = ($names | Sort-Object -Unique -CaseSensitive) -join ','

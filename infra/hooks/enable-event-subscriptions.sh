@@ -5,12 +5,12 @@
 set -eu
 
 # Subscribe exactly the Event Grid functions the code just deployed registers (app.eventGrid('name', ...),
-# one per file under functions/): a subscription to a function that is not deployed fails the deployment.
-registered=$(grep -ho "app\.eventGrid('[A-Za-z0-9_]*'" functions/*.ts 2>/dev/null \
+# one per file under packages/app/functions/): a subscription to a function that is not deployed fails the deployment.
+registered=$(grep -ho "app\.eventGrid('[A-Za-z0-9_]*'" packages/app/functions/*.ts 2>/dev/null \
   | sed "s/^app\.eventGrid('//; s/'\$//" | LC_ALL=C sort -u | paste -sd, -) || true
 
 if [ -z "$registered" ]; then
-  echo "No Event Grid functions registered under functions/: no subscriptions to create."
+  echo "No Event Grid functions registered under packages/app/functions/: no subscriptions to create."
   exit 0
 fi
 

@@ -65,7 +65,7 @@ describe('the Durable backend option', { skip: compiled.skip }, () => {
   });
 
   it('switches the provider with an app setting that overrides host.json, leaving the local host on Azure Storage', () => {
-    const hostJson = JSON.parse(read('host.json')) as Record<string, unknown>;
+    const hostJson = JSON.parse(read('packages/app/host.json')) as Record<string, unknown>;
     const path = OVERRIDE.replace(/^AzureFunctionsJobHost__/, '')
       .split('__')
       .join('.');

@@ -100,14 +100,14 @@ const EVENT_GRID_FUNCTIONS: Record<string, string[]> = {
 
 /** Event Grid functions registered under functions/ (one per file: app.eventGrid('name', ...)). */
 function registeredEventGridFunctions(): string[] {
-  return filesUnder('functions')
+  return filesUnder('packages/app/functions')
     .filter((file) => file.endsWith('.ts'))
     .flatMap((file) => [...read(file).matchAll(/app\.eventGrid\(\s*'(\w+)'/g)].map((m) => m[1]));
 }
 
 /** Blob triggers under functions/: name, container and source. */
 function registeredBlobTriggers(): { name: string; container: string; source?: string }[] {
-  return filesUnder('functions')
+  return filesUnder('packages/app/functions')
     .filter((file) => file.endsWith('.ts'))
     .flatMap((file) =>
       [...read(file).matchAll(/app\.storageBlob\(\s*'(\w+)',\s*\{([\s\S]*?)handler:/g)].map((m) => ({
@@ -172,7 +172,7 @@ describe('azd infrastructure, compiled to ARM JSON', { skip: compiled.skip }, ()
     });
 
     it('covers every setting in local.settings.sample.json, so local and Azure stay in step', () => {
-      const sample = JSON.parse(read('local.settings.sample.json')) as { Values: Record<string, string> };
+      const sample = JSON.parse(read('packages/app/local.settings.sample.json')) as { Values: Record<string, string> };
       const expected = Object.keys(sample.Values).filter(
         (name) => !['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'].includes(name),
       );
