@@ -1,6 +1,7 @@
 import { phoneNumberOf } from '@switchboard/app/acs/identifiers';
 import { type CallConnectionCheck, type TestCallerInput } from '@switchboard/app/call/activityTypes';
 import { activityFailureMessage } from '@switchboard/app/call/activityFailure';
+import { toneOf } from '@switchboard/app/call/recognition';
 import { SealedValues } from '@switchboard/app/call/sealedValues';
 import { testValue } from '@switchboard/app/flows/evaluateCondition';
 import { ActivityNames, CallEvents } from '@switchboard/app/call/names';
@@ -19,21 +20,6 @@ export type Turn =
   | 'nothing'
   | { stale: string; then: Turn }
   | { failWith: number };
-
-const TONE: Record<string, string> = {
-  '0': 'zero',
-  '1': 'one',
-  '2': 'two',
-  '3': 'three',
-  '4': 'four',
-  '5': 'five',
-  '6': 'six',
-  '7': 'seven',
-  '8': 'eight',
-  '9': 'nine',
-  '#': 'pound',
-  '*': 'asterisk',
-};
 
 export interface Script {
   turns?: Turn[];
@@ -112,7 +98,7 @@ export function acs(script: Script) {
         });
       }
       if ('press' in turn) {
-        const tones = [...turn.press].map((k) => TONE[k]);
+        const tones = [...turn.press].map((k) => toneOf(k));
         return raise(CallEvents.recognizeCompleted, {
           operationContext: ctx,
           recognitionType: 'dtmf',
